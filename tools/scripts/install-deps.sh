@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Extrema needs to build, test and run.
+# Idempotent: packages already present are skipped; quiet unless something fails.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev clang-format clang-tidy
+  # libraries the code links
+  libsndfile1-dev portaudio19-dev libboost-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libcli11-dev libsrtp2-dev libsystemd-dev libsamplerate0-dev libeigen3-dev libkissfft-dev
+  libopus-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # real audio without a sound card: JACK with the dummy driver
+  jackd2 libjack-jackd2-dev sndfile-tools
+  # test material and checks
+  alsa-utils espeak-ng sox systemd chromium iproute2 procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}" >&2
+# jackd2 asks whether to enable real-time priority; answer for it.
+echo "jackd2 jackd/tweak_rt_limits boolean false" | $sudo debconf-set-selections
+log=$(mktemp)
+if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "install-deps: apt-get failed (see above)" >&2
+  exit 1
+fi
+rm -f "$log"
