@@ -1,0 +1,66 @@
+#pragma once
+// Picks the bank curve closest to a segment: the encoder's hot path (SPEC §3).
+//
+// A segment of n samples s_0..s_{n-1} that starts after the value `from` and ends at `to` is
+// normalised to v_i = (s_i - from) / (to - from) at t = (i + 1) / n, exactly where the decoder will
+// evaluate the curve. Segments of up to kExactPoints samples are compared at those very points (the
+// decoder's own error); longer ones are resampled to kExactPoints uniform points first. The bank is
+// precomputed at every such grid, laid out point-major with the 255 curves padded to 256 lanes so
+// the distance loop is one contiguous, vectorisable sweep per point.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "extrema/codec/aligned_allocator.h"
+#include "extrema/codec/curve_bank.h"
+
+namespace extrema::codec {
+
+class CurveMatcher {
+  public:
+    // 16 points: the seed compared 8 to 64; beyond 16 the choice barely changes on speech while
+    // the cost grows linearly (measured in bench_codec, see docs/quality.md).
+    static constexpr std::size_t kExactPoints = 16;
+    static constexpr std::size_t kLanes = 256;
+
+    explicit CurveMatcher(const CurveBank& bank);
+
+    // Curve id (1..255) with the least squared error; the bank's linear curve when the shape
+    // carries no information (n < 2 or to == from).
+    std::uint8_t best(std::span<const float> samples, float from, float to) const noexcept;
+
+    const CurveBank& bank() const noexcept { return *bank_; }
+
+  private:
+    const CurveBank* bank_;
+    struct Tables;
+    // Built once per bank and shared by every matcher of that bank (an encoder per channel or per
+    // link costs no table set-up after the first).
+    static std::shared_ptr<const Tables> tables_for(const CurveBank& bank);
+    std::shared_ptr<const Tables> tables_;
+
+  public:
+    // Principal-axis count the search uses for an n-sample segment (exposed for tests and docs).
+    std::size_t search_dims(std::size_t n) const noexcept;
+
+  private:
+    using NearestFn = std::size_t (*)(const float* grid, const float* norms, const float* v,
+                                      std::size_t rows) noexcept;
+
+    // The bank on one grid, in the coordinates of its principal axes.
+    struct Reduced {
+        std::size_t dims = 0;
+        std::vector<float> axes;                             // dims x rows
+        std::vector<float> centre;                           // rows: the mean curve
+        std::vector<float, AlignedAllocator<float>> coords;  // dims x kLanes, point-major
+        std::vector<float, AlignedAllocator<float>>
+            norms;  // kLanes: squared norm of each curve's coordinates
+    };
+    // Share of the bank's energy on a grid left off the principal axes (see reduce_grid()).
+    static constexpr double kResidualShare = 1e-5;
+    NearestFn nearest_ = nullptr;  // the widest search this CPU runs
+};
+
+}  // namespace extrema::codec

@@ -1,0 +1,90 @@
+#pragma once
+// Streaming extrema encoder (SPEC §3): samples in blocks of any size, records out as segments
+// close. The records depend only on the samples, never on how they were split into blocks.
+// No allocation after construction; every buffer is sized by the segment cap.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "extrema/codec/curve_bank.h"
+#include "extrema/codec/curve_matcher.h"
+#include "extrema/codec/lowpass.h"
+#include "extrema/codec/record.h"
+
+namespace extrema::codec {
+
+enum class Segmentation {
+    // Cut at the waveform's peaks: a segment runs from one extremum to the next, an extremum being
+    // confirmed once the signal has moved back more than the threshold. A run that stays within
+    // the threshold of the last extremum for `still_hold_ms` becomes silence. Default: it cuts
+    // where the seed meant to cut, with far fewer records (docs/quality.md).
+    kPeaks,
+    // The seed's rule: each sample's step from the previous one is up, down or still by the
+    // threshold, and a segment closes whenever that direction changes.
+    kSeedSteps,
+};
+
+struct EncoderConfig {
+    double sample_rate_hz = 44100.0;  // rate of the samples pushed (the seed's rate)
+    float threshold_lsb = 50.0f;      // hysteresis on the int16 scale: the seed's 50/32767
+    double lowpass_hz = 0.0;          // pre-filter cutoff; 0 = off (the seed has none)
+    double max_segment_ms = 0.0;      // latency cap on one record; 0 = none (files)
+    double still_hold_ms = 2.0;       // kPeaks: flat this long after an extremum = silence
+    Segmentation segmentation = Segmentation::kPeaks;
+};
+
+class Encoder {
+  public:
+    // Throws std::invalid_argument for a config out of range.
+    explicit Encoder(const EncoderConfig& config, const CurveBank& bank = CurveBank::standard());
+
+    // Appends the records that close within these samples to `out` (no allocation when `out` has
+    // capacity). Float samples are normalised to [-1, 1]; int16 samples are taken as they are.
+    void push(std::span<const float> samples, std::vector<Record>& out);
+    void push(std::span<const std::int16_t> samples, std::vector<Record>& out);
+    // Closes the open segment: after flush() every pushed sample is covered by a record.
+    void flush(std::vector<Record>& out);
+
+    // Samples pushed but not yet covered by a record (the encoder's current latency).
+    std::uint64_t pending_samples() const noexcept;
+    const EncoderConfig& config() const noexcept { return config_; }
+    // Longest a record may be, in samples (u16 limit and max_segment_ms).
+    std::uint32_t segment_cap() const noexcept { return cap_; }
+
+  private:
+    enum class Mode { kStill, kUp, kDown };
+    void push_block(float* samples, std::size_t count,
+                    std::vector<Record>& out);  // samples: a scratch chunk
+    void push_peaks(float s, std::vector<Record>& out);
+    void push_seed(float s, std::vector<Record>& out);
+    std::size_t scan_still(const float* samples, std::size_t count, std::vector<Record>& out);
+    template <bool kUp>
+    std::size_t scan_moving(const float* samples, std::size_t count) noexcept;
+    void emit_curve(std::size_t count, std::vector<Record>& out);
+    void emit_silence(std::vector<Record>& out);
+
+    EncoderConfig config_;
+    CurveMatcher matcher_;
+    std::optional<Lowpass> lowpass_;
+    std::uint32_t cap_ = kMaxCurveSamples;
+    std::uint32_t still_hold_ = 0;
+
+    Mode mode_ = Mode::kStill;
+    std::vector<float> segment_;  // open moving segment, int16 scale; cap_ samples, allocated once
+    std::size_t length_ = 0;      // samples in the open moving segment
+    // Index in segment_ of the running extremum (kPeaks); -1 right after a forced split, where the
+    // segment boundary itself is the extremum.
+    std::ptrdiff_t extremum_ = -1;
+    float extremum_value_ = 0.0f;
+    std::uint32_t silence_ = 0;  // samples in the open still run
+    std::int16_t pos_ = 0;       // the decoder's value after the records emitted so far
+    float previous_ = 0.0f;      // kSeedSteps: the last sample
+    bool started_ = false;       // kSeedSteps: the first sample sets the first direction
+};
+
+// Encodes a whole signal (files, tests).
+std::vector<Record> encode_all(std::span<const std::int16_t> samples, const EncoderConfig& config,
+                               const CurveBank& bank = CurveBank::standard());
+
+}  // namespace extrema::codec

@@ -1,0 +1,266 @@
+#include "extrema/codec/encoder.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+
+#include "extrema/codec/decoder.h"
+
+namespace extrema::codec {
+namespace {
+
+std::int16_t to_int16(float v) noexcept {
+    return static_cast<std::int16_t>(std::clamp(std::lround(v), -32768L, 32767L));
+}
+
+std::uint32_t ms_to_samples(double ms, double rate_hz) {
+    return static_cast<std::uint32_t>(std::llround(ms * rate_hz / 1000.0));
+}
+
+}  // namespace
+
+Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
+    : config_(config), matcher_(bank) {
+    if (!(config.sample_rate_hz >= 1000.0 && config.sample_rate_hz <= 768000.0)) {
+        throw std::invalid_argument("sample rate must lie between 1000 and 768000 Hz");
+    }
+    if (!(config.threshold_lsb >= 0.0f && config.threshold_lsb <= 32767.0f)) {
+        throw std::invalid_argument("threshold must lie between 0 and 32767 LSB");
+    }
+    if (!(config.max_segment_ms >= 0.0) || !(config.still_hold_ms >= 0.0)) {
+        throw std::invalid_argument("max segment and still hold durations must not be negative");
+    }
+    if (config.lowpass_hz != 0.0) lowpass_.emplace(config.sample_rate_hz, config.lowpass_hz);
+    if (config.max_segment_ms > 0.0) {
+        const auto cap = ms_to_samples(config.max_segment_ms, config.sample_rate_hz);
+        if (cap < 1) throw std::invalid_argument("max segment is shorter than one sample");
+        cap_ = std::min(cap, kMaxCurveSamples);
+    }
+    still_hold_ =
+        std::max<std::uint32_t>(1, ms_to_samples(config.still_hold_ms, config.sample_rate_hz));
+    segment_.assign(cap_, 0.0f);
+}
+
+std::uint64_t Encoder::pending_samples() const noexcept {
+    return mode_ == Mode::kStill ? silence_ : length_;
+}
+
+void Encoder::push(std::span<const float> samples, std::vector<Record>& out) {
+    // Converted in stack-sized chunks so the segmentation loops run over plain float arrays.
+    std::array<float, 256> chunk;
+    while (!samples.empty()) {
+        const std::size_t n = std::min(chunk.size(), samples.size());
+        for (std::size_t i = 0; i < n; ++i) {
+            // NaN and out-of-range input saturate instead of poisoning the segment maths.
+            const float x = samples[i];
+            chunk[i] = std::isnan(x) ? 0.0f : std::clamp(x * kFullScale, -32768.0f, 32767.0f);
+        }
+        push_block(chunk.data(), n, out);
+        samples = samples.subspan(n);
+    }
+}
+
+void Encoder::push(std::span<const std::int16_t> samples, std::vector<Record>& out) {
+    std::array<float, 256> chunk;
+    while (!samples.empty()) {
+        const std::size_t n = std::min(chunk.size(), samples.size());
+        for (std::size_t i = 0; i < n; ++i) chunk[i] = static_cast<float>(samples[i]);
+        push_block(chunk.data(), n, out);
+        samples = samples.subspan(n);
+    }
+}
+
+void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>& out) {
+    if (lowpass_) {
+        for (std::size_t i = 0; i < count; ++i)
+            samples[i] = std::clamp(lowpass_->process(samples[i]), -32768.0f, 32767.0f);
+    }
+    if (config_.segmentation == Segmentation::kSeedSteps) {
+        for (std::size_t i = 0; i < count; ++i) push_seed(samples[i], out);
+        return;
+    }
+    // Fast scans consume the samples that change nothing but the open run; the sample that ends a
+    // run (an event: a confirmed extremum, a hold, a cap) goes through push_peaks().
+    std::size_t i = 0;
+    while (i < count) {
+        switch (mode_) {
+            case Mode::kStill:
+                i += scan_still(samples + i, count - i, out);
+                break;
+            case Mode::kUp:
+                i += scan_moving<true>(samples + i, count - i);
+                break;
+            case Mode::kDown:
+                i += scan_moving<false>(samples + i, count - i);
+                break;
+        }
+        if (i < count) push_peaks(samples[i++], out);
+    }
+}
+
+std::size_t Encoder::scan_still(const float* samples, std::size_t count, std::vector<Record>&) {
+    const float held = static_cast<float>(pos_);
+    const float threshold = config_.threshold_lsb;
+    const std::uint32_t silence_cap = config_.max_segment_ms > 0.0 ? cap_ : kMaxSilenceSamples;
+    std::size_t i = 0;
+    // The same test as push_peaks(); the sample that leaves the band or fills the cap is its job.
+    while (i < count && std::fabs(samples[i] - held) <= threshold && silence_ + 1 < silence_cap) {
+        ++silence_;
+        ++i;
+    }
+    return i;
+}
+
+template <bool kUp>
+std::size_t Encoder::scan_moving(const float* samples, std::size_t count) noexcept {
+    const float threshold = config_.threshold_lsb;
+    float* segment = segment_.data();
+    float extremum_value = extremum_value_;
+    std::ptrdiff_t extremum = extremum_;
+    std::size_t length = length_;
+    // A sample is consumed here only if it leaves room for one more (the cap is an event) and
+    // neither confirms the extremum nor completes the hold (both events).
+    const std::size_t last_quiet = cap_ - 1;
+    std::size_t i = 0;
+    for (; i < count && length + 1 < last_quiet + 1; ++i) {
+        const float s = samples[i];
+        const bool further = kUp ? s > extremum_value : s < extremum_value;
+        if (further) {
+            extremum_value = s;
+            extremum = static_cast<std::ptrdiff_t>(length);
+        } else {
+            const bool reversed =
+                kUp ? s < extremum_value - threshold : s > extremum_value + threshold;
+            const auto since = static_cast<std::ptrdiff_t>(length) - extremum;
+            if (reversed || since >= static_cast<std::ptrdiff_t>(still_hold_)) break;
+        }
+        segment[length++] = s;
+    }
+    extremum_value_ = extremum_value;
+    extremum_ = extremum;
+    length_ = length;
+    return i;
+}
+
+void Encoder::emit_silence(std::vector<Record>& out) {
+    if (silence_ > 0) out.push_back(Record::silence(silence_));
+    silence_ = 0;
+}
+
+void Encoder::emit_curve(std::size_t count, std::vector<Record>& out) {
+    const std::span<const float> samples(segment_.data(), count);
+    const std::int16_t end = to_int16(samples.back());
+    const std::uint8_t id =
+        matcher_.best(samples, static_cast<float>(pos_), static_cast<float>(end));
+    out.push_back(Record::curve(id, static_cast<std::uint16_t>(count), end));
+    pos_ = end;
+    // What followed the segment's end opens the next one.
+    std::copy(segment_.begin() + static_cast<std::ptrdiff_t>(count),
+              segment_.begin() + static_cast<std::ptrdiff_t>(length_), segment_.begin());
+    length_ -= count;
+}
+
+void Encoder::push_peaks(float s, std::vector<Record>& out) {
+    const float threshold = config_.threshold_lsb;
+    // Silence is only split by the live latency cap; a file keeps one record per u32 of silence.
+    const std::uint32_t silence_cap = config_.max_segment_ms > 0.0 ? cap_ : kMaxSilenceSamples;
+    if (mode_ == Mode::kStill) {
+        if (std::fabs(s - static_cast<float>(pos_)) <= threshold) {
+            if (++silence_ == silence_cap) emit_silence(out);
+            return;
+        }
+        emit_silence(out);
+        mode_ = s > static_cast<float>(pos_) ? Mode::kUp : Mode::kDown;
+        segment_[0] = s;
+        length_ = 1;
+        extremum_ = 0;
+        extremum_value_ = s;
+    } else {
+        const bool up = mode_ == Mode::kUp;
+        segment_[length_++] = s;
+        const auto last = static_cast<std::ptrdiff_t>(length_) - 1;
+        // Strictly beyond: on a plateau the extremum stays at its first sample, so the plateau can
+        // become silence instead of stretching the curve.
+        const bool further = up ? s > extremum_value_ : s < extremum_value_;
+        const bool reversed =
+            up ? s < extremum_value_ - threshold : s > extremum_value_ + threshold;
+        if (further) {
+            extremum_ = last;
+            extremum_value_ = s;
+        } else if (reversed) {
+            // The extremum is confirmed: its segment closes there; what followed it starts the
+            // next segment, whose running extremum is this sample (the others lie within the
+            // threshold of the old extremum, so on the other side of this one).
+            if (extremum_ >= 0) emit_curve(static_cast<std::size_t>(extremum_) + 1, out);
+            mode_ = up ? Mode::kDown : Mode::kUp;
+            extremum_ = static_cast<std::ptrdiff_t>(length_) - 1;
+            extremum_value_ = s;
+        } else if (last - extremum_ >= static_cast<std::ptrdiff_t>(still_hold_)) {
+            // Flat since the extremum: close the segment there; the rest is silence at its value.
+            if (extremum_ >= 0) emit_curve(static_cast<std::size_t>(extremum_) + 1, out);
+            silence_ = static_cast<std::uint32_t>(length_);
+            length_ = 0;
+            mode_ = Mode::kStill;
+            if (silence_ == silence_cap) emit_silence(out);
+            return;
+        }
+    }
+    if (length_ == cap_) {
+        // Latency or u16 cap: close at the newest sample and go on in the same direction.
+        extremum_value_ = segment_[length_ - 1];
+        emit_curve(length_, out);
+        extremum_ = -1;
+    }
+}
+
+void Encoder::push_seed(float s, std::vector<Record>& out) {
+    const float threshold = config_.threshold_lsb;
+    const float reference = started_ ? previous_ : 0.0f;
+    const Mode direction = s > reference + threshold   ? Mode::kUp
+                           : s < reference - threshold ? Mode::kDown
+                                                       : Mode::kStill;
+    previous_ = s;
+    if (!started_) {
+        started_ = true;
+        mode_ = direction;
+    } else if (direction != mode_) {
+        if (mode_ == Mode::kStill) {
+            emit_silence(out);
+        } else {
+            emit_curve(length_, out);
+        }
+        mode_ = direction;
+    }
+    const std::uint32_t silence_cap = config_.max_segment_ms > 0.0 ? cap_ : kMaxSilenceSamples;
+    if (mode_ == Mode::kStill) {
+        if (++silence_ == silence_cap) emit_silence(out);
+    } else {
+        segment_[length_++] = s;
+        if (length_ == cap_) emit_curve(length_, out);
+    }
+}
+
+void Encoder::flush(std::vector<Record>& out) {
+    if (mode_ == Mode::kStill) {
+        emit_silence(out);
+    } else if (length_ > 0) {
+        emit_curve(length_, out);
+    }
+    if (config_.segmentation == Segmentation::kPeaks) {
+        // A flushed stream continues as if from silence at the last value.
+        mode_ = Mode::kStill;
+        extremum_ = -1;
+    }
+}
+
+std::vector<Record> encode_all(std::span<const std::int16_t> samples, const EncoderConfig& config,
+                               const CurveBank& bank) {
+    Encoder encoder(config, bank);
+    std::vector<Record> records;
+    encoder.push(samples, records);
+    encoder.flush(records);
+    return records;
+}
+
+}  // namespace extrema::codec
