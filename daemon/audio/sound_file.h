@@ -1,0 +1,86 @@
+#pragma once
+// Audio files through libsndfile (WAV, FLAC, and whatever else it reads; any rate, any channel
+// count). Errors are thrown as SoundFileError with a message that names the file.
+#include <sndfile.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace extrema::audio {
+
+class SoundFileError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct SoundInfo {
+    int rate_hz = 0;
+    int channels = 0;
+    std::int64_t frames = 0;  // samples per channel
+};
+
+class SoundFileReader {
+  public:
+    explicit SoundFileReader(const std::filesystem::path& path);
+    ~SoundFileReader();
+    SoundFileReader(const SoundFileReader&) = delete;
+    SoundFileReader& operator=(const SoundFileReader&) = delete;
+
+    const SoundInfo& info() const noexcept { return info_; }
+    // Reads up to out.size() / channels frames of interleaved samples; returns frames read
+    // (0 at the end). Float samples are normalised to [-1, 1]; int16 ones are the file's own.
+    std::size_t read(std::span<float> interleaved);
+    std::size_t read(std::span<std::int16_t> interleaved);
+
+  private:
+    std::filesystem::path path_;
+    SNDFILE* file_ = nullptr;
+    SoundInfo info_;
+};
+
+// A whole file in memory, interleaved.
+struct SoundData {
+    SoundInfo info;
+    std::vector<float> samples;  // frames * channels, normalised
+};
+SoundData read_sound_file(const std::filesystem::path& path);
+// int16 flavour, for bit-exact work (the extrema codec works on the int16 scale).
+std::vector<std::int16_t> read_sound_file_int16(const std::filesystem::path& path, SoundInfo& info);
+
+enum class SampleFormat { kPcm16, kFloat32 };
+
+// Writes to a temporary file beside the target and renames it over the target on commit(), so a
+// failed or interrupted run never leaves a half-written file under the real name.
+class SoundFileWriter {
+  public:
+    SoundFileWriter(const std::filesystem::path& path, int rate_hz, int channels,
+                    SampleFormat format = SampleFormat::kPcm16);
+    ~SoundFileWriter();  // without commit(): removes the temporary
+    SoundFileWriter(const SoundFileWriter&) = delete;
+    SoundFileWriter& operator=(const SoundFileWriter&) = delete;
+
+    void write(std::span<const float> interleaved);
+    void write(std::span<const std::int16_t> interleaved);
+    void commit();
+
+  private:
+    std::filesystem::path path_;
+    std::filesystem::path temp_;
+    SNDFILE* file_ = nullptr;
+    int channels_;
+};
+
+void write_sound_file(const std::filesystem::path& path, int rate_hz, int channels,
+                      std::span<const float> interleaved,
+                      SampleFormat format = SampleFormat::kPcm16);
+
+// Writes bytes to `path` through a temporary and a rename (for .xtr and other outputs).
+void write_file_atomically(const std::filesystem::path& path, std::span<const std::uint8_t> bytes);
+// Reads a whole file; throws SoundFileError naming the file if it cannot.
+std::vector<std::uint8_t> read_whole_file(const std::filesystem::path& path);
+
+}  // namespace extrema::audio

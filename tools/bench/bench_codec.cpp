@@ -1,0 +1,72 @@
+// Extrema encode and decode speed on real speech: ns per sample and x real time.
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+#include "bench_speech.h"
+#include "extrema/codec/decoder.h"
+#include "extrema/codec/encoder.h"
+
+namespace extrema::bench {
+namespace {
+
+void report(benchmark::State& state, std::size_t samples, int rate_hz) {
+    const double total = static_cast<double>(samples) * static_cast<double>(state.iterations());
+    state.counters["ns_per_sample"] =
+        benchmark::Counter(total * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["x_realtime"] = benchmark::Counter(total / rate_hz, benchmark::Counter::kIsRate);
+}
+
+// Live-link settings: 44.1 kHz mono in 10 ms blocks, the encoder the daemon runs.
+void BM_ExtremaEncode(benchmark::State& state) {
+    const int rate_hz = static_cast<int>(state.range(0));
+    const auto& speech = speech_int16(rate_hz);
+    codec::EncoderConfig config;
+    config.sample_rate_hz = rate_hz;
+    config.segmentation =
+        state.range(1) == 0 ? codec::Segmentation::kPeaks : codec::Segmentation::kSeedSteps;
+    std::vector<codec::Record> records;
+    records.reserve(speech.size());
+    const std::size_t block = static_cast<std::size_t>(rate_hz / 100);
+    for (auto _ : state) {
+        codec::Encoder encoder(config);
+        records.clear();
+        for (std::size_t at = 0; at < speech.size(); at += block) {
+            encoder.push(std::span<const std::int16_t>(speech).subspan(
+                             at, std::min(block, speech.size() - at)),
+                         records);
+        }
+        encoder.flush(records);
+        benchmark::DoNotOptimize(records.data());
+    }
+    state.counters["records_per_s_audio"] = static_cast<double>(records.size()) / kSpeechSeconds;
+    report(state, speech.size(), rate_hz);
+}
+BENCHMARK(BM_ExtremaEncode)
+    ->ArgNames({"rate", "seed"})
+    ->Args({44100, 0})
+    ->Args({48000, 0})
+    ->Args({44100, 1})
+    ->Unit(benchmark::kMillisecond);
+
+void BM_ExtremaDecode(benchmark::State& state) {
+    const int rate_hz = static_cast<int>(state.range(0));
+    const auto& speech = speech_int16(rate_hz);
+    codec::EncoderConfig config;
+    config.sample_rate_hz = rate_hz;
+    const auto records = codec::encode_all(speech, config);
+    std::vector<float> out(static_cast<std::size_t>(rate_hz / 100));
+    for (auto _ : state) {
+        codec::StreamDecoder decoder(records);
+        while (decoder.read(std::span<float>(out)) > 0) benchmark::DoNotOptimize(out.data());
+    }
+    report(state, speech.size(), rate_hz);
+}
+BENCHMARK(BM_ExtremaDecode)
+    ->ArgNames({"rate"})
+    ->Arg(44100)
+    ->Arg(48000)
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace extrema::bench

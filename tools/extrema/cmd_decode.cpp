@@ -1,0 +1,71 @@
+// extrema decode IN.xtr OUT.wav
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "audio/sound_file.h"
+#include "commands.h"
+#include "extrema/codec/decoder.h"
+#include "extrema/codec/xtr_format.h"
+#include "progress.h"
+#include "xtr_file.h"
+
+namespace extrema::cli {
+namespace {
+
+struct DecodeOptions {
+    std::string input;
+    std::string output;
+    double max_hours = 24.0;
+};
+
+void run_decode(const DecodeOptions& opt) {
+    const codec::XtrStream stream = read_xtr_file(opt.input);
+    const codec::CurveBank& bank = *codec::CurveBank::find(stream.bank_id);
+    const double hours =
+        static_cast<double>(stream.samples_per_channel) / stream.sample_rate_hz / 3600.0;
+    if (hours > opt.max_hours) {
+        throw std::runtime_error("'" + opt.input + "': decodes to " + std::to_string(hours) +
+                                 " hours of audio, over --max-hours; refusing");
+    }
+    const std::size_t channels = stream.channels.size();
+    std::vector<codec::StreamDecoder> decoders;
+    for (const auto& records : stream.channels) decoders.emplace_back(records, bank);
+
+    audio::SoundFileWriter writer(opt.output, static_cast<int>(stream.sample_rate_hz),
+                                  static_cast<int>(channels));
+    constexpr std::size_t kBlockFrames = 8192;
+    std::vector<std::int16_t> channel(kBlockFrames);
+    std::vector<std::int16_t> interleaved(kBlockFrames * channels);
+    Progress progress("decoding", stream.samples_per_channel);
+    std::uint64_t done = 0;
+    while (done < stream.samples_per_channel) {
+        std::size_t frames = 0;
+        for (std::size_t c = 0; c < channels; ++c) {
+            frames = decoders[c].read(std::span<std::int16_t>(channel));
+            for (std::size_t i = 0; i < frames; ++i) interleaved[i * channels + c] = channel[i];
+        }
+        if (frames == 0) break;
+        writer.write(std::span<const std::int16_t>(interleaved.data(), frames * channels));
+        done += frames;
+        progress.update(done);
+    }
+    writer.commit();
+}
+
+}  // namespace
+
+void add_decode_command(CLI::App& app) {
+    auto opt = std::make_shared<DecodeOptions>();
+    auto* cmd = app.add_subcommand("decode",
+                                   "Decode an .xtr stream (or a headerless seed stream) to audio");
+    cmd->add_option("input", opt->input, "Input .xtr file")->required();
+    cmd->add_option("output", opt->output, "Output audio file (.wav or .flac), 16-bit")->required();
+    cmd->add_option("--max-hours", opt->max_hours, "Refuse streams that decode to more than this")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->callback([opt] { run_decode(*opt); });
+}
+
+}  // namespace extrema::cli
