@@ -1,0 +1,89 @@
+#pragma once
+// Feed-forward dynamic range compressor in the dB domain, after Giannoulis, Massberg and Reiss,
+// "Digital Dynamic Range Compressor Design" (JAES 2012), docs/compressor.md:
+//
+//   x_G = 20 log10 max(|x|, floor)           level of the frame (max over channels: stereo-linked)
+//   x_L = x_G - y_G(x_G)                     gain reduction the static curve asks for (>= 0 dB)
+//   y_L = smooth branching peak detector(x_L) attack/release smoothing in the dB domain
+//   y   = x * 10^((M - y_L) / 20)            one gain for every channel of the frame
+//
+// Pure DSP: process() neither allocates nor locks, so it can run on the audio thread.
+#include <span>
+#include <vector>
+
+#include "extrema/dsp/gain_computer.h"
+#include "extrema/dsp/level_detector.h"
+
+namespace extrema::dsp {
+
+enum class LevelMode {
+    kPeak,  // |x| per sample, as in the paper (the default)
+    kRms,   // one-pole mean square over rms_window_ms, for a gentler, loudness-like response
+};
+
+struct CompressorConfig {
+    // -20 dBFS: speech from a well-set microphone peaks around -12..-6 dBFS, so the loud syllables
+    // are compressed while the quiet ones pass untouched.
+    double threshold_db = -20.0;
+    // 4:1: the usual firm-but-natural voice setting (3:1..4:1 in broadcast practice); inf limits.
+    double ratio = 4.0;
+    // 6 dB soft knee: hides the onset of compression on speech; 0 gives the paper's hard knee.
+    double knee_db = 6.0;
+    // 5 ms: fast enough to hold down syllable onsets (10-20 ms rises); much faster would let the
+    // gain follow single pitch periods and distort low voices.
+    double attack_ms = 5.0;
+    // 100 ms: recovers between words without audible pumping inside a syllable.
+    double release_ms = 100.0;
+    // 0 dB: no level change unless asked for.
+    double makeup_db = 0.0;
+    // Off: level changes are the user's call. When on, adds half the curve's gain reduction at
+    // 0 dBFS to makeup_db (docs/compressor.md explains the rule).
+    bool auto_makeup = false;
+    // Peak, as in the paper; RMS is an option.
+    LevelMode level_mode = LevelMode::kPeak;
+    // 10 ms: about one pitch period of a low voice, so the RMS level does not ripple with it.
+    double rms_window_ms = 10.0;
+};
+
+// Lowest level the detector reports: silence maps here instead of -inf (no log(0), no NaN).
+inline constexpr double kLevelFloorDb = -120.0;
+
+// Throws std::invalid_argument naming the first bad field and its accepted range.
+void validate(const CompressorConfig& config);
+
+class Compressor {
+  public:
+    // Throws std::invalid_argument on a bad config, sample rate or channel count.
+    Compressor(const CompressorConfig& config, double sample_rate_hz, int channels);
+
+    const CompressorConfig& config() const noexcept { return config_; }
+    double sample_rate_hz() const noexcept { return sample_rate_hz_; }
+    int channels() const noexcept { return channels_; }
+
+    // The static curve y_G (output level in dB for a steady input level in dB, before make-up).
+    double gain_computer_db(double level_db) const noexcept;
+    // The make-up gain actually applied (makeup_db plus the automatic part, if on).
+    double makeup_db() const noexcept { return makeup_db_; }
+    // Gain applied to the most recent frame, make-up included (for meters and tests).
+    double gain_db() const noexcept { return makeup_db_ - detector_.value(); }
+
+    // Interleaved frames, in place or from `in` to `out` (same size). The size must be a multiple
+    // of the channel count (std::invalid_argument otherwise). Does not allocate.
+    void process(std::span<float> interleaved);
+    void process(std::span<const float> in, std::span<float> out);
+    // Forgets the detector state (as after silence).
+    void reset() noexcept;
+
+  private:
+    double frame_level_db(const float* frame) noexcept;
+
+    CompressorConfig config_;
+    double sample_rate_hz_;
+    int channels_;
+    GainCurve curve_;
+    double makeup_db_;
+    BranchingPeakDetector detector_;
+    std::vector<MeanSquareDetector> mean_square_;  // one per channel, RMS mode only
+};
+
+}  // namespace extrema::dsp

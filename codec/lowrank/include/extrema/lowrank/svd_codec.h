@@ -1,0 +1,85 @@
+#pragma once
+// The STFT/SVD low-rank codec (SPEC §8, docs/svd-format.md): the spectrogram of each channel is
+// cut into blocks of B frames; each block's real and imaginary parts (rows = n_fft/2+1 bins by
+// c_b frames) are each replaced by their rank-k truncated SVD, whose factors are quantised to
+// int16 and stored. Decoding multiplies the factors back and inverts the STFT.
+//
+// Blocks share the STFT's frame grid: frame t is the same frame whichever block holds it, and the
+// inverse STFT overlap-adds frames across block borders, so consecutive blocks crossfade through
+// the synthesis window instead of meeting at a hard edge. Only one block of frames is ever in
+// memory, in either direction.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "extrema/lowrank/stft.h"
+#include "extrema/lowrank/xsvd_format.h"
+
+namespace extrema::lowrank {
+
+struct SvdCodecConfig {
+    std::uint32_t rank = 0;  // k, required: 1..max_rank()
+    StftConfig stft;         // n_fft 1024, hop 512 (SPEC §8)
+    // 512 frames (5.5 s at 48 kHz, 5.9 s at 44.1 kHz): long enough for the low-rank structure of
+    // speech to pay off, small enough that a block's SVD (513 x 512) takes well under a second.
+    std::uint32_t block_frames = 512;
+};
+
+// The largest valid k for a signal of `samples` samples: min(rows, columns of the first block),
+// the rank a block's matrix can have. Later blocks that are shorter use min(k, their columns).
+std::uint32_t max_rank(const SvdCodecConfig& config, std::uint64_t samples) noexcept;
+
+// Throws std::invalid_argument if the config (or k for this signal length) is invalid.
+void validate(const SvdCodecConfig& config, std::uint64_t samples);
+
+// Rank-`rank` truncated SVD of a column-major rows x cols matrix, quantised (xsvd_format.h).
+// Requires rank <= min(rows, cols).
+QuantizedFactors factorize(std::span<const double> column_major, std::uint32_t rows,
+                           std::uint32_t cols, std::uint32_t rank);
+// The matrix the factors stand for, column-major (size rows * cols).
+void reconstruct(const QuantizedFactors& factors, std::span<double> column_major);
+
+// Encodes a signal pushed in pieces; memory is one block of frames per channel.
+class SvdEncoder {
+  public:
+    // `samples`: samples per channel the signal will have (the header needs it, and k is checked
+    // against it). Throws std::invalid_argument on a bad config, rate or channel count.
+    SvdEncoder(const SvdCodecConfig& config, std::uint32_t sample_rate_hz, int channels,
+               std::uint64_t samples);
+    ~SvdEncoder();
+    SvdEncoder(SvdEncoder&&) noexcept;
+    SvdEncoder& operator=(SvdEncoder&&) noexcept;
+
+    // Interleaved samples; throws std::invalid_argument beyond the announced length.
+    void push(std::span<const float> interleaved);
+    // Throws std::invalid_argument if fewer samples came than announced.
+    XsvdFile finish();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Decodes block by block; memory is one block of frames per channel plus the output.
+class SvdDecoder {
+  public:
+    explicit SvdDecoder(const XsvdFile& file);  // keeps a reference: `file` must outlive it
+    ~SvdDecoder();
+    SvdDecoder(SvdDecoder&&) noexcept;
+    SvdDecoder& operator=(SvdDecoder&&) noexcept;
+
+    // Replaces `interleaved` with the samples the next block completes; false when done.
+    bool next(std::vector<float>& interleaved);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Whole-signal conveniences over the two classes.
+XsvdFile encode_svd(std::span<const float> interleaved, std::uint32_t sample_rate_hz, int channels,
+                    const SvdCodecConfig& config);
+std::vector<float> decode_svd(const XsvdFile& file);
+
+}  // namespace extrema::lowrank
