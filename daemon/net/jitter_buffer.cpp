@@ -1,0 +1,341 @@
+#include "net/jitter_buffer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+
+namespace extrema::net {
+namespace {
+
+constexpr std::int64_t kNeverPlayed = std::numeric_limits<std::int64_t>::min();
+// Concealment end of an underrun: no packet ahead to aim at.
+constexpr std::int64_t kNoEnd = std::numeric_limits<std::int64_t>::min();
+
+std::uint64_t to_samples(double ms, double rate_hz) noexcept {
+    return static_cast<std::uint64_t>(std::llround(ms * rate_hz / 1000.0));
+}
+
+std::int16_t to_int16(float normalised) noexcept {
+    const long v = std::lround(normalised * codec::kFullScale);
+    return static_cast<std::int16_t>(std::clamp(v, -32768L, 32767L));
+}
+
+// Raised-cosine weight of the start value, k = 1..length: 1 just before the fade, 0 at its end.
+float fade_weight(std::int64_t k, std::int64_t length) noexcept {
+    if (k >= length) return 0.0f;
+    const double phase = std::numbers::pi * static_cast<double>(k) / static_cast<double>(length);
+    return static_cast<float>(0.5 * (1.0 + std::cos(phase)));
+}
+
+JitterBufferConfig checked(const JitterBufferConfig& config) {
+    if (!(config.sample_rate_hz > 0.0)) throw std::invalid_argument("sample rate must be positive");
+    if (!(config.target_delay_ms >= 0.0))
+        throw std::invalid_argument("target delay must be >= 0 ms");
+    if (!(config.max_ahead_ms > config.target_delay_ms)) {
+        throw std::invalid_argument("max_ahead_ms must exceed the target delay");
+    }
+    if (config.slot_count < 2 || config.slot_count > 65536) {
+        throw std::invalid_argument("jitter buffer slot count must be 2..65536");
+    }
+    if (config.resync_after_drops < 1)
+        throw std::invalid_argument("resync_after_drops must be >= 1");
+    if (!(config.underrun_fade_ms >= 0.0))
+        throw std::invalid_argument("underrun fade must be >= 0 ms");
+    return config;
+}
+
+}  // namespace
+
+const char* to_string(InsertResult result) noexcept {
+    switch (result) {
+        case InsertResult::kAccepted:
+            return "accepted";
+        case InsertResult::kDuplicate:
+            return "duplicate";
+        case InsertResult::kLate:
+            return "late";
+        case InsertResult::kTooEarly:
+            return "too_early";
+    }
+    return "unknown";
+}
+
+JitterBuffer::JitterBuffer(const JitterBufferConfig& config, const codec::CurveBank& bank)
+    : config_(checked(config)), decoder_(bank) {
+    target_samples_ = to_samples(config_.target_delay_ms, config_.sample_rate_hz);
+    max_ahead_samples_ = to_samples(config_.max_ahead_ms, config_.sample_rate_hz);
+    fade_samples_ =
+        std::max<std::uint64_t>(1, to_samples(config_.underrun_fade_ms, config_.sample_rate_hz));
+    slots_.resize(config_.slot_count);
+    records_.resize(config_.slot_count * kMaxRecordsPerPacket);
+    order_.reserve(config_.slot_count);
+    free_.reserve(config_.slot_count);
+    played_.assign(config_.slot_count, kNeverPlayed);
+    reset();
+}
+
+void JitterBuffer::reset() noexcept {
+    order_.clear();
+    free_.clear();
+    for (std::size_t i = config_.slot_count; i-- > 0;) free_.push_back(i);
+    std::fill(played_.begin(), played_.end(), kNeverPlayed);
+    decoder_ = codec::Decoder(decoder_.bank());
+    started_ = false;
+    current_ = false;
+    concealing_ = false;
+    preroll_samples_ = 0;
+    consecutive_bad_ = 0;
+    have_transit_ = false;
+    // Whatever was playing fades out during the new pre-roll instead of stopping dead.
+    fade_out_from_ = last_value_;
+    fade_out_done_ = 0;
+}
+
+const codec::Record* JitterBuffer::records_of(std::size_t slot) const noexcept {
+    return records_.data() + slot * kMaxRecordsPerPacket;
+}
+
+std::int64_t JitterBuffer::extend(std::uint32_t timestamp) const noexcept {
+    std::int64_t reference = 0;
+    if (started_) {
+        reference = play_pos_;
+    } else if (!order_.empty()) {
+        reference = slots_[order_.front()].start;
+    } else {
+        return timestamp;
+    }
+    // The nearest 64-bit value with these low 32 bits: wraparound every 2^32 samples (25 h at
+    // 48 kHz) is invisible as long as packets are within 2^31 samples of the playout position.
+    const auto delta = static_cast<std::int32_t>(timestamp - static_cast<std::uint32_t>(reference));
+    return reference + delta;
+}
+
+void JitterBuffer::update_jitter(std::int64_t start, Clock::time_point arrival) noexcept {
+    if (epoch_ == Clock::time_point{}) epoch_ = arrival;
+    const double arrival_samples =
+        std::chrono::duration<double>(arrival - epoch_).count() * config_.sample_rate_hz;
+    const double transit = arrival_samples - static_cast<double>(start);
+    if (have_transit_) {
+        const double d = std::abs(transit - last_transit_);
+        jitter_samples_ += (d - jitter_samples_) / 16.0;  // RFC 3550 §6.4.1 gain
+    }
+    last_transit_ = transit;
+    have_transit_ = true;
+}
+
+InsertResult JitterBuffer::classify(std::int64_t start) noexcept {
+    for (const std::size_t slot : order_) {
+        if (slots_[slot].start == start) return InsertResult::kDuplicate;
+    }
+    if (started_ && start < play_pos_) {
+        const bool played = std::find(played_.begin(), played_.end(), start) != played_.end();
+        return played ? InsertResult::kDuplicate : InsertResult::kLate;
+    }
+    if (!order_.empty() || started_) {
+        const std::int64_t reference = started_ ? play_pos_ : slots_[order_.front()].start;
+        const auto ahead = static_cast<std::int64_t>(max_ahead_samples_);
+        if (start - reference > ahead || reference - start > ahead) return InsertResult::kTooEarly;
+    }
+    if (free_.empty()) {
+        // Full: room only by evicting the furthest packet, and only for one that plays before it.
+        const std::size_t last = order_.back();
+        const bool evictable = slots_[last].start > start && !(current_ && order_.size() == 1);
+        if (!evictable) return InsertResult::kTooEarly;
+    }
+    return InsertResult::kAccepted;
+}
+
+InsertResult JitterBuffer::insert(const ValidatedPacket& packet,
+                                  Clock::time_point arrival) noexcept {
+    // The validator only lets the locked sender through, so another SSRC means it re-locked to
+    // a new sender: a new timeline.
+    if (has_ssrc_ && packet.header.ssrc != ssrc_) reset();
+    ssrc_ = packet.header.ssrc;
+    has_ssrc_ = true;
+    std::int64_t start = extend(packet.header.timestamp);
+    const InsertResult result = classify(start);
+    if (result == InsertResult::kDuplicate) {
+        ++counters_.duplicate;
+        return result;
+    }
+    if (result != InsertResult::kAccepted) {
+        if (++consecutive_bad_ < config_.resync_after_drops) {
+            if (result == InsertResult::kLate) {
+                ++counters_.late;
+                update_jitter(start, arrival);  // late packets are the jitter we must see
+            } else {
+                ++counters_.early;  // a bogus timestamp would only poison the estimate
+            }
+            return result;
+        }
+        // The sender's timeline moved: follow it, starting from this packet.
+        reset();
+        ++counters_.resyncs;
+        start = extend(packet.header.timestamp);
+    }
+    update_jitter(start, arrival);
+    return store(packet, start);
+}
+
+InsertResult JitterBuffer::store(const ValidatedPacket& packet, std::int64_t start) noexcept {
+    if (free_.empty()) {  // classify() made sure the last packet is evictable
+        free_.push_back(order_.back());
+        order_.pop_back();
+        ++counters_.early;
+    }
+    const std::size_t slot = free_.back();
+    free_.pop_back();
+    const auto records = packet.records();
+    slots_[slot] = Slot{start, packet.samples, records.size(), packet.has_anchor};
+    std::copy(records.begin(), records.end(),
+              records_.begin() + static_cast<std::ptrdiff_t>(slot * kMaxRecordsPerPacket));
+    const auto at = std::find_if(order_.begin(), order_.end(),
+                                 [&](std::size_t other) { return slots_[other].start > start; });
+    order_.insert(at, slot);
+    consecutive_bad_ = 0;
+    ++counters_.accepted;
+    return InsertResult::kAccepted;
+}
+
+bool JitterBuffer::ready() const noexcept {
+    if (order_.empty()) return false;
+    if (preroll_samples_ >= target_samples_) return true;  // waited the target delay in real time
+    std::int64_t end = 0;
+    for (const std::size_t slot : order_) {
+        end = std::max(end, slots_[slot].start + static_cast<std::int64_t>(slots_[slot].samples));
+    }
+    return static_cast<std::uint64_t>(end - slots_[order_.front()].start) >= target_samples_;
+}
+
+std::uint64_t JitterBuffer::level_samples() const noexcept {
+    if (order_.empty()) return 0;
+    std::int64_t end = 0;
+    for (const std::size_t slot : order_) {
+        end = std::max(end, slots_[slot].start + static_cast<std::int64_t>(slots_[slot].samples));
+    }
+    const std::int64_t from = started_ ? play_pos_ : slots_[order_.front()].start;
+    return end > from ? static_cast<std::uint64_t>(end - from) : 0;
+}
+
+double JitterBuffer::level_ms() const noexcept {
+    return static_cast<double>(level_samples()) * 1000.0 / config_.sample_rate_hz;
+}
+
+void JitterBuffer::read(std::span<float> out) noexcept {
+    underrun_counted_ = false;
+    std::size_t done = 0;
+    while (done < out.size()) {
+        if (!started_) {
+            if (!ready()) {
+                preroll(out.subspan(done));
+                return;
+            }
+            started_ = true;
+            play_pos_ = slots_[order_.front()].start;
+            decoder_.set_position(to_int16(last_value_));
+        }
+        done += play(out.subspan(done));
+    }
+}
+
+void JitterBuffer::preroll(std::span<float> out) noexcept {
+    const auto fade = static_cast<std::int64_t>(fade_samples_);
+    for (float& sample : out) {
+        if (fade_out_done_ < fade) ++fade_out_done_;
+        sample = fade_out_from_ * fade_weight(fade_out_done_, fade);
+    }
+    if (!out.empty()) last_value_ = out.back();
+    if (!order_.empty()) preroll_samples_ += out.size();
+}
+
+void JitterBuffer::release_front() noexcept {
+    free_.push_back(order_.front());
+    order_.erase(order_.begin());
+    current_ = false;
+}
+
+std::size_t JitterBuffer::play(std::span<float> out) noexcept {
+    if (current_) {
+        const Slot& slot = slots_[order_.front()];
+        const std::int64_t end = slot.start + static_cast<std::int64_t>(slot.samples);
+        // The next packet's timestamp bounds this one: a sender cannot stretch the timeline.
+        const std::int64_t limit = order_.size() > 1 ? std::min(end, slots_[order_[1]].start) : end;
+        while (decoder_.pending() == 0 && next_record_ < slot.record_count && play_pos_ < limit) {
+            decoder_.push(records_of(order_.front())[next_record_++]);
+        }
+        if (play_pos_ >= limit || decoder_.pending() == 0) {
+            if (limit < end) {
+                ++counters_.truncated;
+                decoder_.push(codec::Record::silence(0));      // drops the cut record's remainder
+                decoder_.set_position(to_int16(last_value_));  // continue from what was heard
+            }
+            release_front();
+            return 0;
+        }
+        const auto room = static_cast<std::uint64_t>(limit - play_pos_);
+        const auto want = static_cast<std::size_t>(
+            std::min<std::uint64_t>({out.size(), room, decoder_.pending()}));
+        const std::size_t got = decoder_.read(out.first(want));
+        last_value_ = out[got - 1];
+        play_pos_ += static_cast<std::int64_t>(got);
+        counters_.played_samples += got;
+        return got;
+    }
+    // Nothing can start before the playout position (insert() refuses it); this only guards.
+    while (!order_.empty() && slots_[order_.front()].start < play_pos_) {
+        ++counters_.late;
+        release_front();
+    }
+    if (!order_.empty() && slots_[order_.front()].start == play_pos_) {
+        if (concealing_) decoder_.set_position(to_int16(last_value_));
+        concealing_ = false;
+        current_ = true;
+        next_record_ = 0;
+        played_[played_next_] = play_pos_;
+        played_next_ = (played_next_ + 1) % played_.size();
+        return 0;
+    }
+    return conceal(out);
+}
+
+std::size_t JitterBuffer::conceal(std::span<float> out) noexcept {
+    std::int64_t end = kNoEnd;
+    float to = 0.0f;
+    if (!order_.empty()) {
+        const std::size_t next = order_.front();
+        end = slots_[next].start;
+        if (slots_[next].has_anchor)
+            to = static_cast<float>(records_of(next)[0].end) / codec::kFullScale;
+    } else if (!underrun_counted_) {
+        ++counters_.underruns;
+        underrun_counted_ = true;
+    }
+    if (!concealing_ || end != conceal_end_ || to != conceal_to_) {
+        // (Re)plan from where the output is now, so a packet arriving mid-gap never causes a step.
+        if (!concealing_) ++counters_.gaps;
+        concealing_ = true;
+        conceal_from_ = last_value_;
+        conceal_to_ = to;
+        conceal_start_ = play_pos_;
+        conceal_end_ = end;
+        conceal_length_ =
+            end != kNoEnd ? end - play_pos_ : static_cast<std::int64_t>(fade_samples_);
+    }
+    const std::size_t count = end != kNoEnd
+                                  ? static_cast<std::size_t>(std::min<std::int64_t>(
+                                        static_cast<std::int64_t>(out.size()), end - play_pos_))
+                                  : out.size();
+    const float span = conceal_from_ - conceal_to_;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::int64_t k = play_pos_ + static_cast<std::int64_t>(i) - conceal_start_ + 1;
+        out[i] = conceal_to_ + span * fade_weight(k, conceal_length_);
+    }
+    last_value_ = out[count - 1];
+    play_pos_ += static_cast<std::int64_t>(count);
+    counters_.concealed_samples += count;
+    return count;
+}
+
+}  // namespace extrema::net

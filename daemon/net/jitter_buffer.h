@@ -1,0 +1,161 @@
+#pragma once
+// Receive-side jitter buffer: packets in, the sender's timeline out, sample for sample.
+//
+// Packets are kept in a fixed set of preallocated slots ordered by RTP timestamp (extended to 64
+// bits, so wraparound is invisible), which also repairs reordering. Playout starts once
+// target_delay_ms of audio is buffered and then advances exactly one timeline sample per output
+// sample: a packet plays at the position its timestamp names, whatever its arrival time.
+//  - A span with no packet (loss, or nothing arrived yet: underrun) is concealed: a raised-cosine
+//    fade from the last value played toward the next packet's first value (its anchor), or
+//    toward zero when no later packet (or no anchor) is there. No step, no click.
+//  - A packet whose records run past the next packet's timestamp is cut there (counted); one
+//    that ends short of it leaves a gap, concealed as above.
+//  - A packet arriving after its first sample was played out is late and dropped; one with the
+//    timestamp of a buffered or recently played packet is a duplicate; one beyond max_ahead_ms
+//    (or with every slot taken by earlier audio) is too early.
+//  - Many late or early packets in a row mean the sender's timeline jumped (a restart): the
+//    buffer then resynchronises to the new timeline. A new SSRC (the validator re-locked to
+//    another sender) does the same at once.
+// Single-threaded: insert() and read() are called from one thread (the receive thread, which
+// then feeds the playback ring). No allocation, lock or system call after construction.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "extrema/codec/curve_bank.h"
+#include "extrema/codec/decoder.h"
+#include "net/packet_validator.h"
+
+namespace extrema::net {
+
+struct JitterBufferConfig {
+    // Stream rate: converts the millisecond settings to samples. 48 kHz: the sound-card default.
+    double sample_rate_hz = 48000.0;
+    // Audio buffered before playout starts, and so the latency the buffer adds. 20 ms absorbs
+    // the arrival jitter of an ordinary LAN or a quiet Internet path (a few ms) plus one 10 ms
+    // packet arriving late; on a clean LAN 3-5 ms works (with packet_ms below it).
+    double target_delay_ms = 20.0;
+    // Packets held at once. 64 packets of 10 ms is 640 ms: far more than the target delay, so
+    // a burst after a network stall fits. Memory: slots * kMaxRecordsPerPacket records.
+    std::size_t slot_count = 64;
+    // A packet starting further than this ahead of the playout position is too early. 1 s is
+    // beyond any sane jitter; what lies further is a sender that jumped or a bogus timestamp.
+    double max_ahead_ms = 1000.0;
+    // This many late or too-early packets in a row mean the sender's timeline moved (restart,
+    // long stall): resynchronise to it. 25 packets is 250 ms at 10 ms per packet, long enough
+    // that a burst of reordering or a short stall never triggers it.
+    std::size_t resync_after_drops = 25;
+    // With nothing buffered to aim at, concealment fades to zero over this time, then holds it.
+    // 5 ms is short enough to stop a held value from sounding like a tone, long enough for no
+    // click.
+    double underrun_fade_ms = 5.0;
+};
+
+enum class InsertResult { kAccepted, kDuplicate, kLate, kTooEarly };
+const char* to_string(InsertResult result) noexcept;
+
+struct JitterBufferCounters {
+    std::uint64_t accepted = 0;
+    std::uint64_t duplicate = 0;
+    std::uint64_t late = 0;
+    std::uint64_t early = 0;              // beyond max_ahead_ms, or evicted/refused when full
+    std::uint64_t truncated = 0;          // packets cut at the next packet's timestamp
+    std::uint64_t gaps = 0;               // concealment episodes (a missing or short packet)
+    std::uint64_t underruns = 0;          // read() calls that ran out of buffered audio
+    std::uint64_t concealed_samples = 0;  // samples made up by concealment
+    std::uint64_t played_samples = 0;     // samples decoded from packets
+    std::uint64_t resyncs = 0;            // timeline jumps followed
+};
+
+class JitterBuffer {
+  public:
+    // Throws std::invalid_argument for a config out of range.
+    explicit JitterBuffer(const JitterBufferConfig& config,
+                          const codec::CurveBank& bank = codec::CurveBank::standard());
+
+    // Files a validated packet that arrived at `arrival` (used for the RFC 3550 jitter
+    // estimate). A packet from another SSRC than the last one starts a new timeline.
+    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival) noexcept;
+
+    // Fills all of `out` with normalised samples ([-1, 1]): zeros until playout starts, then the
+    // sender's timeline with gaps concealed.
+    void read(std::span<float> out) noexcept;
+
+    // Forgets all packets and the timeline (counters are kept).
+    void reset() noexcept;
+
+    bool playing() const noexcept { return started_; }
+    // Audio buffered ahead of the playout position (or buffered in all, before playout starts).
+    std::uint64_t level_samples() const noexcept;
+    double level_ms() const noexcept;
+    // RFC 3550 §6.4.1 interarrival jitter estimate.
+    double jitter_ms() const noexcept { return jitter_samples_ * 1000.0 / config_.sample_rate_hz; }
+    // Extended timestamp of the next sample read() will produce.
+    std::int64_t playout_position() const noexcept { return play_pos_; }
+    std::size_t buffered_packets() const noexcept { return order_.size(); }
+    const JitterBufferCounters& counters() const noexcept { return counters_; }
+    const JitterBufferConfig& config() const noexcept { return config_; }
+
+  private:
+    struct Slot {
+        std::int64_t start = 0;     // extended timestamp of the first sample
+        std::uint64_t samples = 0;  // samples the records produce
+        std::size_t record_count = 0;
+        bool has_anchor = false;
+    };
+
+    std::int64_t extend(std::uint32_t timestamp) const noexcept;
+    void update_jitter(std::int64_t start, Clock::time_point arrival) noexcept;
+    InsertResult classify(std::int64_t start) noexcept;
+    InsertResult store(const ValidatedPacket& packet, std::int64_t start) noexcept;
+    InsertResult count_bad(InsertResult result) noexcept;
+    bool ready() const noexcept;
+    void preroll(std::span<float> out) noexcept;
+    std::size_t play(std::span<float> out) noexcept;
+    std::size_t conceal(std::span<float> out) noexcept;
+    void release_front() noexcept;
+    const codec::Record* records_of(std::size_t slot) const noexcept;
+
+    JitterBufferConfig config_;
+    std::uint64_t target_samples_ = 0;
+    std::uint64_t max_ahead_samples_ = 0;
+    std::uint64_t fade_samples_ = 0;
+
+    std::vector<Slot> slots_;
+    std::vector<codec::Record> records_;  // slot_count * kMaxRecordsPerPacket
+    std::vector<std::size_t> order_;      // occupied slots by start; front may be playing
+    std::vector<std::size_t> free_;       // unoccupied slots
+    std::vector<std::int64_t> played_;    // starts of recently played packets (ring)
+    std::size_t played_next_ = 0;
+
+    codec::Decoder decoder_;
+    bool started_ = false;
+    std::int64_t play_pos_ = 0;
+    std::uint64_t preroll_samples_ = 0;  // pre-roll output since the first packet was buffered
+    float fade_out_from_ = 0.0f;         // value the pre-roll fades out from (after a reset)
+    std::int64_t fade_out_done_ = 0;
+    bool current_ = false;         // order_.front() is being decoded
+    std::size_t next_record_ = 0;  // its next record to push into the decoder
+    float last_value_ = 0.0f;      // last output sample, normalised
+
+    // Concealment in progress: fade from `from` to `to` over [start, start + length), then hold.
+    bool concealing_ = false;
+    float conceal_from_ = 0.0f;
+    float conceal_to_ = 0.0f;
+    std::int64_t conceal_start_ = 0;
+    std::int64_t conceal_length_ = 0;
+    std::int64_t conceal_end_ = 0;   // the next packet's start, or none (underrun)
+    bool underrun_counted_ = false;  // once per read() call
+
+    std::uint32_t ssrc_ = 0;  // sender of the current timeline
+    bool has_ssrc_ = false;
+    std::size_t consecutive_bad_ = 0;
+    bool have_transit_ = false;
+    double last_transit_ = 0.0;
+    double jitter_samples_ = 0.0;
+    Clock::time_point epoch_{};
+    JitterBufferCounters counters_;
+};
+
+}  // namespace extrema::net

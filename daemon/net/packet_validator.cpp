@@ -1,0 +1,131 @@
+#include "net/packet_validator.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace extrema::net {
+namespace {
+
+using boost::asio::ip::address;
+using codec::kRecordBytes;
+
+// IPv4 peers reach a dual-stack socket as IPv4-mapped IPv6 addresses (::ffff:a.b.c.d).
+address plain(const address& a) noexcept {
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+        return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
+    }
+    return a;
+}
+
+DropReason reason_for(RtpParseError error) noexcept {
+    switch (error) {
+        case RtpParseError::kTruncatedHeader:
+            return DropReason::kTruncatedHeader;
+        case RtpParseError::kBadVersion:
+            return DropReason::kBadVersion;
+        case RtpParseError::kCsrcBeyondPacket:
+            return DropReason::kBadCsrc;
+        case RtpParseError::kExtensionBeyondPacket:
+            return DropReason::kBadExtension;
+        case RtpParseError::kBadPadding:
+        case RtpParseError::kNone:
+            break;
+    }
+    return DropReason::kBadPadding;
+}
+
+ValidatorConfig checked(const ValidatorConfig& config) {
+    if (!(config.sample_rate_hz > 0.0)) throw std::invalid_argument("sample rate must be positive");
+    if (config.payload_type > kMaxPayloadType)
+        throw std::invalid_argument("payload type must be 0..127");
+    if (config.max_payload_bytes < kRecordBytes || config.max_payload_bytes > kMaxPayloadBytes) {
+        throw std::invalid_argument("max payload must be 5.." + std::to_string(kMaxPayloadBytes) +
+                                    " bytes");
+    }
+    if (!(config.max_packet_ms > 0.0 && config.max_packet_ms <= 10000.0)) {
+        throw std::invalid_argument("max_packet_ms must be in (0, 10000]");
+    }
+    if (!(config.ssrc_timeout_ms >= 0.0))
+        throw std::invalid_argument("ssrc_timeout_ms must be >= 0");
+    if (config.peers.empty() && !config.accept_any_peer) {
+        throw std::invalid_argument(
+            "no peers configured: name the sender(s) or accept any peer explicitly");
+    }
+    return config;
+}
+
+}  // namespace
+
+PacketValidator::PacketValidator(const ValidatorConfig& config) : config_(checked(config)) {
+    max_packet_samples_ = static_cast<std::uint64_t>(
+        std::ceil(config_.max_packet_ms * config_.sample_rate_hz / 1000.0));
+    ssrc_timeout_ = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double, std::milli>(config_.ssrc_timeout_ms));
+}
+
+bool PacketValidator::peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept {
+    if (config_.accept_any_peer) return true;
+    const address from = plain(sender.address());
+    for (const auto& peer : config_.peers) {
+        if (plain(peer.address()) == from && (peer.port() == 0 || peer.port() == sender.port())) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
+                               const boost::asio::ip::udp::endpoint& sender, Clock::time_point now,
+                               ValidatedPacket& out) noexcept {
+    if (!peer_allowed(sender)) return drop(DropReason::kForeignPeer);
+
+    RtpPacketView view;
+    if (const auto error = parse_rtp_packet(datagram, view); error != RtpParseError::kNone) {
+        return drop(reason_for(error));
+    }
+    if (view.header.payload_type != config_.payload_type) return drop(DropReason::kPayloadType);
+
+    const auto payload = view.payload;
+    if (payload.empty()) return drop(DropReason::kEmptyPayload);
+    if (payload.size() % kRecordBytes != 0) return drop(DropReason::kPartialRecord);
+    if (payload.size() > config_.max_payload_bytes) return drop(DropReason::kPayloadTooLong);
+
+    const std::size_t count = payload.size() / kRecordBytes;
+    std::uint64_t samples = 0;  // at most 288 records * 2^32: no overflow in 64 bits
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto record =
+            codec::unpack_record(payload.subspan(i * kRecordBytes).first<kRecordBytes>());
+        // An anchor resets the decoder's value: only first, where it makes the packet standalone;
+        // anywhere else it would be a jump in the waveform a sender has no reason to make.
+        if (record.is_anchor() && i > 0) return drop(DropReason::kMisplacedAnchor);
+        samples += record.samples;
+        out.storage[i] = record;
+    }
+    if (samples == 0) return drop(DropReason::kNoSamples);
+    if (samples > max_packet_samples_) return drop(DropReason::kSampleCap);
+
+    if (!check_ssrc(view.header.ssrc, now, out)) return drop(DropReason::kForeignSsrc);
+    out.header = view.header;
+    out.record_count = count;
+    out.samples = samples;
+    out.has_anchor = out.storage[0].is_anchor();
+    ++accepted_;
+    return true;
+}
+
+bool PacketValidator::check_ssrc(std::uint32_t ssrc, Clock::time_point now,
+                                 ValidatedPacket& out) noexcept {
+    out.ssrc_changed = false;
+    if (locked_ssrc_ && *locked_ssrc_ != ssrc) {
+        if (now - last_from_locked_ < ssrc_timeout_) return false;
+    }
+    if (!locked_ssrc_ || *locked_ssrc_ != ssrc) {
+        locked_ssrc_ = ssrc;
+        out.ssrc_changed = true;
+    }
+    last_from_locked_ = now;
+    return true;
+}
+
+}  // namespace extrema::net

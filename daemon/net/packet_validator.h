@@ -1,0 +1,106 @@
+#pragma once
+// The receiver's gate: every datagram is checked here before anything else looks at it, and
+// every drop is counted by reason. Nothing allocates after construction: the records of an
+// accepted packet are decoded into the fixed array of a caller-owned ValidatedPacket.
+//
+// Checks, in order (docs/wire.md, "Validation"):
+//   source address among the configured peers -> RTP header well-formed (version 2, CSRC list,
+//   extension and padding inside the datagram) -> payload type -> payload non-empty, a multiple
+//   of 5 bytes, within the cap -> an anchor only as the first record -> the records produce at
+//   least one and at most max_packet_ms worth of samples -> SSRC (locks to the first valid
+//   sender; another SSRC is taken only after ssrc_timeout_ms of silence from the locked one).
+// The SSRC check comes last so that only a packet that passed everything else can take the lock.
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <boost/asio/ip/udp.hpp>
+
+#include "extrema/codec/record.h"
+#include "net/drop_counters.h"
+#include "net/rtp_header.h"
+#include "net/wire_limits.h"
+
+namespace extrema::net {
+
+using Clock = std::chrono::steady_clock;
+
+struct ValidatorConfig {
+    // Stream rate; converts max_packet_ms to samples. 48 kHz: the sound-card default.
+    double sample_rate_hz = 48000.0;
+    // Payload type we accept: the packetizer's default (dynamic type 96).
+    std::uint8_t payload_type = 96;
+    // Largest payload accepted; at most kMaxPayloadBytes. The sender's cap is 1200; accepting up
+    // to one unfragmented Ethernet frame lets a differently configured sender through.
+    std::size_t max_payload_bytes = kMaxPayloadBytes;
+    // Most audio one packet may produce. Honest packets cover packet_ms (10 ms) plus at most one
+    // record, or one curve bounded by the encoder's max_segment_ms; 200 ms is far above both,
+    // yet a hostile packet can make the receiver play at most 0.2 s (not 24 h of u32 silence).
+    double max_packet_ms = 200.0;
+    // After this long without a packet from the locked SSRC another sender may take over: long
+    // enough to ride out a network hiccup, short enough that a restarted sender (new random
+    // SSRC) is heard again within a second.
+    double ssrc_timeout_ms = 1000.0;
+    // Allowed senders. Port 0 matches any port (NAT rewrites ports). An empty list rejects
+    // everything unless accept_any_peer is set: accepting the world must be asked for.
+    std::vector<boost::asio::ip::udp::endpoint> peers;
+    bool accept_any_peer = false;
+};
+
+// An accepted packet, decoded. Fixed size; reused packet after packet.
+struct ValidatedPacket {
+    RtpHeader header;
+    std::array<codec::Record, kMaxRecordsPerPacket> storage{};
+    std::size_t record_count = 0;
+    std::uint64_t samples = 0;  // samples the records produce
+    bool has_anchor = false;    // records()[0] is an anchor
+    bool ssrc_changed = false;  // first packet of a newly locked sender: reset the timeline
+
+    std::span<const codec::Record> records() const noexcept {
+        return std::span<const codec::Record>(storage).first(record_count);
+    }
+};
+
+class PacketValidator {
+  public:
+    // Throws std::invalid_argument for a config out of range (including no peers without
+    // accept_any_peer).
+    explicit PacketValidator(const ValidatorConfig& config);
+
+    // Checks one datagram from `sender` received at `now`. On success fills `out` and returns
+    // true; otherwise counts the reason and returns false (`out` unspecified).
+    bool validate(std::span<const std::uint8_t> datagram,
+                  const boost::asio::ip::udp::endpoint& sender, Clock::time_point now,
+                  ValidatedPacket& out) noexcept;
+
+    // Counts a drop decided outside (SRTP authentication and replay happen before validate()).
+    void count_drop(DropReason reason) noexcept { drops_.add(reason); }
+    bool peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept;
+
+    const DropCounters& drops() const noexcept { return drops_; }
+    std::uint64_t accepted() const noexcept { return accepted_; }
+    std::optional<std::uint32_t> locked_ssrc() const noexcept { return locked_ssrc_; }
+    std::uint64_t max_packet_samples() const noexcept { return max_packet_samples_; }
+    const ValidatorConfig& config() const noexcept { return config_; }
+
+  private:
+    bool drop(DropReason reason) noexcept {
+        drops_.add(reason);
+        return false;
+    }
+    bool check_ssrc(std::uint32_t ssrc, Clock::time_point now, ValidatedPacket& out) noexcept;
+
+    ValidatorConfig config_;
+    std::uint64_t max_packet_samples_ = 0;
+    Clock::duration ssrc_timeout_{};
+    std::optional<std::uint32_t> locked_ssrc_;
+    Clock::time_point last_from_locked_{};
+    DropCounters drops_;
+    std::uint64_t accepted_ = 0;
+};
+
+}  // namespace extrema::net

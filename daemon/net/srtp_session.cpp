@@ -1,0 +1,185 @@
+#include "net/srtp_session.h"
+
+#include <srtp2/srtp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "net/wire_limits.h"
+
+namespace extrema::net {
+namespace {
+
+static_assert(kSrtpTrailerRoomBytes >= SRTP_MAX_TRAILER_LEN, "send buffers too small for SRTP");
+static_assert(kSrtpKeyBytes == SRTP_AES_ICM_128_KEY_LEN_WSALT, "AES-CM-128 key + salt is 30 bytes");
+
+// Replay window in packets: 1024 packets (10 s at 10 ms) of reordering are never mistaken for
+// a replay; anything older than that is long past the jitter buffer anyway.
+constexpr unsigned long kReplayWindowPackets = 1024;
+
+void init_library() {
+    // srtp_init() once per process; a function-local static is initialised thread-safely.
+    static const srtp_err_status_t status = srtp_init();
+    if (status != srtp_err_status_ok) {
+        throw SrtpKeyError("cannot initialise libsrtp2 (error " + std::to_string(status) + ")");
+    }
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+int base64_value(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+bool decode_hex(std::string_view text, std::basic_string<std::uint8_t>& out) {
+    if (text.size() % 2 != 0) return false;
+    for (std::size_t i = 0; i < text.size(); i += 2) {
+        const int hi = hex_value(text[i]);
+        const int lo = hex_value(text[i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+    }
+    return true;
+}
+
+bool decode_base64(std::string_view text, std::basic_string<std::uint8_t>& out) {
+    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+    std::uint32_t bits = 0;
+    int held = 0;
+    for (const char c : text) {
+        const int v = base64_value(c);
+        if (v < 0) return false;
+        bits = bits << 6 | static_cast<std::uint32_t>(v);
+        held += 6;
+        if (held >= 8) {
+            held -= 8;
+            out.push_back(static_cast<std::uint8_t>(bits >> held));
+        }
+    }
+    return held < 6;  // leftover bits must not hold a whole 6-bit group
+}
+
+}  // namespace
+
+SrtpKey parse_srtp_key(std::string_view text, std::string_view origin) {
+    const std::string where(origin);
+    std::string key_text;
+    std::istringstream lines{std::string(text)};
+    std::string line;
+    while (std::getline(lines, line)) {
+        const std::string_view t = trim(line);
+        if (t.empty() || t.front() == '#') continue;
+        if (!key_text.empty()) throw SrtpKeyError(where + ": more than one key line");
+        key_text = t;
+    }
+    std::string_view key_line = key_text;
+    if (key_line.empty())
+        throw SrtpKeyError(where +
+                           ": no key found (expected 60 hex digits or 40 base64 characters)");
+    if (key_line.starts_with("inline:")) key_line.remove_prefix(7);
+
+    // Hex digits are base64 characters too: a line of hex digits only is read as hex. (A
+    // 40-character base64 key made of hex digits alone has odds of about 1e-19.)
+    std::basic_string<std::uint8_t> bytes;
+    const bool all_hex =
+        std::all_of(key_line.begin(), key_line.end(), [](char c) { return hex_value(c) >= 0; });
+    const bool decoded = all_hex ? decode_hex(key_line, bytes) : decode_base64(key_line, bytes);
+    if (!decoded) throw SrtpKeyError(where + ": key is neither hex nor base64");
+    if (bytes.size() != kSrtpKeyBytes) {
+        throw SrtpKeyError(where + ": key is " + std::to_string(bytes.size()) + " bytes, need " +
+                           std::to_string(kSrtpKeyBytes) + " (16-byte master key + 14-byte salt)");
+    }
+    SrtpKey key{};
+    std::copy(bytes.begin(), bytes.end(), key.begin());
+    return key;
+}
+
+SrtpKey read_srtp_key_file(const std::filesystem::path& path) {
+    const std::string where = "SRTP key file '" + path.string() + "'";
+    std::ifstream file(path);
+    if (!file) throw SrtpKeyError(where + ": cannot open it");
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (file.bad()) throw SrtpKeyError(where + ": read error");
+    return parse_srtp_key(text.str(), where);
+}
+
+SrtpSession::SrtpSession(const SrtpKey& key, SrtpDirection direction) : direction_(direction) {
+    init_library();
+    SrtpKey material = key;  // libsrtp2 takes a non-const pointer
+    srtp_policy_t policy{};
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
+    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
+    policy.ssrc.type = direction == SrtpDirection::kSend ? ssrc_any_outbound : ssrc_any_inbound;
+    policy.key = material.data();
+    policy.window_size = kReplayWindowPackets;
+    policy.allow_repeat_tx = 0;  // a repeated index must never be encrypted twice
+    policy.next = nullptr;
+    const srtp_err_status_t status = srtp_create(&session_, &policy);
+    material.fill(0);
+    if (status != srtp_err_status_ok) {
+        session_ = nullptr;
+        throw SrtpKeyError("libsrtp2 refused the key (error " + std::to_string(status) + ")");
+    }
+}
+
+SrtpSession::~SrtpSession() {
+    if (session_ != nullptr) srtp_dealloc(session_);
+}
+
+bool SrtpSession::protect(std::span<std::uint8_t> buffer, std::size_t& length_bytes) noexcept {
+    if (direction_ != SrtpDirection::kSend || length_bytes < kRtpHeaderBytes ||
+        buffer.size() < length_bytes + kSrtpTrailerRoomBytes) {
+        return false;
+    }
+    int length = static_cast<int>(length_bytes);
+    if (srtp_protect(session_, buffer.data(), &length) != srtp_err_status_ok) return false;
+    length_bytes = static_cast<std::size_t>(length);
+    return true;
+}
+
+bool SrtpSession::unprotect(std::span<std::uint8_t> buffer, std::size_t& length_bytes,
+                            DropReason& why) noexcept {
+    if (direction_ != SrtpDirection::kReceive || length_bytes > buffer.size() ||
+        length_bytes < kRtpHeaderBytes + kSrtpAuthTagBytes) {
+        why = length_bytes < kRtpHeaderBytes ? DropReason::kTruncatedHeader : DropReason::kAuth;
+        return false;
+    }
+    int length = static_cast<int>(length_bytes);
+    switch (srtp_unprotect(session_, buffer.data(), &length)) {
+        case srtp_err_status_ok:
+            length_bytes = static_cast<std::size_t>(length);
+            return true;
+        case srtp_err_status_auth_fail:
+            why = DropReason::kAuth;
+            return false;
+        case srtp_err_status_replay_fail:
+        case srtp_err_status_replay_old:
+            why = DropReason::kReplay;
+            return false;
+        default:
+            why = DropReason::kSrtpError;
+            return false;
+    }
+}
+
+}  // namespace extrema::net

@@ -1,0 +1,471 @@
+// Jitter buffer: in-order playout equal to the offline decode, duplicates, late and early
+// packets, gap concealment without clicks, reordering, truncation, timestamp wraparound,
+// underruns, resynchronisation, and no allocation on the real-time path.
+#include "net/jitter_buffer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "extrema/codec/decoder.h"
+#include "extrema/codec/encoder.h"
+#include "extrema/codec/xtr_format.h"
+#include "net/packetizer.h"
+#include "net_test_support.h"
+
+namespace extrema::net {
+namespace {
+
+using codec::Record;
+using namespace std::chrono_literals;
+
+constexpr double kRate = 48000.0;
+constexpr std::size_t kPacket = 480;  // 10 ms
+const Clock::time_point kT0 = Clock::time_point{} + 1h;
+
+JitterBufferConfig test_config() {
+    JitterBufferConfig config;
+    config.sample_rate_hz = kRate;
+    config.target_delay_ms = 20.0;
+    config.slot_count = 256;  // room for a whole test stream inserted at once
+    return config;
+}
+
+// A voice-like stream, encoded live-style and packetized: the packets and the stream's records.
+struct Stream {
+    std::vector<Record> records;
+    std::vector<ValidatedPacket> packets;
+    std::vector<float> reference;  // offline decode, normalised
+};
+
+Stream make_stream(std::size_t samples, std::uint32_t timestamp_base = 0, bool anchors = true) {
+    Stream stream;
+    codec::EncoderConfig encoder;
+    encoder.sample_rate_hz = kRate;
+    encoder.max_segment_ms = 5.0;
+    stream.records = codec::encode_all(test::voice_like(samples, kRate), encoder);
+
+    ValidatorConfig vc;
+    vc.sample_rate_hz = kRate;
+    vc.accept_any_peer = true;
+    PacketValidator validator(vc);
+    PacketizerConfig pc;
+    pc.sample_rate_hz = kRate;
+    pc.ssrc = 42;
+    pc.lead_with_anchor = anchors;
+    Packetizer packetizer(pc, [&](OutgoingPacket& packet) {
+        // Shift the timestamps (wraparound tests): rewrite them in the datagram.
+        const std::uint32_t ts = packet.header.timestamp + timestamp_base;
+        auto bytes = packet.bytes();
+        for (int i = 0; i < 4; ++i) bytes[4 + i] = static_cast<std::uint8_t>(ts >> (24 - 8 * i));
+        ValidatedPacket validated;
+        EXPECT_TRUE(validator.validate(bytes, {}, kT0, validated));
+        stream.packets.push_back(validated);
+    });
+    packetizer.push(stream.records);
+    packetizer.flush();
+
+    codec::Decoder decoder;
+    stream.reference.resize(codec::count_samples(stream.records));
+    std::size_t at = 0;
+    for (const auto& r : stream.records) {
+        decoder.push(r);
+        while (decoder.pending() > 0) at += decoder.read(std::span(stream.reference).subspan(at));
+    }
+    return stream;
+}
+
+std::vector<float> read_all(JitterBuffer& buffer, std::size_t samples, std::size_t block = 64) {
+    std::vector<float> out(samples, 99.0f);
+    for (std::size_t at = 0; at < samples; at += block) {
+        buffer.read(std::span(out).subspan(at, std::min(block, samples - at)));
+    }
+    return out;
+}
+
+float max_step(std::span<const float> signal) {
+    float step = 0.0f;
+    for (std::size_t i = 1; i < signal.size(); ++i)
+        step = std::max(step, std::abs(signal[i] - signal[i - 1]));
+    return step;
+}
+
+TEST(JitterBuffer, InOrderPlaysOfflineDecodeExactly) {
+    const Stream stream = make_stream(48000);
+    JitterBuffer buffer(test_config());
+    for (const auto& p : stream.packets) ASSERT_EQ(buffer.insert(p, kT0), InsertResult::kAccepted);
+    EXPECT_EQ(buffer.level_samples(), stream.reference.size());
+    const auto out = read_all(buffer, stream.reference.size());
+    EXPECT_EQ(out, stream.reference);
+    EXPECT_EQ(buffer.counters().accepted, stream.packets.size());
+    EXPECT_EQ(buffer.counters().concealed_samples, 0u);
+    EXPECT_EQ(buffer.counters().played_samples, stream.reference.size());
+    EXPECT_EQ(buffer.level_samples(), 0u);
+}
+
+TEST(JitterBuffer, WaitsForTargetDelayBeforePlaying) {
+    const Stream stream = make_stream(4800);
+    JitterBuffer buffer(test_config());  // 960 samples
+    std::vector<float> out(64);
+    std::size_t packet = 0;
+    while (buffer.level_samples() < 960) {
+        buffer.read(out);
+        EXPECT_FALSE(buffer.playing());
+        EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](float v) { return v == 0.0f; }));
+        ASSERT_EQ(buffer.insert(stream.packets[packet++], kT0), InsertResult::kAccepted);
+    }
+    EXPECT_NEAR(buffer.level_ms(), 20.0, 10.0);
+    buffer.read(out);
+    EXPECT_TRUE(buffer.playing());
+}
+
+TEST(JitterBuffer, StartsAfterTargetDelayOfWaitingEvenIfShort) {
+    const Stream stream = make_stream(480 * 3);
+    JitterBuffer buffer(test_config());
+    ASSERT_EQ(buffer.insert(stream.packets[0], kT0),
+              InsertResult::kAccepted);  // 10 ms < 20 ms target
+    auto out = read_all(buffer, 960);    // waited the target delay
+    EXPECT_FALSE(buffer.playing());
+    out = read_all(buffer, 480);
+    EXPECT_TRUE(buffer.playing());
+    EXPECT_TRUE(std::equal(out.begin(), out.end(), stream.reference.begin()));
+}
+
+TEST(JitterBuffer, RealTimeWithJitterPlaysDelayedReferenceExactly) {
+    const Stream stream = make_stream(96000);  // 2 s
+    auto config = test_config();
+    config.target_delay_ms = 40.0;
+    JitterBuffer buffer(config);
+    std::mt19937 rng(7);
+    // Playout starts once 40 ms are in hand; a packet (<= 15 ms of audio) is complete 15 ms after
+    // its first sample, so up to 25 ms of jitter never makes one late.
+    std::uniform_real_distribution<double> jitter_ms(0.0, 20.0);
+    std::vector<std::pair<double, std::size_t>> arrivals;  // (arrival ms, packet)
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        const auto& p = stream.packets[i];
+        const double sent_ms = static_cast<double>(p.header.timestamp + p.samples) /
+                               48.0;  // when its audio is complete
+        arrivals.emplace_back(sent_ms + jitter_ms(rng), i);
+    }
+    std::sort(arrivals.begin(), arrivals.end());  // jitter reorders them
+    std::vector<float> out;
+    std::vector<float> block(48);
+    std::size_t next = 0;
+    for (int ms = 0; ms < 2200; ++ms) {
+        while (next < arrivals.size() && arrivals[next].first <= ms) {
+            const auto& p = stream.packets[arrivals[next++].second];
+            EXPECT_EQ(buffer.insert(p, kT0 + std::chrono::microseconds(ms * 1000)),
+                      InsertResult::kAccepted);
+        }
+        buffer.read(block);
+        out.insert(out.end(), block.begin(), block.end());
+    }
+    EXPECT_EQ(out.size(), 2200u * 48);
+    const auto delay =
+        static_cast<std::size_t>(static_cast<std::int64_t>(out.size()) - buffer.playout_position());
+    ASSERT_LT(delay + stream.reference.size(), out.size());
+    EXPECT_TRUE(std::equal(stream.reference.begin(), stream.reference.end(),
+                           out.begin() + static_cast<std::ptrdiff_t>(delay)));
+    EXPECT_EQ(buffer.counters().late, 0u);
+    EXPECT_GT(buffer.jitter_ms(), 2.0);  // the RFC 3550 estimate sees the jitter
+    EXPECT_LT(buffer.jitter_ms(), 20.0);
+}
+
+TEST(JitterBuffer, DropsDuplicates) {
+    const Stream stream = make_stream(4800);
+    JitterBuffer buffer(test_config());
+    for (const auto& p : stream.packets) {
+        ASSERT_EQ(buffer.insert(p, kT0), InsertResult::kAccepted);
+        ASSERT_EQ(buffer.insert(p, kT0), InsertResult::kDuplicate);  // while buffered
+    }
+    const auto out = read_all(buffer, stream.reference.size());
+    EXPECT_EQ(out, stream.reference);
+    // Already played: still recognised as a duplicate, not as a late packet.
+    EXPECT_EQ(buffer.insert(stream.packets[3], kT0), InsertResult::kDuplicate);
+    EXPECT_EQ(buffer.counters().duplicate, stream.packets.size() + 1);
+    EXPECT_EQ(buffer.counters().late, 0u);
+}
+
+TEST(JitterBuffer, DropsLatePackets) {
+    const Stream stream = make_stream(9600);
+    JitterBuffer buffer(test_config());
+    const std::size_t lost = 5;
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        if (i != lost) {
+            ASSERT_EQ(buffer.insert(stream.packets[i], kT0), InsertResult::kAccepted);
+        }
+    }
+    const std::size_t played =
+        stream.packets[lost].header.timestamp + 10;  // its first sample is gone
+    auto out = read_all(buffer, played);
+    EXPECT_EQ(buffer.insert(stream.packets[lost], kT0), InsertResult::kLate);
+    EXPECT_EQ(buffer.counters().late, 1u);
+    const auto rest = read_all(buffer, stream.reference.size() - played);
+    out.insert(out.end(), rest.begin(), rest.end());
+    ASSERT_EQ(out.size(), stream.reference.size());
+    // Everything after the concealed packet is the sender's timeline again, sample for sample.
+    const std::size_t resume = stream.packets[lost + 1].header.timestamp;
+    EXPECT_TRUE(std::equal(out.begin() + static_cast<std::ptrdiff_t>(resume), out.end(),
+                           stream.reference.begin() + static_cast<std::ptrdiff_t>(resume)));
+}
+
+// Finds a packet across which the waveform moves far: a step there would be a loud click.
+std::size_t loud_packet(const Stream& stream) {
+    for (std::size_t i = 2; i + 2 < stream.packets.size(); ++i) {
+        const auto& p = stream.packets[i];
+        const float before = stream.reference[p.header.timestamp - 1];
+        const float last = stream.reference[p.header.timestamp + p.samples - 1];
+        if (std::abs(before - last) > 0.1f) return i;
+    }
+    return 0;
+}
+
+TEST(JitterBuffer, ConcealsGapSmoothlyAndKeepsTimeline) {
+    const Stream stream = make_stream(48000);
+    const std::size_t lost = loud_packet(stream);
+    ASSERT_GT(lost, 0u);
+    JitterBuffer buffer(test_config());
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        if (i != lost) buffer.insert(stream.packets[i], kT0);
+    }
+    const auto out = read_all(buffer, stream.reference.size(), 100);
+    ASSERT_EQ(out.size(), stream.reference.size());  // output length is exact
+
+    const auto& gap = stream.packets[lost];
+    const std::size_t from = gap.header.timestamp;
+    const std::size_t to = from + gap.samples;
+    EXPECT_EQ(buffer.counters().concealed_samples, gap.samples);
+    EXPECT_EQ(buffer.counters().gaps, 1u);
+    // Outside the gap: the reference exactly.
+    EXPECT_TRUE(std::equal(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(from),
+                           stream.reference.begin()));
+    EXPECT_TRUE(std::equal(out.begin() + static_cast<std::ptrdiff_t>(to), out.end(),
+                           stream.reference.begin() + static_cast<std::ptrdiff_t>(to)));
+    // Inside the gap: no step larger than a raised-cosine fade over it has (pi/2 * height / n,
+    // with a factor 2 margin); at its edges, none larger than the signal's own steepest step.
+    const float height = std::abs(out[to - 1] - out[from - 1]);
+    const float fade_bound = height * 3.2f / static_cast<float>(gap.samples) + 1e-6f;
+    EXPECT_LE(max_step(std::span(out).subspan(from, gap.samples)), fade_bound);
+    const float natural = max_step(stream.reference) + 1e-6f;
+    EXPECT_LE(std::abs(out[from] - out[from - 1]), natural);
+    EXPECT_LE(std::abs(out[to] - out[to - 1]), natural);
+    EXPECT_GT(height, natural);  // the gap was worth concealing: a step would have been a click
+    // It lands exactly on the next packet's anchor.
+    EXPECT_FLOAT_EQ(out[to - 1], static_cast<float>(stream.packets[lost + 1].records()[0].end) /
+                                     codec::kFullScale);
+}
+
+TEST(JitterBuffer, GapBeforePacketWithoutAnchorFadesToZero) {
+    const Stream stream = make_stream(9600, 0, /*anchors=*/false);
+    JitterBuffer buffer(test_config());
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        if (i != 4) buffer.insert(stream.packets[i], kT0);
+    }
+    const auto out = read_all(buffer, stream.reference.size());
+    const std::size_t end = stream.packets[5].header.timestamp;
+    EXPECT_FLOAT_EQ(out[end - 1], 0.0f);
+    EXPECT_LE(max_step(std::span(out).subspan(stream.packets[4].header.timestamp - 1, kPacket + 1)),
+              0.01f);
+}
+
+TEST(JitterBuffer, RepairsReordering) {
+    const Stream stream = make_stream(48000);
+    JitterBuffer buffer(test_config());
+    auto order = stream.packets;
+    for (std::size_t i = 0; i + 1 < order.size(); i += 3) std::swap(order[i], order[i + 1]);
+    // First packets in hand, then the rest arrive swapped while playing.
+    for (std::size_t i = 0; i < 4; ++i) buffer.insert(order[i], kT0);
+    std::vector<float> out;
+    std::size_t next = 4;
+    while (out.size() < stream.reference.size()) {
+        if (next < order.size()) {
+            EXPECT_EQ(buffer.insert(order[next++], kT0), InsertResult::kAccepted);
+        }
+        const auto block =
+            read_all(buffer, std::min(kPacket, stream.reference.size() - out.size()));
+        out.insert(out.end(), block.begin(), block.end());
+    }
+    EXPECT_EQ(out, stream.reference);
+    EXPECT_EQ(buffer.counters().concealed_samples, 0u);
+}
+
+ValidatedPacket hand_packet(std::uint32_t timestamp, std::vector<Record> records) {
+    ValidatedPacket p;
+    p.header.timestamp = timestamp;
+    p.header.ssrc = 1;
+    std::copy(records.begin(), records.end(), p.storage.begin());
+    p.record_count = records.size();
+    p.samples = codec::count_samples(records);
+    p.has_anchor = records.front().is_anchor();
+    return p;
+}
+
+TEST(JitterBuffer, TruncatesPacketRunningPastNextTimestamp) {
+    auto config = test_config();
+    config.target_delay_ms = 0.0;
+    JitterBuffer buffer(config);
+    // 600 samples claimed at 0, but the next packet starts at 480: cut at 480.
+    buffer.insert(hand_packet(0, {Record::anchor(0), Record::curve(1, 600, 6000)}), kT0);
+    buffer.insert(hand_packet(480, {Record::anchor(-3000), Record::silence(480)}), kT0);
+    const auto out = read_all(buffer, 960);
+    EXPECT_EQ(buffer.counters().truncated, 1u);
+    EXPECT_EQ(buffer.counters().played_samples, 960u);
+    EXPECT_EQ(buffer.counters().concealed_samples, 0u);
+    for (std::size_t i = 480; i < 960; ++i)
+        ASSERT_FLOAT_EQ(out[i], -3000.0f / codec::kFullScale) << i;
+}
+
+TEST(JitterBuffer, ConcealsRemainderOfShortPacket) {
+    auto config = test_config();
+    config.target_delay_ms = 0.0;
+    JitterBuffer buffer(config);
+    buffer.insert(hand_packet(0, {Record::anchor(0), Record::curve(1, 300, 6000)}), kT0);
+    buffer.insert(hand_packet(480, {Record::anchor(2000), Record::silence(480)}), kT0);
+    const auto out = read_all(buffer, 960);
+    EXPECT_EQ(buffer.counters().concealed_samples, 180u);
+    EXPECT_EQ(buffer.counters().truncated, 0u);
+    EXPECT_FLOAT_EQ(out[299], 6000.0f / codec::kFullScale);
+    EXPECT_FLOAT_EQ(out[479], 2000.0f / codec::kFullScale);
+    EXPECT_LE(max_step(std::span(out).subspan(299, 182)),
+              4000.0f / codec::kFullScale * 3.2f / 180.0f);
+}
+
+TEST(JitterBuffer, HandlesTimestampWraparound) {
+    const std::uint32_t base = 0xFFFFFFFFu - 10000;  // wraps after about 10000 samples
+    const Stream stream = make_stream(48000, base);
+    JitterBuffer buffer(test_config());
+    std::vector<float> out;
+    std::size_t next = 0;
+    while (out.size() < stream.reference.size()) {
+        while (next < stream.packets.size() && buffer.level_samples() < 1500) {
+            EXPECT_EQ(buffer.insert(stream.packets[next++], kT0), InsertResult::kAccepted);
+        }
+        const auto block =
+            read_all(buffer, std::min(kPacket, stream.reference.size() - out.size()));
+        out.insert(out.end(), block.begin(), block.end());
+    }
+    const auto delay = static_cast<std::ptrdiff_t>(out.size()) - (buffer.playout_position() - base);
+    ASSERT_GE(delay, 0);
+    EXPECT_TRUE(std::equal(out.begin() + delay, out.end(), stream.reference.begin()));
+    EXPECT_EQ(buffer.counters().late + buffer.counters().early + buffer.counters().resyncs, 0u);
+    EXPECT_GT(buffer.playout_position(), std::int64_t{0xFFFFFFFF});  // it ran past 2^32
+}
+
+TEST(JitterBuffer, UnderrunFadesToSilenceWithExactLength) {
+    const Stream stream = make_stream(4800);
+    JitterBuffer buffer(test_config());
+    for (const auto& p : stream.packets) buffer.insert(p, kT0);
+    std::vector<float> out(stream.reference.size() + 2000, 99.0f);
+    // Stop playing exactly in a loud spot so the fade has something to do.
+    buffer.read(std::span(out).first(stream.reference.size()));
+    buffer.read(std::span(out).subspan(stream.reference.size(), 1000));
+    buffer.read(std::span(out).subspan(stream.reference.size() + 1000));
+    EXPECT_EQ(buffer.counters().underruns, 2u);
+    EXPECT_EQ(buffer.counters().concealed_samples, 2000u);
+    EXPECT_EQ(out.back(), 0.0f);
+    EXPECT_LE(max_step(std::span(out).subspan(stream.reference.size() - 1)), 0.01f);
+}
+
+TEST(JitterBuffer, TooEarlyPacketIsRefused) {
+    const Stream stream = make_stream(4800);
+    JitterBuffer buffer(test_config());
+    buffer.insert(stream.packets[0], kT0);
+    buffer.insert(stream.packets[1], kT0);
+    buffer.insert(stream.packets[2], kT0);
+    auto far = stream.packets[3];
+    far.header.timestamp += 48000 * 2;  // 2 s ahead: beyond max_ahead_ms
+    EXPECT_EQ(buffer.insert(far, kT0), InsertResult::kTooEarly);
+    EXPECT_EQ(buffer.counters().early, 1u);
+}
+
+TEST(JitterBuffer, FullBufferEvictsFurthestForEarlierPacket) {
+    auto config = test_config();
+    config.slot_count = 4;
+    JitterBuffer buffer(config);
+    const Stream stream = make_stream(4800);
+    for (std::size_t i : {0, 1, 2, 4})
+        ASSERT_EQ(buffer.insert(stream.packets[i], kT0), InsertResult::kAccepted);
+    EXPECT_EQ(buffer.insert(stream.packets[5], kT0),
+              InsertResult::kTooEarly);  // full, and furthest
+    EXPECT_EQ(buffer.insert(stream.packets[3], kT0), InsertResult::kAccepted);  // evicts packet 4
+    EXPECT_EQ(buffer.counters().early, 2u);
+    EXPECT_EQ(buffer.buffered_packets(), 4u);
+}
+
+TEST(JitterBuffer, ResynchronisesWhenSenderTimelineJumps) {
+    const Stream stream = make_stream(48000);
+    JitterBuffer buffer(test_config());
+    for (std::size_t i = 0; i < 10; ++i) buffer.insert(stream.packets[i], kT0);
+    read_all(buffer, 4800);
+    // The sender restarts its timeline 10 minutes ahead with the same SSRC.
+    std::size_t refused = 0;
+    std::size_t i = 10;
+    for (; i < 60; ++i) {
+        auto jumped = stream.packets[i];
+        jumped.header.timestamp += 48000 * 600;
+        if (buffer.insert(jumped, kT0) == InsertResult::kTooEarly) {
+            ++refused;
+        } else {
+            break;
+        }
+    }
+    EXPECT_EQ(refused, JitterBufferConfig{}.resync_after_drops - 1);
+    EXPECT_EQ(buffer.counters().resyncs, 1u);
+    EXPECT_FALSE(buffer.playing());  // buffering the new timeline
+}
+
+TEST(JitterBuffer, NewSsrcStartsNewTimeline) {
+    const Stream stream = make_stream(9600);
+    JitterBuffer buffer(test_config());
+    for (std::size_t i = 0; i < 6; ++i) buffer.insert(stream.packets[i], kT0);
+    read_all(buffer, 2000);
+    auto other = stream.packets[0];
+    other.header.ssrc = 43;
+    other.ssrc_changed = true;
+    other.header.timestamp = 123456789;
+    EXPECT_EQ(buffer.insert(other, kT0), InsertResult::kAccepted);
+    EXPECT_FALSE(buffer.playing());
+    EXPECT_EQ(buffer.buffered_packets(), 1u);
+}
+
+TEST(JitterBuffer, ReportsLevel) {
+    const Stream stream = make_stream(4800);
+    JitterBuffer buffer(test_config());
+    std::uint64_t expected = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+        buffer.insert(stream.packets[i], kT0);
+        expected += stream.packets[i].samples;
+    }
+    EXPECT_EQ(buffer.level_samples(), expected);
+    EXPECT_DOUBLE_EQ(buffer.level_ms(), static_cast<double>(expected) / 48.0);
+    read_all(buffer, 100);
+    EXPECT_EQ(buffer.level_samples(), expected - 100);
+}
+
+TEST(JitterBuffer, RejectsBadConfig) {
+    auto config = test_config();
+    config.slot_count = 1;
+    EXPECT_THROW(JitterBuffer{config}, std::invalid_argument);
+    config = test_config();
+    config.max_ahead_ms = 10.0;
+    EXPECT_THROW(JitterBuffer{config}, std::invalid_argument);
+}
+
+TEST(JitterBuffer, DoesNotAllocateOnInsertOrRead) {
+    const Stream stream = make_stream(48000);
+    JitterBuffer buffer(test_config());
+    std::vector<float> out(128);
+    test::AllocationCounter counter;
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        if (i % 7 != 3) buffer.insert(stream.packets[i], kT0);  // with gaps
+        buffer.insert(stream.packets[i / 2], kT0);              // duplicates and late ones
+        for (int k = 0; k < 4; ++k) buffer.read(out);
+    }
+    EXPECT_EQ(counter.count(), 0u);
+}
+
+}  // namespace
+}  // namespace extrema::net
