@@ -72,7 +72,7 @@ TEST(CompressorTiming, AttackAndReleaseMatchTheirTimeConstants) {
             worst = std::max({worst, attack_error, release_error});
         }
     }
-    std::printf("time constants: worst relative error %.3f %%\n", worst * 100.0);
+    std::printf("time constants: worst relative error %.2e %%\n", worst * 100.0);
 }
 
 }  // namespace
