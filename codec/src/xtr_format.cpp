@@ -4,19 +4,10 @@
 #include <cstring>
 
 #include "extrema/codec/curve_bank.h"
+#include "extrema/codec/little_endian.h"
 
 namespace extrema::codec {
 namespace {
-
-void put_le(std::vector<std::uint8_t>& out, std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
-}
-
-std::uint64_t get_le(std::span<const std::uint8_t> in, std::size_t at, int bytes) {
-    std::uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i) value |= std::uint64_t{in[at + i]} << (8 * i);
-    return value;
-}
 
 bool has_magic(std::span<const std::uint8_t> bytes) {
     return bytes.size() >= 4 && std::memcmp(bytes.data(), kXtrMagic, 4) == 0;

@@ -1,5 +1,7 @@
 #include "extrema/lowrank/xsvd_format.h"
 
+#include "extrema/codec/little_endian.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -9,16 +11,8 @@
 namespace extrema::lowrank {
 namespace {
 
-void put_le(std::vector<std::uint8_t>& out, std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
-}
-
-// Callers check the bounds first.
-std::uint64_t get_le(std::span<const std::uint8_t> in, std::size_t at, int bytes) {
-    std::uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i) value |= std::uint64_t{in[at + i]} << (8 * i);
-    return value;
-}
+using codec::get_le;
+using codec::put_le;
 
 std::uint64_t part_bytes(std::uint64_t rows, std::uint64_t cols, std::uint64_t rank) {
     return 4 * rank + 2 * (rows + cols) * rank;
