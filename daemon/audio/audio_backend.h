@@ -1,0 +1,62 @@
+#pragma once
+// The one interface the pipeline sees for every audio endpoint (SPEC §6): PortAudio devices,
+// files, the tone generator and the null sink. A source produces interleaved frames into a
+// SampleRing at rate_hz(); a sink consumes them from one. The pipeline owns the rings and hands
+// each endpoint its ring at construction; the ring must outlive the endpoint.
+//
+// Life cycle: construct (opens and validates everything; every bad set-up throws there, with
+// nothing left running) -> start() -> stop(). start() and stop() are idempotent; after stop() the
+// endpoint no longer touches its ring. Destruction stops. An endpoint that failed on its own
+// thread (a read error, a device that vanished) reports it by throwing AudioError from stop().
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace extrema::audio {
+
+// Every audio set-up or run-time failure: the message names the device, file or setting and,
+// where it helps, lists what exists instead.
+class AudioError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// 48 kHz: the native rate of JACK's default set-up and of nearly every sound card and USB
+// headset, so the host does no hidden resampling on the way in or out; the extrema codec works at
+// any rate, so nothing is gained by going lower.
+inline constexpr int kDefaultStreamRateHz = 48000;
+// Voice links are mono; stereo devices are opened with one channel (or mixed down by a file
+// source).
+inline constexpr int kDefaultChannels = 1;
+
+struct EndpointStats {
+    std::uint64_t frames = 0;        // frames produced (source) or consumed (sink)
+    std::uint64_t device_xruns = 0;  // over/underflows the device or host API reported itself
+};
+
+class AudioSource {
+  public:
+    virtual ~AudioSource() = default;
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    virtual int rate_hz() const noexcept = 0;
+    virtual int channels() const noexcept = 0;
+    // True once a finite source (a file) has pushed its last frame; a live one never finishes.
+    virtual bool finished() const noexcept { return false; }
+    virtual EndpointStats stats() const noexcept = 0;
+    // One line for logs: "PortAudio input 'system' (JACK Audio Connection Kit) 48000 Hz x1".
+    virtual std::string describe() const = 0;
+};
+
+class AudioSink {
+  public:
+    virtual ~AudioSink() = default;
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    virtual int rate_hz() const noexcept = 0;
+    virtual int channels() const noexcept = 0;
+    virtual EndpointStats stats() const noexcept = 0;
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace extrema::audio

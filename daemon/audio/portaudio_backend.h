@@ -1,0 +1,151 @@
+#pragma once
+// PortAudio endpoints: a capture stream into a ring (PortAudioSource), a playback stream out of a
+// ring (PortAudioSink), and one full-duplex stream doing both (PortAudioDuplex: a single callback
+// for capture and playback, so on JACK the loop adds no period beyond the server's own, where a
+// separate source and sink joined by a ring add one).
+//
+// Callback API with paFloat32 interleaved, always: the blocking API of PortAudio's JACK host
+// hard-codes two float channels and corrupts the heap otherwise, and float32 passes through JACK
+// bit-exactly (int16 does not). The callbacks only move samples between the stream and the ring
+// and bump atomic counters: no lock, allocation, logging, syscall or exception (SPEC §1); each
+// runs inside a RealtimeScope so the tests can prove it.
+//
+// Needs a live PortAudioSession for its whole life. Construction opens the stream (so every
+// set-up error surfaces there as AudioError: unknown device, unsupported rate, device busy);
+// start() starts it.
+#include <portaudio.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "audio/audio_backend.h"
+#include "audio/playout_gate.h"
+#include "audio/sample_ring.h"
+
+namespace extrema::audio {
+
+struct PortAudioConfig {
+    // "" = the host's default device; all digits = that index; otherwise a case-insensitive
+    // substring of the device name (see select_device()).
+    std::string device;
+    int rate_hz = kDefaultStreamRateHz;  // see kDefaultStreamRateHz for why 48 kHz
+    int channels = kDefaultChannels;
+    // 0 = paFramesPerBufferUnspecified: the callback gets the host's own period (JACK's buffer
+    // size, ALSA's period), the lowest latency, with no re-blocking inside PortAudio.
+    unsigned long frames_per_buffer = 0;
+    // Seconds; negative = the device's default *low* latency, which is what a live voice link
+    // wants (the high default is meant for playing files).
+    double suggested_latency_s = -1.0;
+    // Playback only: frames the ring must hold before playback leaves silence (PlayoutGate).
+    // 0 = start with the first frame: no added latency; latency is the jitter buffer's job.
+    std::size_t prefill_frames = 0;
+};
+
+namespace detail {
+// Owns an open PaStream; closes it (stopping it first if needed) on destruction.
+class PaStreamHandle {
+  public:
+    PaStreamHandle() = default;
+    ~PaStreamHandle();
+    PaStreamHandle(const PaStreamHandle&) = delete;
+    PaStreamHandle& operator=(const PaStreamHandle&) = delete;
+    void reset(PaStream* stream) noexcept { stream_ = stream; }  // once, after opening
+    void start(const std::string& what);
+    void stop();
+
+  private:
+    PaStream* stream_ = nullptr;
+    bool running_ = false;
+};
+}  // namespace detail
+
+class PortAudioSource final : public AudioSource {
+  public:
+    PortAudioSource(SampleRing& ring, const PortAudioConfig& config);
+    ~PortAudioSource() override;
+
+    void start() override;
+    void stop() override;
+    int rate_hz() const noexcept override { return rate_hz_; }
+    int channels() const noexcept override { return channels_; }
+    EndpointStats stats() const noexcept override;
+    std::string describe() const override { return description_; }
+
+  private:
+    static int on_audio(const void* input, void* output, unsigned long frames,
+                        const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
+                        void* self) noexcept;
+
+    SampleRing& ring_;
+    int rate_hz_;
+    int channels_;
+    std::string description_;
+    std::atomic<std::uint64_t> frames_{0};
+    std::atomic<std::uint64_t> xruns_{0};
+    detail::PaStreamHandle stream_;  // last: closed first, while the members above still live
+};
+
+class PortAudioSink final : public AudioSink {
+  public:
+    PortAudioSink(SampleRing& ring, const PortAudioConfig& config);
+    ~PortAudioSink() override;
+
+    void start() override;
+    void stop() override;
+    int rate_hz() const noexcept override { return rate_hz_; }
+    int channels() const noexcept override { return channels_; }
+    EndpointStats stats() const noexcept override;
+    std::string describe() const override { return description_; }
+
+  private:
+    static int on_audio(const void* input, void* output, unsigned long frames,
+                        const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
+                        void* self) noexcept;
+
+    SampleRing& ring_;
+    PlayoutGate gate_;  // callback thread only
+    int rate_hz_;
+    int channels_;
+    std::string description_;
+    std::atomic<std::uint64_t> frames_{0};
+    std::atomic<std::uint64_t> xruns_{0};
+    detail::PaStreamHandle stream_;
+};
+
+// One stream, both directions; the same object is the pipeline's source and its sink, and
+// starting or stopping it through either starts or stops both. Capture and playback may be
+// different devices of the same host API; they share the input config's rate and period.
+class PortAudioDuplex final : public AudioSource, public AudioSink {
+  public:
+    PortAudioDuplex(SampleRing& capture_ring, SampleRing& playback_ring,
+                    const PortAudioConfig& input, const PortAudioConfig& output);
+    ~PortAudioDuplex() override;
+
+    void start() override;
+    void stop() override;
+    int rate_hz() const noexcept override { return rate_hz_; }
+    // Capture and playback have the same channel count (checked at construction).
+    int channels() const noexcept override { return channels_; }
+    // Frames of the stream (each callback captures and plays the same number).
+    EndpointStats stats() const noexcept override;
+    std::string describe() const override { return description_; }
+
+  private:
+    static int on_audio(const void* input, void* output, unsigned long frames,
+                        const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
+                        void* self) noexcept;
+
+    SampleRing& capture_ring_;
+    SampleRing& playback_ring_;
+    PlayoutGate gate_;
+    int rate_hz_;
+    int channels_;
+    std::string description_;
+    std::atomic<std::uint64_t> frames_{0};
+    std::atomic<std::uint64_t> xruns_{0};
+    detail::PaStreamHandle stream_;
+};
+
+}  // namespace extrema::audio

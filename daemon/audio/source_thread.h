@@ -1,0 +1,65 @@
+#pragma once
+// SourceThread: the producer loop shared by the file and tone sources. It asks a fill function
+// for one block at a time and pushes it into the ring, on its own thread, either
+//   in real time — one block per block duration of the steady clock, against absolute deadlines
+//       so it never drifts; like a sound card it cannot wait, so what the ring cannot take is an
+//       overrun (counted by the ring) — or
+//   as fast as the ring accepts — waiting for room, so nothing is lost (tests, offline runs).
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "audio/sample_ring.h"
+
+namespace extrema::audio {
+
+enum class Pacing { kRealTime, kAsFastAsPossible };
+
+// 10 ms: the default packet_ms, so a paced source never delivers coarser than a packet and the
+// encoder downstream sees a steady flow; 100 wake-ups a second cost nothing.
+inline constexpr int kDefaultBlockMs = 10;
+
+class SourceThread {
+  public:
+    // Writes up to block.size() samples (whole frames) and returns how many; fewer means the
+    // source has ended (the short block is still delivered). Runs on the source's thread; may
+    // throw, and stop() rethrows.
+    using Fill = std::function<std::size_t(std::span<float> block)>;
+
+    SourceThread(SampleRing& ring, int rate_hz, int block_ms, Pacing pacing, Fill fill);
+    ~SourceThread();  // stops, dropping any failure
+    SourceThread(const SourceThread&) = delete;
+    SourceThread& operator=(const SourceThread&) = delete;
+
+    void start();
+    // Joins the thread; rethrows what the fill function threw.
+    void stop();
+    // True once the last block is in the ring, or the loop ended early (stopped, or failed).
+    bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
+    std::uint64_t frames() const noexcept { return frames_.load(std::memory_order_relaxed); }
+
+  private:
+    void run() noexcept;
+    void run_paced();
+    void run_fast();
+
+    SampleRing& ring_;
+    int rate_hz_;
+    std::size_t block_frames_;
+    std::size_t channels_;
+    Pacing pacing_;
+    Fill fill_;
+    std::vector<float> block_;
+    std::thread thread_;
+    std::atomic<bool> stop_requested_{false};
+    std::atomic<bool> finished_{false};
+    std::atomic<std::uint64_t> frames_{0};
+    std::exception_ptr failure_;  // written by the thread, read after join
+};
+
+}  // namespace extrema::audio

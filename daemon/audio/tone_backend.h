@@ -1,0 +1,48 @@
+#pragma once
+// ToneSource: a sine generator, the same on every channel of its ring, paced in real time (a
+// stand-in for a microphone in tests and line checks) or as fast as the ring accepts.
+#include <memory>
+#include <string>
+
+#include "audio/audio_backend.h"
+#include "audio/sample_ring.h"
+#include "audio/source_thread.h"
+
+namespace extrema::audio {
+
+struct ToneConfig {
+    // 1 kHz: the customary line-check tone, well inside the voice band.
+    double frequency_hz = 1000.0;
+    // Peak level (a full-scale sine is 0 dBFS, AES17). -20 dBFS is the usual alignment level: real
+    // headroom for the compressor and codec, loud enough to see on any meter.
+    double level_dbfs = -20.0;
+    int rate_hz = kDefaultStreamRateHz;
+    Pacing pacing = Pacing::kRealTime;
+    int block_ms = kDefaultBlockMs;
+};
+
+class ToneSource final : public AudioSource {
+  public:
+    // AudioError if the frequency is not in (0, rate/2) or the level is above 0 dBFS.
+    ToneSource(SampleRing& ring, const ToneConfig& config);
+    ~ToneSource() override;
+
+    void start() override { thread_->start(); }
+    void stop() override { thread_->stop(); }
+    int rate_hz() const noexcept override { return config_.rate_hz; }
+    int channels() const noexcept override { return channels_; }
+    EndpointStats stats() const noexcept override { return {thread_->frames(), 0}; }
+    std::string describe() const override;
+
+  private:
+    std::size_t fill(std::span<float> block) noexcept;
+
+    ToneConfig config_;
+    int channels_;
+    double amplitude_;
+    double phase_step_;   // radians per sample
+    double phase_ = 0.0;  // source thread only; kept in [0, 2 pi) so precision never degrades
+    std::unique_ptr<SourceThread> thread_;
+};
+
+}  // namespace extrema::audio

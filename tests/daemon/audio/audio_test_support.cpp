@@ -1,0 +1,65 @@
+#include "audio_test_support.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <random>
+
+namespace extrema::audio::test {
+
+TempDir::TempDir() {
+    static std::atomic<int> serial{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("extrema-audio-test-" + std::to_string(::getpid()) + "-" + std::to_string(serial++));
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+RingDrain::RingDrain(SampleRing& ring) : ring_(ring) {
+    thread_ = std::thread([this] {
+        std::vector<float> block(1024 * static_cast<std::size_t>(ring_.channels()));
+        while (!stop_.load()) {
+            const std::size_t n = ring_.pop_available(block);
+            received_.insert(received_.end(), block.begin(), block.begin() + n);
+            if (n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    });
+}
+
+RingDrain::~RingDrain() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+}
+
+std::vector<float> RingDrain::finish() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    std::vector<float> block(1024 * static_cast<std::size_t>(ring_.channels()));
+    while (const std::size_t n = ring_.pop_available(block)) {
+        received_.insert(received_.end(), block.begin(), block.begin() + n);
+    }
+    return std::move(received_);
+}
+
+std::vector<float> noise(std::size_t samples, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> out(samples);
+    for (float& s : out) s = dist(rng);
+    return out;
+}
+
+std::int64_t first_bit_difference(std::span<const float> a, std::span<const float> b) {
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0) return static_cast<std::int64_t>(i);
+    }
+    return a.size() == b.size() ? -1 : static_cast<std::int64_t>(n);
+}
+
+}  // namespace extrema::audio::test

@@ -1,0 +1,217 @@
+// File source and sink: bit-exact fast runs, real-time pacing, mix-down and channel choice, and
+// the errors a user meets (missing file, wrong rate, no such channel).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "audio/file_backend.h"
+#include "audio/sound_file.h"
+#include "audio_test_support.h"
+
+namespace extrema::audio {
+namespace {
+
+using test::first_bit_difference;
+using test::RingDrain;
+using test::TempDir;
+
+// Runs a fast file source into a small ring (so it has to wait for room) and returns what came
+// out.
+std::vector<float> run_fast(const FileSourceConfig& config, std::size_t ring_frames = 1000) {
+    SampleRing ring(ring_frames);
+    FileSource source(ring, config);
+    RingDrain drain(ring);
+    source.start();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!source.finished() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_TRUE(source.finished());
+    source.stop();
+    return drain.finish();
+}
+
+TEST(FileSource, FastModeDeliversEverySampleBitExactly) {
+    TempDir dir;
+    const auto signal = test::noise(48000 + 123, 7);  // not a whole number of blocks
+    write_sound_file(dir / "noise.wav", 48000, 1, signal, SampleFormat::kFloat32);
+    FileSourceConfig config;
+    config.path = dir / "noise.wav";
+    config.pacing = Pacing::kAsFastAsPossible;
+    const auto out = run_fast(config);
+    EXPECT_EQ(out.size(), signal.size());
+    EXPECT_EQ(first_bit_difference(out, signal), -1);
+}
+
+TEST(FileSource, SpeechComesOutAsLibsndfileReadsIt) {
+    const SoundData speech = read_sound_file(test::kSpeechWav);
+    ASSERT_EQ(speech.info.rate_hz, 48000);
+    FileSourceConfig config;
+    config.path = test::kSpeechWav;
+    config.pacing = Pacing::kAsFastAsPossible;
+    const auto out = run_fast(config);
+    EXPECT_EQ(first_bit_difference(out, speech.samples), -1);
+}
+
+TEST(FileSource, MixesDownOrPicksAChannel) {
+    TempDir dir;
+    const auto left = test::noise(4800, 1);
+    const auto right = test::noise(4800, 2);
+    std::vector<float> stereo;
+    for (std::size_t i = 0; i < left.size(); ++i) {
+        stereo.push_back(left[i]);
+        stereo.push_back(right[i]);
+    }
+    write_sound_file(dir / "stereo.wav", 48000, 2, stereo, SampleFormat::kFloat32);
+    FileSourceConfig config;
+    config.path = dir / "stereo.wav";
+    config.pacing = Pacing::kAsFastAsPossible;
+    config.channel = 1;
+    EXPECT_EQ(first_bit_difference(run_fast(config), right), -1);
+    config.channel = 0;
+    EXPECT_EQ(first_bit_difference(run_fast(config), left), -1);
+    config.channel = -1;
+    std::vector<float> mean(left.size());
+    for (std::size_t i = 0; i < left.size(); ++i) mean[i] = (left[i] + right[i]) / 2.0f;
+    EXPECT_EQ(first_bit_difference(run_fast(config), mean), -1);
+}
+
+TEST(FileSource, PacedRunTakesRealTime) {
+    TempDir dir;
+    const double seconds = 0.6;
+    const auto signal = test::noise(static_cast<std::size_t>(48000 * seconds), 3);
+    write_sound_file(dir / "paced.wav", 48000, 1, signal, SampleFormat::kFloat32);
+    SampleRing ring(48000);
+    FileSourceConfig config;
+    config.path = dir / "paced.wav";
+    FileSource source(ring, config);
+    RingDrain drain(ring);
+    const auto t0 = std::chrono::steady_clock::now();
+    source.start();
+    while (!source.finished() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    source.stop();
+    std::printf("[file] paced %.3f s of audio in %.3f s\n", seconds, elapsed);
+    // Loose: a loaded 2-core machine may be late, never early.
+    EXPECT_GT(elapsed, seconds * 0.8);
+    EXPECT_LT(elapsed, seconds * 1.2);
+    EXPECT_EQ(first_bit_difference(drain.finish(), signal), -1);
+    EXPECT_EQ(ring.counters().overrun_samples, 0u);
+}
+
+TEST(FileSource, WrongRateIsAClearError) {
+    TempDir dir;
+    write_sound_file(dir / "cd.wav", 44100, 1, test::noise(441, 4), SampleFormat::kFloat32);
+    SampleRing ring(1024);
+    FileSourceConfig config;
+    config.path = dir / "cd.wav";
+    try {
+        FileSource source(ring, config);
+        FAIL() << "a 44100 Hz file was accepted for a 48000 Hz stream";
+    } catch (const AudioError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("cd.wav"), std::string::npos) << message;
+        EXPECT_NE(message.find("44100 Hz"), std::string::npos) << message;
+        EXPECT_NE(message.find("48000 Hz"), std::string::npos) << message;
+    }
+    config.rate_hz = 0;  // take the file's rate
+    FileSource source(ring, config);
+    EXPECT_EQ(source.rate_hz(), 44100);
+}
+
+TEST(FileSource, MissingFileIsAClearError) {
+    SampleRing ring(1024);
+    FileSourceConfig config;
+    config.path = "/nonexistent/speech.wav";
+    try {
+        FileSource source(ring, config);
+        FAIL() << "a missing file was accepted";
+    } catch (const AudioError& e) {
+        EXPECT_STREQ(e.what(), "'/nonexistent/speech.wav': no such file");
+    }
+}
+
+TEST(FileSource, NoSuchChannelIsAClearError) {
+    SampleRing ring(1024);
+    FileSourceConfig config;
+    config.path = test::kSpeechWav;
+    config.channel = 1;
+    try {
+        FileSource source(ring, config);
+        FAIL() << "channel 1 of a mono file was accepted";
+    } catch (const AudioError& e) {
+        EXPECT_NE(std::string(e.what()).find("1 channel(s)"), std::string::npos) << e.what();
+    }
+}
+
+TEST(FileSink, WritesWhatItPopsAndCommitsAtStop) {
+    TempDir dir;
+    const auto signal = test::noise(30000, 5);
+    SampleRing ring(2048);
+    FileSinkConfig config;
+    config.path = dir / "out.wav";
+    FileSink sink(ring, config);
+    sink.start();
+    std::span<const float> rest(signal);
+    while (!rest.empty()) {
+        rest =
+            rest.subspan(ring.push_available(rest.first(std::min<std::size_t>(rest.size(), 700))));
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    EXPECT_FALSE(std::filesystem::exists(config.path)) << "visible before commit";
+    sink.stop();
+    ASSERT_TRUE(std::filesystem::exists(config.path));
+    const SoundData back = read_sound_file(config.path);
+    EXPECT_EQ(back.info.rate_hz, 48000);
+    EXPECT_EQ(first_bit_difference(back.samples, signal), -1);
+    EXPECT_EQ(sink.stats().frames, signal.size());
+}
+
+TEST(FileSink, WithoutStopLeavesNothingBehind) {
+    TempDir dir;
+    SampleRing ring(1024);
+    FileSinkConfig config;
+    config.path = dir / "abandoned.wav";
+    {
+        FileSink sink(ring, config);
+        sink.start();
+        ring.push(test::noise(512, 6));
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(dir / ""));
+}
+
+TEST(FileSink, UnwritablePathIsAClearError) {
+    SampleRing ring(1024);
+    FileSinkConfig config;
+    config.path = "/nonexistent-dir/out.wav";
+    EXPECT_THROW(FileSink(ring, config), AudioError);
+}
+
+TEST(FileBackends, FileThroughRingToFileIsBitExact) {
+    TempDir dir;
+    const SoundData speech = read_sound_file(test::kSpeechWav);
+    SampleRing ring(1024);  // small: both ends must wait for each other
+    FileSourceConfig in;
+    in.path = test::kSpeechWav;
+    in.pacing = Pacing::kAsFastAsPossible;
+    FileSinkConfig out;
+    out.path = dir / "copy.wav";
+    FileSource source(ring, in);
+    FileSink sink(ring, out);
+    sink.start();
+    source.start();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!source.finished() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    source.stop();
+    sink.stop();
+    EXPECT_EQ(first_bit_difference(read_sound_file(out.path).samples, speech.samples), -1);
+}
+
+}  // namespace
+}  // namespace extrema::audio

@@ -1,0 +1,116 @@
+// Tone source (frequency, level, pacing, bad settings) and null sink (real-time pace, underruns
+// counted only once playback has begun).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "audio/null_sink.h"
+#include "audio/tone_backend.h"
+#include "audio_test_support.h"
+
+namespace extrema::audio {
+namespace {
+
+using namespace std::chrono_literals;
+
+// One second of a fast tone.
+std::vector<float> one_second_of(const ToneConfig& config, int channels = 1) {
+    SampleRing ring(4096, channels);
+    ToneSource tone(ring, config);
+    test::RingDrain drain(ring);
+    tone.start();
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (tone.stats().frames < static_cast<std::uint64_t>(config.rate_hz) &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(1ms);
+    }
+    tone.stop();
+    auto out = drain.finish();
+    out.resize(static_cast<std::size_t>(config.rate_hz * channels));
+    return out;
+}
+
+TEST(ToneSource, HasTheFrequencyAndLevelAsked) {
+    ToneConfig config;
+    config.frequency_hz = 440.0;
+    config.level_dbfs = -6.0;
+    config.pacing = Pacing::kAsFastAsPossible;
+    const auto tone = one_second_of(config);
+    float peak = 0.0f;
+    int rising = 0;
+    for (std::size_t i = 0; i < tone.size(); ++i) {
+        peak = std::max(peak, std::abs(tone[i]));
+        if (i > 0 && tone[i - 1] < 0.0f && tone[i] >= 0.0f) ++rising;
+    }
+    EXPECT_NEAR(peak, std::pow(10.0, -6.0 / 20.0), 1e-3);
+    EXPECT_NEAR(rising, 440, 1);
+}
+
+TEST(ToneSource, SameSampleOnEveryChannel) {
+    ToneConfig config;
+    config.pacing = Pacing::kAsFastAsPossible;
+    const auto tone = one_second_of(config, 2);
+    for (std::size_t i = 0; i + 1 < tone.size(); i += 2) ASSERT_EQ(tone[i], tone[i + 1]);
+}
+
+TEST(ToneSource, PacedToneRunsInRealTime) {
+    SampleRing ring(48000);
+    ToneSource tone(ring, ToneConfig{});
+    test::RingDrain drain(ring);
+    tone.start();
+    std::this_thread::sleep_for(500ms);
+    tone.stop();
+    const double frames = static_cast<double>(tone.stats().frames);
+    std::printf("[tone] %.0f frames in 0.5 s\n", frames);
+    EXPECT_GT(frames, 24000 * 0.8);
+    EXPECT_LT(frames, 24000 * 1.2);
+}
+
+TEST(ToneSource, BadSettingsAreClearErrors) {
+    SampleRing ring(1024);
+    ToneConfig config;
+    config.frequency_hz = 30000.0;
+    try {
+        ToneSource tone(ring, config);
+        FAIL() << "a tone above Nyquist was accepted";
+    } catch (const AudioError& e) {
+        EXPECT_NE(std::string(e.what()).find("24000 Hz"), std::string::npos) << e.what();
+    }
+    config = ToneConfig{};
+    config.level_dbfs = 3.0;
+    EXPECT_THROW(ToneSource(ring, config), AudioError);
+}
+
+TEST(NullSink, ConsumesAtRealTimePace) {
+    SampleRing ring(48000);
+    ring.push(std::vector<float>(48000, 0.5f));
+    NullSink sink(ring, NullSinkConfig{});
+    sink.start();
+    std::this_thread::sleep_for(500ms);
+    sink.stop();
+    const double frames = static_cast<double>(sink.stats().frames);
+    std::printf("[null] %.0f frames in 0.5 s\n", frames);
+    EXPECT_GT(frames, 24000 * 0.8);
+    EXPECT_LT(frames, 24000 * 1.2);
+    EXPECT_EQ(ring.read_available(), 48000 - sink.stats().frames);
+    EXPECT_EQ(ring.counters().underrun_samples, 0u);
+}
+
+TEST(NullSink, CountsUnderrunsOnlyOncePlaybackHasBegun) {
+    SampleRing ring(48000);
+    NullSink sink(ring, NullSinkConfig{});
+    sink.start();
+    std::this_thread::sleep_for(100ms);  // nothing produced yet: waiting, not underrunning
+    EXPECT_EQ(ring.counters().underrun_events, 0u);
+    ring.push(std::vector<float>(2400, 0.5f));  // 50 ms, then nothing
+    std::this_thread::sleep_for(200ms);
+    sink.stop();
+    EXPECT_GT(ring.counters().underrun_events, 5u);
+    EXPECT_GT(ring.counters().underrun_samples, 4800u);
+}
+
+}  // namespace
+}  // namespace extrema::audio
