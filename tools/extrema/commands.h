@@ -11,5 +11,7 @@ void add_info_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_compress_command(CLI::App& app);
 void add_svd_command(CLI::App& app);
+void add_report_command(CLI::App& app);
+void add_devices_command(CLI::App& app);
 
 }  // namespace extrema::cli

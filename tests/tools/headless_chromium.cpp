@@ -1,0 +1,292 @@
+#include "headless_chromium.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+
+namespace extrema::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class Profile {
+  public:
+    Profile() {
+        std::random_device rd;
+        path_ = std::filesystem::temp_directory_path() /
+                ("extrema-chromium-" + std::to_string(rd()) + std::to_string(rd()));
+        std::filesystem::create_directories(path_);
+    }
+    ~Profile() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    std::string arg() const { return "--user-data-dir=" + path_.string(); }
+    const std::filesystem::path& path() const { return path_; }
+
+  private:
+    std::filesystem::path path_;
+};
+
+std::vector<std::string> base_args(const Profile& profile) {
+    return {chromium_path(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            profile.arg()};
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Starts argv with stdout/stderr sent to files and, if given, fds 3/4 bound to `pipe_in` (read by
+// the child) and `pipe_out` (written by the child).
+pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::path& out,
+            const std::filesystem::path& err, int pipe_in = -1, int pipe_out = -1) {
+    std::vector<char*> c_argv;
+    for (const auto& a : argv) c_argv.push_back(const_cast<char*>(a.c_str()));
+    c_argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid != 0) return pid;
+    // Child: only async-signal-safe calls until exec.
+    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out_fd < 0 || err_fd < 0) ::_exit(126);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    ::dup2(null_fd, 0);
+    if (pipe_in >= 0) {
+        // Move both out of the way first, so dup2 onto 3 cannot clobber the other one.
+        const int in_copy = ::fcntl(pipe_in, F_DUPFD, 10);
+        const int out_copy = ::fcntl(pipe_out, F_DUPFD, 10);
+        ::dup2(in_copy, 3);
+        ::dup2(out_copy, 4);
+    }
+    ::execv(c_argv[0], c_argv.data());
+    ::_exit(127);
+}
+
+// Waits for `pid` until `deadline`, then kills it. Returns its exit code (-1 if killed).
+int wait_or_kill(pid_t pid, Clock::time_point deadline) {
+    int status = 0;
+    while (Clock::now() < deadline) {
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (r < 0) return -1;
+        ::usleep(20000);
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return -1;
+}
+
+std::string json_escape(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (c == '\n') {
+            out += "\\n";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string capture(const std::string& text, const std::string& pattern) {
+    std::smatch m;
+    return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : std::string();
+}
+
+// One DevTools session over the pipe: messages are JSON texts ended by a NUL byte.
+class DevTools {
+  public:
+    DevTools(int write_fd, int read_fd, PageProbe& probe)
+        : write_fd_(write_fd), read_fd_(read_fd), probe_(probe) {}
+
+    int send(const std::string& method, const std::string& params = "{}",
+             const std::string& session = "") {
+        const int id = ++last_id_;
+        std::string message =
+            "{\"id\":" + std::to_string(id) + ",\"method\":\"" + method + "\",\"params\":" + params;
+        if (!session.empty()) message += ",\"sessionId\":\"" + session + "\"";
+        message += "}";
+        message.push_back('\0');
+        std::size_t done = 0;
+        while (done < message.size()) {
+            const ssize_t n = ::write(write_fd_, message.data() + done, message.size() - done);
+            if (n <= 0) return -1;
+            done += static_cast<std::size_t>(n);
+        }
+        return id;
+    }
+
+    // The response to request `id` (empty on timeout); events seen meanwhile are recorded.
+    std::string response(int id, Clock::time_point deadline) {
+        const std::string prefix = "{\"id\":" + std::to_string(id) + ",";
+        return next([&](const std::string& m) { return m.rfind(prefix, 0) == 0; }, deadline);
+    }
+
+    // The first event named `method` (empty on timeout).
+    std::string event(const std::string& method, Clock::time_point deadline) {
+        const std::string needle = "\"method\":\"" + method + "\"";
+        return next([&](const std::string& m) { return m.find(needle) != std::string::npos; },
+                    deadline);
+    }
+
+  private:
+    template <typename Match>
+    std::string next(Match match, Clock::time_point deadline) {
+        for (;;) {
+            const auto end = buffer_.find('\0');
+            if (end != std::string::npos) {
+                std::string message = buffer_.substr(0, end);
+                buffer_.erase(0, end + 1);
+                record(message);
+                if (match(message)) return message;
+                continue;
+            }
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0) return {};
+            pollfd p{read_fd_, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+            std::array<char, 65536> chunk{};
+            const ssize_t n = ::read(read_fd_, chunk.data(), chunk.size());
+            if (n <= 0) return {};  // the browser went away
+            buffer_.append(chunk.data(), static_cast<std::size_t>(n));
+        }
+    }
+
+    void record(const std::string& m) {
+        if (m.find("\"method\":\"Runtime.exceptionThrown\"") != std::string::npos) {
+            probe_.errors.push_back("exception: " + m.substr(0, 600));
+        } else if (m.find("\"method\":\"Runtime.consoleAPICalled\"") != std::string::npos &&
+                   (m.find("\"type\":\"error\"") != std::string::npos ||
+                    m.find("\"type\":\"assert\"") != std::string::npos)) {
+            probe_.errors.push_back("console: " + m.substr(0, 600));
+        } else if (m.find("\"method\":\"Log.entryAdded\"") != std::string::npos &&
+                   m.find("\"level\":\"error\"") != std::string::npos) {
+            probe_.errors.push_back("log: " + m.substr(0, 600));
+        } else if (m.find("\"method\":\"Network.requestWillBeSent\"") != std::string::npos) {
+            // The request's own URL (data: URLs can be long: keep the scheme and a little more).
+            probe_.requests.push_back(capture(m, R"re("request":\{"url":"([^"]{0,80}))re"));
+        }
+    }
+
+    int write_fd_, read_fd_;
+    PageProbe& probe_;
+    int last_id_ = 0;
+    std::string buffer_;
+};
+
+}  // namespace
+
+const char* chromium_path() {
+    return EXTREMA_CHROMIUM;
+}
+
+std::string file_url(const std::filesystem::path& path) {
+    return "file://" + std::filesystem::absolute(path).string();
+}
+
+ChromiumRun run_chromium(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+    const Profile profile;
+    std::vector<std::string> argv = base_args(profile);
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto out = profile.path() / "stdout.txt";
+    const auto err = profile.path() / "stderr.txt";
+    ChromiumRun run;
+    const pid_t pid = spawn(argv, out, err);
+    if (pid < 0) return run;
+    run.exit_code = wait_or_kill(pid, Clock::now() + timeout);
+    run.out = read_file(out);
+    run.err = read_file(err);
+    return run;
+}
+
+PageProbe probe_page(const std::string& url, const std::string& expression,
+                     std::chrono::seconds timeout) {
+    PageProbe probe;
+    // A write to a browser that died must fail with EPIPE, not kill the test.
+    ::signal(SIGPIPE, SIG_IGN);
+    const Profile profile;
+    std::vector<std::string> argv = base_args(profile);
+    argv.push_back("--remote-debugging-pipe");
+    int to_browser[2], from_browser[2];
+    if (::pipe2(to_browser, O_CLOEXEC) != 0 || ::pipe2(from_browser, O_CLOEXEC) != 0) {
+        probe.failure = "pipe() failed";
+        return probe;
+    }
+    const pid_t pid = spawn(argv, profile.path() / "stdout.txt", profile.path() / "stderr.txt",
+                            to_browser[0], from_browser[1]);
+    ::close(to_browser[0]);
+    ::close(from_browser[1]);
+    const auto deadline = Clock::now() + timeout;
+    {
+        DevTools dt(to_browser[1], from_browser[0], probe);
+        const auto fail = [&](const std::string& why) { probe.failure = why; };
+        const std::string target = capture(
+            dt.response(dt.send("Target.createTarget", "{\"url\":\"about:blank\"}"), deadline),
+            R"re("targetId":"([^"]+)")re");
+        const std::string session =
+            target.empty()
+                ? std::string()
+                : capture(dt.response(dt.send("Target.attachToTarget",
+                                              "{\"targetId\":\"" + target + "\",\"flatten\":true}"),
+                                      deadline),
+                          R"re("sessionId":"([^"]+)")re");
+        if (pid < 0 || session.empty()) {
+            fail("no DevTools session (chromium did not start?)");
+        } else {
+            for (const char* domain :
+                 {"Runtime.enable", "Log.enable", "Page.enable", "Network.enable"}) {
+                dt.response(dt.send(domain, "{}", session), deadline);
+            }
+            dt.send("Page.navigate", "{\"url\":\"" + json_escape(url) + "\"}", session);
+            probe.loaded = !dt.event("Page.loadEventFired", deadline).empty();
+            if (!probe.loaded) {
+                fail("the page never fired its load event");
+            } else {
+                const std::string result =
+                    dt.response(dt.send("Runtime.evaluate",
+                                        "{\"expression\":\"" + json_escape(expression) +
+                                            "\",\"awaitPromise\":true,\"returnByValue\":true}",
+                                        session),
+                                deadline);
+                probe.value = capture(result, R"re("value":"([^"\\]*)")re");
+                if (result.empty()) fail("the probe expression did not finish in time");
+            }
+        }
+        dt.send("Browser.close");
+    }
+    ::close(to_browser[1]);
+    ::close(from_browser[0]);
+    if (pid > 0) wait_or_kill(pid, Clock::now() + std::chrono::seconds(10));
+    return probe;
+}
+
+}  // namespace extrema::test

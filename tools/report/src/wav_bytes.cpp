@@ -1,0 +1,66 @@
+#include "extrema/report/wav_bytes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace extrema::report {
+namespace {
+
+void put_u16(std::vector<std::uint8_t>& out, std::uint32_t v) {
+    out.push_back(static_cast<std::uint8_t>(v & 0xFF));
+    out.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+}
+
+void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
+    put_u16(out, v & 0xFFFF);
+    put_u16(out, v >> 16);
+}
+
+void put_tag(std::vector<std::uint8_t>& out, const char (&tag)[5]) {
+    out.insert(out.end(), tag, tag + 4);
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> wav_bytes(std::span<const std::int16_t> interleaved, int rate_hz,
+                                    int channels) {
+    if (channels < 1 || channels > 0xFFFF || rate_hz < 1 ||
+        interleaved.size() % static_cast<std::size_t>(channels) != 0) {
+        throw std::invalid_argument("wav_bytes: bad rate, channel count or sample count");
+    }
+    constexpr std::uint64_t kMaxData = 0xFFFFFFFFull - 36;
+    const std::uint64_t data_bytes = interleaved.size() * 2;
+    if (data_bytes > kMaxData) throw std::invalid_argument("wav_bytes: over 4 GiB of samples");
+    const auto ch = static_cast<std::uint32_t>(channels);
+    const auto rate = static_cast<std::uint32_t>(rate_hz);
+    std::vector<std::uint8_t> out;
+    out.reserve(44 + data_bytes);
+    put_tag(out, "RIFF");
+    put_u32(out, static_cast<std::uint32_t>(36 + data_bytes));
+    put_tag(out, "WAVE");
+    put_tag(out, "fmt ");
+    put_u32(out, 16);  // PCMWAVEFORMAT
+    put_u16(out, 1);   // WAVE_FORMAT_PCM
+    put_u16(out, ch);
+    put_u32(out, rate);
+    put_u32(out, rate * ch * 2);  // bytes per second
+    put_u16(out, ch * 2);         // block align
+    put_u16(out, 16);             // bits per sample
+    put_tag(out, "data");
+    put_u32(out, static_cast<std::uint32_t>(data_bytes));
+    for (const std::int16_t s : interleaved) put_u16(out, static_cast<std::uint16_t>(s));
+    return out;
+}
+
+std::vector<std::int16_t> to_int16(std::span<const float> samples) {
+    std::vector<std::int16_t> out(samples.size());
+    std::transform(samples.begin(), samples.end(), out.begin(), [](float x) {
+        const double v =
+            std::clamp(std::nearbyint(static_cast<double>(x) * 32768.0), -32768.0, 32767.0);
+        return static_cast<std::int16_t>(std::isfinite(v) ? v : 0.0);
+    });
+    return out;
+}
+
+}  // namespace extrema::report
