@@ -1,6 +1,4 @@
 // extrema compress IN OUT: the dynamic range compressor (docs/compressor.md) over a file.
-#include <cmath>
-#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -8,6 +6,7 @@
 
 #include "audio/sound_file.h"
 #include "commands.h"
+#include "compressor_options.h"
 #include "extrema/dsp/compressor.h"
 #include "progress.h"
 
@@ -17,59 +16,16 @@ namespace {
 struct CompressOptions {
     std::string input;
     std::string output;
-    dsp::CompressorConfig config;
-    std::string ratio = "4";
-    std::string makeup_db = "0";
-    bool rms = false;
+    CompressorOptions compressor;
     bool float_output = false;
 };
 
-// A number, or "inf" for a limiter.
-double parse_ratio(const std::string& text) {
-    if (text == "inf" || text == "infinity" || text == "Inf") {
-        return std::numeric_limits<double>::infinity();
-    }
-    std::size_t used = 0;
-    double value = 0.0;
-    try {
-        value = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size() || !std::isfinite(value)) {
-        throw std::invalid_argument("--ratio: expected a number >= 1 or 'inf', got '" + text + "'");
-    }
-    return value;
-}
-
-// A number of dB, or "auto" for the automatic make-up rule.
-void parse_makeup(const std::string& text, dsp::CompressorConfig& config) {
-    if (text == "auto") {
-        config.auto_makeup = true;
-        config.makeup_db = 0.0;
-        return;
-    }
-    std::size_t used = 0;
-    try {
-        config.makeup_db = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size()) {
-        throw std::invalid_argument("--makeup-db: expected a number of dB or 'auto', got '" + text +
-                                    "'");
-    }
-}
-
-void run_compress(CompressOptions opt) {
-    opt.config.ratio = parse_ratio(opt.ratio);
-    parse_makeup(opt.makeup_db, opt.config);
-    if (opt.rms) opt.config.level_mode = dsp::LevelMode::kRms;
-    dsp::validate(opt.config);  // before touching any file
+void run_compress(const CompressOptions& opt) {
+    const dsp::CompressorConfig config = compressor_config(opt.compressor);  // before any file
 
     audio::SoundFileReader reader(opt.input);
     const audio::SoundInfo info = reader.info();
-    dsp::Compressor compressor(opt.config, info.rate_hz, info.channels);
+    dsp::Compressor compressor(config, info.rate_hz, info.channels);
     audio::SoundFileWriter writer(
         opt.output, info.rate_hz, info.channels,
         opt.float_output ? audio::SampleFormat::kFloat32 : audio::SampleFormat::kPcm16);
@@ -101,19 +57,7 @@ void add_compress_command(CLI::App& app) {
     cmd->add_option("input", opt->input, "Input audio file")->required();
     cmd->add_option("output", opt->output, "Output audio file (WAV or FLAC, by extension)")
         ->required();
-    cmd->add_option("--threshold-db", opt->config.threshold_db, "Threshold, dBFS")
-        ->capture_default_str();
-    cmd->add_option("--ratio", opt->ratio, "Ratio (>= 1), or 'inf' to limit")
-        ->capture_default_str();
-    cmd->add_option("--knee-db", opt->config.knee_db, "Soft-knee width, dB (0: hard knee)")
-        ->capture_default_str();
-    cmd->add_option("--attack-ms", opt->config.attack_ms, "Attack time constant, ms")
-        ->capture_default_str();
-    cmd->add_option("--release-ms", opt->config.release_ms, "Release time constant, ms")
-        ->capture_default_str();
-    cmd->add_option("--makeup-db", opt->makeup_db, "Make-up gain, dB, or 'auto'")
-        ->capture_default_str();
-    cmd->add_flag("--rms", opt->rms, "RMS level detector instead of peak (the paper's default)");
+    add_compressor_options(*cmd, opt->compressor);
     cmd->add_flag("--float", opt->float_output,
                   "Write 32-bit float WAV (keeps make-up gain above full scale unclipped)");
     cmd->callback([opt] { run_compress(*opt); });

@@ -2,17 +2,16 @@
 
 #include <stdexcept>
 
+#include "extrema/codec/little_endian.h"
+
 namespace extrema::report {
 namespace {
 
 void put_u16(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    out.push_back(static_cast<std::uint8_t>(v & 0xFF));
-    out.push_back(static_cast<std::uint8_t>((v >> 8) & 0xFF));
+    codec::put_le(out, v, 2);
 }
-
 void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    put_u16(out, v & 0xFFFF);
-    put_u16(out, v >> 16);
+    codec::put_le(out, v, 4);
 }
 
 }  // namespace
