@@ -1,12 +1,13 @@
 // extrema encode IN OUT.xtr: any libsndfile input, one record stream per channel.
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "audio/sound_file.h"
 #include "commands.h"
-#include "extrema/codec/encoder.h"
+#include "extrema/codec/xtr_encoder.h"
 #include "extrema/codec/xtr_format.h"
 #include "progress.h"
 
@@ -31,41 +32,23 @@ void run_encode(const EncodeOptions& opt) {
     const codec::CurveBank& bank =
         opt.bank == "power" ? codec::CurveBank::power() : codec::CurveBank::standard();
 
-    const auto channels = static_cast<std::size_t>(info.channels);
-    if (channels > codec::kMaxXtrChannels) {
-        throw std::runtime_error("'" + opt.input + "': " + std::to_string(channels) +
-                                 " channels (at most " + std::to_string(codec::kMaxXtrChannels) +
-                                 ")");
-    }
-    std::vector<std::unique_ptr<codec::Encoder>> encoders;
+    std::optional<codec::XtrEncoder> encoder;
     try {
-        for (std::size_t c = 0; c < channels; ++c)
-            encoders.push_back(std::make_unique<codec::Encoder>(config, bank));
+        encoder.emplace(info.channels, config, bank);
     } catch (const std::invalid_argument& e) {
-        throw std::runtime_error(std::string("invalid option: ") + e.what());
+        throw std::runtime_error("'" + opt.input + "': cannot encode: " + e.what());
     }
-
-    codec::XtrStream stream;
-    stream.sample_rate_hz = static_cast<std::uint32_t>(info.rate_hz);
-    stream.bank_id = static_cast<std::uint16_t>(bank.id());
-    stream.channels.resize(channels);
-
     constexpr std::size_t kBlockFrames = 8192;
-    std::vector<std::int16_t> interleaved(kBlockFrames * channels);
-    std::vector<std::int16_t> channel(kBlockFrames);
+    std::vector<std::int16_t> interleaved(kBlockFrames * static_cast<std::size_t>(info.channels));
     Progress progress("encoding", static_cast<std::uint64_t>(info.frames));
     std::uint64_t frames_done = 0;
     while (const std::size_t frames = reader.read(std::span<std::int16_t>(interleaved))) {
-        for (std::size_t c = 0; c < channels; ++c) {
-            for (std::size_t i = 0; i < frames; ++i) channel[i] = interleaved[i * channels + c];
-            encoders[c]->push(std::span<const std::int16_t>(channel.data(), frames),
-                              stream.channels[c]);
-        }
+        encoder->push(std::span<const std::int16_t>(
+            interleaved.data(), frames * static_cast<std::size_t>(info.channels)));
         frames_done += frames;
         progress.update(frames_done);
     }
-    for (std::size_t c = 0; c < channels; ++c) encoders[c]->flush(stream.channels[c]);
-    stream.samples_per_channel = frames_done;
+    const codec::XtrStream stream = encoder->finish();
     audio::write_file_atomically(opt.output, codec::serialize_xtr(stream));
 }
 

@@ -1,8 +1,10 @@
 #include "report_systems.h"
 
+#include <optional>
 #include <stdexcept>
 
 #include "extrema/codec/decoder.h"
+#include "extrema/codec/xtr_encoder.h"
 #include "extrema/codec/xtr_format.h"
 #include "extrema/lowrank/xsvd_format.h"
 
@@ -29,33 +31,29 @@ ExtremaOutput run_extrema(const InputSignal& input, codec::EncoderConfig config,
     const std::size_t frames = pcm.size() / channels;
     config.sample_rate_hz = info.rate_hz;
     const codec::CurveBank& bank = codec::CurveBank::standard();
+    std::optional<codec::XtrEncoder> encoder;
+    try {
+        encoder.emplace(info.channels, config, bank);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("invalid extrema option: ") + e.what());
+    }
+    encoder->push(pcm);
+    codec::XtrStream stream = encoder->finish();
 
-    codec::XtrStream stream;
-    stream.sample_rate_hz = static_cast<std::uint32_t>(info.rate_hz);
-    stream.bank_id = static_cast<std::uint16_t>(bank.id());
-    stream.samples_per_channel = frames;
     ExtremaOutput result;
-    std::vector<std::int16_t> channel(frames);
     std::vector<std::int16_t> decoded(pcm.size());
     for (std::size_t c = 0; c < channels; ++c) {
-        for (std::size_t i = 0; i < frames; ++i) channel[i] = pcm[i * channels + c];
-        std::vector<codec::Record> records;
-        try {
-            records = codec::encode_all(channel, config, bank);
-        } catch (const std::invalid_argument& e) {
-            throw std::runtime_error(std::string("invalid extrema option: ") + e.what());
-        }
-        const std::vector<std::int16_t> out = codec::decode_all(records, bank);
+        const std::vector<std::int16_t> out = codec::decode_all(stream.channels[c], bank);
         // The encoder covers every sample it was given (encoder.h): a mismatch is a codec bug.
         if (out.size() != frames) throw std::logic_error("extrema round trip changed the length");
         for (std::size_t i = 0; i < frames; ++i) decoded[i * channels + c] = out[i];
         if (c == 0) {
-            result.records = records;
-            result.original = channel;
+            result.records = stream.channels[0];
             result.decoded = out;
         }
-        stream.channels.push_back(std::move(records));
     }
+    result.original.resize(frames);
+    for (std::size_t i = 0; i < frames; ++i) result.original[i] = pcm[i * channels];
     const std::vector<std::uint8_t> bytes = codec::serialize_xtr(stream);
     SystemOutput& o = result.output;
     o.coded_path = dir / "extrema.xtr";
