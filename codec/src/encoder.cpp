@@ -37,6 +37,8 @@ Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
         if (cap < 1) throw std::invalid_argument("max segment is shorter than one sample");
         cap_ = std::min(cap, kMaxCurveSamples);
     }
+    // Silence is only split by the live latency cap; a file keeps one record per u32 of silence.
+    silence_cap_ = config.max_segment_ms > 0.0 ? cap_ : kMaxSilenceSamples;
     still_hold_ =
         std::max<std::uint32_t>(1, ms_to_samples(config.still_hold_ms, config.sample_rate_hz));
     segment_.assign(cap_, 0.0f);
@@ -86,7 +88,7 @@ void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>&
     while (i < count) {
         switch (mode_) {
             case Mode::kStill:
-                i += scan_still(samples + i, count - i, out);
+                i += scan_still(samples + i, count - i);
                 break;
             case Mode::kUp:
                 i += scan_moving<true>(samples + i, count - i);
@@ -99,13 +101,12 @@ void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>&
     }
 }
 
-std::size_t Encoder::scan_still(const float* samples, std::size_t count, std::vector<Record>&) {
+std::size_t Encoder::scan_still(const float* samples, std::size_t count) noexcept {
     const float held = static_cast<float>(pos_);
     const float threshold = config_.threshold_lsb;
-    const std::uint32_t silence_cap = config_.max_segment_ms > 0.0 ? cap_ : kMaxSilenceSamples;
     std::size_t i = 0;
     // The same test as push_peaks(); the sample that leaves the band or fills the cap is its job.
-    while (i < count && std::fabs(samples[i] - held) <= threshold && silence_ + 1 < silence_cap) {
+    while (i < count && std::fabs(samples[i] - held) <= threshold && silence_ + 1 < silence_cap_) {
         ++silence_;
         ++i;
     }
@@ -163,11 +164,9 @@ void Encoder::emit_curve(std::size_t count, std::vector<Record>& out) {
 
 void Encoder::push_peaks(float s, std::vector<Record>& out) {
     const float threshold = config_.threshold_lsb;
-    // Silence is only split by the live latency cap; a file keeps one record per u32 of silence.
-    const std::uint32_t silence_cap = config_.max_segment_ms > 0.0 ? cap_ : kMaxSilenceSamples;
     if (mode_ == Mode::kStill) {
         if (std::fabs(s - static_cast<float>(pos_)) <= threshold) {
-            if (++silence_ == silence_cap) emit_silence(out);
+            if (++silence_ == silence_cap_) emit_silence(out);
             return;
         }
         emit_silence(out);
@@ -202,7 +201,7 @@ void Encoder::push_peaks(float s, std::vector<Record>& out) {
             silence_ = static_cast<std::uint32_t>(length_);
             length_ = 0;
             mode_ = Mode::kStill;
-            if (silence_ == silence_cap) emit_silence(out);
+            if (silence_ == silence_cap_) emit_silence(out);
             return;
         }
     }
@@ -232,9 +231,8 @@ void Encoder::push_seed(float s, std::vector<Record>& out) {
         }
         mode_ = direction;
     }
-    const std::uint32_t silence_cap = config_.max_segment_ms > 0.0 ? cap_ : kMaxSilenceSamples;
     if (mode_ == Mode::kStill) {
-        if (++silence_ == silence_cap) emit_silence(out);
+        if (++silence_ == silence_cap_) emit_silence(out);
     } else {
         segment_[length_++] = s;
         if (length_ == cap_) emit_curve(length_, out);

@@ -20,8 +20,8 @@ namespace extrema::codec {
 
 class CurveMatcher {
   public:
-    // 16 points: the seed compared 8 to 64; beyond 16 the choice barely changes on speech while
-    // the cost grows linearly (measured in bench_codec, see docs/quality.md).
+    // 16 points: inside the seed's 8 to 64. Most speech segments are shorter than 16 samples
+    // (docs/quality.md), and those are compared at every point the decoder renders.
     static constexpr std::size_t kExactPoints = 16;
     static constexpr std::size_t kLanes = 256;
 
@@ -32,16 +32,6 @@ class CurveMatcher {
     std::uint8_t best(std::span<const float> samples, float from, float to) const noexcept;
 
     const CurveBank& bank() const noexcept { return *bank_; }
-
-  private:
-    const CurveBank* bank_;
-    struct Tables;
-    // Built once per bank and shared by every matcher of that bank (an encoder per channel or per
-    // link costs no table set-up after the first).
-    static std::shared_ptr<const Tables> tables_for(const CurveBank& bank);
-    std::shared_ptr<const Tables> tables_;
-
-  public:
     // Principal-axis count the search uses for an n-sample segment (exposed for tests and docs).
     std::size_t search_dims(std::size_t n) const noexcept;
 
@@ -55,11 +45,17 @@ class CurveMatcher {
         std::vector<float> axes;                             // dims x rows
         std::vector<float> centre;                           // rows: the mean curve
         std::vector<float, AlignedAllocator<float>> coords;  // dims x kLanes, point-major
-        std::vector<float, AlignedAllocator<float>>
-            norms;  // kLanes: squared norm of each curve's coordinates
+        std::vector<float, AlignedAllocator<float>> norms;   // kLanes: |coordinates|^2 per curve
     };
+    struct Tables;
     // Share of the bank's energy on a grid left off the principal axes (see reduce_grid()).
     static constexpr double kResidualShare = 1e-5;
+    // Built once per bank and shared by every matcher of that bank (an encoder per channel or per
+    // link costs no table set-up after the first).
+    static std::shared_ptr<const Tables> tables_for(const CurveBank& bank);
+
+    const CurveBank* bank_;
+    std::shared_ptr<const Tables> tables_;
     NearestFn nearest_ = nullptr;  // the widest search this CPU runs
 };
 

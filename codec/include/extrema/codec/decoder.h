@@ -40,11 +40,6 @@ class Decoder {
     void set_position(std::int16_t value) noexcept { pos_ = value; }
     const CurveBank& bank() const noexcept { return *bank_; }
 
-    // Number of samples `record` produces.
-    static constexpr std::uint64_t samples_of(const Record& record) noexcept {
-        return record.samples;
-    }
-
   private:
     template <typename Convert>
     std::size_t produce(std::size_t max, Convert&& emit) noexcept;

@@ -58,7 +58,7 @@ class Encoder {
                     std::vector<Record>& out);  // samples: a scratch chunk
     void push_peaks(float s, std::vector<Record>& out);
     void push_seed(float s, std::vector<Record>& out);
-    std::size_t scan_still(const float* samples, std::size_t count, std::vector<Record>& out);
+    std::size_t scan_still(const float* samples, std::size_t count) noexcept;
     template <bool kUp>
     std::size_t scan_moving(const float* samples, std::size_t count) noexcept;
     void emit_curve(std::size_t count, std::vector<Record>& out);
@@ -68,6 +68,7 @@ class Encoder {
     CurveMatcher matcher_;
     std::optional<Lowpass> lowpass_;
     std::uint32_t cap_ = kMaxCurveSamples;
+    std::uint32_t silence_cap_ = kMaxSilenceSamples;  // longest silence record
     std::uint32_t still_hold_ = 0;
 
     Mode mode_ = Mode::kStill;

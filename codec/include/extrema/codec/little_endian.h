@@ -19,4 +19,4 @@ inline std::uint64_t get_le(std::span<const std::uint8_t> in, std::size_t at, in
     return value;
 }
 
-} // namespace extrema::codec
+}  // namespace extrema::codec
