@@ -5,16 +5,6 @@
 #include "extrema/codec/little_endian.h"
 
 namespace extrema::report {
-namespace {
-
-void put_u16(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    codec::put_le(out, v, 2);
-}
-void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    codec::put_le(out, v, 4);
-}
-
-}  // namespace
 
 std::vector<std::uint8_t> bmp_indexed(std::uint32_t width, std::uint32_t height,
                                       std::span<const std::uint8_t> pixels,
@@ -33,20 +23,20 @@ std::vector<std::uint8_t> bmp_indexed(std::uint32_t width, std::uint32_t height,
     out.reserve(kPixelOffset + image_bytes);
     out.push_back('B');
     out.push_back('M');
-    put_u32(out, kPixelOffset + image_bytes);
-    put_u32(out, 0);  // reserved
-    put_u32(out, kPixelOffset);
-    put_u32(out, kInfoHeader);
-    put_u32(out, width);
-    put_u32(out, height);  // positive: rows stored bottom-up
-    put_u16(out, 1);       // planes
-    put_u16(out, 8);       // bits per pixel
-    put_u32(out, 0);       // BI_RGB, uncompressed
-    put_u32(out, image_bytes);
-    put_u32(out, 2835);  // 72 dpi, informational
-    put_u32(out, 2835);
-    put_u32(out, 256);  // palette entries used
-    put_u32(out, 0);    // all important
+    codec::put_le(out, kPixelOffset + image_bytes, 4);
+    codec::put_le(out, 0, 4);  // reserved
+    codec::put_le(out, kPixelOffset, 4);
+    codec::put_le(out, kInfoHeader, 4);
+    codec::put_le(out, width, 4);
+    codec::put_le(out, height, 4);  // positive: rows stored bottom-up
+    codec::put_le(out, 1, 2);       // planes
+    codec::put_le(out, 8, 2);       // bits per pixel
+    codec::put_le(out, 0, 4);       // BI_RGB, uncompressed
+    codec::put_le(out, image_bytes, 4);
+    codec::put_le(out, 2835, 4);  // 72 dpi, informational
+    codec::put_le(out, 2835, 4);
+    codec::put_le(out, 256, 4);  // palette entries used
+    codec::put_le(out, 0, 4);    // all important
     for (const Rgb& c : palette) {
         out.push_back(c.b);
         out.push_back(c.g);

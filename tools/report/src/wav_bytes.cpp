@@ -9,13 +9,6 @@
 namespace extrema::report {
 namespace {
 
-void put_u16(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    codec::put_le(out, v, 2);
-}
-void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    codec::put_le(out, v, 4);
-}
-
 void put_tag(std::vector<std::uint8_t>& out, const char (&tag)[5]) {
     out.insert(out.end(), tag, tag + 4);
 }
@@ -36,19 +29,19 @@ std::vector<std::uint8_t> wav_bytes(std::span<const std::int16_t> interleaved, i
     std::vector<std::uint8_t> out;
     out.reserve(44 + data_bytes);
     put_tag(out, "RIFF");
-    put_u32(out, static_cast<std::uint32_t>(36 + data_bytes));
+    codec::put_le(out, static_cast<std::uint32_t>(36 + data_bytes), 4);
     put_tag(out, "WAVE");
     put_tag(out, "fmt ");
-    put_u32(out, 16);  // PCMWAVEFORMAT
-    put_u16(out, 1);   // WAVE_FORMAT_PCM
-    put_u16(out, ch);
-    put_u32(out, rate);
-    put_u32(out, rate * ch * 2);  // bytes per second
-    put_u16(out, ch * 2);         // block align
-    put_u16(out, 16);             // bits per sample
+    codec::put_le(out, 16, 4);  // PCMWAVEFORMAT
+    codec::put_le(out, 1, 2);   // WAVE_FORMAT_PCM
+    codec::put_le(out, ch, 2);
+    codec::put_le(out, rate, 4);
+    codec::put_le(out, rate * ch * 2, 4);  // bytes per second
+    codec::put_le(out, ch * 2, 2);         // block align
+    codec::put_le(out, 16, 2);             // bits per sample
     put_tag(out, "data");
-    put_u32(out, static_cast<std::uint32_t>(data_bytes));
-    for (const std::int16_t s : interleaved) put_u16(out, static_cast<std::uint16_t>(s));
+    codec::put_le(out, static_cast<std::uint32_t>(data_bytes), 4);
+    for (const std::int16_t s : interleaved) codec::put_le(out, static_cast<std::uint16_t>(s), 2);
     return out;
 }
 
