@@ -1,0 +1,146 @@
+#pragma once
+// Every setting of one extremad link (SPEC §6), in one place: the TOML file, the command-line
+// flags and docs/config.md all describe these fields, and Link builds itself from them. Defaults
+// carry their reason here; the config loader must not invent others.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "extrema/dsp/compressor.h"
+
+namespace extrema::pipeline {
+
+enum class LinkMode {
+    kSend,     // capture -> encode -> UDP
+    kReceive,  // UDP -> decode -> playback
+    kDuplex,   // both, on one socket, to and from one peer
+};
+
+enum class InputKind {
+    kDevice,  // PortAudio capture device
+    kFile,    // an audio file (libsndfile), mixed down to mono
+    kTone,    // a sine generator (line checks)
+};
+
+enum class OutputKind {
+    kDevice,  // PortAudio playback device
+    kFile,    // an audio file, written atomically at stop
+    kNull,    // discard at real-time pace (monitoring, tests)
+};
+
+enum class FilePacing {
+    kRealTime,  // a file source delivers like a microphone would
+    kFast,      // as fast as the ring accepts (offline runs, tests)
+};
+
+struct AudioSettings {
+    InputKind input = InputKind::kDevice;
+    OutputKind output = OutputKind::kDevice;
+    // PortAudio device: "" = the host's default; all digits = that index; otherwise a
+    // case-insensitive substring of the name (`extrema devices` lists them).
+    std::string input_device;
+    std::string output_device;
+    std::string input_file;   // InputKind::kFile
+    std::string output_file;  // OutputKind::kFile (.wav or .flac)
+    // Stream rate in Hz. 48000: the native rate of JACK and nearly every card, so the host does
+    // no hidden resampling. Both peers must use the same rate (the receiver checks packet sizes
+    // against it).
+    int rate_hz = 48000;
+    // Frames per PortAudio callback; 0 = the host's own period (lowest latency, no re-blocking).
+    int frames_per_buffer = 0;
+    // Device latency in ms; negative = PortAudio's default low latency for the device.
+    double device_latency_ms = -1.0;
+    FilePacing file_pacing = FilePacing::kRealTime;
+    // Tone input: 1 kHz at -20 dBFS, the customary line-check tone and alignment level.
+    double tone_hz = 1000.0;
+    double tone_dbfs = -20.0;
+};
+
+struct EncoderSettings {
+    // Peak hysteresis on the int16 scale: the seed's 50/32767, which gives STOI 0.998 on speech
+    // (docs/quality.md).
+    double threshold_lsb = 50.0;
+    // Pre-filter cutoff in Hz; 0 = off. A voice-band cutoff (e.g. 4000) roughly halves the
+    // bitrate at a small quality cost.
+    double lowpass_hz = 0.0;
+    // Longest record in ms: a segment is only sent once it closes, so this bounds the delay the
+    // codec adds. 5 ms costs a few percent of bitrate on speech (low voices have segments up to
+    // about 5 ms) and must stay below the receiver's max_packet_ms.
+    double max_segment_ms = 5.0;
+};
+
+struct NetworkSettings {
+    // Local address to bind, "host:port". 0.0.0.0:5004: every interface, port 5004 (the
+    // customary first RTP port, RFC 3551).
+    std::string bind = "0.0.0.0:5004";
+    // Where to send (send, duplex) and whom to accept (receive, duplex): "host:port". A multicast
+    // group address makes a sender send to the group and a receiver join it. Empty in receive
+    // mode = accept the peers listed in `allow` only.
+    std::string peer;
+    // More senders a receiver accepts, "host" or "host:port" (port omitted = any port).
+    std::vector<std::string> allow;
+    // Accept packets from anyone. Off: a receiver answers to its configured peers only.
+    bool accept_any_peer = false;
+    // RTP dynamic payload type, 96..127; both ends must agree. 96: the first dynamic number.
+    int payload_type = 96;
+    // Audio per packet, ms. 10: small packetisation delay at 100 packets/s (see docs/latency.md).
+    double packet_ms = 10.0;
+    // Payload cap, bytes: 1200 stays below any usual MTU after IPv6/UDP/RTP/SRTP headers.
+    int max_payload_bytes = 1200;
+    // Multicast sending: hop limit. 1 keeps the stream on the local link unless asked otherwise.
+    int multicast_ttl = 1;
+    // Multicast receiving: the address of the interface to join on; "" = the system's choice.
+    std::string multicast_interface;
+    // SRTP pre-shared key file (docs/wire.md); "" = plain RTP.
+    std::string srtp_key_file;
+    // SO_RCVBUF in bytes: room for a burst after a stall. 1 MiB is ~1 s of our packets (capped by
+    // net.core.rmem_max).
+    int receive_buffer_bytes = 1 << 20;
+};
+
+struct ReceiverSettings {
+    // Jitter buffer target delay, ms: 20 absorbs LAN/quiet-Internet jitter plus one late 10 ms
+    // packet; 3-5 works on a clean LAN with packet_ms below it.
+    double jitter_target_ms = 20.0;
+    // Most audio one packet may produce, ms: far above honest packets (packet_ms plus one
+    // record), yet a hostile packet can make the receiver play at most 0.2 s.
+    double max_packet_ms = 200.0;
+    // After this long without packets from the locked sender another may take over, ms.
+    double ssrc_timeout_ms = 1000.0;
+    // Follow the sender's clock by slight resampling (libsamplerate) so latency neither grows
+    // nor drains over hours. Off only when both ends share one clock (tests on one host).
+    bool drift_correction = true;
+};
+
+struct CompressorSettings {
+    // Off by default: changing the talker's dynamics is the user's call.
+    bool enabled = false;
+    dsp::CompressorConfig config;  // its defaults and their reasons: extrema/dsp/compressor.h
+};
+
+struct LogSettings {
+    // trace, debug, info, warn, error, critical, off. info: start-up, stats lines, problems.
+    std::string level = "info";
+    // Seconds between stats lines; 0 = none. 5: often enough to watch a link, rare enough for a
+    // journal that runs for weeks (17280 lines a day).
+    double stats_interval_s = 5.0;
+    // Also append each stats record as one JSON line to this file; "" = none.
+    std::string stats_json;
+};
+
+struct LinkConfig {
+    LinkMode mode = LinkMode::kSend;
+    AudioSettings audio;
+    EncoderSettings encoder;
+    NetworkSettings network;
+    ReceiverSettings receiver;
+    CompressorSettings compressor;
+    LogSettings log;
+};
+
+const char* to_string(LinkMode mode) noexcept;
+const char* to_string(InputKind kind) noexcept;
+const char* to_string(OutputKind kind) noexcept;
+const char* to_string(FilePacing pacing) noexcept;
+
+}  // namespace extrema::pipeline

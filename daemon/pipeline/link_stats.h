@@ -1,0 +1,54 @@
+#pragma once
+// A snapshot of one link's figures: what the stats lines, the JSON stats file, systemd's STATUS=
+// and the loopback report show. Counters are totals since start; rates are computed by whoever
+// compares two snapshots (see stats_rates()). Plain data, copyable between threads.
+#include <array>
+#include <cstdint>
+
+#include "net/drop_counters.h"
+
+namespace extrema::pipeline {
+
+struct SendStats {
+    std::uint64_t frames_captured = 0;  // frames the source delivered
+    std::uint64_t records = 0;          // records encoded (anchors excluded)
+    std::uint64_t packets = 0;          // RTP packets sent
+    std::uint64_t wire_bytes = 0;       // UDP payload bytes sent: RTP header + payload (+ SRTP)
+    std::uint64_t send_errors = 0;      // datagrams the socket refused (counted, not fatal)
+    std::uint64_t capture_overruns = 0;  // samples the capture ring had to drop
+    std::uint64_t device_xruns = 0;      // over/underflows the capture device reported
+    double encoder_latency_ms = 0.0;     // audio held by the encoder (open segment), now
+};
+
+struct ReceiveStats {
+    std::uint64_t datagrams = 0;   // datagrams read from the socket
+    std::uint64_t wire_bytes = 0;  // their bytes (RTP header + payload + SRTP)
+    std::uint64_t packets = 0;     // packets that passed validation
+    std::uint64_t lost = 0;        // sequence numbers never seen (RFC 3550 cumulative loss)
+    std::uint64_t late = 0;        // arrived after their audio was played
+    std::uint64_t duplicate = 0;
+    std::uint64_t early = 0;  // beyond the jitter buffer's horizon
+    std::array<std::uint64_t, net::kDropReasonCount> drops{};  // validator/SRTP drops by reason
+    std::uint64_t concealed_samples = 0;
+    std::uint64_t played_samples = 0;      // samples decoded from packets
+    std::uint64_t playback_underruns = 0;  // samples the playback ring zero-filled
+    std::uint64_t device_xruns = 0;        // over/underflows the playback device reported
+    std::uint64_t resyncs = 0;             // sender timeline jumps followed
+    double jitter_ms = 0.0;                // RFC 3550 interarrival jitter
+    double buffer_ms = 0.0;                // audio in the jitter buffer ahead of playout
+    double drift_ppm = 0.0;                // sender clock vs ours, as corrected
+    // Capture-to-playback delay estimate: packetisation + buffering on both sides + device
+    // latencies as PortAudio reports them.
+    double latency_ms = 0.0;
+    bool locked = false;  // a sender's SSRC is locked
+};
+
+struct LinkStats {
+    double uptime_s = 0.0;
+    bool sending = false;
+    bool receiving = false;
+    SendStats send;
+    ReceiveStats receive;
+};
+
+}  // namespace extrema::pipeline
