@@ -32,6 +32,7 @@ inline constexpr int kDefaultChannels = 1;
 struct EndpointStats {
     std::uint64_t frames = 0;        // frames produced (source) or consumed (sink)
     std::uint64_t device_xruns = 0;  // over/underflows the device or host API reported itself
+    double latency_ms = 0.0;         // the device's own latency as its host API reports it
 };
 
 class AudioSource {
@@ -57,6 +58,10 @@ class AudioSink {
     virtual int channels() const noexcept = 0;
     virtual EndpointStats stats() const noexcept = 0;
     virtual std::string describe() const = 0;
+    // True when the sink consumes at its own clock (a device, the null sink), so a producer
+    // keeps its ring topped up; false when it takes whatever arrives (a file), so the producer
+    // paces itself in real time instead.
+    virtual bool clocked() const noexcept { return true; }
 };
 
 }  // namespace extrema::audio

@@ -92,6 +92,7 @@ class FileSink final : public AudioSink {
         return {frames_.load(std::memory_order_relaxed), 0};
     }
     std::string describe() const override { return description_; }
+    bool clocked() const noexcept override { return false; }  // writes whatever arrives
 
   private:
     void run() noexcept;

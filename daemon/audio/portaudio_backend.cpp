@@ -133,6 +133,16 @@ void PaStreamHandle::start(const std::string& what) {
     running_ = true;
 }
 
+double PaStreamHandle::input_latency_ms() const noexcept {
+    const PaStreamInfo* info = stream_ ? Pa_GetStreamInfo(stream_) : nullptr;
+    return info ? info->inputLatency * 1000.0 : 0.0;
+}
+
+double PaStreamHandle::output_latency_ms() const noexcept {
+    const PaStreamInfo* info = stream_ ? Pa_GetStreamInfo(stream_) : nullptr;
+    return info ? info->outputLatency * 1000.0 : 0.0;
+}
+
 void PaStreamHandle::stop() {
     if (!running_) return;
     running_ = false;
@@ -153,6 +163,7 @@ PortAudioSource::PortAudioSource(SampleRing& ring, const PortAudioConfig& config
     const Endpoint in = resolve(config, Direction::kInput);
     description_ = describe_stream("capture", in.name, rate_hz_, channels_);
     stream_.reset(open_stream(&in, nullptr, config, &on_audio, this));
+    latency_ms_ = stream_.input_latency_ms();
 }
 
 PortAudioSource::~PortAudioSource() = default;
@@ -165,7 +176,8 @@ void PortAudioSource::stop() {
 }
 
 EndpointStats PortAudioSource::stats() const noexcept {
-    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed)};
+    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed),
+            latency_ms_};
 }
 
 int PortAudioSource::on_audio(const void* input, void* /*output*/, unsigned long frames,
@@ -193,6 +205,7 @@ PortAudioSink::PortAudioSink(SampleRing& ring, const PortAudioConfig& config)
     const Endpoint out = resolve(config, Direction::kOutput);
     description_ = describe_stream("playback", out.name, rate_hz_, channels_);
     stream_.reset(open_stream(nullptr, &out, config, &on_audio, this));
+    latency_ms_ = stream_.output_latency_ms();
 }
 
 PortAudioSink::~PortAudioSink() = default;
@@ -205,7 +218,8 @@ void PortAudioSink::stop() {
 }
 
 EndpointStats PortAudioSink::stats() const noexcept {
-    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed)};
+    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed),
+            latency_ms_};
 }
 
 int PortAudioSink::on_audio(const void* /*input*/, void* output, unsigned long frames,
@@ -241,6 +255,8 @@ PortAudioDuplex::PortAudioDuplex(SampleRing& capture_ring, SampleRing& playback_
     const Endpoint out = resolve(output, Direction::kOutput);
     description_ = describe_stream("duplex", in.name + " / " + out.name, rate_hz_, channels_);
     stream_.reset(open_stream(&in, &out, input, &on_audio, this));
+    // Capture plus playback: the delay a sample takes through this end of the link.
+    latency_ms_ = stream_.input_latency_ms() + stream_.output_latency_ms();
 }
 
 PortAudioDuplex::~PortAudioDuplex() = default;
@@ -253,7 +269,8 @@ void PortAudioDuplex::stop() {
 }
 
 EndpointStats PortAudioDuplex::stats() const noexcept {
-    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed)};
+    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed),
+            latency_ms_};
 }
 
 int PortAudioDuplex::on_audio(const void* input, void* output, unsigned long frames,

@@ -52,6 +52,9 @@ class PaStreamHandle {
     PaStreamHandle(const PaStreamHandle&) = delete;
     PaStreamHandle& operator=(const PaStreamHandle&) = delete;
     void reset(PaStream* stream) noexcept { stream_ = stream; }  // once, after opening
+    // Latencies the host API reports for the open stream, ms (0 when unknown).
+    double input_latency_ms() const noexcept;
+    double output_latency_ms() const noexcept;
     void start(const std::string& what);
     void stop();
 
@@ -84,6 +87,7 @@ class PortAudioSource final : public AudioSource {
     std::string description_;
     std::atomic<std::uint64_t> frames_{0};
     std::atomic<std::uint64_t> xruns_{0};
+    double latency_ms_ = 0.0;
     detail::PaStreamHandle stream_;  // last: closed first, while the members above still live
 };
 
@@ -111,6 +115,7 @@ class PortAudioSink final : public AudioSink {
     std::string description_;
     std::atomic<std::uint64_t> frames_{0};
     std::atomic<std::uint64_t> xruns_{0};
+    double latency_ms_ = 0.0;
     detail::PaStreamHandle stream_;
 };
 
@@ -145,6 +150,7 @@ class PortAudioDuplex final : public AudioSource, public AudioSink {
     std::string description_;
     std::atomic<std::uint64_t> frames_{0};
     std::atomic<std::uint64_t> xruns_{0};
+    double latency_ms_ = 0.0;
     detail::PaStreamHandle stream_;
 };
 

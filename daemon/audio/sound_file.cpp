@@ -28,6 +28,9 @@ void commit_temp(const std::filesystem::path& temp, const std::filesystem::path&
     }
 }
 
+// Full scale of 16-bit files as floats: the codec's (extrema/codec/decoder.h kFullScale).
+constexpr float kPcm16FullScale = 32767.0f;
+
 }  // namespace
 
 SoundFileReader::SoundFileReader(const std::filesystem::path& path) : path_(path) {
@@ -45,6 +48,8 @@ SoundFileReader::SoundFileReader(const std::filesystem::path& path) : path_(path
         throw SoundFileError(quoted(path) + ": invalid audio header");
     }
     info_ = {sf.samplerate, sf.channels, sf.frames};
+    pcm16_ = (sf.format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
+    if (pcm16_) sf_command(file_, SFC_SET_NORM_FLOAT, nullptr, SF_FALSE);
 }
 
 SoundFileReader::~SoundFileReader() {
@@ -56,6 +61,11 @@ std::size_t SoundFileReader::read(std::span<float> interleaved) {
     const sf_count_t got = sf_readf_float(file_, interleaved.data(), frames);
     if (got < 0 || (got < frames && sf_error(file_) != SF_ERR_NO_ERROR)) {
         throw SoundFileError(quoted(path_) + ": read error: " + sf_strerror(file_));
+    }
+    if (pcm16_) {
+        // Division, not a multiplication by 1/32767: only the quotient is exact for every int16.
+        const auto samples = static_cast<std::size_t>(got) * static_cast<std::size_t>(info_.channels);
+        for (std::size_t i = 0; i < samples; ++i) interleaved[i] /= kPcm16FullScale;
     }
     return static_cast<std::size_t>(got);
 }

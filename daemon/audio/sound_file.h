@@ -33,6 +33,10 @@ class SoundFileReader {
     const SoundInfo& info() const noexcept { return info_; }
     // Reads up to out.size() / channels frames of interleaved samples; returns frames read
     // (0 at the end). Float samples are normalised to [-1, 1]; int16 ones are the file's own.
+    // A 16-bit file's float samples are value / 32767, the codec's full scale and the scale
+    // libsndfile writes floats with, so float reads and writes of 16-bit files are exact inverses
+    // and float * 32767 gives back the file's integers exactly (libsndfile itself would divide
+    // by 32768 on reading).
     std::size_t read(std::span<float> interleaved);
     std::size_t read(std::span<std::int16_t> interleaved);
 
@@ -40,6 +44,7 @@ class SoundFileReader {
     std::filesystem::path path_;
     SNDFILE* file_ = nullptr;
     SoundInfo info_;
+    bool pcm16_ = false;  // 16-bit integer samples: floats are scaled here, not by libsndfile
 };
 
 // A whole file in memory, interleaved.

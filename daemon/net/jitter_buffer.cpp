@@ -1,6 +1,7 @@
 #include "net/jitter_buffer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -60,6 +61,13 @@ const char* to_string(InsertResult result) noexcept {
             return "too_early";
     }
     return "unknown";
+}
+
+void JitterBuffer::set_target_delay_ms(double target_ms) {
+    JitterBufferConfig changed = config_;
+    changed.target_delay_ms = target_ms;
+    config_ = checked(changed);
+    target_samples_ = to_samples(config_.target_delay_ms, config_.sample_rate_hz);
 }
 
 JitterBuffer::JitterBuffer(const JitterBufferConfig& config, const codec::CurveBank& bank)
@@ -275,9 +283,15 @@ std::size_t JitterBuffer::play(std::span<float> out) noexcept {
             return 0;
         }
         const auto room = static_cast<std::uint64_t>(limit - play_pos_);
+        // Decoded on the int16 grid, as `extrema decode` writes it, then scaled: the timeline
+        // is the offline decode sample for sample (k / 32767 * 32767 == k exactly in float).
+        std::array<std::int16_t, 256> block;
         const auto want = static_cast<std::size_t>(
-            std::min<std::uint64_t>({out.size(), room, decoder_.pending()}));
-        const std::size_t got = decoder_.read(out.first(want));
+            std::min<std::uint64_t>({out.size(), room, decoder_.pending(), block.size()}));
+        const std::size_t got = decoder_.read(std::span<std::int16_t>(block).first(want));
+        for (std::size_t i = 0; i < got; ++i) {
+            out[i] = static_cast<float>(block[i]) / codec::kFullScale;
+        }
         last_value_ = out[got - 1];
         play_pos_ += static_cast<std::int64_t>(got);
         counters_.played_samples += got;

@@ -82,6 +82,11 @@ class JitterBuffer {
     // sender's timeline with gaps concealed.
     void read(std::span<float> out) noexcept;
 
+    // A new target delay (live reconfiguration). It governs when playout (re)starts; a playing
+    // buffer keeps its timeline, so the level moves to the new target only through the drift
+    // corrector downstream, or at the next restart. Throws std::invalid_argument if out of range.
+    void set_target_delay_ms(double target_ms);
+
     // Forgets all packets and the timeline (counters are kept).
     void reset() noexcept;
 

@@ -38,7 +38,7 @@ JitterBufferConfig test_config() {
 struct Stream {
     std::vector<Record> records;
     std::vector<ValidatedPacket> packets;
-    std::vector<float> reference;  // offline decode, normalised
+    std::vector<float> reference;  // offline int16 decode, normalised
 };
 
 Stream make_stream(std::size_t samples, std::uint32_t timestamp_base = 0, bool anchors = true) {
@@ -68,12 +68,9 @@ Stream make_stream(std::size_t samples, std::uint32_t timestamp_base = 0, bool a
     packetizer.push(stream.records);
     packetizer.flush();
 
-    codec::Decoder decoder;
-    stream.reference.resize(codec::count_samples(stream.records));
-    std::size_t at = 0;
-    for (const auto& r : stream.records) {
-        decoder.push(r);
-        while (decoder.pending() > 0) at += decoder.read(std::span(stream.reference).subspan(at));
+    // The offline decode as `extrema decode` writes it (int16), normalised.
+    for (const std::int16_t v : codec::decode_all(stream.records)) {
+        stream.reference.push_back(static_cast<float>(v) / codec::kFullScale);
     }
     return stream;
 }
