@@ -1,7 +1,7 @@
 #pragma once
 // A snapshot of one link's figures: what the stats lines, the JSON stats file, systemd's STATUS=
 // and the loopback report show. Counters are totals since start; rates are computed by whoever
-// compares two snapshots (see stats_rates()). Plain data, copyable between threads.
+// compares two snapshots (service::stats_rates()). Plain data, copyable between threads.
 #include <array>
 #include <cstdint>
 
@@ -31,6 +31,7 @@ struct ReceiveStats {
     std::array<std::uint64_t, net::kDropReasonCount> drops{};  // validator/SRTP drops by reason
     std::uint64_t concealed_samples = 0;
     std::uint64_t played_samples = 0;      // samples decoded from packets
+    std::uint64_t output_samples = 0;      // samples handed to playback, silence included
     std::uint64_t playback_underruns = 0;  // samples the playback ring zero-filled
     std::uint64_t device_xruns = 0;        // over/underflows the playback device reported
     std::uint64_t resyncs = 0;             // sender timeline jumps followed

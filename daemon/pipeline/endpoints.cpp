@@ -1,0 +1,131 @@
+#include "pipeline/endpoints.h"
+
+#include "audio/file_backend.h"
+#include "audio/null_sink.h"
+#include "audio/tone_backend.h"
+
+namespace extrema::pipeline {
+namespace {
+
+bool has_capture(LinkMode mode) noexcept { return mode != LinkMode::kReceive; }
+bool has_playback(LinkMode mode) noexcept { return mode != LinkMode::kSend; }
+
+audio::Pacing pacing_of(FilePacing pacing) noexcept {
+    return pacing == FilePacing::kFast ? audio::Pacing::kAsFastAsPossible
+                                       : audio::Pacing::kRealTime;
+}
+
+std::unique_ptr<audio::AudioSource> make_source(const AudioSettings& audio,
+                                                audio::SampleRing& ring) {
+    switch (audio.input) {
+        case InputKind::kDevice:
+            return std::make_unique<audio::PortAudioSource>(
+                ring, portaudio_config(audio, audio.input_device));
+        case InputKind::kFile: {
+            audio::FileSourceConfig file;
+            file.path = audio.input_file;
+            file.rate_hz = audio.rate_hz;
+            file.pacing = pacing_of(audio.file_pacing);
+            return std::make_unique<audio::FileSource>(ring, file);
+        }
+        case InputKind::kTone: {
+            audio::ToneConfig tone;
+            tone.frequency_hz = audio.tone_hz;
+            tone.level_dbfs = audio.tone_dbfs;
+            tone.rate_hz = audio.rate_hz;
+            tone.pacing = pacing_of(audio.file_pacing);
+            return std::make_unique<audio::ToneSource>(ring, tone);
+        }
+    }
+    throw audio::AudioError("unknown input kind");
+}
+
+std::unique_ptr<audio::AudioSink> make_sink(const AudioSettings& audio, audio::SampleRing& ring) {
+    switch (audio.output) {
+        case OutputKind::kDevice:
+            return std::make_unique<audio::PortAudioSink>(
+                ring, portaudio_config(audio, audio.output_device));
+        case OutputKind::kFile: {
+            audio::FileSinkConfig file;
+            file.path = audio.output_file;
+            file.rate_hz = audio.rate_hz;
+            return std::make_unique<audio::FileSink>(ring, file);
+        }
+        case OutputKind::kNull: {
+            audio::NullSinkConfig null;
+            null.rate_hz = audio.rate_hz;
+            return std::make_unique<audio::NullSink>(ring, null);
+        }
+    }
+    throw audio::AudioError("unknown output kind");
+}
+
+}  // namespace
+
+bool needs_portaudio(const LinkConfig& config) noexcept {
+    return (has_capture(config.mode) && config.audio.input == InputKind::kDevice) ||
+           (has_playback(config.mode) && config.audio.output == OutputKind::kDevice);
+}
+
+audio::PortAudioConfig portaudio_config(const AudioSettings& audio, const std::string& device) {
+    audio::PortAudioConfig pa;
+    pa.device = device;
+    pa.rate_hz = audio.rate_hz;
+    pa.channels = 1;
+    pa.frames_per_buffer = static_cast<unsigned long>(audio.frames_per_buffer);
+    pa.suggested_latency_s = audio.device_latency_ms < 0.0 ? -1.0 : audio.device_latency_ms / 1000.0;
+    return pa;
+}
+
+Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
+                     audio::SampleRing* playback) {
+    uses_devices_ = needs_portaudio(config);
+    const AudioSettings& audio = config.audio;
+    if (capture && playback && audio.input == InputKind::kDevice &&
+        audio.output == OutputKind::kDevice) {
+        duplex_ = std::make_unique<audio::PortAudioDuplex>(
+            *capture, *playback, portaudio_config(audio, audio.input_device),
+            portaudio_config(audio, audio.output_device));
+        source_ = duplex_.get();
+        sink_ = duplex_.get();
+        return;
+    }
+    if (playback) {
+        own_sink_ = make_sink(audio, *playback);
+        sink_ = own_sink_.get();
+    }
+    if (capture) {
+        own_source_ = make_source(audio, *capture);
+        source_ = own_source_.get();
+    }
+}
+
+Endpoints::~Endpoints() = default;
+
+void Endpoints::start() {
+    if (duplex_) {
+        duplex_->start();
+        return;
+    }
+    if (sink_) sink_->start();
+    if (source_) source_->start();
+}
+
+void Endpoints::stop_source() {
+    if (source_stopped_) return;
+    source_stopped_ = true;
+    if (duplex_) return;  // the duplex stream stops with the sink side, after the drain
+    if (source_) source_->stop();
+}
+
+void Endpoints::stop_sink() {
+    if (sink_stopped_) return;
+    sink_stopped_ = true;
+    if (duplex_) {
+        duplex_->stop();
+        return;
+    }
+    if (sink_) sink_->stop();
+}
+
+}  // namespace extrema::pipeline

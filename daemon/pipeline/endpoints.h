@@ -1,0 +1,55 @@
+#pragma once
+// Opens a link's audio endpoints from its settings: the capture source (send, duplex) and the
+// playback sink (receive, duplex), each bound to its ring. Duplex on PortAudio devices both ways
+// opens one full-duplex stream (one callback, one period less of latency than two streams).
+// Everything is opened here, so every bad set-up (unknown device, unsupported rate, missing
+// file) throws audio::AudioError before anything has started.
+#include <memory>
+
+#include "audio/audio_backend.h"
+#include "audio/portaudio_backend.h"
+#include "audio/sample_ring.h"
+#include "pipeline/link_config.h"
+
+namespace extrema::pipeline {
+
+class Endpoints {
+  public:
+    // `capture` / `playback` may be null when the mode has no such side. Device endpoints need
+    // a live PortAudioSession in the process (the caller's).
+    Endpoints(const LinkConfig& config, audio::SampleRing* capture, audio::SampleRing* playback);
+    ~Endpoints();
+    Endpoints(const Endpoints&) = delete;
+    Endpoints& operator=(const Endpoints&) = delete;
+
+    audio::AudioSource* source() const noexcept { return source_; }
+    audio::AudioSink* sink() const noexcept { return sink_; }
+    bool uses_devices() const noexcept { return uses_devices_; }
+    // One PortAudio stream is both the source and the sink.
+    bool duplex_stream() const noexcept { return duplex_ != nullptr; }
+
+    // Playback first, so it is consuming before capture produces: starting capture first adds
+    // the time between the two starts to the latency for good.
+    void start();
+    // Capture first (nothing new enters), then playback. Rethrows an endpoint's own failure
+    // after both are stopped.
+    void stop_source();
+    void stop_sink();
+
+  private:
+    std::unique_ptr<audio::PortAudioDuplex> duplex_;
+    std::unique_ptr<audio::AudioSource> own_source_;
+    std::unique_ptr<audio::AudioSink> own_sink_;
+    audio::AudioSource* source_ = nullptr;
+    audio::AudioSink* sink_ = nullptr;
+    bool uses_devices_ = false;
+    bool source_stopped_ = false;
+    bool sink_stopped_ = false;
+};
+
+// True when these settings open a PortAudio device (the caller must then hold a session).
+bool needs_portaudio(const LinkConfig& config) noexcept;
+
+audio::PortAudioConfig portaudio_config(const AudioSettings& audio, const std::string& device);
+
+}  // namespace extrema::pipeline

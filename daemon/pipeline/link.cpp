@@ -1,0 +1,374 @@
+#include "pipeline/link.h"
+
+#include <algorithm>
+#include <future>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+
+#include "net/udp_socket.h"
+#include "net/wire_limits.h"
+
+namespace extrema::pipeline {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::udp;
+using std::chrono::steady_clock;
+
+// The network tick: half a packet, so a packet's records leave within half a packet of being
+// complete, but no faster than 1 ms (1000 wake-ups a second is the CPU budget of a voice link)
+// and no slower than 5 ms (the playback ring must be topped up well within a device period).
+std::chrono::microseconds tick_for(double packet_ms) {
+    const double ms = std::clamp(packet_ms / 2.0, 1.0, 5.0);
+    return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0));
+}
+
+// One second of audio in each ring: far more than a tick (the network thread drains the
+// capture ring every few ms), so an overrun means the thread stalled, not that the ring is short.
+constexpr double kRingSeconds = 1.0;
+
+// Consumption of a clocked sink is measured per window of this many seconds; the playback ring
+// is kept at the largest burst of the last two windows plus one tick.
+constexpr double kBurstWindowSeconds = 2.0;
+
+udp::endpoint resolve_allowed(asio::io_context& io, const std::string& text) {
+    try {
+        (void)net::parse_host_port(text);
+        return net::resolve_endpoint(io, text);
+    } catch (const net::NetError&) {
+        // No port given: any port of that host (NAT rewrites ports).
+        const bool v6 = text.find(':') != std::string::npos;
+        return net::resolve_endpoint(io, v6 ? "[" + text + "]:0" : text + ":0");
+    }
+}
+
+}  // namespace
+
+Link::Link(const LinkConfig& config)
+    : config_(config), socket_(io_), timer_(io_), tick_(tick_for(config.network.packet_ms)) {
+    const bool sends = config_.mode != LinkMode::kReceive;
+    const bool receives = config_.mode != LinkMode::kSend;
+    open_socket();
+    const auto ring_frames = static_cast<std::size_t>(kRingSeconds * config_.audio.rate_hz);
+    if (sends) capture_ring_ = std::make_unique<audio::SampleRing>(ring_frames);
+    if (receives) playback_ring_ = std::make_unique<audio::SampleRing>(ring_frames);
+    if (sends) {
+        send_ = std::make_unique<SendPath>(config_, [this](std::span<const std::uint8_t> bytes) {
+            boost::system::error_code error;
+            const std::size_t sent = socket_.send_to(asio::buffer(bytes.data(), bytes.size()),
+                                                     peer_, 0, error);
+            return !error && sent == bytes.size();
+        });
+    }
+    if (receives) receive_ = std::make_unique<ReceivePath>(config_, allowed_, accept_any_);
+    endpoints_ = std::make_unique<Endpoints>(config_, capture_ring_.get(), playback_ring_.get());
+    scratch_.resize(4096);
+    datagram_.resize(net::kMaxDatagramBytes);
+}
+
+Link::~Link() {
+    try {
+        stop();
+    } catch (...) {
+        // The destructor must not throw; stop() is where callers hear about failures.
+    }
+}
+
+void Link::open_socket() {
+    const NetworkSettings& net = config_.network;
+    const bool sends = config_.mode != LinkMode::kReceive;
+    const bool receives = config_.mode != LinkMode::kSend;
+    if (sends && net.peer.empty()) {
+        throw LinkError(std::string("mode '") + to_string(config_.mode) +
+                        "' needs a peer to send to (network.peer, --peer)");
+    }
+    const udp::endpoint local = net::resolve_endpoint(io_, net.bind);
+    if (!net.peer.empty()) peer_ = net::resolve_endpoint(io_, net.peer);
+    const bool multicast = !net.peer.empty() && peer_.address().is_multicast();
+    if (multicast && config_.mode == LinkMode::kDuplex) {
+        throw LinkError("duplex needs a unicast peer: " + net.peer + " is a multicast group");
+    }
+    if (!net.peer.empty() && !multicast && peer_.protocol() != local.protocol()) {
+        throw LinkError("peer " + net.peer + " and bind address " + net.bind +
+                        " are of different IP versions");
+    }
+    if (multicast && receives) {
+        std::optional<asio::ip::address> interface_address;
+        if (!net.multicast_interface.empty()) {
+            boost::system::error_code error;
+            interface_address = asio::ip::make_address(net.multicast_interface, error);
+            if (error) {
+                throw LinkError("multicast_interface '" + net.multicast_interface +
+                                "' is not an IP address");
+            }
+        }
+        socket_ = net::open_multicast_receiver(io_, peer_, interface_address,
+                                               net.receive_buffer_bytes);
+    } else {
+        net::BindOptions options;
+        options.receive_buffer_bytes = receives ? net.receive_buffer_bytes : 0;
+        socket_ = net::bind_socket(io_, local, options);
+    }
+    if (multicast && sends) net::set_multicast_sending(socket_, net.multicast_ttl, true);
+    if (receives) {
+        if (!net.peer.empty() && !multicast) allowed_.push_back(peer_);
+        for (const std::string& entry : net.allow) allowed_.push_back(resolve_allowed(io_, entry));
+        // Senders to a group are not known in advance: with no allow list, anyone may send.
+        accept_any_ = net.accept_any_peer || (multicast && net.allow.empty());
+        if (allowed_.empty() && !accept_any_) {
+            throw LinkError(
+                "mode 'receive' needs to know its senders: set network.peer, network.allow or "
+                "network.accept_any_peer");
+        }
+    }
+    // A full send buffer must never block the thread that also feeds playback: the datagram is
+    // dropped and counted instead.
+    socket_.non_blocking(true);
+    local_ = socket_.local_endpoint();
+}
+
+std::string Link::describe() const {
+    std::string text = std::string(to_string(config_.mode)) + " on " +
+                       local_.address().to_string() + ":" + std::to_string(local_.port());
+    if (send_) {
+        text += " to " + peer_.address().to_string() + ":" + std::to_string(peer_.port());
+    }
+    if (endpoints_->source()) text += "; in: " + endpoints_->source()->describe();
+    if (endpoints_->sink()) text += "; out: " + endpoints_->sink()->describe();
+    return text;
+}
+
+void Link::start() {
+    if (running_.exchange(true)) return;
+    started_at_ = steady_clock::now();
+    start_time_ = started_at_;
+    next_tick_ = started_at_ + tick_;
+    if (receive_) start_receive();
+    timer_.expires_at(next_tick_);
+    timer_.async_wait([this](const boost::system::error_code& error) {
+        if (!error) on_tick();
+    });
+    thread_ = std::thread([this] { run(); });
+    try {
+        endpoints_->start();
+    } catch (...) {
+        asio::post(io_, [this] { io_.stop(); });
+        thread_.join();
+        stopped_ = true;
+        throw;
+    }
+}
+
+void Link::run() noexcept {
+    try {
+        io_.run();
+    } catch (...) {
+        // Handlers do not throw (counted errors only); nothing to report beyond the stats.
+    }
+}
+
+void Link::start_receive() {
+    socket_.async_receive_from(
+        asio::buffer(datagram_), sender_,
+        [this](const boost::system::error_code& error, std::size_t bytes) {
+            if (error == asio::error::operation_aborted) return;
+            if (!error) {
+                receive_->on_datagram(std::span<std::uint8_t>(datagram_.data(), bytes), sender_,
+                                      net::Clock::now());
+            }
+            // Other errors (an ICMP "port unreachable" reported on a later read) change nothing:
+            // keep listening.
+            start_receive();
+        });
+}
+
+void Link::on_tick() {
+    if (send_) pump_capture(false);
+    if (receive_) feed_playback();
+    ticks_.fetch_add(1, std::memory_order_relaxed);
+    note_progress();
+    publish_stats();
+    const auto now = steady_clock::now();
+    next_tick_ += tick_;
+    // After a stall (suspend, overload) restart the schedule instead of racing to catch up.
+    if (now - next_tick_ > 10 * tick_) next_tick_ = now + tick_;
+    timer_.expires_at(next_tick_);
+    timer_.async_wait([this](const boost::system::error_code& error) {
+        if (!error) on_tick();
+    });
+}
+
+void Link::pump_capture(bool final) {
+    if (flushed_) return;
+    // Read `finished` before draining: what the source pushed before finishing is then all in
+    // the ring, and the flush below covers the whole input.
+    const bool source_done = final || endpoints_->source()->finished();
+    while (true) {
+        const std::size_t got = capture_ring_->pop_available(scratch_);
+        if (got == 0) break;
+        send_->push(std::span<float>(scratch_.data(), got));
+    }
+    if (source_done) {
+        send_->flush();
+        flushed_ = true;
+        input_finished_.store(true, std::memory_order_release);
+    }
+}
+
+void Link::feed_playback() {
+    audio::SampleRing& ring = *playback_ring_;
+    const auto tick_frames =
+        static_cast<std::size_t>(static_cast<double>(config_.audio.rate_hz) *
+                                 std::chrono::duration<double>(tick_).count());
+    std::size_t want = 0;
+    if (endpoints_->sink()->clocked()) {
+        // Keep the ring at the largest burst the device took between two ticks, plus a tick.
+        const std::size_t level = ring.capacity_samples() - ring.write_available();
+        const std::size_t consumed = last_level_ > level ? last_level_ - level : 0;
+        max_consumed_ = std::max(max_consumed_, consumed);
+        const auto window_ticks = static_cast<std::uint64_t>(
+            kBurstWindowSeconds / std::chrono::duration<double>(tick_).count());
+        if (ticks_.load(std::memory_order_relaxed) % window_ticks == 0) {
+            playback_target_ = std::max(max_consumed_, consumed) + tick_frames;
+            max_consumed_ = consumed;
+        }
+        const std::size_t target =
+            std::max(playback_target_, std::max(max_consumed_, tick_frames) + tick_frames);
+        want = target > level ? target - level : 0;
+        last_level_ = level + want;
+    } else {
+        // A file takes whatever comes: produce what the steady clock says is due.
+        const double elapsed = std::chrono::duration<double>(steady_clock::now() - start_time_).count();
+        const auto due = static_cast<std::uint64_t>(elapsed * config_.audio.rate_hz);
+        want = due > playback_produced_ ? static_cast<std::size_t>(due - playback_produced_) : 0;
+    }
+    want = std::min(want, ring.write_available());
+    while (want > 0) {
+        const std::size_t n = std::min(want, scratch_.size());
+        const std::span<float> block(scratch_.data(), n);
+        receive_->fill(block);
+        ring.push_available(block);
+        playback_produced_ += n;
+        want -= n;
+    }
+}
+
+void Link::publish_stats() {
+    LinkStats stats;
+    stats.uptime_s = std::chrono::duration<double>(steady_clock::now() - started_at_).count();
+    stats.sending = send_ != nullptr;
+    stats.receiving = receive_ != nullptr;
+    if (send_) {
+        send_->fill_stats(stats.send);
+        const audio::EndpointStats source = endpoints_->source()->stats();
+        stats.send.frames_captured = source.frames;
+        stats.send.device_xruns = source.device_xruns;
+        stats.send.capture_overruns = capture_ring_->counters().overrun_samples;
+    }
+    if (receive_) {
+        receive_->fill_stats(stats.receive);
+        const audio::EndpointStats sink = endpoints_->sink()->stats();
+        stats.receive.device_xruns = sink.device_xruns;
+        stats.receive.playback_underruns = playback_ring_->counters().underrun_samples;
+        const double rate = config_.audio.rate_hz;
+        const double ring_ms =
+            static_cast<double>(playback_ring_->capacity_samples() -
+                                playback_ring_->write_available()) * 1000.0 / rate;
+        // The peer's packetisation and capture device are assumed to match ours: this end
+        // cannot see them. A duplex stream reports capture plus playback already.
+        const double devices_ms =
+            endpoints_->duplex_stream() ? sink.latency_ms : 2.0 * sink.latency_ms;
+        stats.receive.latency_ms =
+            config_.network.packet_ms + stats.receive.buffer_ms + ring_ms + devices_ms;
+    }
+    const std::lock_guard lock(stats_mutex_);
+    snapshot_ = stats;
+    if (receive_ && !lead_samples_ && receive_->lead_samples()) {
+        lead_samples_ = receive_->lead_samples();
+        first_played_position_ = receive_->first_played_position();
+    }
+}
+
+LinkStats Link::stats() const {
+    const std::lock_guard lock(stats_mutex_);
+    return snapshot_;
+}
+
+std::optional<std::uint64_t> Link::lead_samples() const {
+    const std::lock_guard lock(stats_mutex_);
+    return lead_samples_;
+}
+
+std::int64_t Link::first_played_position() const {
+    const std::lock_guard lock(stats_mutex_);
+    return first_played_position_;
+}
+
+std::uint64_t Link::progress() const noexcept {
+    return progress_.load(std::memory_order_relaxed);
+}
+
+void Link::note_progress() noexcept {
+    std::uint64_t frames = 0;
+    if (endpoints_->source()) frames += endpoints_->source()->stats().frames;
+    if (endpoints_->sink()) frames += endpoints_->sink()->stats().frames;
+    // Progress needs both: this tick ran (the network thread lives) and audio moved since the
+    // last one (the device or file thread lives). A finished file input no longer moves, but
+    // then the link is done anyway.
+    if (frames != last_frames_) progress_.fetch_add(1, std::memory_order_relaxed);
+    last_frames_ = frames;
+}
+
+void Link::reload(const LinkConfig& fresh) {
+    const auto apply = [this, fresh] {
+        if (send_) send_->set_compressor(fresh.compressor);
+        if (receive_) receive_->set_target_delay_ms(fresh.receiver.jitter_target_ms);
+        config_.compressor = fresh.compressor;
+        config_.receiver.jitter_target_ms = fresh.receiver.jitter_target_ms;
+    };
+    if (!running_ || stopped_) {
+        apply();
+        return;
+    }
+    std::promise<void> done;
+    asio::post(io_, [&done, &apply] {
+        try {
+            apply();
+            done.set_value();
+        } catch (...) {
+            done.set_exception(std::current_exception());
+        }
+    });
+    done.get_future().get();
+}
+
+void Link::stop() {
+    if (stopped_.exchange(true)) return;
+    if (!running_) return;
+    std::exception_ptr failure;
+    try {
+        endpoints_->stop_source();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    // The last tick: what the source delivered is encoded, flushed and sent before the socket
+    // closes.
+    asio::post(io_, [this] {
+        if (send_) pump_capture(true);
+        publish_stats();
+        timer_.cancel();
+        boost::system::error_code ignored;
+        socket_.close(ignored);
+        io_.stop();
+    });
+    if (thread_.joinable()) thread_.join();
+    try {
+        endpoints_->stop_sink();
+    } catch (...) {
+        if (!failure) failure = std::current_exception();
+    }
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace extrema::pipeline

@@ -1,0 +1,134 @@
+#pragma once
+// Link: one extremad link, assembled from its LinkConfig (SPEC §1, §5, §6).
+//
+//   capture callback -> capture ring -> [network thread: SendPath] -> UDP
+//   UDP -> [network thread: ReceivePath] -> playback ring -> playback callback
+//
+// The audio callbacks only move samples through the rings. Everything else runs on one thread
+// driving a Boost.Asio io_context: the socket's receive handler, and a steady tick that drains
+// the capture ring into the encoder and tops up the playback ring from the jitter buffer. One
+// thread owns the encoder, the jitter buffer and the socket, so nothing there needs a lock.
+//
+// Construction opens everything (socket, devices, files, keys) and throws on any bad set-up
+// with a message naming what failed; nothing is left running then. start() starts audio and the
+// network thread; stop() ends gracefully: capture stops, what is encoded is flushed and sent,
+// playback stops (a file output is committed), the socket closes.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "audio/sample_ring.h"
+#include "pipeline/endpoints.h"
+#include "pipeline/link_config.h"
+#include "pipeline/link_stats.h"
+#include "pipeline/receive_path.h"
+#include "pipeline/send_path.h"
+
+namespace extrema::pipeline {
+
+// Set-up errors that are not about audio or the network (a mode without a peer, ...).
+class LinkError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+class Link {
+  public:
+    // Throws LinkError, audio::AudioError, net::NetError, net::SrtpKeyError or
+    // std::invalid_argument. Device endpoints need a PortAudioSession alive in the process.
+    explicit Link(const LinkConfig& config);
+    ~Link();  // stops if still running, dropping errors
+    Link(const Link&) = delete;
+    Link& operator=(const Link&) = delete;
+
+    void start();
+    // Graceful stop (idempotent). Rethrows an endpoint's failure (a file that could not be read
+    // or written) after everything is down.
+    void stop();
+
+    // Send side: the whole input (a file) has been captured, encoded and sent.
+    bool input_finished() const noexcept { return input_finished_.load(std::memory_order_acquire); }
+    // Grows while the pipeline makes progress: network ticks ran and audio frames moved. The
+    // service pets systemd's watchdog only while it grows.
+    std::uint64_t progress() const noexcept;
+
+    LinkStats stats() const;
+    // Live reconfiguration (SIGHUP): the compressor and the jitter target; the caller has
+    // validated `fresh`. Applied on the network thread between two ticks.
+    void reload(const LinkConfig& fresh);
+
+    const LinkConfig& config() const noexcept { return config_; }
+    boost::asio::ip::udp::endpoint local_endpoint() const { return local_; }
+    // The network tick period.
+    std::chrono::microseconds tick() const noexcept { return tick_; }
+    std::string describe() const;
+
+    // Receive side, once playout has started: output samples before the first timeline sample,
+    // and that sample's index (0 unless the first packets were lost).
+    std::optional<std::uint64_t> lead_samples() const;
+    std::int64_t first_played_position() const;
+
+  private:
+    void open_socket();
+    void start_receive();
+    void on_tick();
+    void pump_capture(bool final);
+    void feed_playback();
+    void publish_stats();
+    void note_progress() noexcept;
+    void run() noexcept;
+
+    LinkConfig config_;
+    boost::asio::io_context io_;
+    boost::asio::ip::udp::socket socket_;
+    boost::asio::steady_timer timer_;
+    boost::asio::ip::udp::endpoint local_;
+    boost::asio::ip::udp::endpoint peer_;  // where the sender sends
+    std::vector<boost::asio::ip::udp::endpoint> allowed_;
+    bool accept_any_ = false;
+    std::chrono::microseconds tick_{};
+
+    std::unique_ptr<audio::SampleRing> capture_ring_;
+    std::unique_ptr<audio::SampleRing> playback_ring_;
+    std::unique_ptr<SendPath> send_;
+    std::unique_ptr<ReceivePath> receive_;
+    std::unique_ptr<Endpoints> endpoints_;  // after the rings: destroyed before them
+
+    // Network thread only.
+    std::vector<float> scratch_;
+    std::vector<std::uint8_t> datagram_;
+    boost::asio::ip::udp::endpoint sender_;
+    std::chrono::steady_clock::time_point next_tick_{};
+    std::chrono::steady_clock::time_point start_time_{};
+    std::uint64_t playback_produced_ = 0;
+    std::size_t playback_target_ = 0;  // samples kept in a clocked sink's ring
+    std::size_t last_level_ = 0;
+    std::size_t max_consumed_ = 0;
+    bool flushed_ = false;
+
+    std::thread thread_;
+    std::atomic<bool> running_{false};
+    std::atomic<bool> stopped_{false};
+    std::atomic<bool> input_finished_{false};
+    std::atomic<std::uint64_t> ticks_{0};
+    std::atomic<std::uint64_t> progress_{0};
+    std::uint64_t last_frames_ = 0;  // network thread only
+    std::chrono::steady_clock::time_point started_at_{};
+
+    mutable std::mutex stats_mutex_;  // network thread writes, anyone reads; never on audio
+    LinkStats snapshot_;
+    std::optional<std::uint64_t> lead_samples_;
+    std::int64_t first_played_position_ = 0;
+};
+
+}  // namespace extrema::pipeline

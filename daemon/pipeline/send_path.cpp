@@ -1,0 +1,92 @@
+#include "pipeline/send_path.h"
+
+#include <utility>
+
+#include "net/wire_limits.h"
+
+namespace extrema::pipeline {
+
+codec::EncoderConfig encoder_config(const LinkConfig& config) {
+    codec::EncoderConfig encoder;
+    encoder.sample_rate_hz = config.audio.rate_hz;
+    encoder.threshold_lsb = static_cast<float>(config.encoder.threshold_lsb);
+    encoder.lowpass_hz = config.encoder.lowpass_hz;
+    encoder.max_segment_ms = config.encoder.max_segment_ms;
+    return encoder;
+}
+
+net::PacketizerConfig packetizer_config(const LinkConfig& config) {
+    net::PacketizerConfig packetizer;
+    packetizer.sample_rate_hz = config.audio.rate_hz;
+    packetizer.packet_ms = config.network.packet_ms;
+    packetizer.max_payload_bytes = static_cast<std::size_t>(config.network.max_payload_bytes);
+    packetizer.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
+    return packetizer;
+}
+
+SendPath::SendPath(const LinkConfig& config, Transmit transmit)
+    : rate_hz_(config.audio.rate_hz),
+      encoder_(encoder_config(config)),
+      packetizer_(packetizer_config(config),
+                  [this](net::OutgoingPacket& packet) { on_packet(packet); }),
+      transmit_(std::move(transmit)) {
+    set_compressor(config.compressor);
+    if (!config.network.srtp_key_file.empty()) {
+        srtp_ = std::make_unique<net::SrtpSession>(
+            net::read_srtp_key_file(config.network.srtp_key_file), net::SrtpDirection::kSend);
+    }
+    // A block of 10 ms at 192 kHz closes at most one record per two samples: reserve for the
+    // worst case once, so push() never grows the vector.
+    records_.reserve(8192);
+}
+
+void SendPath::set_compressor(const CompressorSettings& settings) {
+    if (settings.enabled) {
+        compressor_.emplace(settings.config, rate_hz_, 1);
+    } else {
+        compressor_.reset();
+    }
+}
+
+void SendPath::push(std::span<float> samples) {
+    if (samples.empty()) return;
+    if (compressor_) compressor_->process(samples);
+    samples_pushed_ += samples.size();
+    records_.clear();
+    encoder_.push(std::span<const float>(samples), records_);
+    records_encoded_ += records_.size();
+    packetizer_.push(records_);
+}
+
+void SendPath::flush() {
+    records_.clear();
+    encoder_.flush(records_);
+    records_encoded_ += records_.size();
+    packetizer_.push(records_);
+    packetizer_.flush();
+}
+
+void SendPath::on_packet(net::OutgoingPacket& packet) {
+    if (srtp_ && !srtp_->protect(packet.buffer, packet.size_bytes)) {
+        ++send_errors_;
+        return;
+    }
+    ++packets_;
+    samples_sent_ += packet.samples;
+    wire_bytes_ += packet.size_bytes;
+    if (!transmit_(packet.bytes())) ++send_errors_;
+}
+
+std::uint64_t SendPath::held_samples() const noexcept {
+    return samples_pushed_ - samples_sent_;
+}
+
+void SendPath::fill_stats(SendStats& stats) const noexcept {
+    stats.records = records_encoded_;
+    stats.packets = packets_;
+    stats.wire_bytes = wire_bytes_;
+    stats.send_errors = send_errors_;
+    stats.encoder_latency_ms = static_cast<double>(encoder_.pending_samples()) * 1000.0 / rate_hz_;
+}
+
+}  // namespace extrema::pipeline

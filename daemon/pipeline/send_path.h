@@ -1,0 +1,71 @@
+#pragma once
+// The sender's half of a link, minus the socket: capture samples in, protected RTP datagrams out.
+//
+//   samples -> [compressor] -> extrema encoder (max_segment_ms cap) -> packetizer -> [SRTP]
+//           -> transmit(datagram)
+//
+// Runs on the link's network thread only. Steady state allocates nothing: the record vector and
+// the packet buffer keep their capacity, the compressor and the encoder work in place.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "extrema/codec/encoder.h"
+#include "extrema/dsp/compressor.h"
+#include "net/packetizer.h"
+#include "net/srtp_session.h"
+#include "pipeline/link_config.h"
+#include "pipeline/link_stats.h"
+
+namespace extrema::pipeline {
+
+class SendPath {
+  public:
+    // Hands one finished datagram to the socket; returns false if it could not be sent (counted).
+    using Transmit = std::function<bool(std::span<const std::uint8_t> datagram)>;
+
+    // Throws std::invalid_argument (bad encoder/packetizer/compressor settings) or
+    // net::SrtpKeyError (unusable key file).
+    SendPath(const LinkConfig& config, Transmit transmit);
+
+    // Encodes these mono samples (normalised floats) and sends every packet they complete.
+    // Applies the compressor in place first when it is on.
+    void push(std::span<float> samples);
+    // End of the stream: closes the open segment and sends what is in hand.
+    void flush();
+
+    // SIGHUP: swap the compressor settings (or turn it on/off) between two blocks.
+    void set_compressor(const CompressorSettings& settings);
+
+    std::uint32_t ssrc() const noexcept { return packetizer_.ssrc(); }
+    // Adds this path's counters to `stats` (frames_captured and device figures are the link's).
+    void fill_stats(SendStats& stats) const noexcept;
+    // Samples captured but not yet sent: held by the encoder (open segment) or the packetizer.
+    std::uint64_t held_samples() const noexcept;
+
+  private:
+    void on_packet(net::OutgoingPacket& packet);
+
+    double rate_hz_;
+    std::optional<dsp::Compressor> compressor_;
+    codec::Encoder encoder_;
+    net::Packetizer packetizer_;
+    std::unique_ptr<net::SrtpSession> srtp_;
+    Transmit transmit_;
+    std::vector<codec::Record> records_;
+    std::uint64_t samples_pushed_ = 0;
+    std::uint64_t records_encoded_ = 0;
+    std::uint64_t samples_sent_ = 0;
+    std::uint64_t packets_ = 0;
+    std::uint64_t wire_bytes_ = 0;
+    std::uint64_t send_errors_ = 0;
+};
+
+// Converts a link's settings into the codec's and the network layer's (one place for both ends).
+codec::EncoderConfig encoder_config(const LinkConfig& config);
+net::PacketizerConfig packetizer_config(const LinkConfig& config);
+
+}  // namespace extrema::pipeline

@@ -1,0 +1,303 @@
+// Link end to end on this machine: real UDP sockets on 127.0.0.1, file and tone endpoints, and
+// every bad set-up the daemon can meet, each a clear error with nothing left running.
+#include "pipeline/link.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "audio/audio_backend.h"
+#include "audio/sound_file.h"
+#include "net/srtp_session.h"
+#include "net/udp_socket.h"
+
+namespace extrema::pipeline {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+const std::filesystem::path kSpeechWav = "/usr/share/sounds/alsa/Front_Center.wav";
+
+class TempDir {
+  public:
+    TempDir() {
+        path_ = std::filesystem::temp_directory_path() /
+                ("extrema-link-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+        std::filesystem::create_directories(path_);
+    }
+    ~TempDir() { std::filesystem::remove_all(path_); }
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+  private:
+    static inline int counter_ = 0;
+    std::filesystem::path path_;
+};
+
+int thread_count() {
+    int count = 0;
+    if (DIR* dir = ::opendir("/proc/self/task")) {
+        while (const dirent* entry = ::readdir(dir)) count += entry->d_name[0] != '.';
+        ::closedir(dir);
+    }
+    return count;
+}
+
+LinkConfig tone_sender(const std::string& peer) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.audio.input = InputKind::kTone;
+    config.audio.tone_hz = 440.0;
+    config.network.bind = "127.0.0.1:0";
+    config.network.peer = peer;
+    return config;
+}
+
+LinkConfig file_receiver(const std::filesystem::path& output) {
+    LinkConfig config;
+    config.mode = LinkMode::kReceive;
+    config.audio.output = OutputKind::kFile;
+    config.audio.output_file = output.string();
+    config.network.bind = "127.0.0.1:0";
+    config.network.allow = {"127.0.0.1"};
+    config.receiver.drift_correction = false;  // one clock on one machine
+    return config;
+}
+
+std::string address_of(const Link& link) {
+    return "127.0.0.1:" + std::to_string(link.local_endpoint().port());
+}
+
+float peak(const std::vector<float>& samples) {
+    float p = 0.0f;
+    for (const float s : samples) p = std::max(p, std::abs(s));
+    return p;
+}
+
+TEST(Link, ToneArrivesAtTheReceiver) {
+    TempDir dir;
+    Link receiver(file_receiver(dir / "out.wav"));
+    Link sender(tone_sender(address_of(receiver)));
+    receiver.start();
+    sender.start();
+    std::this_thread::sleep_for(400ms);
+    sender.stop();
+    std::this_thread::sleep_for(100ms);  // the last packets are still on their way
+    receiver.stop();
+    const LinkStats tx = sender.stats();
+    const LinkStats rx = receiver.stats();
+    EXPECT_GT(tx.send.packets, 20u);
+    EXPECT_EQ(rx.receive.packets, tx.send.packets);
+    EXPECT_EQ(rx.receive.lost, 0u);
+    EXPECT_TRUE(rx.receive.locked);
+    const audio::SoundData out = audio::read_sound_file(dir / "out.wav");
+    // -20 dBFS tone: 0.1 peak, within the codec's error.
+    EXPECT_NEAR(peak(out.samples), 0.1f, 0.01f);
+}
+
+TEST(Link, DuplexPeersHearEachOther) {
+    TempDir dir;
+    asio::io_context io;
+    // Reserve two free ports, then free them for the links (each needs the other's address).
+    auto a_socket = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
+    auto b_socket = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
+    const std::string a_addr = "127.0.0.1:" + std::to_string(a_socket.local_endpoint().port());
+    const std::string b_addr = "127.0.0.1:" + std::to_string(b_socket.local_endpoint().port());
+    a_socket.close();
+    b_socket.close();
+    LinkConfig a = tone_sender(b_addr);
+    a.mode = LinkMode::kDuplex;
+    a.network.bind = a_addr;
+    a.audio.output = OutputKind::kFile;
+    a.audio.output_file = (dir / "a.wav").string();
+    a.receiver.drift_correction = false;
+    LinkConfig b = a;
+    b.network.bind = b_addr;
+    b.network.peer = a_addr;
+    b.audio.tone_hz = 1000.0;
+    b.audio.output_file = (dir / "b.wav").string();
+    Link link_a(a);
+    Link link_b(b);
+    link_a.start();
+    link_b.start();
+    std::this_thread::sleep_for(400ms);
+    link_a.stop();
+    link_b.stop();
+    EXPECT_GT(link_a.stats().receive.packets, 10u);
+    EXPECT_GT(link_b.stats().receive.packets, 10u);
+    EXPECT_GT(link_a.stats().send.packets, 10u);
+    EXPECT_GT(peak(audio::read_sound_file(dir / "a.wav").samples), 0.09f);
+    EXPECT_GT(peak(audio::read_sound_file(dir / "b.wav").samples), 0.09f);
+}
+
+TEST(Link, MulticastReachesSeveralReceivers) {
+    TempDir dir;
+    asio::io_context io;
+    auto probe = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
+    const std::string group = "239.255.77.1:" + std::to_string(probe.local_endpoint().port());
+    probe.close();
+    LinkConfig rx_config = file_receiver(dir / "r1.wav");
+    rx_config.network.peer = group;
+    rx_config.network.allow.clear();  // a group's senders are not known in advance
+    Link r1(rx_config);
+    rx_config.audio.output_file = (dir / "r2.wav").string();
+    Link r2(rx_config);
+    LinkConfig tx = tone_sender(group);
+    tx.network.bind = "0.0.0.0:0";   // a loopback-bound socket cannot send to a group
+    tx.network.multicast_ttl = 0;    // never leaves this host
+    Link sender(tx);
+    r1.start();
+    r2.start();
+    sender.start();
+    std::this_thread::sleep_for(300ms);
+    sender.stop();
+    std::this_thread::sleep_for(100ms);  // the last packets are still on their way
+    r1.stop();
+    r2.stop();
+    const auto sent = sender.stats().send.packets;
+    EXPECT_GT(sent, 10u);
+    EXPECT_EQ(r1.stats().receive.packets, sent);
+    EXPECT_EQ(r2.stats().receive.packets, sent);
+}
+
+TEST(Link, SrtpProtectsTheLinkAndAWrongKeyIsDropped) {
+    TempDir dir;
+    {
+        std::ofstream(dir / "key") << std::string(60, 'a') << "\n";
+        std::ofstream(dir / "other") << std::string(60, 'b') << "\n";
+    }
+    LinkConfig rx = file_receiver(dir / "out.wav");
+    rx.network.srtp_key_file = (dir / "key").string();
+    LinkConfig wrong = file_receiver(dir / "wrong.wav");
+    wrong.network.srtp_key_file = (dir / "other").string();
+    Link good_rx(rx);
+    Link bad_rx(wrong);
+    LinkConfig tx = tone_sender(address_of(good_rx));
+    tx.network.srtp_key_file = (dir / "key").string();
+    Link sender(tx);
+    LinkConfig tx2 = tone_sender(address_of(bad_rx));
+    tx2.network.srtp_key_file = (dir / "key").string();
+    Link sender2(tx2);
+    for (Link* link : {&good_rx, &bad_rx, &sender, &sender2}) link->start();
+    std::this_thread::sleep_for(300ms);
+    sender.stop();
+    sender2.stop();
+    std::this_thread::sleep_for(100ms);  // the last packets are still on their way
+    good_rx.stop();
+    bad_rx.stop();
+    EXPECT_EQ(good_rx.stats().receive.packets, sender.stats().send.packets);
+    EXPECT_EQ(bad_rx.stats().receive.packets, 0u);
+    const auto auth = static_cast<std::size_t>(net::DropReason::kAuth);
+    EXPECT_EQ(bad_rx.stats().receive.drops[auth], sender2.stats().send.packets);
+}
+
+TEST(Link, StrangersAreDroppedAndCounted) {
+    TempDir dir;
+    LinkConfig rx = file_receiver(dir / "out.wav");
+    rx.network.allow = {"127.0.0.2"};  // not us
+    Link receiver(rx);
+    Link sender(tone_sender(address_of(receiver)));
+    receiver.start();
+    sender.start();
+    std::this_thread::sleep_for(200ms);
+    sender.stop();
+    std::this_thread::sleep_for(100ms);  // the last packets are still on their way
+    receiver.stop();
+    const auto foreign = static_cast<std::size_t>(net::DropReason::kForeignPeer);
+    EXPECT_EQ(receiver.stats().receive.packets, 0u);
+    EXPECT_EQ(receiver.stats().receive.drops[foreign], sender.stats().send.packets);
+}
+
+// --- bad set-up: a clear message, and nothing left running ---
+
+template <typename Error>
+std::string setup_error(const LinkConfig& config) {
+    const int threads = thread_count();
+    try {
+        Link link(config);
+    } catch (const Error& e) {
+        EXPECT_EQ(thread_count(), threads) << "a failed set-up left a thread behind";
+        return e.what();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "unexpected error type: " << e.what();
+        return e.what();
+    }
+    ADD_FAILURE() << "the set-up did not fail";
+    return {};
+}
+
+TEST(LinkSetup, PortInUseIsAClearError) {
+    asio::io_context io;
+    auto taken = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
+    const std::string address = "127.0.0.1:" + std::to_string(taken.local_endpoint().port());
+    LinkConfig config = tone_sender("127.0.0.1:9");
+    config.network.bind = address;
+    const std::string message = setup_error<net::NetError>(config);
+    EXPECT_NE(message.find("already in use"), std::string::npos) << message;
+    EXPECT_NE(message.find(std::to_string(taken.local_endpoint().port())), std::string::npos);
+}
+
+TEST(LinkSetup, UnresolvablePeerIsAClearError) {
+    const std::string message =
+        setup_error<net::NetError>(tone_sender("no-such-host.invalid:5004"));
+    EXPECT_NE(message.find("no-such-host.invalid"), std::string::npos) << message;
+}
+
+TEST(LinkSetup, SendWithoutPeerIsAClearError) {
+    const std::string message = setup_error<LinkError>(tone_sender(""));
+    EXPECT_NE(message.find("peer"), std::string::npos) << message;
+}
+
+TEST(LinkSetup, ReceiveWithoutSendersIsAClearError) {
+    LinkConfig config = file_receiver("/tmp/unused.wav");
+    config.network.allow.clear();
+    const std::string message = setup_error<LinkError>(config);
+    EXPECT_NE(message.find("accept_any_peer"), std::string::npos) << message;
+}
+
+TEST(LinkSetup, MissingInputFileIsAClearErrorAndFreesThePort) {
+    LinkConfig config = tone_sender("127.0.0.1:9");
+    config.audio.input = InputKind::kFile;
+    config.audio.input_file = "/nonexistent/speech.wav";
+    asio::io_context io;
+    auto probe = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
+    config.network.bind = "127.0.0.1:" + std::to_string(probe.local_endpoint().port());
+    probe.close();
+    const std::string message = setup_error<audio::AudioError>(config);
+    EXPECT_NE(message.find("/nonexistent/speech.wav"), std::string::npos) << message;
+    // The socket opened before the file failed is closed again.
+    EXPECT_NO_THROW(net::bind_socket(io, net::resolve_endpoint(io, config.network.bind)));
+}
+
+TEST(LinkSetup, FileAtAnotherRateIsAClearError) {
+    LinkConfig config = tone_sender("127.0.0.1:9");
+    config.audio.input = InputKind::kFile;
+    config.audio.input_file = kSpeechWav.string();
+    config.audio.rate_hz = 44100;  // the file is 48 kHz
+    const std::string message = setup_error<audio::AudioError>(config);
+    EXPECT_NE(message.find("48000"), std::string::npos) << message;
+}
+
+TEST(LinkSetup, UnusableSrtpKeyIsAClearError) {
+    LinkConfig config = tone_sender("127.0.0.1:9");
+    config.network.srtp_key_file = "/nonexistent/key";
+    const std::string message = setup_error<net::SrtpKeyError>(config);
+    EXPECT_NE(message.find("/nonexistent/key"), std::string::npos) << message;
+}
+
+TEST(LinkSetup, MulticastDuplexIsRefused) {
+    LinkConfig config = tone_sender("239.255.77.2:5004");
+    config.mode = LinkMode::kDuplex;
+    config.audio.output = OutputKind::kNull;
+    const std::string message = setup_error<LinkError>(config);
+    EXPECT_NE(message.find("unicast"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace extrema::pipeline
