@@ -13,5 +13,6 @@ void add_compress_command(CLI::App& app);
 void add_svd_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_devices_command(CLI::App& app);
+void add_loopback_command(CLI::App& app);
 
 }  // namespace extrema::cli

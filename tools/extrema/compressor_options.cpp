@@ -2,46 +2,26 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
-#include <limits>
 #include <stdexcept>
+
+#include "config/compressor_words.h"
 
 namespace extrema::cli {
 namespace {
 
 double parse_ratio(const std::string& text) {
-    if (text == "inf" || text == "infinity" || text == "Inf") {
-        return std::numeric_limits<double>::infinity();
-    }
-    std::size_t used = 0;
-    double value = 0.0;
-    try {
-        value = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size() || !std::isfinite(value)) {
-        throw std::invalid_argument("--ratio: expected a number >= 1 or 'inf', got '" + text + "'");
-    }
-    return value;
+    if (const auto ratio = config::parse_ratio_text(text)) return *ratio;
+    throw std::invalid_argument("--ratio: expected a number >= 1 or 'inf', got '" + text + "'");
 }
 
 void parse_makeup(const std::string& text, dsp::CompressorConfig& config) {
-    if (text == "auto") {
-        config.auto_makeup = true;
-        config.makeup_db = 0.0;
-        return;
-    }
-    std::size_t used = 0;
-    try {
-        config.makeup_db = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size()) {
+    const auto makeup = extrema::config::parse_makeup_text(text);
+    if (!makeup) {
         throw std::invalid_argument("--makeup-db: expected a number of dB or 'auto', got '" + text +
                                     "'");
     }
+    config.makeup_db = makeup->db;
+    config.auto_makeup = makeup->automatic;
 }
 
 }  // namespace
@@ -73,11 +53,10 @@ dsp::CompressorConfig compressor_config(const CompressorOptions& opt) {
 
 std::string compressor_summary(const CompressorOptions& opt) {
     const dsp::CompressorConfig& c = opt.config;
-    const std::string ratio = opt.ratio == "inf" || opt.ratio == "infinity" || opt.ratio == "Inf"
-                                  ? std::string("∞:1 (limiter)")
-                                  : opt.ratio + ":1";
+    const std::string ratio =
+        config::is_infinite_ratio_word(opt.ratio) ? std::string("∞:1 (limiter)") : opt.ratio + ":1";
     const std::string makeup =
-        opt.makeup_db == "auto" ? std::string("auto") : opt.makeup_db + " dB";
+        opt.makeup_db == config::kAutoMakeupWord ? std::string("auto") : opt.makeup_db + " dB";
     return fmt::format(
         "threshold {} dBFS, ratio {}, knee {} dB, attack {} ms, release {} ms, make-up {}, {} "
         "detector",

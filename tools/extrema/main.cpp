@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     extrema::cli::add_svd_command(app);
     extrema::cli::add_report_command(app);
     extrema::cli::add_devices_command(app);
+    extrema::cli::add_loopback_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,446 @@
+#include "config/config_keys.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "config/compressor_words.h"
+#include "config/key_access.h"
+#include "net/wire_limits.h"
+
+namespace extrema::config {
+namespace {
+
+using detail::KeyAccess;
+using detail::member;
+using namespace pipeline;
+using dsp::CompressorConfig;
+
+// One table row under construction: Row(section, name, accessor).flag(...).unit(...)...
+class Row {
+  public:
+    Row(std::string_view section, std::string_view name, const KeyAccess& access) {
+        spec_.section = section;
+        spec_.name = name;
+        spec_.type = access.type;
+        spec_.choices = access.choices;
+        spec_.get = access.get;
+        spec_.set = access.set;
+    }
+    Row& flag(std::string_view option) {
+        spec_.flag = option;
+        return *this;
+    }
+    Row& unit(std::string_view unit) {
+        spec_.unit = unit;
+        return *this;
+    }
+    Row& range(double min, double max) {
+        spec_.range = NumberRange{min, max, false};
+        return *this;
+    }
+    Row& above(double min, double max) {
+        spec_.range = NumberRange{min, max, true};
+        return *this;
+    }
+    Row& choices(std::vector<std::string_view> choices) {
+        spec_.choices = std::move(choices);
+        return *this;
+    }
+    Row& format(TextFormat format) {
+        spec_.format = format;
+        return *this;
+    }
+    Row& reloadable() {
+        spec_.reloadable = true;
+        return *this;
+    }
+    Row& doc(std::string_view doc) {
+        spec_.doc = doc;
+        return *this;
+    }
+    // Implicit: the table is a list of rows.
+    operator KeySpec() const { return spec_; }
+
+  private:
+    KeySpec spec_;
+};
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMinRateHz = 8000.0;
+constexpr double kMaxRateHz = 192000.0;
+
+std::vector<KeySpec> build_table() {
+    return {
+        Row("", "mode", member<&LinkConfig::mode>())
+            .flag("mode")
+            .doc("What the link does: send (capture, encode, send over UDP), receive (receive, "
+                 "decode, play) or duplex (both, on one socket, with one peer). send: the "
+                 "simplest link."),
+
+        // [audio]
+        Row("audio", "input", member<&LinkConfig::audio, &AudioSettings::input>())
+            .flag("input")
+            .doc("Audio source of send and duplex: a PortAudio capture device, an audio file "
+                 "(mixed down to mono) or a sine tone (line checks). device: a live link "
+                 "captures a microphone."),
+        Row("audio", "output", member<&LinkConfig::audio, &AudioSettings::output>())
+            .flag("output")
+            .doc("Audio sink of receive and duplex: a PortAudio playback device, an audio file "
+                 "(written atomically at stop) or null (discarded at real-time pace). device: a "
+                 "live link plays to a speaker."),
+        Row("audio", "input_device", member<&LinkConfig::audio, &AudioSettings::input_device>())
+            .flag("input-device")
+            .doc("Capture device: \"\" = the host's default, all digits = that index, otherwise "
+                 "a case-insensitive part of its name (`extrema devices` lists them)."),
+        Row("audio", "output_device", member<&LinkConfig::audio, &AudioSettings::output_device>())
+            .flag("output-device")
+            .doc("Playback device, chosen like input_device."),
+        Row("audio", "input_file", member<&LinkConfig::audio, &AudioSettings::input_file>())
+            .flag("input-file")
+            .doc("Audio file read when input = \"file\" (any format libsndfile reads)."),
+        Row("audio", "output_file", member<&LinkConfig::audio, &AudioSettings::output_file>())
+            .flag("output-file")
+            .doc("Audio file written when output = \"file\" (.wav or .flac)."),
+        Row("audio", "rate_hz", member<&LinkConfig::audio, &AudioSettings::rate_hz>())
+            .flag("rate-hz")
+            .unit("Hz")
+            .range(kMinRateHz, kMaxRateHz)
+            .doc("Stream rate; both peers must use the same. 48000: the native rate of JACK and "
+                 "nearly every card, so the host does no hidden resampling."),
+        Row("audio", "frames_per_buffer",
+            member<&LinkConfig::audio, &AudioSettings::frames_per_buffer>())
+            .flag("frames-per-buffer")
+            .unit("frames")
+            .range(0, 8192)
+            .doc("Frames per PortAudio callback. 0: the host's own period (lowest latency, no "
+                 "re-blocking)."),
+        Row("audio", "device_latency_ms",
+            member<&LinkConfig::audio, &AudioSettings::device_latency_ms>())
+            .flag("device-latency-ms")
+            .unit("ms")
+            .range(-1, 2000)
+            .doc("Device latency to ask PortAudio for. -1: PortAudio's default low latency for "
+                 "the device."),
+        Row("audio", "file_pacing", member<&LinkConfig::audio, &AudioSettings::file_pacing>())
+            .flag("file-pacing")
+            .doc("How a file input delivers: realtime (like a microphone) or fast (as fast as "
+                 "the link takes it: offline runs, tests). realtime: a file stands in for a "
+                 "live source."),
+        Row("audio", "tone_hz", member<&LinkConfig::audio, &AudioSettings::tone_hz>())
+            .flag("tone-hz")
+            .unit("Hz")
+            .above(0, kMaxRateHz / 2)
+            .doc("Frequency of the tone input, below half of rate_hz. 1000: the customary "
+                 "line-check tone."),
+        Row("audio", "tone_dbfs", member<&LinkConfig::audio, &AudioSettings::tone_dbfs>())
+            .flag("tone-dbfs")
+            .unit("dBFS")
+            .range(dsp::kLevelFloorDb, 0)
+            .doc("Level of the tone input. -20: the customary alignment level."),
+
+        // [encoder]
+        Row("encoder", "threshold_lsb",
+            member<&LinkConfig::encoder, &EncoderSettings::threshold_lsb>())
+            .flag("threshold-lsb")
+            .unit("LSB")
+            .range(0, 32767)
+            .doc("Peak hysteresis on the int16 scale. 50: the seed's 50/32767, which gives STOI "
+                 "0.998 on speech (docs/quality.md)."),
+        Row("encoder", "lowpass_hz", member<&LinkConfig::encoder, &EncoderSettings::lowpass_hz>())
+            .flag("lowpass-hz")
+            .unit("Hz")
+            .range(0, kMaxRateHz / 2)
+            .doc("Pre-filter cutoff, below half of rate_hz; 0 = off. A voice-band cutoff "
+                 "(4000) roughly halves the bitrate at a small quality cost; off keeps full "
+                 "quality."),
+        Row("encoder", "max_segment_ms",
+            member<&LinkConfig::encoder, &EncoderSettings::max_segment_ms>())
+            .flag("max-segment-ms")
+            .unit("ms")
+            .range(1, 1000)
+            .doc("Longest record: a segment is sent only once it closes, so this bounds the "
+                 "delay the codec adds. 5: costs a few percent of bitrate on speech. "
+                 "packet_ms + max_segment_ms must not exceed receiver.max_packet_ms."),
+
+        // [network]
+        Row("network", "bind", member<&LinkConfig::network, &NetworkSettings::bind>())
+            .flag("bind")
+            .format(TextFormat::kEndpoint)
+            .doc("Local address to bind. 0.0.0.0:5004: every interface, port 5004, the "
+                 "customary first RTP port (RFC 3551)."),
+        Row("network", "peer", member<&LinkConfig::network, &NetworkSettings::peer>())
+            .flag("peer")
+            .format(TextFormat::kOptionalEndpoint)
+            .doc("Where send and duplex send to, and whom receive and duplex accept; a multicast "
+                 "group makes a sender send to it and a receiver join it. \"\" (receive only): "
+                 "accept the senders in allow."),
+        Row("network", "allow", member<&LinkConfig::network, &NetworkSettings::allow>())
+            .flag("allow")
+            .format(TextFormat::kPeerPattern)
+            .doc("More senders a receiver accepts, \"host\" (any port) or \"host:port\". Empty: "
+                 "the peer only."),
+        Row("network", "accept_any_peer",
+            member<&LinkConfig::network, &NetworkSettings::accept_any_peer>())
+            .flag("accept-any-peer")
+            .doc("Accept packets from anyone. false: a receiver answers to its configured peers "
+                 "only; accepting the world must be asked for."),
+        Row("network", "payload_type",
+            member<&LinkConfig::network, &NetworkSettings::payload_type>())
+            .flag("payload-type")
+            .range(96, 127)
+            .doc("RTP dynamic payload type; both ends must agree. 96: the first dynamic number."),
+        Row("network", "packet_ms", member<&LinkConfig::network, &NetworkSettings::packet_ms>())
+            .flag("packet-ms")
+            .unit("ms")
+            .range(1, 100)
+            .doc("Audio per packet. 10: small packetisation delay at 100 packets/s "
+                 "(docs/latency.md)."),
+        Row("network", "max_payload_bytes",
+            member<&LinkConfig::network, &NetworkSettings::max_payload_bytes>())
+            .flag("max-payload-bytes")
+            .unit("bytes")
+            .range(static_cast<double>(2 * codec::kRecordBytes),
+                   static_cast<double>(net::kMaxPayloadBytes))
+            .doc("Payload cap, at least an anchor and one record. 1200: stays below any usual "
+                 "MTU after IPv6, UDP, RTP and SRTP headers."),
+        Row("network", "multicast_ttl",
+            member<&LinkConfig::network, &NetworkSettings::multicast_ttl>())
+            .flag("multicast-ttl")
+            .unit("hops")
+            .range(0, 255)
+            .doc("Hop limit of multicast sending. 1: the stream stays on the local link unless "
+                 "asked otherwise."),
+        Row("network", "multicast_interface",
+            member<&LinkConfig::network, &NetworkSettings::multicast_interface>())
+            .flag("multicast-interface")
+            .format(TextFormat::kOptionalAddress)
+            .doc("Address of the interface a multicast receiver joins on. \"\": the system's "
+                 "choice."),
+        Row("network", "srtp_key_file",
+            member<&LinkConfig::network, &NetworkSettings::srtp_key_file>())
+            .flag("srtp-key-file")
+            .doc("SRTP pre-shared key file (docs/wire.md). \"\": plain RTP."),
+        Row("network", "receive_buffer_bytes",
+            member<&LinkConfig::network, &NetworkSettings::receive_buffer_bytes>())
+            .flag("receive-buffer-bytes")
+            .unit("bytes")
+            .range(0, 1 << 28)
+            .doc("SO_RCVBUF, room for a burst after a stall; 0 = the system default. 1 MiB: "
+                 "about 1 s of packets (capped by net.core.rmem_max)."),
+
+        // [receiver]
+        Row("receiver", "jitter_target_ms",
+            member<&LinkConfig::receiver, &ReceiverSettings::jitter_target_ms>())
+            .flag("jitter-target-ms")
+            .unit("ms")
+            .range(0, 1000)
+            .reloadable()
+            .doc("Jitter buffer target delay. 20: absorbs LAN and quiet-Internet jitter plus one "
+                 "late 10 ms packet; 3-5 works on a clean LAN with packet_ms below it."),
+        Row("receiver", "max_packet_ms",
+            member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
+            .flag("max-packet-ms")
+            .unit("ms")
+            .range(1, 10000)
+            .doc("Most audio one packet may produce. 200: far above honest packets (packet_ms "
+                 "plus one record), yet a hostile packet can make the receiver play at most "
+                 "0.2 s."),
+        Row("receiver", "ssrc_timeout_ms",
+            member<&LinkConfig::receiver, &ReceiverSettings::ssrc_timeout_ms>())
+            .flag("ssrc-timeout-ms")
+            .unit("ms")
+            .range(10, 60000)
+            .doc("Silence from the locked sender after which another may take over. 1000: "
+                 "rides out a network hiccup, and a restarted sender is heard within a second."),
+        Row("receiver", "drift_correction",
+            member<&LinkConfig::receiver, &ReceiverSettings::drift_correction>())
+            .flag("drift-correction")
+            .doc("Follow the sender's clock by slight resampling so latency neither grows nor "
+                 "drains over hours. Turn off only when both ends share one clock (tests on one "
+                 "host)."),
+
+        // [compressor]: the ranges are dsp::validate()'s (a test holds them equal).
+        Row("compressor", "enabled",
+            member<&LinkConfig::compressor, &CompressorSettings::enabled>())
+            .flag("compressor")
+            .reloadable()
+            .doc("Run the dynamic range compressor (docs/compressor.md). false: changing the "
+                 "talker's dynamics is the user's call."),
+        Row("compressor", "threshold_db",
+            member<&LinkConfig::compressor, &CompressorSettings::config,
+                   &CompressorConfig::threshold_db>())
+            .flag("compressor-threshold-db")
+            .unit("dBFS")
+            .range(dsp::kLevelFloorDb, 0)
+            .reloadable()
+            .doc("Level where compression starts. -20: a well-set microphone peaks around "
+                 "-12..-6 dBFS on speech, so loud syllables are compressed and quiet ones pass."),
+        Row("compressor", "ratio", detail::compressor_ratio())
+            .flag("compressor-ratio")
+            .range(1, kInf)
+            .reloadable()
+            .doc("dB in per dB out above the threshold; \"inf\" limits. 4: the usual firm but "
+                 "natural voice setting."),
+        Row("compressor", "knee_db",
+            member<&LinkConfig::compressor, &CompressorSettings::config,
+                   &CompressorConfig::knee_db>())
+            .flag("compressor-knee-db")
+            .unit("dB")
+            .range(0, 60)
+            .reloadable()
+            .doc("Soft-knee width; 0 = hard knee. 6: hides the onset of compression on speech."),
+        Row("compressor", "attack_ms",
+            member<&LinkConfig::compressor, &CompressorSettings::config,
+                   &CompressorConfig::attack_ms>())
+            .flag("compressor-attack-ms")
+            .unit("ms")
+            .range(0, 10000)
+            .reloadable()
+            .doc("Attack time constant. 5: holds down syllable onsets (10-20 ms rises) without "
+                 "following single pitch periods."),
+        Row("compressor", "release_ms",
+            member<&LinkConfig::compressor, &CompressorSettings::config,
+                   &CompressorConfig::release_ms>())
+            .flag("compressor-release-ms")
+            .unit("ms")
+            .range(0, 10000)
+            .reloadable()
+            .doc("Release time constant. 100: recovers between words without pumping inside a "
+                 "syllable."),
+        Row("compressor", "makeup_db", detail::compressor_makeup())
+            .flag("compressor-makeup-db")
+            .unit("dB")
+            .range(-60, 60)
+            .reloadable()
+            .doc("Make-up gain, or \"auto\": half the curve's reduction at 0 dBFS. 0: no level "
+                 "change unless asked for."),
+        Row("compressor", "level",
+            member<&LinkConfig::compressor, &CompressorSettings::config,
+                   &CompressorConfig::level_mode>())
+            .flag("compressor-level")
+            .reloadable()
+            .doc("Level detector: peak (|x|, as in the paper) or rms (gentler, loudness-like). "
+                 "peak: the reference design."),
+        Row("compressor", "rms_window_ms",
+            member<&LinkConfig::compressor, &CompressorSettings::config,
+                   &CompressorConfig::rms_window_ms>())
+            .flag("compressor-rms-window-ms")
+            .unit("ms")
+            .above(0, 10000)
+            .reloadable()
+            .doc("Window of the rms detector. 10: about one pitch period of a low voice, so the "
+                 "level does not ripple with it."),
+
+        // [log]
+        Row("log", "level", member<&LinkConfig::log, &LogSettings::level>())
+            .flag("log-level")
+            .choices({"trace", "debug", "info", "warn", "error", "critical", "off"})
+            .reloadable()
+            .doc("Log level (spdlog). info: start-up, stats lines and problems."),
+        Row("log", "stats_interval_s", member<&LinkConfig::log, &LogSettings::stats_interval_s>())
+            .flag("stats-interval-s")
+            .unit("s")
+            .range(0, 86400)
+            .reloadable()
+            .doc("Time between stats lines; 0 = none. 5: often enough to watch a link, rare "
+                 "enough for a journal that runs for weeks."),
+        Row("log", "stats_json", member<&LinkConfig::log, &LogSettings::stats_json>())
+            .flag("stats-json")
+            .reloadable()
+            .doc("Also append each stats record as one JSON line to this file. \"\": none."),
+    };
+}
+
+}  // namespace
+
+namespace detail {
+
+const char* to_string(dsp::LevelMode mode) noexcept {
+    switch (mode) {
+        case dsp::LevelMode::kPeak:
+            return "peak";
+        case dsp::LevelMode::kRms:
+            return "rms";
+    }
+    return "?";
+}
+
+KeyAccess compressor_ratio() {
+    KeyAccess access;
+    access.type = ValueType::kFloat;
+    access.choices = {kInfiniteRatioWord};
+    access.get = [](const LinkConfig& config) -> SettingValue {
+        const double ratio = config.compressor.config.ratio;
+        if (std::isinf(ratio)) return std::string(kInfiniteRatioWord);
+        return ratio;
+    };
+    access.set = [](LinkConfig& config, const SettingValue& value) {
+        double& ratio = config.compressor.config.ratio;
+        if (const auto* word = std::get_if<std::string>(&value)) {
+            ratio = parse_ratio_text(*word).value_or(ratio);
+        } else {
+            ratio = std::get<double>(value);
+        }
+    };
+    return access;
+}
+
+KeyAccess compressor_makeup() {
+    KeyAccess access;
+    access.type = ValueType::kFloat;
+    access.choices = {kAutoMakeupWord};
+    access.get = [](const LinkConfig& config) -> SettingValue {
+        const dsp::CompressorConfig& compressor = config.compressor.config;
+        if (compressor.auto_makeup) return std::string(kAutoMakeupWord);
+        return compressor.makeup_db;
+    };
+    access.set = [](LinkConfig& config, const SettingValue& value) {
+        dsp::CompressorConfig& compressor = config.compressor.config;
+        MakeupGain gain{compressor.makeup_db, compressor.auto_makeup};
+        if (const auto* word = std::get_if<std::string>(&value)) {
+            gain = parse_makeup_text(*word).value_or(gain);
+        } else {
+            gain = MakeupGain{std::get<double>(value), false};
+        }
+        compressor.makeup_db = gain.db;
+        compressor.auto_makeup = gain.automatic;
+    };
+    return access;
+}
+
+}  // namespace detail
+
+std::string KeySpec::path() const {
+    if (section.empty()) return std::string(name);
+    return std::string(section) + "." + std::string(name);
+}
+
+std::string KeySpec::option() const {
+    return "--" + std::string(flag);
+}
+
+std::span<const KeySpec> config_keys() {
+    static const std::vector<KeySpec> keys = build_table();
+    return keys;
+}
+
+const KeySpec* find_key(std::string_view path) {
+    for (const KeySpec& key : config_keys()) {
+        if (key.path() == path) return &key;
+    }
+    return nullptr;
+}
+
+std::vector<std::string_view> config_sections() {
+    std::vector<std::string_view> sections;
+    for (const KeySpec& key : config_keys()) {
+        if (!key.section.empty() &&
+            std::find(sections.begin(), sections.end(), key.section) == sections.end()) {
+            sections.push_back(key.section);
+        }
+    }
+    return sections;
+}
+
+}  // namespace extrema::config

@@ -1,0 +1,26 @@
+#pragma once
+// Settings as text: values as TOML literals (docs, the reload diff, messages) and what a key
+// accepts in words (docs, error messages). Generated from the key table.
+#include <string>
+
+#include "config/config_keys.h"
+
+namespace extrema::config {
+
+// The shortest text that reads back as the same double: "10", "0.5", "-20", "1e-06".
+std::string format_number(double value);
+
+// The value as TOML writes it: true, 96, 10.0, "info", ["a", "b"].
+std::string toml_literal(const SettingValue& value);
+
+// The key's value in a default-constructed LinkConfig, as a TOML literal.
+std::string default_literal(const KeySpec& key);
+
+// What the key accepts, in words: "an integer from 96 to 127", "a number >= 1 ms or \"inf\"",
+// "one of \"send\", \"receive\", \"duplex\"", "\"host:port\"", ...
+std::string accepted_values(const KeySpec& key);
+
+// The TOML type's name for docs: "boolean", "integer", "float", "string", "array of strings".
+std::string type_name(const KeySpec& key);
+
+}  // namespace extrema::config

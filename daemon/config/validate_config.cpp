@@ -1,0 +1,109 @@
+#include "config/validate_config.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "config/config_error.h"
+#include "config/setting_text.h"
+#include "config/value_checks.h"
+
+namespace extrema::config {
+namespace {
+
+using pipeline::InputKind;
+using pipeline::LinkMode;
+using pipeline::OutputKind;
+
+void require(bool ok, std::vector<std::string> keys, const std::string& problem) {
+    if (!ok) throw ConfigError(std::move(keys), problem);
+}
+
+std::string ms(double value) {
+    return format_number(value) + " ms";
+}
+std::string hz(double value) {
+    return format_number(value) + " Hz";
+}
+
+void validate_each_key(const LinkConfig& config) {
+    for (const KeySpec& key : config_keys()) {
+        try {
+            detail::check_value(key, key.get(config));
+        } catch (const std::invalid_argument& error) {
+            throw ConfigError({key.path()}, error.what());
+        }
+    }
+}
+
+void validate_peers(const LinkConfig& config) {
+    const auto& network = config.network;
+    const std::string mode = pipeline::to_string(config.mode);
+    require(config.mode == LinkMode::kReceive || !network.peer.empty(), {"network.peer", "mode"},
+            fmt::format("mode \"{}\" sends to network.peer: set it to \"host:port\"", mode));
+    require(config.mode != LinkMode::kReceive || !network.peer.empty() || !network.allow.empty() ||
+                network.accept_any_peer,
+            {"network.peer", "network.allow", "network.accept_any_peer", "mode"},
+            "mode \"receive\" accepts configured senders only: set network.peer or "
+            "network.allow, or network.accept_any_peer = true");
+}
+
+void validate_audio(const LinkConfig& config) {
+    const auto& audio = config.audio;
+    require(audio.input != InputKind::kFile || !audio.input_file.empty(),
+            {"audio.input_file", "audio.input"},
+            "audio.input = \"file\" needs the file to read: set audio.input_file");
+    require(audio.output != OutputKind::kFile || !audio.output_file.empty(),
+            {"audio.output_file", "audio.output"},
+            "audio.output = \"file\" needs the file to write: set audio.output_file");
+    const double nyquist_hz = audio.rate_hz / 2.0;
+    require(audio.tone_hz < nyquist_hz, {"audio.tone_hz", "audio.rate_hz"},
+            fmt::format("the tone ({}) must be below half of audio.rate_hz ({})", hz(audio.tone_hz),
+                        hz(nyquist_hz)));
+    require(config.encoder.lowpass_hz < nyquist_hz, {"encoder.lowpass_hz", "audio.rate_hz"},
+            fmt::format("the low-pass cutoff ({}) must be 0 (off) or below half of "
+                        "audio.rate_hz ({})",
+                        hz(config.encoder.lowpass_hz), hz(nyquist_hz)));
+}
+
+void validate_packet_sizes(const LinkConfig& config) {
+    // A packet covers packet_ms plus at most one more record, which max_segment_ms bounds
+    // (net/packetizer.h); a receiver with the same settings must accept it.
+    const double honest_ms = config.network.packet_ms + config.encoder.max_segment_ms;
+    require(honest_ms <= config.receiver.max_packet_ms,
+            {"encoder.max_segment_ms", "receiver.max_packet_ms", "network.packet_ms"},
+            fmt::format("a packet may carry network.packet_ms ({}) plus one record of up to "
+                        "encoder.max_segment_ms ({}) = {}, more than receiver.max_packet_ms ({}) "
+                        "lets a receiver accept",
+                        ms(config.network.packet_ms), ms(config.encoder.max_segment_ms),
+                        ms(honest_ms), ms(config.receiver.max_packet_ms)));
+}
+
+void validate_compressor(const LinkConfig& config) {
+    try {
+        dsp::validate(config.compressor.config);
+    } catch (const std::invalid_argument& error) {
+        // dsp::validate() names the field; the config keys carry the same names.
+        const std::string message = error.what();
+        std::string key = "compressor";
+        for (const KeySpec& spec : config_keys()) {
+            if (spec.section == "compressor" &&
+                message.find(" " + std::string(spec.name) + " ") != std::string::npos) {
+                key = spec.path();
+            }
+        }
+        throw ConfigError({key}, message);
+    }
+}
+
+}  // namespace
+
+void validate(const LinkConfig& config) {
+    validate_each_key(config);
+    validate_peers(config);
+    validate_audio(config);
+    validate_packet_sizes(config);
+    validate_compressor(config);
+}
+
+}  // namespace extrema::config

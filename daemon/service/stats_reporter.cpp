@@ -1,0 +1,249 @@
+#include "service/stats_reporter.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <ctime>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "service/json_writer.h"
+
+namespace extrema::service {
+namespace {
+
+using pipeline::LinkStats;
+
+// A counter that went backwards (the link was rebuilt) restarts from zero.
+std::uint64_t delta(std::uint64_t now, std::uint64_t previous) noexcept {
+    return now >= previous ? now - previous : now;
+}
+
+double kbps(std::uint64_t bytes, double seconds) noexcept {
+    return seconds > 0.0 ? static_cast<double>(bytes) * 8.0 / seconds / 1000.0 : 0.0;
+}
+
+double loss_percent(std::uint64_t received, std::uint64_t lost) noexcept {
+    const std::uint64_t expected = received + lost;
+    return expected > 0 ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0;
+}
+
+net::DropReason reason_at(std::size_t index) noexcept {
+    return static_cast<net::DropReason>(index);
+}
+
+std::uint64_t total_drops(const std::array<std::uint64_t, net::kDropReasonCount>& drops) {
+    std::uint64_t total = 0;
+    for (const std::uint64_t count : drops) total += count;
+    return total;
+}
+
+// ", drops 4 (auth 3, foreign_peer 1)", or nothing when there were none.
+void append_drops(std::string& out, const std::array<std::uint64_t, net::kDropReasonCount>& drops) {
+    const std::uint64_t total = total_drops(drops);
+    if (total == 0) return;
+    fmt::format_to(std::back_inserter(out), ", drops {} (", total);
+    bool first = true;
+    for (std::size_t i = 0; i < drops.size(); ++i) {
+        if (drops[i] == 0) continue;
+        fmt::format_to(std::back_inserter(out), "{}{} {}", first ? "" : ", ",
+                       net::to_string(reason_at(i)), drops[i]);
+        first = false;
+    }
+    out += ')';
+}
+
+void append_if_nonzero(std::string& out, const char* label, std::uint64_t count) {
+    if (count != 0) fmt::format_to(std::back_inserter(out), ", {} {}", label, count);
+}
+
+// "1h 02m 03s", "4m 05s", "6.7 s".
+std::string format_duration(double seconds) {
+    if (!(seconds >= 60.0)) return fmt::format("{:.1f} s", std::max(seconds, 0.0));
+    const auto whole = static_cast<std::uint64_t>(seconds);
+    const std::uint64_t h = whole / 3600;
+    const std::uint64_t m = whole / 60 % 60;
+    const std::uint64_t s = whole % 60;
+    if (h > 0) return fmt::format("{}h {:02}m {:02}s", h, m, s);
+    return fmt::format("{}m {:02}s", m, s);
+}
+
+// SI units: "812 B", "45.6 kB", "7.9 MB", "1.2 GB".
+std::string format_bytes(std::uint64_t bytes) {
+    const auto value = static_cast<double>(bytes);
+    if (bytes < 10'000) return fmt::format("{} B", bytes);
+    if (value < 1e7) return fmt::format("{:.1f} kB", value / 1e3);
+    if (value < 1e10) return fmt::format("{:.1f} MB", value / 1e6);
+    return fmt::format("{:.1f} GB", value / 1e9);
+}
+
+JsonObject send_json(const LinkStats& now, const IntervalStats& rates) {
+    const pipeline::SendStats& s = now.send;
+    JsonObject tx;
+    tx.add_number("kbps", rates.tx_kbps, 3)
+        .add_uint("packets", s.packets)
+        .add_uint("wire_bytes", s.wire_bytes)
+        .add_uint("frames_captured", s.frames_captured)
+        .add_uint("records", s.records)
+        .add_uint("send_errors", s.send_errors)
+        .add_uint("capture_overruns", s.capture_overruns)
+        .add_uint("device_xruns", s.device_xruns)
+        .add_number("encoder_latency_ms", s.encoder_latency_ms, 3);
+    return tx;
+}
+
+JsonObject receive_json(const LinkStats& now, const IntervalStats& rates) {
+    const pipeline::ReceiveStats& r = now.receive;
+    JsonObject drops;
+    for (std::size_t i = 0; i < r.drops.size(); ++i) {
+        drops.add_uint(net::to_string(reason_at(i)), r.drops[i]);
+    }
+    JsonObject rx;
+    rx.add_number("kbps", rates.rx_kbps, 3)
+        .add_number("loss_pct", rates.loss_percent, 3)
+        .add_bool("locked", r.locked)
+        .add_uint("datagrams", r.datagrams)
+        .add_uint("wire_bytes", r.wire_bytes)
+        .add_uint("packets", r.packets)
+        .add_uint("lost", r.lost)
+        .add_uint("late", r.late)
+        .add_uint("duplicate", r.duplicate)
+        .add_uint("early", r.early)
+        .add_uint("drops_total", total_drops(r.drops))
+        .add_object("drops", drops)
+        .add_uint("concealed_samples", r.concealed_samples)
+        .add_uint("played_samples", r.played_samples)
+        .add_uint("output_samples", r.output_samples)
+        .add_uint("playback_underruns", r.playback_underruns)
+        .add_uint("device_xruns", r.device_xruns)
+        .add_uint("resyncs", r.resyncs)
+        .add_number("jitter_ms", r.jitter_ms, 3)
+        .add_number("buffer_ms", r.buffer_ms, 3)
+        .add_number("drift_ppm", r.drift_ppm, 3)
+        .add_number("latency_ms", r.latency_ms, 3);
+    return rx;
+}
+
+}  // namespace
+
+IntervalStats stats_rates(const LinkStats& now, const LinkStats& previous, double interval_s) {
+    IntervalStats d;
+    d.interval_s = interval_s;
+    d.tx_kbps = kbps(delta(now.send.wire_bytes, previous.send.wire_bytes), interval_s);
+    d.rx_kbps = kbps(delta(now.receive.wire_bytes, previous.receive.wire_bytes), interval_s);
+    d.sent = delta(now.send.packets, previous.send.packets);
+    d.received = delta(now.receive.packets, previous.receive.packets);
+    d.lost = delta(now.receive.lost, previous.receive.lost);
+    d.late = delta(now.receive.late, previous.receive.late);
+    d.duplicate = delta(now.receive.duplicate, previous.receive.duplicate);
+    d.early = delta(now.receive.early, previous.receive.early);
+    for (std::size_t i = 0; i < d.drops.size(); ++i) {
+        d.drops[i] = delta(now.receive.drops[i], previous.receive.drops[i]);
+    }
+    d.send_errors = delta(now.send.send_errors, previous.send.send_errors);
+    d.overruns = delta(now.send.capture_overruns, previous.send.capture_overruns);
+    d.underruns = delta(now.receive.playback_underruns, previous.receive.playback_underruns);
+    d.capture_xruns = delta(now.send.device_xruns, previous.send.device_xruns);
+    d.playback_xruns = delta(now.receive.device_xruns, previous.receive.device_xruns);
+    d.loss_percent = loss_percent(d.received, d.lost);
+    return d;
+}
+
+std::string format_stats_line(const LinkStats& now, const LinkStats& previous, double interval_s) {
+    const IntervalStats d = stats_rates(now, previous, interval_s);
+    std::string out;
+    auto it = std::back_inserter(out);
+    if (now.sending) {
+        fmt::format_to(it, "tx {:.1f} kbps {} pkts, overruns {}", d.tx_kbps, d.sent, d.overruns);
+        append_if_nonzero(out, "xruns", d.capture_xruns);
+        append_if_nonzero(out, "send errors", d.send_errors);
+    }
+    if (now.receiving) {
+        const pipeline::ReceiveStats& r = now.receive;
+        if (!out.empty()) out += " | ";
+        fmt::format_to(it, "rx {:.1f} kbps {} pkts, lost {} ({:.1f}%), late {}, dup {}", d.rx_kbps,
+                       d.received, d.lost, d.loss_percent, d.late, d.duplicate);
+        append_if_nonzero(out, "early", d.early);
+        append_drops(out, d.drops);
+        fmt::format_to(it, ", jitter {:.1f} ms, buffer {:.1f} ms, underruns {}", r.jitter_ms,
+                       r.buffer_ms, d.underruns);
+        append_if_nonzero(out, "xruns", d.playback_xruns);
+        fmt::format_to(it, ", drift {:+.1f} ppm, latency {:.1f} ms", r.drift_ppm, r.latency_ms);
+        if (!r.locked) out += ", no sender";
+    }
+    if (out.empty()) out = "idle";
+    return out;
+}
+
+std::string format_stats_json(const LinkStats& now, const LinkStats& previous, double interval_s,
+                              std::chrono::system_clock::time_point time) {
+    const IntervalStats rates = stats_rates(now, previous, interval_s);
+    JsonObject record;
+    record.add_string("time", format_utc_time(time))
+        .add_number("uptime_s", now.uptime_s, 3)
+        .add_number("interval_s", interval_s, 3)
+        .add_bool("sending", now.sending)
+        .add_bool("receiving", now.receiving)
+        .add_object("tx", send_json(now, rates))
+        .add_object("rx", receive_json(now, rates));
+    return record.str();
+}
+
+std::string format_status(const LinkStats& now, const LinkStats& previous, double interval_s) {
+    const IntervalStats d = stats_rates(now, previous, interval_s);
+    std::string out;
+    auto it = std::back_inserter(out);
+    if (now.sending) fmt::format_to(it, "tx {:.1f} kbps", d.tx_kbps);
+    if (now.receiving) {
+        if (!out.empty()) out += "; ";
+        const pipeline::ReceiveStats& r = now.receive;
+        if (r.locked) {
+            fmt::format_to(it, "rx {:.1f} kbps, buffer {:.0f} ms, lost {:.1f}%, latency {:.0f} ms",
+                           d.rx_kbps, r.buffer_ms, d.loss_percent, r.latency_ms);
+        } else {
+            out += "rx waiting for a sender";
+        }
+    }
+    if (out.empty()) out = "idle";
+    return out;
+}
+
+std::string format_summary(const LinkStats& total) {
+    std::string out = fmt::format("summary: up {}", format_duration(total.uptime_s));
+    auto it = std::back_inserter(out);
+    const pipeline::SendStats& s = total.send;
+    const pipeline::ReceiveStats& r = total.receive;
+    if (total.sending || s.packets > 0) {
+        fmt::format_to(it, "; tx {} pkts, {}, {:.1f} kbps average, overruns {} samples", s.packets,
+                       format_bytes(s.wire_bytes), kbps(s.wire_bytes, total.uptime_s),
+                       s.capture_overruns);
+        append_if_nonzero(out, "xruns", s.device_xruns);
+        append_if_nonzero(out, "send errors", s.send_errors);
+    }
+    if (total.receiving || r.datagrams > 0) {
+        fmt::format_to(it,
+                       "; rx {} pkts, {}, {:.1f} kbps average, lost {} ({:.2f}%), late {}, "
+                       "dup {}, early {}",
+                       r.packets, format_bytes(r.wire_bytes), kbps(r.wire_bytes, total.uptime_s),
+                       r.lost, loss_percent(r.packets, r.lost), r.late, r.duplicate, r.early);
+        append_drops(out, r.drops);
+        fmt::format_to(it, ", concealed {} samples, underruns {} samples", r.concealed_samples,
+                       r.playback_underruns);
+        append_if_nonzero(out, "xruns", r.device_xruns);
+        append_if_nonzero(out, "resyncs", r.resyncs);
+    }
+    return out;
+}
+
+std::string format_utc_time(std::chrono::system_clock::time_point time) {
+    const auto ms = std::chrono::floor<std::chrono::milliseconds>(time);
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(ms);
+    const std::time_t t = std::chrono::system_clock::to_time_t(seconds);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
+                       utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                       (ms - seconds).count());
+}
+
+}  // namespace extrema::service

@@ -1,0 +1,65 @@
+// extrema loopback IN.wav OUT.wav [--loss PCT] [--jitter-ms MS] [--reorder PCT]
+//   [--duplicate PCT] [--packet-ms MS] [--seed N] [--json]: a real sender and receiver on
+// 127.0.0.1 through a userspace impairment proxy; writes what the receiver played, aligned to
+// the sender's timeline, and reports the wire figures and the quality against the offline
+// decode.
+#include <fmt/core.h>
+
+#include <memory>
+
+#include "commands.h"
+#include "loopback_run.h"
+
+namespace extrema::cli {
+
+void add_loopback_command(CLI::App& app) {
+    auto options = std::make_shared<LoopbackOptions>();
+    auto json = std::make_shared<bool>(false);
+    auto target = std::make_shared<double>(-1.0);
+    CLI::App* cmd = app.add_subcommand(
+        "loopback",
+        "Run a real link on 127.0.0.1 through an impairment proxy and report what arrived");
+    cmd->add_option("input", options->input, "Audio file to send (WAV, FLAC)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("output", options->output, "What the receiver played (16-bit WAV)")
+        ->required();
+    net::ImpairmentConfig& imp = options->impairment;
+    cmd->add_option("--loss", imp.loss_percent, "Packets lost, percent")
+        ->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--jitter-ms", imp.jitter_ms, "Random extra delay per packet, 0..MS ms")
+        ->check(CLI::Range(0.0, 1000.0));
+    cmd->add_option("--delay-ms", imp.delay_ms, "Fixed extra delay per packet, ms")
+        ->check(CLI::Range(0.0, 2000.0));
+    cmd->add_option("--reorder", imp.reorder_percent,
+                    "Packets held back behind the next one, percent")
+        ->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--duplicate", imp.duplicate_percent, "Packets sent twice, percent")
+        ->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--seed", imp.seed, "Seed of the impairment decisions (same seed, same run)");
+    cmd->add_option("--packet-ms", options->packet_ms, "Audio per packet, ms")
+        ->check(CLI::Range(1.0, 100.0));
+    cmd->add_option("--jitter-target-ms", *target,
+                    "Receiver's jitter buffer target, ms (default 20 + jitter + delay)")
+        ->check(CLI::Range(0.0, 1000.0));
+    cmd->add_option("--threshold", options->encoder.threshold_lsb,
+                    "Encoder hysteresis, int16 LSB")
+        ->check(CLI::Range(0.0, 32767.0));
+    cmd->add_option("--lowpass", options->encoder.lowpass_hz, "Encoder pre-filter cutoff, Hz");
+    cmd->add_option("--max-segment-ms", options->encoder.max_segment_ms,
+                    "Longest record, ms (the codec's latency cap)");
+    cmd->add_option("--srtp-key", options->srtp_key_file, "Protect the link with SRTP")
+        ->check(CLI::ExistingFile);
+    cmd->add_flag("--json", *json, "Print the report as one JSON object");
+    cmd->callback([options, json, target] {
+        if (*target >= 0.0) options->jitter_target_ms = *target;
+        const LoopbackReport report = run_loopback(*options);
+        if (*json) {
+            fmt::print("{}\n", loopback_json(report));
+        } else {
+            fmt::print("{}", loopback_text(report));
+        }
+    });
+}
+
+}  // namespace extrema::cli

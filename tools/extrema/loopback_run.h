@@ -1,0 +1,59 @@
+#pragma once
+// The loopback harness behind `extrema loopback`: a real sender Link and a real receiver Link on
+// 127.0.0.1, joined through the userspace impairment proxy, with file endpoints paced in real
+// time. It returns the receiver's output aligned to the sender's timeline and the figures of the
+// run, and compares the output with the offline encode + decode of the same input.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "extrema/quality/metrics.h"
+#include "net/impairment_proxy.h"
+#include "pipeline/link_config.h"
+#include "pipeline/link_stats.h"
+
+namespace extrema::cli {
+
+struct LoopbackOptions {
+    std::filesystem::path input;
+    std::filesystem::path output;        // PCM16 WAV, like `extrema decode` writes
+    net::ImpairmentConfig impairment;    // loss, jitter, reordering, duplication, seed
+    double packet_ms = 10.0;
+    // Jitter buffer target; unset = 20 ms plus the injected jitter, so jitter alone never
+    // turns packets late.
+    std::optional<double> jitter_target_ms;
+    pipeline::EncoderSettings encoder;   // the daemon's defaults (max_segment_ms 5)
+    std::string srtp_key_file;           // "" = plain RTP
+};
+
+struct LoopbackReport {
+    int rate_hz = 0;
+    std::uint64_t input_samples = 0;
+    double duration_s = 0.0;  // of the input
+    pipeline::LinkStats sender;
+    pipeline::LinkStats receiver;
+    net::ImpairmentCounters injected;  // what the proxy did on the way
+    double wire_kbps = 0.0;            // RTP headers + payload (+ SRTP tag)
+    double ip_kbps = 0.0;              // plus IPv4 + UDP headers (28 bytes a packet)
+    std::uint64_t lead_samples = 0;    // output before the first timeline sample (buffering)
+    bool played = false;               // the receiver started playout at all
+    // Offline encode + decode of the input with the same encoder settings, and how the aligned
+    // output compares with it.
+    std::uint64_t differing_samples = 0;
+    bool identical = false;
+    std::int64_t timeline_error_samples = 0;  // eval's alignment delay of output vs offline
+    std::optional<quality::Metrics> vs_offline;  // unset when the output is silent
+    std::vector<float> output;                   // aligned to the timeline, input length
+    std::vector<std::int16_t> offline;           // the offline decode
+};
+
+// Runs the link for the input's duration plus the buffering; throws std::runtime_error (and
+// the link's own errors) on bad set-up.
+LoopbackReport run_loopback(const LoopbackOptions& options);
+
+std::string loopback_json(const LoopbackReport& report);
+std::string loopback_text(const LoopbackReport& report);
+
+}  // namespace extrema::cli
