@@ -1,5 +1,6 @@
 #include "pipeline/receive_path.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace extrema::pipeline {
@@ -44,7 +45,8 @@ ReceivePath::ReceivePath(const LinkConfig& config,
       jitter_(jitter_buffer_config(config)),
       drift_(drift_config(config)),
       drift_correction_(config.receiver.drift_correction),
-      target_samples_(config.receiver.jitter_target_ms * config.audio.rate_hz / 1000.0) {
+      half_packet_samples_(config.network.packet_ms * config.audio.rate_hz / 2000.0) {
+    set_target_delay_ms(config.receiver.jitter_target_ms);
     if (!config.network.srtp_key_file.empty()) {
         srtp_ = std::make_unique<net::SrtpSession>(
             net::read_srtp_key_file(config.network.srtp_key_file), net::SrtpDirection::kReceive);
@@ -81,6 +83,11 @@ void ReceivePath::on_datagram(std::span<std::uint8_t> datagram,
 void ReceivePath::fill(std::span<float> out) noexcept {
     const bool was_playing = jitter_.playing();
     const auto pull = [this](std::span<float> block) { jitter_.read(block); };
+    if (jitter_.counters().resyncs != resyncs_seen_) {
+        // The sender's timeline jumped: the level history says nothing about its clock now.
+        resyncs_seen_ = jitter_.counters().resyncs;
+        drift_.reset();
+    }
     if (drift_correction_ && was_playing) {
         drift_.observe(static_cast<double>(jitter_.level_samples()), target_samples_);
         drift_.process(out, pull);
@@ -97,7 +104,9 @@ void ReceivePath::fill(std::span<float> out) noexcept {
 
 void ReceivePath::set_target_delay_ms(double target_ms) {
     jitter_.set_target_delay_ms(target_ms);
-    target_samples_ = target_ms * rate_hz_ / 1000.0;
+    // Playout starts at the target; packets then arrive in a sawtooth whose mean sits about half
+    // a packet below it. Holding that mean keeps the latency where playout put it.
+    target_samples_ = std::max(0.0, target_ms * rate_hz_ / 1000.0 - half_packet_samples_);
 }
 
 void ReceivePath::fill_stats(ReceiveStats& stats) const noexcept {

@@ -58,7 +58,9 @@ class ReceivePath {
     net::JitterBuffer jitter_;
     DriftCorrector drift_;
     bool drift_correction_;
-    double target_samples_;
+    double half_packet_samples_;  // of our packet_ms: the peer is assumed to match
+    double target_samples_ = 0.0;  // mean level the drift corrector holds
+    std::uint64_t resyncs_seen_ = 0;
     SequenceTracker sequence_;
     net::ValidatedPacket packet_;  // reused for every datagram
     std::uint64_t datagrams_ = 0;
