@@ -4,6 +4,8 @@
 #include <future>
 #include <utility>
 
+#include <pthread.h>
+
 #include <boost/asio/post.hpp>
 
 #include "net/udp_socket.h"
@@ -161,6 +163,8 @@ void Link::start() {
 }
 
 void Link::run() noexcept {
+    // Named so `top -H` and the CPU benchmark can tell the link's thread from the audio ones.
+    pthread_setname_np(pthread_self(), kNetworkThreadName);
     try {
         io_.run();
     } catch (...) {

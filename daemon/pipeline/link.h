@@ -42,6 +42,9 @@ class LinkError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// The name of every link's network thread (Linux allows 15 characters).
+inline constexpr const char* kNetworkThreadName = "extrema-net";
+
 class Link {
   public:
     // Throws LinkError, audio::AudioError, net::NetError, net::SrtpKeyError or

@@ -1,0 +1,116 @@
+// extrema_link_cpu [SECONDS] [PACKET_MS]: the CPU one duplex link costs. Two duplex Links talk to
+// each other over UDP on 127.0.0.1 at 48 kHz, each with a tone as its microphone and a null sink
+// as its speaker (both paced in real time like a sound card), for SECONDS (default 60). The
+// process's CPU time (getrusage) over that span, halved, is one link's cost, including its
+// pretend devices. Prints the figures; measuring, not asserting.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+
+#include "net/udp_socket.h"
+#include "pipeline/link.h"
+
+namespace {
+
+using namespace extrema;
+
+double cpu_seconds() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds of this process's threads named `name` (from /proc/self/task/*/stat).
+double thread_cpu_seconds(const std::string& name) {
+    double total = 0.0;
+    const long ticks_per_second = sysconf(_SC_CLK_TCK);
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string thread_name;
+        std::getline(comm, thread_name);
+        if (thread_name != name) continue;
+        std::ifstream stat(task.path() / "stat");
+        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        // Fields after the parenthesised name: state is field 3, utime 14, stime 15.
+        std::istringstream fields(text.substr(text.rfind(')') + 2));
+        std::string field;
+        double utime = 0.0;
+        double stime = 0.0;
+        for (int i = 3; i <= 15 && fields >> field; ++i) {
+            if (i == 14) utime = std::stod(field);
+            if (i == 15) stime = std::stod(field);
+        }
+        total += (utime + stime) / static_cast<double>(ticks_per_second);
+    }
+    return total;
+}
+
+std::string free_port() {
+    boost::asio::io_context io;
+    auto socket = net::bind_socket(io, net::resolve_endpoint(io, "127.0.0.1:0"));
+    return "127.0.0.1:" + std::to_string(socket.local_endpoint().port());
+}
+
+pipeline::LinkConfig duplex(const std::string& bind, const std::string& peer, double packet_ms) {
+    pipeline::LinkConfig config;
+    config.mode = pipeline::LinkMode::kDuplex;
+    config.audio.input = pipeline::InputKind::kTone;
+    config.audio.output = pipeline::OutputKind::kNull;
+    config.network.bind = bind;
+    config.network.peer = peer;
+    config.network.packet_ms = packet_ms;
+    return config;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const double seconds = argc > 1 ? std::atof(argv[1]) : 60.0;
+    const double packet_ms = argc > 2 ? std::atof(argv[2]) : 10.0;
+    try {
+        const std::string a = free_port();
+        const std::string b = free_port();
+        pipeline::Link link_a(duplex(a, b, packet_ms));
+        pipeline::Link link_b(duplex(b, a, packet_ms));
+        link_a.start();
+        link_b.start();
+        std::this_thread::sleep_for(std::chrono::seconds(1));  // past start-up
+        const double cpu_before = cpu_seconds();
+        const double net_before = thread_cpu_seconds(pipeline::kNetworkThreadName);
+        const auto wall_before = std::chrono::steady_clock::now();
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        const double cpu = cpu_seconds() - cpu_before;
+        const double net = thread_cpu_seconds(pipeline::kNetworkThreadName) - net_before;
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+        link_a.stop();
+        link_b.stop();
+        const pipeline::LinkStats s = link_a.stats();
+        std::printf("duplex link, 48 kHz, %.1f ms packets, %.1f s: %.3f%% of one core per link "
+                    "(%.3f s CPU for two links)\n",
+                    packet_ms, wall, 100.0 * cpu / wall / 2.0, cpu);
+        std::printf("  of which the link's own thread (codec, jitter buffer, UDP): %.3f%%; the "
+                    "rest is the pretend devices (tone generator, null sink)\n",
+                    100.0 * net / wall / 2.0);
+        std::printf("link A: sent %llu packets, received %llu, lost %llu, underruns %llu samples\n",
+                    static_cast<unsigned long long>(s.send.packets),
+                    static_cast<unsigned long long>(s.receive.packets),
+                    static_cast<unsigned long long>(s.receive.lost),
+                    static_cast<unsigned long long>(s.receive.playback_underruns));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "extrema_link_cpu: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
