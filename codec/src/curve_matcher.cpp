@@ -1,5 +1,8 @@
 #include "extrema/codec/curve_matcher.h"
 
+#include "extrema/codec/curve_blocks.h"
+#include "extrema/codec/curve_cells.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -75,45 +78,74 @@ __attribute__((target("avx2,fma"))) std::size_t nearest_lane_avx2(const float* g
     return static_cast<std::size_t>(indices[best]);
 }
 
-// AVX-512: 16 curves per instruction, 128 per pass.
+// GCC 12's AVX-512 intrinsics start from _mm512_undefined_ps(), which -Wuninitialized flags.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+// AVX-512: 16 curves per instruction, all 256 in 16 accumulators at once (AVX-512 has 32
+// registers). The least score is found by a tree of minima, then the first lane holding it: the
+// lowest id among ties, as in the other kernels.
 __attribute__((target("avx512f"))) std::size_t nearest_lane_avx512(const float* grid,
                                                                    const float* norms,
                                                                    const float* v,
                                                                    std::size_t rows) noexcept {
-    constexpr std::size_t kPass = 128;
-    __m512 best_score = _mm512_set1_ps(INFINITY);
-    __m512i best_index = _mm512_setzero_si512();
-    const __m512i lane_offsets =
-        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    for (std::size_t base = 0; base < CurveMatcher::kLanes; base += kPass) {
-        __m512 acc[kPass / 16];
-        for (std::size_t j = 0; j < kPass / 16; ++j) acc[j] = _mm512_load_ps(norms + base + 16 * j);
-        for (std::size_t i = 0; i < rows; ++i) {
-            const __m512 weight = _mm512_set1_ps(-2.0f * v[i]);
-            const float* row = grid + i * CurveMatcher::kLanes + base;
-            for (std::size_t j = 0; j < kPass / 16; ++j)
-                acc[j] = _mm512_fmadd_ps(_mm512_load_ps(row + 16 * j), weight, acc[j]);
-        }
-        for (std::size_t j = 0; j < kPass / 16; ++j) {
-            const __mmask16 better = _mm512_cmp_ps_mask(acc[j], best_score, _CMP_LT_OQ);
-            best_score = _mm512_mask_mov_ps(best_score, better, acc[j]);
-            const __m512i index =
-                _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(base + 16 * j)), lane_offsets);
-            best_index = _mm512_mask_mov_epi32(best_index, better, index);
-        }
+    constexpr std::size_t kVectors = CurveMatcher::kLanes / 16;
+    __m512 acc[kVectors];
+    for (std::size_t j = 0; j < kVectors; ++j) acc[j] = _mm512_load_ps(norms + 16 * j);
+    for (std::size_t i = 0; i < rows; ++i) {
+        const __m512 weight = _mm512_set1_ps(-2.0f * v[i]);
+        const float* row = grid + i * CurveMatcher::kLanes;
+        for (std::size_t j = 0; j < kVectors; ++j)
+            acc[j] = _mm512_fmadd_ps(_mm512_load_ps(row + 16 * j), weight, acc[j]);
     }
-    alignas(64) float scores[16];
-    alignas(64) std::int32_t indices[16];
-    _mm512_store_ps(scores, best_score);
-    _mm512_store_si512(indices, best_index);
+    __m512 least[kVectors / 2];
+    for (std::size_t j = 0; j < kVectors / 2; ++j)
+        least[j] = _mm512_min_ps(acc[j], acc[j + kVectors / 2]);
+    for (std::size_t width = kVectors / 4; width > 0; width /= 2) {
+        for (std::size_t j = 0; j < width; ++j)
+            least[j] = _mm512_min_ps(least[j], least[j + width]);
+    }
+    // Every lane of target ends up holding the least of least[0]'s lanes (swapping halves,
+    // quarters, pairs and neighbours).
+    __m512 target = least[0];
+    target = _mm512_min_ps(target, _mm512_shuffle_f32x4(target, target, 0x4E));
+    target = _mm512_min_ps(target, _mm512_shuffle_f32x4(target, target, 0xB1));
+    target = _mm512_min_ps(target, _mm512_permute_ps(target, 0x4E));
+    target = _mm512_min_ps(target, _mm512_permute_ps(target, 0xB1));
+    for (std::size_t j = 0; j < kVectors; ++j) {
+        const __mmask16 hit = _mm512_cmp_ps_mask(acc[j], target, _CMP_EQ_OQ);
+        if (hit != 0) return 16 * j + static_cast<std::size_t>(__builtin_ctz(hit));
+    }
+    return 0;  // unreachable: some lane holds the least score
+}
+#pragma GCC diagnostic pop
+
+// The choice among a cell's listed lanes (ascending), scored exactly as the AVX kernels score
+// them: one fused multiply-add per axis from the norm, ties to the lower lane.
+__attribute__((target("fma"))) std::size_t nearest_listed(const float* grid, const float* norms,
+                                                          const float* v, std::size_t dims,
+                                                          std::span<const std::uint8_t> lanes) {
+    float weight[CurveCells::kMaxDims];
+    for (std::size_t d = 0; d < dims; ++d) weight[d] = -2.0f * v[d];
+    float best_score = INFINITY;
     std::size_t best = 0;
-    for (std::size_t k = 1; k < 16; ++k) {
-        if (scores[k] < scores[best] || (scores[k] == scores[best] && indices[k] < indices[best]))
-            best = k;
+    for (const std::uint8_t lane : lanes) {
+        float score = norms[lane];
+        for (std::size_t d = 0; d < dims; ++d)
+            score = __builtin_fmaf(grid[d * CurveMatcher::kLanes + lane], weight[d], score);
+        if (score < best_score) {
+            best_score = score;
+            best = lane;
+        }
     }
-    return static_cast<std::size_t>(indices[best]);
+    return best;
 }
 #endif
+
+// Segments are normalised to run from 0 to 1; the cells cover targets this far beyond, which peak
+// segmentation hardly ever leaves (a target outside takes the full search).
+constexpr double kCellMargin = 1.0 / 16.0;
+// Cells per lattice by axis count: lists of a few curves while the lattice stays in cache.
+constexpr std::size_t kLatticeCells[CurveCells::kMaxDims + 1] = {0, 1024, 16384};
 
 }  // namespace
 
@@ -127,8 +159,40 @@ struct CurveMatcher::Tables {
         grids;                               // concatenated grids for n = 2..kExactPoints
     std::size_t offset[kExactPoints + 1]{};  // where the grid for n starts in grids
     Reduced reduced[kExactPoints + 1];
+    CurveCells cells[kExactPoints + 1];  // grids of at most CurveCells::kMaxDims axes
+    CurveBlocks blocks[kExactPoints + 1];
     void reduce_grid(std::size_t n);
+    void build_cells(std::size_t n);
 };
+
+// The lattice covers every target in [-kCellMargin, 1 + kCellMargin] at each point of the grid:
+// its box is that cube's image on the principal axes, cut into cells of equal width.
+void CurveMatcher::Tables::build_cells(std::size_t n) {
+    const Reduced& r = reduced[n];
+    const std::size_t rows = n - 1;
+    if (r.dims > CurveCells::kMaxDims) return;
+    double lo[CurveCells::kMaxDims], hi[CurveCells::kMaxDims];
+    double volume = 1.0;
+    for (std::size_t d = 0; d < r.dims; ++d) {
+        lo[d] = hi[d] = 0.0;
+        for (std::size_t i = 0; i < rows; ++i) {
+            const double axis = r.axes[d * rows + i];
+            const double a = axis * (-kCellMargin - r.centre[i]);
+            const double b = axis * (1.0 + kCellMargin - r.centre[i]);
+            lo[d] += std::min(a, b);
+            hi[d] += std::max(a, b);
+        }
+        volume *= hi[d] - lo[d];
+    }
+    const double width = std::pow(volume / static_cast<double>(kLatticeCells[r.dims]),
+                                  1.0 / static_cast<double>(r.dims));
+    std::size_t count[CurveCells::kMaxDims];
+    for (std::size_t d = 0; d < r.dims; ++d)
+        count[d] = std::max<std::size_t>(
+            1, static_cast<std::size_t>(std::lround((hi[d] - lo[d]) / width)));
+    cells[n] = CurveCells(r.dims, r.coords.data(), r.norms.data(), kLanes, kBankCurves,
+                          std::span(lo, r.dims), std::span(hi, r.dims), std::span(count, r.dims));
+}
 
 void CurveMatcher::Tables::reduce_grid(std::size_t n) {
     const std::size_t rows = n - 1;
@@ -164,6 +228,11 @@ void CurveMatcher::Tables::reduce_grid(std::size_t n) {
             r.axes[d * rows + i] = static_cast<float>(
                 svd.matrixU()(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(d)));
         }
+    }
+    r.axes_by_row.assign(rows * kProjectLanes, 0.0f);
+    for (std::size_t d = 0; d < std::min(dims, kProjectLanes); ++d) {
+        for (std::size_t i = 0; i < rows; ++i)
+            r.axes_by_row[i * kProjectLanes + d] = r.axes[d * rows + i];
     }
     // Coordinates of every curve, point-major like the full grid, and their squared norms.
     r.coords.assign(dims * kLanes, 0.0f);
@@ -203,6 +272,9 @@ std::shared_ptr<const CurveMatcher::Tables> CurveMatcher::tables_for(const Curve
             }
         }
         tables->reduce_grid(n);
+        tables->build_cells(n);
+        const Reduced& r = tables->reduced[n];
+        tables->blocks[n] = CurveBlocks(r.dims, r.coords.data(), r.norms.data(), kBankCurves);
     }
     entry = std::move(tables);
     return entry;
@@ -215,21 +287,71 @@ CurveMatcher::CurveMatcher(const CurveBank& bank) : bank_(&bank), tables_(tables
         nearest_ = &nearest_lane_avx2;
     if (__builtin_cpu_supports("avx512f")) nearest_ = &nearest_lane_avx512;
 #endif
+    fused_ = nearest_ != &nearest_lane_portable;
+    pruned_ = nearest_ == &nearest_lane_avx512 && CurveBlocks::supported();
 }
 
 std::size_t CurveMatcher::search_dims(std::size_t n) const noexcept {
     return tables_->reduced[std::clamp<std::size_t>(n, 2, kExactPoints)].dims;
 }
 
-std::uint8_t CurveMatcher::best(std::span<const float> samples, float from,
-                                float to) const noexcept {
-    const std::size_t n = samples.size();
-    const float height = to - from;
-    if (n < 2 || height == 0.0f) return bank_->linear_curve();
-    const float inv_height = 1.0f / height;
+double CurveMatcher::mean_candidates(std::size_t n) const noexcept {
+    return tables_->cells[std::clamp<std::size_t>(n, 2, kExactPoints)].mean_candidates();
+}
 
+// The segment's coordinates on the principal axes of grid `rows + 1`, from its normalised targets
+// (the same float operations in the same order for every grid, kRows fixing the count for the
+// short grids at compile time; 0: rows at run time).
+template <std::size_t kRows>
+void CurveMatcher::project(const Reduced& r, const float* v, std::size_t rows,
+                           float* coords) noexcept {
+    if constexpr (kRows > 0) rows = kRows;
+#if defined(__x86_64__)
+    if (kRows == 0 && r.dims <= kProjectLanes) {
+        // All axes at once, row by row: each lane adds its products (rounded apart: SSE has no
+        // fused multiply-add) in the order of the loop below, so the coordinates are the same.
+        __m128 low = _mm_setzero_ps(), high = _mm_setzero_ps();
+        for (std::size_t i = 0; i < rows; ++i) {
+            const __m128 u = _mm_set1_ps(v[i] - r.centre[i]);
+            const float* axes = r.axes_by_row.data() + i * kProjectLanes;
+            low = _mm_add_ps(low, _mm_mul_ps(_mm_loadu_ps(axes), u));
+            high = _mm_add_ps(high, _mm_mul_ps(_mm_loadu_ps(axes + 4), u));
+        }
+        alignas(16) float c[kProjectLanes];
+        _mm_store_ps(c, low);
+        _mm_store_ps(c + 4, high);
+        std::copy(c, c + r.dims, coords);
+        return;
+    }
+#endif
+    for (std::size_t d = 0; d < r.dims; ++d) {
+        float c = 0.0f;
+        for (std::size_t i = 0; i < rows; ++i) c += r.axes[d * rows + i] * (v[i] - r.centre[i]);
+        coords[d] = c;
+    }
+}
+
+std::size_t CurveMatcher::search(std::size_t n, const float* coords) const noexcept {
+    if (pruned_) return tables_->blocks[n].nearest(coords);
+    const Reduced& r = tables_->reduced[n];
+    return nearest_(r.coords.data(), r.norms.data(), coords, r.dims);
+}
+
+std::size_t CurveMatcher::coordinates(std::span<const float> samples, float from, float inv_height,
+                                      float* coords) const noexcept {
+    const std::size_t n = samples.size();
     // Normalised targets at the interior points (t = 1 is 1 for every curve and is left out).
-    std::array<float, kExactPoints> v{};
+    alignas(64) float v[kExactPoints];
+    if (n <= 3) {
+        // The short grids, most segments of speech: the same arithmetic, unrolled.
+        for (std::size_t i = 0; i + 1 < n; ++i) v[i] = (samples[i] - from) * inv_height;
+        if (n == 2) {
+            project<1>(tables_->reduced[2], v, 1, coords);
+        } else {
+            project<2>(tables_->reduced[3], v, 2, coords);
+        }
+        return n;
+    }
     std::size_t rows = 0;
     if (n <= kExactPoints) {
         rows = n - 1;
@@ -239,24 +361,60 @@ std::uint8_t CurveMatcher::best(std::span<const float> samples, float from,
         const float step = static_cast<float>(n) / static_cast<float>(kExactPoints);
         for (std::size_t j = 0; j < rows; ++j) {
             // Sample index x with (x + 1) / n = (j + 1) / kExactPoints; index -1 is `from` itself.
+            // x >= step - 1 > 0, so truncation is the floor.
             const float x = static_cast<float>(j + 1) * step - 1.0f;
-            const auto lo = static_cast<std::ptrdiff_t>(std::floor(x));
+            const auto lo = static_cast<std::ptrdiff_t>(x);
             const float frac = x - static_cast<float>(lo);
             const float a = lo < 0 ? from : samples[static_cast<std::size_t>(lo)];
             const float b = samples[static_cast<std::size_t>(lo + 1)];
             v[j] = (a + (b - a) * frac - from) * inv_height;
         }
     }
-    // Project the segment on the bank's principal axes for this grid, then search there.
-    const Reduced& r = tables_->reduced[rows + 1];
-    alignas(64) std::array<float, kExactPoints> coords{};
-    for (std::size_t d = 0; d < r.dims; ++d) {
-        float c = 0.0f;
-        for (std::size_t i = 0; i < rows; ++i) c += r.axes[d * rows + i] * (v[i] - r.centre[i]);
-        coords[d] = c;
+    // The segment's coordinates on the bank's principal axes for this grid.
+    project<0>(tables_->reduced[rows + 1], v, rows, coords);
+    return rows + 1;
+}
+
+void CurveMatcher::prepare(std::span<const float> samples, float from, float to,
+                           Target& target) const noexcept {
+    const float height = to - from;
+    target.grid = samples.size() < 2 || height == 0.0f
+                      ? 0
+                      : coordinates(samples, from, 1.0f / height, target.coords);
+}
+
+std::uint8_t CurveMatcher::choose(const Target& target) const noexcept {
+    if (target.grid == 0) return bank_->linear_curve();
+#if defined(__x86_64__)
+    // Short segments: only the curves listed for the target's cell can be the sweep's choice.
+    if (fused_) {
+        const auto listed = tables_->cells[target.grid].candidates(target.coords);
+        if (listed.size() == 1) return static_cast<std::uint8_t>(listed[0] + 1);
+        if (!listed.empty()) {
+            const Reduced& r = tables_->reduced[target.grid];
+            return static_cast<std::uint8_t>(
+                nearest_listed(r.coords.data(), r.norms.data(), target.coords, r.dims, listed) + 1);
+        }
     }
-    const std::size_t lane = nearest_(r.coords.data(), r.norms.data(), coords.data(), r.dims);
-    return static_cast<std::uint8_t>(lane + 1);
+#endif
+    return static_cast<std::uint8_t>(search(target.grid, target.coords) + 1);
+}
+
+std::uint8_t CurveMatcher::best(std::span<const float> samples, float from,
+                                float to) const noexcept {
+    Target target;
+    prepare(samples, from, to, target);
+    return choose(target);
+}
+
+std::uint8_t CurveMatcher::best_by_sweep(std::span<const float> samples, float from,
+                                         float to) const noexcept {
+    Target target;
+    prepare(samples, from, to, target);
+    if (target.grid == 0) return bank_->linear_curve();
+    const Reduced& r = tables_->reduced[target.grid];
+    return static_cast<std::uint8_t>(
+        nearest_(r.coords.data(), r.norms.data(), target.coords, r.dims) + 1);
 }
 
 }  // namespace extrema::codec

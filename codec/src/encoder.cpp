@@ -10,8 +10,13 @@
 namespace extrema::codec {
 namespace {
 
+// std::lround (halves away from zero) and saturation, without the libm call: v is a sample on
+// the int16 scale, already clamped to [-32768, 32767], so the truncation is exact and in range.
 std::int16_t to_int16(float v) noexcept {
-    return static_cast<std::int16_t>(std::clamp(std::lround(v), -32768L, 32767L));
+    auto rounded = static_cast<std::int32_t>(v);
+    const float rest = v - static_cast<float>(rounded);  // exact: both share v's integer part
+    rounded += rest >= 0.5f ? 1 : rest <= -0.5f ? -1 : 0;
+    return static_cast<std::int16_t>(std::clamp(rounded, -32768, 32767));
 }
 
 std::uint32_t ms_to_samples(double ms, double rate_hz) {
@@ -49,6 +54,7 @@ std::uint64_t Encoder::pending_samples() const noexcept {
 }
 
 void Encoder::push(std::span<const float> samples, std::vector<Record>& out) {
+    pending_count_ = 0;  // what a call that threw left pending belongs to that call's output
     // Converted in stack-sized chunks so the segmentation loops run over plain float arrays.
     std::array<float, 256> chunk;
     while (!samples.empty()) {
@@ -61,9 +67,11 @@ void Encoder::push(std::span<const float> samples, std::vector<Record>& out) {
         push_block(chunk.data(), n, out);
         samples = samples.subspan(n);
     }
+    choose_curves(out);
 }
 
 void Encoder::push(std::span<const std::int16_t> samples, std::vector<Record>& out) {
+    pending_count_ = 0;
     std::array<float, 256> chunk;
     while (!samples.empty()) {
         const std::size_t n = std::min(chunk.size(), samples.size());
@@ -71,6 +79,7 @@ void Encoder::push(std::span<const std::int16_t> samples, std::vector<Record>& o
         push_block(chunk.data(), n, out);
         samples = samples.subspan(n);
     }
+    choose_curves(out);
 }
 
 void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>& out) {
@@ -104,38 +113,36 @@ void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>&
 std::size_t Encoder::scan_still(const float* samples, std::size_t count) noexcept {
     const float held = static_cast<float>(pos_);
     const float threshold = config_.threshold_lsb;
-    std::size_t i = 0;
     // The same test as push_peaks(); the sample that leaves the band or fills the cap is its job.
-    while (i < count && std::fabs(samples[i] - held) <= threshold && silence_ + 1 < silence_cap_) {
-        ++silence_;
-        ++i;
-    }
+    const std::size_t quiet =
+        silence_ + 1 < silence_cap_ ? std::min<std::size_t>(count, silence_cap_ - 1 - silence_) : 0;
+    std::size_t i = 0;
+    while (i < quiet && std::fabs(samples[i] - held) <= threshold) ++i;
+    silence_ += static_cast<std::uint32_t>(i);
     return i;
 }
 
 template <bool kUp>
 std::size_t Encoder::scan_moving(const float* samples, std::size_t count) noexcept {
     const float threshold = config_.threshold_lsb;
+    const auto hold = static_cast<std::ptrdiff_t>(still_hold_);
     float* segment = segment_.data();
     float extremum_value = extremum_value_;
     std::ptrdiff_t extremum = extremum_;
     std::size_t length = length_;
     // A sample is consumed here only if it leaves room for one more (the cap is an event) and
     // neither confirms the extremum nor completes the hold (both events).
-    const std::size_t last_quiet = cap_ - 1;
+    const std::size_t quiet = length + 1 < cap_ ? std::min(count, cap_ - 1 - length) : 0;
     std::size_t i = 0;
-    for (; i < count && length + 1 < last_quiet + 1; ++i) {
+    for (; i < quiet; ++i) {
         const float s = samples[i];
+        // Selects instead of branches: whether a sample goes further is a coin toss near a peak.
+        // A sample that goes further can neither reverse nor end the hold (still_hold_ >= 1).
         const bool further = kUp ? s > extremum_value : s < extremum_value;
-        if (further) {
-            extremum_value = s;
-            extremum = static_cast<std::ptrdiff_t>(length);
-        } else {
-            const bool reversed =
-                kUp ? s < extremum_value - threshold : s > extremum_value + threshold;
-            const auto since = static_cast<std::ptrdiff_t>(length) - extremum;
-            if (reversed || since >= static_cast<std::ptrdiff_t>(still_hold_)) break;
-        }
+        const bool reversed = kUp ? s < extremum_value - threshold : s > extremum_value + threshold;
+        extremum = further ? static_cast<std::ptrdiff_t>(length) : extremum;
+        extremum_value = further ? s : extremum_value;
+        if (reversed || static_cast<std::ptrdiff_t>(length) - extremum >= hold) break;
         segment[length++] = s;
     }
     extremum_value_ = extremum_value;
@@ -152,14 +159,23 @@ void Encoder::emit_silence(std::vector<Record>& out) {
 void Encoder::emit_curve(std::size_t count, std::vector<Record>& out) {
     const std::span<const float> samples(segment_.data(), count);
     const std::int16_t end = to_int16(samples.back());
-    const std::uint8_t id =
-        matcher_.best(samples, static_cast<float>(pos_), static_cast<float>(end));
-    out.push_back(Record::curve(id, static_cast<std::uint16_t>(count), end));
+    if (pending_count_ == pending_.size()) choose_curves(out);
+    // The id is a placeholder until choose_curves().
+    out.push_back(Record::curve(1, static_cast<std::uint16_t>(count), end));
+    Pending& pending = pending_[pending_count_++];
+    pending.record = out.size() - 1;
+    matcher_.prepare(samples, static_cast<float>(pos_), static_cast<float>(end), pending.target);
     pos_ = end;
     // What followed the segment's end opens the next one.
     std::copy(segment_.begin() + static_cast<std::ptrdiff_t>(count),
               segment_.begin() + static_cast<std::ptrdiff_t>(length_), segment_.begin());
     length_ -= count;
+}
+
+void Encoder::choose_curves(std::vector<Record>& out) noexcept {
+    for (std::size_t i = 0; i < pending_count_; ++i)
+        out[pending_[i].record].id = matcher_.choose(pending_[i].target);
+    pending_count_ = 0;
 }
 
 void Encoder::push_peaks(float s, std::vector<Record>& out) {
@@ -240,11 +256,13 @@ void Encoder::push_seed(float s, std::vector<Record>& out) {
 }
 
 void Encoder::flush(std::vector<Record>& out) {
+    pending_count_ = 0;
     if (mode_ == Mode::kStill) {
         emit_silence(out);
     } else if (length_ > 0) {
         emit_curve(length_, out);
     }
+    choose_curves(out);
     if (config_.segmentation == Segmentation::kPeaks) {
         // A flushed stream continues as if from silence at the last value.
         mode_ = Mode::kStill;

@@ -171,14 +171,16 @@ void Daemon::reload() {
         }
         if (!plan.reloadable.empty()) {
             const LinkConfig merged = config::merge_reloadable(config_, fresh);
-            service::set_log_level(merged.log.level);
+            // What can fail goes first: a refused reload must leave every setting as it was.
             std::optional<service::StatsJsonFile> json = open_stats_json(merged.log.stats_json);
             link_->reload(merged);
-            stats_json_ = std::move(json);
-            config_ = merged;
+            // Logged at the old level, so a reload that quietens the log still shows itself.
             for (const auto& change : plan.reloadable) {
                 spdlog::info("SIGHUP: {} = {} (was {})", change.key, change.after, change.before);
             }
+            service::set_log_level(merged.log.level);
+            stats_json_ = std::move(json);
+            config_ = merged;
         } else if (plan.needs_restart.empty()) {
             spdlog::info("SIGHUP: configuration unchanged");
         }

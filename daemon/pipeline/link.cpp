@@ -30,9 +30,6 @@ std::chrono::microseconds tick_for(double packet_ms) {
 // capture ring every few ms), so an overrun means the thread stalled, not that the ring is short.
 constexpr double kRingSeconds = 1.0;
 
-// Consumption of a clocked sink is measured per window of this many seconds; the playback ring
-// is kept at the largest burst of the last two windows plus one tick.
-constexpr double kBurstWindowSeconds = 2.0;
 
 udp::endpoint resolve_allowed(asio::io_context& io, const std::string& text) {
     try {
@@ -165,6 +162,12 @@ void Link::start() {
 void Link::run() noexcept {
     // Named so `top -H` and the CPU benchmark can tell the link's thread from the audio ones.
     pthread_setname_np(pthread_self(), kNetworkThreadName);
+    // Real-time priority when the system grants it (the units' LimitRTPRIO, or root): a tick
+    // delayed by ordinary threads under load outlasts the few ms the playback ring holds. Below
+    // JACK's clients (priority 5 and up), which must never wait for us. Refused: carry on.
+    sched_param priority{};
+    priority.sched_priority = kNetworkThreadPriority;
+    pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
     try {
         io_.run();
     } catch (...) {
@@ -227,18 +230,17 @@ void Link::feed_playback() {
                                  std::chrono::duration<double>(tick_).count());
     std::size_t want = 0;
     if (endpoints_->sink()->clocked()) {
-        // Keep the ring at the largest burst the device took between two ticks, plus a tick.
+        // Keep the ring at the largest burst the device has taken between two ticks, plus a
+        // margin of one tick or one device callback, whichever is longer: a tick may come late
+        // by that much, and a callback may land just before it. The burst never decays: running
+        // short once is an audible glitch, a few samples more latency are not.
         const std::size_t level = ring.capacity_samples() - ring.write_available();
         const std::size_t consumed = last_level_ > level ? last_level_ - level : 0;
         max_consumed_ = std::max(max_consumed_, consumed);
-        const auto window_ticks = static_cast<std::uint64_t>(
-            kBurstWindowSeconds / std::chrono::duration<double>(tick_).count());
-        if (ticks_.load(std::memory_order_relaxed) % window_ticks == 0) {
-            playback_target_ = std::max(max_consumed_, consumed) + tick_frames;
-            max_consumed_ = consumed;
-        }
-        const std::size_t target =
-            std::max(playback_target_, std::max(max_consumed_, tick_frames) + tick_frames);
+        if (consumed > 0) callback_frames_ = std::min(callback_frames_, consumed);
+        const std::size_t margin =
+            std::max(tick_frames, callback_frames_ == kUnknownFrames ? 0 : callback_frames_);
+        const std::size_t target = std::max(max_consumed_, tick_frames) + margin;
         want = target > level ? target - level : 0;
         last_level_ = level + want;
     } else {

@@ -44,6 +44,9 @@ class LinkError : public std::runtime_error {
 
 // The name of every link's network thread (Linux allows 15 characters).
 inline constexpr const char* kNetworkThreadName = "extrema-net";
+// SCHED_FIFO priority of the network thread when allowed: above ordinary threads, below JACK's
+// own (5 and up) and its clients.
+inline constexpr int kNetworkThreadPriority = 3;
 
 class Link {
   public:
@@ -114,9 +117,10 @@ class Link {
     std::chrono::steady_clock::time_point next_tick_{};
     std::chrono::steady_clock::time_point start_time_{};
     std::uint64_t playback_produced_ = 0;
-    std::size_t playback_target_ = 0;  // samples kept in a clocked sink's ring
-    std::size_t last_level_ = 0;
-    std::size_t max_consumed_ = 0;
+    static constexpr std::size_t kUnknownFrames = ~std::size_t{0};
+    std::size_t last_level_ = 0;     // playback ring level after the last top-up
+    std::size_t max_consumed_ = 0;   // largest burst the sink took between two ticks
+    std::size_t callback_frames_ = kUnknownFrames;  // smallest burst: about one callback
     bool flushed_ = false;
 
     std::thread thread_;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -212,6 +213,33 @@ TEST(Link, StrangersAreDroppedAndCounted) {
     const auto foreign = static_cast<std::size_t>(net::DropReason::kForeignPeer);
     EXPECT_EQ(receiver.stats().receive.packets, 0u);
     EXPECT_EQ(receiver.stats().receive.drops[foreign], sender.stats().send.packets);
+}
+
+TEST(Link, CompressorStageIsAppliedAndReloadedLive) {
+    TempDir dir;
+    Link receiver(file_receiver(dir / "out.wav"));
+    LinkConfig tx = tone_sender(address_of(receiver));
+    tx.audio.tone_dbfs = -6.0;  // 0.5 peak
+    Link sender(tx);
+    receiver.start();
+    sender.start();
+    std::this_thread::sleep_for(300ms);
+    LinkConfig limited = tx;
+    limited.compressor.enabled = true;
+    limited.compressor.config.threshold_db = -20.0;
+    limited.compressor.config.ratio = std::numeric_limits<double>::infinity();  // a limiter
+    sender.reload(limited);  // what SIGHUP does
+    std::this_thread::sleep_for(300ms);
+    sender.stop();
+    std::this_thread::sleep_for(100ms);
+    receiver.stop();
+    const std::vector<float> out = audio::read_sound_file(dir / "out.wav").samples;
+    ASSERT_GT(out.size(), 24000u);
+    // Before the reload the tone passes at 0.5; the last 100 ms are limited to -20 dBFS (0.1).
+    const std::vector<float> before(out.begin(), out.begin() + 9600);
+    const std::vector<float> after(out.end() - 4800, out.end());
+    EXPECT_NEAR(peak(before), 0.5f, 0.02f);
+    EXPECT_NEAR(peak(after), 0.1f, 0.015f);
 }
 
 // --- bad set-up: a clear message, and nothing left running ---

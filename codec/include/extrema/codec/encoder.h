@@ -2,6 +2,7 @@
 // Streaming extrema encoder (SPEC §3): samples in blocks of any size, records out as segments
 // close. The records depend only on the samples, never on how they were split into blocks.
 // No allocation after construction; every buffer is sized by the segment cap.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -62,10 +63,20 @@ class Encoder {
     template <bool kUp>
     std::size_t scan_moving(const float* samples, std::size_t count) noexcept;
     void emit_curve(std::size_t count, std::vector<Record>& out);
+    // Sets the ids of the curve records emitted since the last call (before push() or flush()
+    // returns, or when the batch is full).
+    void choose_curves(std::vector<Record>& out) noexcept;
     void emit_silence(std::vector<Record>& out);
 
     EncoderConfig config_;
     CurveMatcher matcher_;
+    // Curve records awaiting their id: searching a batch back to back lets the CPU overlap them.
+    struct Pending {
+        std::size_t record = 0;  // index in the caller's output
+        CurveMatcher::Target target;
+    };
+    std::array<Pending, 64> pending_;
+    std::size_t pending_count_ = 0;
     std::optional<Lowpass> lowpass_;
     std::uint32_t cap_ = kMaxCurveSamples;
     std::uint32_t silence_cap_ = kMaxSilenceSamples;  // longest silence record
