@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the project needs, builds, and runs every test: the release build's suite, then
-# the same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
-# Usage: tools/scripts/test.sh [--quick]   (--quick: release build only)
+# Installs what the project needs, builds, and runs every test:
+#   1. the release build's whole suite (unit, integration, JACK, headless browser);
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the threaded parts (network, pipeline, audio I/O, service) under ThreadSanitizer;
+#   4. each libFuzzer target for a short run over its corpus (clang, ASan + UBSan).
+# Usage: tools/scripts/test.sh [--quick]   (--quick: the release suite only)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -18,6 +21,28 @@ run_suite() {
 }
 
 run_suite release
-if [[ "${1:-}" != "--quick" ]]; then
-  run_suite asan
-fi
+[[ "${1:-}" == "--quick" ]] && exit 0
+run_suite asan
+
+echo "== tsan: configure and build the threaded parts"
+tsan_tests=(
+  tests/daemon/net/test_net
+  tests/daemon/audio/test_audio_io
+  tests/daemon/pipeline/test_pipeline
+  tests/daemon/pipeline/test_drift
+  tests/daemon/service/test_service
+)
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j"${jobs}" --target "${tsan_tests[@]##*/}"
+echo "== tsan: tests"
+for test in "${tsan_tests[@]}"; do
+  echo "-- ${test##*/}"
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "build/tsan/${test}" --gtest_brief=1
+done
+
+echo "== fuzz: configure and build the fuzz targets"
+cmake --preset fuzz >/dev/null
+fuzzers=(fuzz_packet_validator fuzz_xtr_parser fuzz_srtp_key fuzz_record_stream)
+cmake --build --preset fuzz -j"${jobs}" --target "${fuzzers[@]}"
+echo "== fuzz: a short run of each"
+ctest --test-dir build/fuzz -L fuzz --output-on-failure
