@@ -10,6 +10,7 @@
 #include "audio/device_list.h"
 #include "audio/portaudio_session.h"
 #include "commands.h"
+#include "service/json_writer.h"
 
 namespace extrema::cli {
 namespace {
@@ -17,33 +18,6 @@ namespace {
 struct DevicesOptions {
     bool json = false;
 };
-
-std::string json_string(const std::string& text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += fmt::format("\\u{:04x}", static_cast<int>(c));
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
-}
 
 std::string rate_list(const std::vector<int>& rates_hz, const char* separator) {
     std::string text;
@@ -59,9 +33,9 @@ void print_json(const std::vector<audio::DeviceInfo>& devices) {
             "{}{{\"index\": {}, \"name\": {}, \"host_api\": {}, \"max_input_channels\": {}, "
             "\"max_output_channels\": {}, \"default_rate_hz\": {}, \"default_input\": {}, "
             "\"default_output\": {}, \"input_rates_hz\": [{}], \"output_rates_hz\": [{}]}}",
-            i == 0 ? "" : ", ", d.index, json_string(d.name), json_string(d.host_api),
-            d.max_input_channels, d.max_output_channels, d.default_rate_hz, d.default_input,
-            d.default_output, rate_list(d.input_rates_hz, ", "),
+            i == 0 ? "" : ", ", d.index, service::json_string(d.name),
+            service::json_string(d.host_api), d.max_input_channels, d.max_output_channels,
+            d.default_rate_hz, d.default_input, d.default_output, rate_list(d.input_rates_hz, ", "),
             rate_list(d.output_rates_hz, ", "));
     }
     fmt::print("]}}\n");

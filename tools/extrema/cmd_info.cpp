@@ -16,6 +16,7 @@
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/xtr_format.h"
 #include "extrema/lowrank/xsvd_format.h"
+#include "service/json_writer.h"
 #include "xtr_file.h"
 
 namespace extrema::cli {
@@ -51,11 +52,11 @@ void run_xsvd_info(const InfoOptions& opt) {
         seconds > 0 ? static_cast<double>(bytes.size()) * 8.0 / seconds / 1000.0 : 0.0;
     if (opt.json) {
         fmt::print(
-            "{{\"file\": \"{}\", \"format\": \"xsvd1\", \"rate_hz\": {}, \"channels\": {}, "
+            "{{\"file\": {}, \"format\": \"xsvd1\", \"rate_hz\": {}, \"channels\": {}, "
             "\"samples\": {}, \"duration_s\": {:.6f}, \"rank\": {}, \"blocks\": {}, "
             "\"block_frames\": {}, \"n_fft\": {}, \"hop\": {}, \"bytes\": {}, \"kbps\": {:.3f}}}\n",
-            opt.input, h.sample_rate_hz, h.channels, h.samples_per_channel, seconds, h.rank,
-            h.block_count, h.block_frames, h.n_fft, h.hop, bytes.size(), kbps);
+            service::json_string(opt.input), h.sample_rate_hz, h.channels, h.samples_per_channel,
+            seconds, h.rank, h.block_count, h.block_frames, h.n_fft, h.hop, bytes.size(), kbps);
         return;
     }
     fmt::print("file:        {}\n", opt.input);
@@ -99,14 +100,14 @@ void run_info(const InfoOptions& opt) {
     const std::string format = stream.raw ? "raw seed stream (headerless)" : "xtr v1";
     if (opt.json) {
         fmt::print(
-            "{{\"file\": \"{}\", \"format\": \"{}\", \"rate_hz\": {}, \"channels\": {}, "
+            "{{\"file\": {}, \"format\": \"{}\", \"rate_hz\": {}, \"channels\": {}, "
             "\"samples\": {}, "
             "\"duration_s\": {:.6f}, \"records\": {}, \"curves\": {}, \"silences\": {}, "
             "\"anchors\": {}, "
             "\"bank_id\": {}, \"bytes\": {}, \"kbps\": {:.3f}, \"mean_record_samples\": {:.3f}}}\n",
-            opt.input, stream.raw ? "raw" : "xtr1", stream.sample_rate_hz, stream.channels.size(),
-            stream.samples_per_channel, seconds, records, curves, silences, anchors, stream.bank_id,
-            file_bytes, kbps, mean_record_samples);
+            service::json_string(opt.input), stream.raw ? "raw" : "xtr1", stream.sample_rate_hz,
+            stream.channels.size(), stream.samples_per_channel, seconds, records, curves, silences,
+            anchors, stream.bank_id, file_bytes, kbps, mean_record_samples);
         return;
     }
     fmt::print("file:        {}\n", opt.input);
