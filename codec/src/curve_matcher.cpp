@@ -155,13 +155,11 @@ constexpr std::size_t kLatticeCells[CurveCells::kMaxDims + 1] = {0, 1024, 16384}
 // kept below kResidualShare of its total (the choice differs from the full search only between
 // curves that fit within that margin of each other).
 struct CurveMatcher::Tables {
-    std::vector<float, AlignedAllocator<float>>
-        grids;                               // concatenated grids for n = 2..kExactPoints
-    std::size_t offset[kExactPoints + 1]{};  // where the grid for n starts in grids
     Reduced reduced[kExactPoints + 1];
     CurveCells cells[kExactPoints + 1];  // grids of at most CurveCells::kMaxDims axes
     CurveBlocks blocks[kExactPoints + 1];
-    void reduce_grid(std::size_t n);
+    // grid: the bank at the n - 1 interior points of grid n, point-major over kLanes.
+    void reduce_grid(std::size_t n, const float* grid);
     void build_cells(std::size_t n);
 };
 
@@ -194,9 +192,8 @@ void CurveMatcher::Tables::build_cells(std::size_t n) {
                           std::span(lo, r.dims), std::span(hi, r.dims), std::span(count, r.dims));
 }
 
-void CurveMatcher::Tables::reduce_grid(std::size_t n) {
+void CurveMatcher::Tables::reduce_grid(std::size_t n, const float* grid) {
     const std::size_t rows = n - 1;
-    const float* grid = grids.data() + offset[n];
     Eigen::MatrixXd centred(rows, kBankCurves);
     Eigen::VectorXd mean = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(rows));
     for (std::size_t i = 0; i < rows; ++i) {
@@ -257,21 +254,17 @@ std::shared_ptr<const CurveMatcher::Tables> CurveMatcher::tables_for(const Curve
     auto& entry = cache[&bank];
     if (entry) return entry;
     auto tables = std::make_shared<Tables>();
-    std::size_t total = 0;
+    // The bank on each grid is only needed to build the reduced tables.
+    std::vector<float> grid;
     for (std::size_t n = 2; n <= kExactPoints; ++n) {
-        tables->offset[n] = total;
-        total += (n - 1) * kLanes;
-    }
-    tables->grids.assign(total, 0.0f);
-    for (std::size_t n = 2; n <= kExactPoints; ++n) {
-        float* grid = tables->grids.data() + tables->offset[n];
+        grid.assign((n - 1) * kLanes, 0.0f);
         for (std::size_t i = 0; i + 1 < n; ++i) {
             const float t = static_cast<float>(i + 1) / static_cast<float>(n);
             for (std::size_t k = 0; k < kBankCurves; ++k) {
                 grid[i * kLanes + k] = bank.value(static_cast<std::uint8_t>(k + 1), t);
             }
         }
-        tables->reduce_grid(n);
+        tables->reduce_grid(n, grid.data());
         tables->build_cells(n);
         const Reduced& r = tables->reduced[n];
         tables->blocks[n] = CurveBlocks(r.dims, r.coords.data(), r.norms.data(), kBankCurves);

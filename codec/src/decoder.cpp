@@ -60,9 +60,7 @@ std::size_t Decoder::read(std::span<std::int16_t> out) noexcept {
 }
 
 std::vector<std::int16_t> decode_all(std::span<const Record> records, const CurveBank& bank) {
-    std::uint64_t total = 0;
-    for (const auto& r : records) total += r.samples;
-    std::vector<std::int16_t> out(total);
+    std::vector<std::int16_t> out(count_samples(records));
     Decoder decoder(bank);
     std::size_t at = 0;
     for (const auto& r : records) {

@@ -4,8 +4,10 @@
 #include <array>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "extrema/codec/decoder.h"
+#include "extrema/codec/sample_rate.h"
 
 namespace extrema::codec {
 namespace {
@@ -27,8 +29,10 @@ std::uint32_t ms_to_samples(double ms, double rate_hz) {
 
 Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
     : config_(config), matcher_(bank) {
-    if (!(config.sample_rate_hz >= 1000.0 && config.sample_rate_hz <= 768000.0)) {
-        throw std::invalid_argument("sample rate must lie between 1000 and 768000 Hz");
+    if (!valid_sample_rate(config.sample_rate_hz)) {
+        throw std::invalid_argument("sample rate must lie between " +
+                                    std::to_string(kMinSampleRateHz) + " and " +
+                                    std::to_string(kMaxSampleRateHz) + " Hz");
     }
     if (!(config.threshold_lsb >= 0.0f && config.threshold_lsb <= 32767.0f)) {
         throw std::invalid_argument("threshold must lie between 0 and 32767 LSB");
@@ -53,33 +57,34 @@ std::uint64_t Encoder::pending_samples() const noexcept {
     return mode_ == Mode::kStill ? silence_ : length_;
 }
 
-void Encoder::push(std::span<const float> samples, std::vector<Record>& out) {
+template <typename Sample, typename Convert>
+void Encoder::push_converted(std::span<const Sample> samples, Convert convert,
+                             std::vector<Record>& out) {
     pending_count_ = 0;  // what a call that threw left pending belongs to that call's output
     // Converted in stack-sized chunks so the segmentation loops run over plain float arrays.
     std::array<float, 256> chunk;
     while (!samples.empty()) {
         const std::size_t n = std::min(chunk.size(), samples.size());
-        for (std::size_t i = 0; i < n; ++i) {
-            // NaN and out-of-range input saturate instead of poisoning the segment maths.
-            const float x = samples[i];
-            chunk[i] = std::isnan(x) ? 0.0f : std::clamp(x * kFullScale, -32768.0f, 32767.0f);
-        }
+        for (std::size_t i = 0; i < n; ++i) chunk[i] = convert(samples[i]);
         push_block(chunk.data(), n, out);
         samples = samples.subspan(n);
     }
     choose_curves(out);
 }
 
+void Encoder::push(std::span<const float> samples, std::vector<Record>& out) {
+    push_converted(
+        samples,
+        [](float x) {
+            // NaN and out-of-range input saturate instead of poisoning the segment maths.
+            return std::isnan(x) ? 0.0f : std::clamp(x * kFullScale, -32768.0f, 32767.0f);
+        },
+        out);
+}
+
 void Encoder::push(std::span<const std::int16_t> samples, std::vector<Record>& out) {
-    pending_count_ = 0;
-    std::array<float, 256> chunk;
-    while (!samples.empty()) {
-        const std::size_t n = std::min(chunk.size(), samples.size());
-        for (std::size_t i = 0; i < n; ++i) chunk[i] = static_cast<float>(samples[i]);
-        push_block(chunk.data(), n, out);
-        samples = samples.subspan(n);
-    }
-    choose_curves(out);
+    push_converted(
+        samples, [](std::int16_t x) { return static_cast<float>(x); }, out);
 }
 
 void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>& out) {

@@ -2,34 +2,24 @@
 
 #include <cassert>
 
+#include "extrema/codec/little_endian.h"
+
 namespace extrema::codec {
 
 void pack_record(const Record& record, std::span<std::uint8_t, kRecordBytes> out) noexcept {
     out[0] = record.id;
     if (record.is_silence()) {
-        const std::uint32_t n = record.samples;
-        out[1] = static_cast<std::uint8_t>(n);
-        out[2] = static_cast<std::uint8_t>(n >> 8);
-        out[3] = static_cast<std::uint8_t>(n >> 16);
-        out[4] = static_cast<std::uint8_t>(n >> 24);
+        set_le(out, 1, record.samples, 4);
         return;
     }
-    const auto length = static_cast<std::uint16_t>(record.samples);
-    const auto end = static_cast<std::uint16_t>(record.end);
-    out[1] = static_cast<std::uint8_t>(length);
-    out[2] = static_cast<std::uint8_t>(length >> 8);
-    out[3] = static_cast<std::uint8_t>(end);
-    out[4] = static_cast<std::uint8_t>(end >> 8);
+    set_le(out, 1, static_cast<std::uint16_t>(record.samples), 2);
+    set_le(out, 3, static_cast<std::uint16_t>(record.end), 2);
 }
 
 Record unpack_record(std::span<const std::uint8_t, kRecordBytes> in) noexcept {
-    if (in[0] == kSilenceId) {
-        const std::uint32_t n = std::uint32_t{in[1]} | std::uint32_t{in[2]} << 8 |
-                                std::uint32_t{in[3]} << 16 | std::uint32_t{in[4]} << 24;
-        return Record::silence(n);
-    }
-    const auto length = static_cast<std::uint16_t>(in[1] | in[2] << 8);
-    const auto end = static_cast<std::int16_t>(static_cast<std::uint16_t>(in[3] | in[4] << 8));
+    if (in[0] == kSilenceId) return Record::silence(static_cast<std::uint32_t>(get_le(in, 1, 4)));
+    const auto length = static_cast<std::uint16_t>(get_le(in, 1, 2));
+    const auto end = static_cast<std::int16_t>(static_cast<std::uint16_t>(get_le(in, 3, 2)));
     return Record::curve(in[0], length, end);
 }
 
@@ -38,6 +28,12 @@ void pack_records(std::span<const Record> records, std::span<std::uint8_t> out) 
     for (std::size_t i = 0; i < records.size(); ++i) {
         pack_record(records[i], out.subspan(i * kRecordBytes).first<kRecordBytes>());
     }
+}
+
+std::uint64_t count_samples(std::span<const Record> records) noexcept {
+    std::uint64_t total = 0;
+    for (const auto& r : records) total += r.samples;
+    return total;
 }
 
 }  // namespace extrema::codec

@@ -5,6 +5,7 @@
 
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/little_endian.h"
+#include "extrema/codec/sample_rate.h"
 
 namespace extrema::codec {
 namespace {
@@ -14,12 +15,6 @@ bool has_magic(std::span<const std::uint8_t> bytes) {
 }
 
 }  // namespace
-
-std::uint64_t count_samples(std::span<const Record> records) noexcept {
-    std::uint64_t total = 0;
-    for (const auto& r : records) total += r.samples;
-    return total;
-}
 
 std::vector<Record> parse_records(std::span<const std::uint8_t> bytes) {
     if (bytes.size() % kRecordBytes != 0) {
@@ -86,7 +81,7 @@ XtrStream parse_xtr(std::span<const std::uint8_t> bytes) {
     if (channels < 1 || channels > kMaxXtrChannels) {
         throw FormatError("invalid channel count " + std::to_string(channels));
     }
-    if (rate < 1000 || rate > 768000)
+    if (!valid_sample_rate(static_cast<double>(rate)))
         throw FormatError("invalid sample rate " + std::to_string(rate));
     if (header != kXtrFixedHeaderBytes + 8 * channels)
         throw FormatError("inconsistent header size");

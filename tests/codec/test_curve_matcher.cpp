@@ -55,12 +55,6 @@ TEST(CurveMatcher, DownwardSegmentsMatchLikeUpwardOnes) {
     EXPECT_EQ(matcher.best(s, 5000.0f, -7000.0f), 98);
 }
 
-}  // namespace
-}  // namespace extrema::codec
-
-namespace extrema::codec {
-namespace {
-
 TEST(CurveMatcher, SearchesFewerDimensionsThanPoints) {
     const CurveMatcher matcher(CurveBank::standard());
     for (std::size_t n = 2; n <= CurveMatcher::kExactPoints; ++n) {

@@ -20,7 +20,7 @@ constexpr double kMinWindowSum = 1e-10;
 
 void validate(const StftConfig& config) {
     if (config.n_fft < 16 || config.n_fft > 16384 || !std::has_single_bit(config.n_fft)) {
-        throw std::invalid_argument("STFT size must be a power of two in [16, 16384], got " +
+        throw std::invalid_argument("STFT size n_fft must be a power of two in [16, 16384], got " +
                                     std::to_string(config.n_fft));
     }
     if (config.hop < 1 || config.hop > config.n_fft / 2 || config.n_fft % config.hop != 0) {

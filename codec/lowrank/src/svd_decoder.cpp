@@ -1,8 +1,5 @@
 // Streaming decoder: one block's factors become its frames, which go straight into the inverse
 // STFT; the overlap-add carries across block borders, so blocks join without seams.
-#include <stdexcept>
-#include <string>
-
 #include "extrema/lowrank/svd_codec.h"
 
 namespace extrema::lowrank {
@@ -17,19 +14,8 @@ struct SvdDecoder::Impl {
 };
 
 SvdDecoder::SvdDecoder(const XsvdFile& file) : impl_(std::make_unique<Impl>()) {
+    validate(file);
     const XsvdHeader& h = file.header;
-    validate(h);
-    if (file.blocks.size() != h.block_count) throw XsvdFormatError("block count mismatch");
-    for (std::uint32_t b = 0; b < h.block_count; ++b) {
-        const XsvdBlock& block = file.blocks[b];
-        bool ok = block.frames == h.block_columns(b) && block.rank == h.block_rank(b) &&
-                  block.parts.size() == 2u * h.channels;
-        for (const auto& part : block.parts) {
-            ok =
-                ok && part.rows == h.rows() && part.cols == block.frames && part.rank == block.rank;
-        }
-        if (!ok) throw XsvdFormatError("block " + std::to_string(b) + " disagrees with the header");
-    }
     Impl& s = *impl_;
     s.file = &file;
     const StftConfig stft{h.n_fft, h.hop};

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "extrema/codec/sample_rate.h"
 #include "extrema/lowrank/svd_codec.h"
 
 namespace extrema::lowrank {
@@ -92,9 +93,10 @@ SvdEncoder::SvdEncoder(const SvdCodecConfig& config, std::uint32_t sample_rate_h
                                     std::to_string(kMaxXsvdChannels) + ", got " +
                                     std::to_string(channels));
     }
-    if (sample_rate_hz < 1000 || sample_rate_hz > 768000) {
-        throw std::invalid_argument("sample rate must be in 1000..768000 Hz, got " +
-                                    std::to_string(sample_rate_hz));
+    if (!codec::valid_sample_rate(sample_rate_hz)) {
+        throw std::invalid_argument(
+            "sample rate must be in " + std::to_string(codec::kMinSampleRateHz) + ".." +
+            std::to_string(codec::kMaxSampleRateHz) + " Hz, got " + std::to_string(sample_rate_hz));
     }
     impl_ = std::make_unique<Impl>();
     Impl& s = *impl_;
@@ -108,8 +110,7 @@ SvdEncoder::SvdEncoder(const SvdCodecConfig& config, std::uint32_t sample_rate_h
     h.rank = config.rank;
     h.block_frames = config.block_frames;
     h.samples_per_channel = samples;
-    h.block_count =
-        static_cast<std::uint32_t>((h.frames() + config.block_frames - 1) / config.block_frames);
+    h.block_count = static_cast<std::uint32_t>(h.expected_block_count());
     const std::size_t block_values = std::size_t{config.stft.bins()} * config.block_frames;
     for (std::size_t c = 0; c < s.channels; ++c) {
         s.analyzers.emplace_back(config.stft);

@@ -1,6 +1,8 @@
 #include "extrema/lowrank/xsvd_format.h"
 
 #include "extrema/codec/little_endian.h"
+#include "extrema/codec/sample_rate.h"
+#include "extrema/lowrank/stft.h"
 
 #include <algorithm>
 #include <bit>
@@ -65,7 +67,11 @@ XsvdHeader read_header(std::span<const std::uint8_t> bytes) {
 }  // namespace
 
 std::uint64_t XsvdHeader::frames() const noexcept {
-    return hop == 0 ? 0 : 1 + (samples_per_channel + hop - 1) / hop;
+    return hop == 0 ? 0 : frame_count(StftConfig{n_fft, hop}, samples_per_channel);
+}
+
+std::uint64_t XsvdHeader::expected_block_count() const noexcept {
+    return block_frames == 0 ? 0 : (frames() + block_frames - 1) / block_frames;
 }
 
 std::uint32_t XsvdHeader::block_columns(std::uint32_t block) const noexcept {
@@ -80,17 +86,16 @@ std::uint32_t XsvdHeader::block_rank(std::uint32_t block) const noexcept {
 }
 
 void validate(const XsvdHeader& h) {
-    if (h.sample_rate_hz < 1000 || h.sample_rate_hz > 768000) {
+    if (!codec::valid_sample_rate(h.sample_rate_hz)) {
         fail("invalid sample rate " + std::to_string(h.sample_rate_hz));
     }
     if (h.channels < 1 || h.channels > kMaxXsvdChannels) {
         fail("invalid channel count " + std::to_string(h.channels));
     }
-    if (h.n_fft < 16 || h.n_fft > 16384 || !std::has_single_bit(h.n_fft)) {
-        fail("invalid n_fft " + std::to_string(h.n_fft));
-    }
-    if (h.hop < 1 || h.hop > h.n_fft / 2 || h.n_fft % h.hop != 0) {
-        fail("invalid hop " + std::to_string(h.hop) + " for n_fft " + std::to_string(h.n_fft));
+    try {
+        validate(StftConfig{h.n_fft, h.hop});
+    } catch (const std::invalid_argument& e) {
+        fail(e.what());
     }
     if (h.block_frames < 1 || h.block_frames > kMaxXsvdBlockFrames) {
         fail("invalid frames per block " + std::to_string(h.block_frames));
@@ -101,7 +106,7 @@ void validate(const XsvdHeader& h) {
     if (h.samples_per_channel > kMaxXsvdSamples) {
         fail("absurd sample count " + std::to_string(h.samples_per_channel));
     }
-    const std::uint64_t blocks = (h.frames() + h.block_frames - 1) / h.block_frames;
+    const std::uint64_t blocks = h.expected_block_count();
     if (h.block_count != blocks) {
         fail("block count " + std::to_string(h.block_count) + " disagrees with " +
              std::to_string(h.samples_per_channel) + " samples (expected " +
@@ -121,14 +126,34 @@ std::uint64_t xsvd_file_bytes(const XsvdHeader& h) noexcept {
     return total;
 }
 
+void validate(const XsvdFile& file) {
+    const XsvdHeader& h = file.header;
+    validate(h);
+    if (file.blocks.size() != h.block_count) fail("block count mismatch");
+    for (std::uint32_t b = 0; b < h.block_count; ++b) {
+        const XsvdBlock& block = file.blocks[b];
+        const std::uint32_t cols = h.block_columns(b);
+        const std::uint32_t rank = h.block_rank(b);
+        if (block.frames != cols || block.rank != rank || block.parts.size() != 2u * h.channels) {
+            fail("block " + std::to_string(b) + " disagrees with the header");
+        }
+        for (const QuantizedFactors& part : block.parts) {
+            if (part.rows != h.rows() || part.cols != cols || part.rank != rank ||
+                part.scales.size() != rank || part.left.size() != std::size_t{rank} * h.rows() ||
+                part.right.size() != std::size_t{rank} * cols) {
+                fail("factors of block " + std::to_string(b) + " have the wrong shape");
+            }
+        }
+    }
+}
+
 std::vector<std::uint8_t> serialize_xsvd(const XsvdFile& file) {
     const XsvdHeader& h = file.header;
     try {
-        validate(h);
+        validate(file);
     } catch (const XsvdFormatError& e) {
         fail(std::string("cannot write .xsvd: ") + e.what());
     }
-    if (file.blocks.size() != h.block_count) fail("cannot write .xsvd: block count mismatch");
     std::vector<std::uint8_t> out;
     out.reserve(xsvd_file_bytes(h));
     for (std::uint8_t byte : kXsvdMagic)
@@ -145,22 +170,10 @@ std::vector<std::uint8_t> serialize_xsvd(const XsvdFile& file) {
     put_le(out, h.block_count, 4);
     put_le(out, 0, 4);
     put_le(out, h.samples_per_channel, 8);
-    for (std::uint32_t b = 0; b < h.block_count; ++b) {
-        const XsvdBlock& block = file.blocks[b];
-        const std::uint32_t cols = h.block_columns(b);
-        const std::uint32_t rank = h.block_rank(b);
-        if (block.frames != cols || block.rank != rank || block.parts.size() != 2u * h.channels) {
-            fail("cannot write .xsvd: block " + std::to_string(b) + " disagrees with the header");
-        }
-        put_le(out, cols, 2);
-        put_le(out, rank, 2);
+    for (const XsvdBlock& block : file.blocks) {
+        put_le(out, block.frames, 2);
+        put_le(out, block.rank, 2);
         for (const QuantizedFactors& part : block.parts) {
-            if (part.rows != h.rows() || part.cols != cols || part.rank != rank ||
-                part.scales.size() != rank || part.left.size() != std::size_t{rank} * h.rows() ||
-                part.right.size() != std::size_t{rank} * cols) {
-                fail("cannot write .xsvd: factors of block " + std::to_string(b) +
-                     " have the wrong shape");
-            }
             for (float scale : part.scales) put_le(out, std::bit_cast<std::uint32_t>(scale), 4);
             for (std::int16_t v : part.left) put_le(out, static_cast<std::uint16_t>(v), 2);
             for (std::int16_t v : part.right) put_le(out, static_cast<std::uint16_t>(v), 2);

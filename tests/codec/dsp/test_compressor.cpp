@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "extrema/dsp/compressor.h"
+#include "paper_curve.h"
 
 namespace extrema::dsp {
 namespace {
@@ -47,12 +48,7 @@ double steady_output_db(const CompressorConfig& config, double level_db) {
                                                 : peak_db(x, x.size() - 4800);
 }
 
-// The paper's formula, independent of the library's.
-double expected_curve_db(double x, double t, double r, double w) {
-    if (2.0 * (x - t) <= -w) return x;
-    if (2.0 * (x - t) >= w) return t + (x - t) / r;
-    return x + (1.0 / r - 1.0) * (x - t + w / 2.0) * (x - t + w / 2.0) / (2.0 * w);
-}
+using testing::paper_curve_db;
 
 TEST(Compressor, StaticCurveOnSteadyTonesHardAndSoftKnee) {
     double worst_db = 0.0;
@@ -67,7 +63,7 @@ TEST(Compressor, StaticCurveOnSteadyTonesHardAndSoftKnee) {
             config.attack_ms = 0.2;
             config.release_ms = 2000.0;
             for (double level_db = -60.0; level_db <= 0.0; level_db += 2.0) {
-                const double expected = expected_curve_db(level_db, -30.0, ratio, knee_db);
+                const double expected = paper_curve_db(level_db, -30.0, ratio, knee_db);
                 const double measured = steady_output_db(config, level_db);
                 EXPECT_NEAR(measured, expected, 0.1)
                     << "knee " << knee_db << " ratio " << ratio << " level " << level_db;
@@ -90,8 +86,8 @@ TEST(Compressor, RmsModeFollowsTheCurveAtTheRmsLevel) {
     config.release_ms = 20.0;
     for (double level_db = -50.0; level_db <= 0.0; level_db += 5.0) {
         const double in_rms_db = level_db - 10.0 * std::log10(2.0);  // a sine's RMS is peak/sqrt 2
-        EXPECT_NEAR(steady_output_db(config, level_db),
-                    expected_curve_db(in_rms_db, -30.0, 3.0, 6.0), 0.1)
+        EXPECT_NEAR(steady_output_db(config, level_db), paper_curve_db(in_rms_db, -30.0, 3.0, 6.0),
+                    0.1)
             << "level " << level_db;
     }
 }

@@ -5,9 +5,11 @@
 #include <numbers>
 #include <vector>
 
+#include "../signals.h"  // the speech prompt's path, shared with the extrema codec's tests
+
 namespace extrema::lowrank::testing {
 
-inline constexpr const char* kSpeechFile = "/usr/share/sounds/alsa/Front_Center.wav";
+using test::kSpeechPath;
 
 inline std::vector<float> noise(std::size_t n, std::uint32_t seed = 1) {
     std::vector<float> x(n);

@@ -14,7 +14,7 @@ namespace {
 using testing::error_db;
 
 struct Speech {
-    audio::SoundData data = audio::read_sound_file(testing::kSpeechFile);
+    audio::SoundData data = audio::read_sound_file(testing::kSpeechPath);
     std::uint32_t rate() const { return static_cast<std::uint32_t>(data.info.rate_hz); }
 };
 

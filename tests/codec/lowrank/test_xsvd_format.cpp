@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "extrema/codec/little_endian.h"
 #include "extrema/lowrank/svd_codec.h"
 #include "extrema/lowrank/xsvd_format.h"
 #include "test_signals.h"
@@ -19,9 +20,8 @@ std::vector<std::uint8_t> small_file() {
     return serialize_xsvd(encode_svd(testing::noise(2 * 20 * 512 + 2, 9), 16000, 2, config));
 }
 
-void put(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint64_t value, int size) {
-    for (int i = 0; i < size; ++i) bytes[at + i] = static_cast<std::uint8_t>(value >> (8 * i));
-}
+// Overwrites a little-endian field of a file.
+using codec::set_le;
 
 std::string parse_error(const std::vector<std::uint8_t>& bytes) {
     try {
@@ -89,7 +89,7 @@ TEST(XsvdFormat, RejectsBadHeaders) {
     };
     for (const Case& c : cases) {
         std::vector<std::uint8_t> bytes = good;
-        put(bytes, c.at, c.value, c.size);
+        set_le(bytes, c.at, c.value, c.size);
         const std::string error = parse_error(bytes);
         EXPECT_NE(error.find(c.reason), std::string::npos)
             << "field at " << c.at << " = " << c.value << ": '" << error << "'";
@@ -100,23 +100,23 @@ TEST(XsvdFormat, RejectsBadHeaders) {
 TEST(XsvdFormat, HugeButConsistentDimensionsAreATruncation) {
     // A header that is self-consistent but promises far more data than the file holds.
     std::vector<std::uint8_t> bytes = small_file();
-    put(bytes, 40, std::uint64_t{1} << 36, 8);                                // samples
-    put(bytes, 28, 65535, 4);                                                 // frames per block
-    put(bytes, 32, ((std::uint64_t{1} << 36) / 512 + 1 + 65534) / 65535, 4);  // block count
+    set_le(bytes, 40, std::uint64_t{1} << 36, 8);                                // samples
+    set_le(bytes, 28, 65535, 4);                                                 // frames per block
+    set_le(bytes, 32, ((std::uint64_t{1} << 36) / 512 + 1 + 65534) / 65535, 4);  // block count
     EXPECT_NE(parse_error(bytes).find("truncated"), std::string::npos) << parse_error(bytes);
 }
 
 TEST(XsvdFormat, RejectsBadBlocks) {
     const std::vector<std::uint8_t> good = small_file();
     std::vector<std::uint8_t> bytes = good;
-    put(bytes, kXsvdHeaderBytes, 7, 2);  // first block claims 7 frames instead of 8
+    set_le(bytes, kXsvdHeaderBytes, 7, 2);  // first block claims 7 frames instead of 8
     EXPECT_NE(parse_error(bytes).find("block 0"), std::string::npos);
     bytes = good;
-    put(bytes, kXsvdHeaderBytes + 2, 1, 2);  // and rank 1 instead of 2
+    set_le(bytes, kXsvdHeaderBytes + 2, 1, 2);  // and rank 1 instead of 2
     EXPECT_NE(parse_error(bytes).find("block 0"), std::string::npos);
     bytes = good;
     const float nan = std::numeric_limits<float>::quiet_NaN();
-    put(bytes, kXsvdHeaderBytes + kXsvdBlockHeaderBytes, std::bit_cast<std::uint32_t>(nan), 4);
+    set_le(bytes, kXsvdHeaderBytes + kXsvdBlockHeaderBytes, std::bit_cast<std::uint32_t>(nan), 4);
     EXPECT_NE(parse_error(bytes).find("non-finite"), std::string::npos);
 }
 

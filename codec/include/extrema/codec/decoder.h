@@ -56,10 +56,6 @@ class Decoder {
 std::vector<std::int16_t> decode_all(std::span<const Record> records,
                                      const CurveBank& bank = CurveBank::standard());
 
-}  // namespace extrema::codec
-
-namespace extrema::codec {
-
 // Decodes a sequence of records held elsewhere, in blocks of any size.
 class StreamDecoder {
   public:

@@ -55,6 +55,9 @@ class Encoder {
 
   private:
     enum class Mode { kStill, kUp, kDown };
+    // push() for either sample type: `convert` takes a sample to the int16 scale.
+    template <typename Sample, typename Convert>
+    void push_converted(std::span<const Sample> samples, Convert convert, std::vector<Record>& out);
     void push_block(float* samples, std::size_t count,
                     std::vector<Record>& out);  // samples: a scratch chunk
     void push_peaks(float s, std::vector<Record>& out);

@@ -38,5 +38,7 @@ Record unpack_record(std::span<const std::uint8_t, kRecordBytes> in) noexcept;
 
 // Packs records back to back into `out`, which must hold records.size() * kRecordBytes bytes.
 void pack_records(std::span<const Record> records, std::span<std::uint8_t> out) noexcept;
+// Sum of the samples the records produce.
+std::uint64_t count_samples(std::span<const Record> records) noexcept;
 
 }  // namespace extrema::codec

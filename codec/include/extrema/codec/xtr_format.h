@@ -51,7 +51,5 @@ std::vector<std::uint8_t> serialize_xtr(const XtrStream& stream);
 XtrStream parse_xtr(std::span<const std::uint8_t> bytes);
 // Parses back-to-back records; throws FormatError on a trailing partial record.
 std::vector<Record> parse_records(std::span<const std::uint8_t> bytes);
-// Sum of the samples the records produce.
-std::uint64_t count_samples(std::span<const Record> records) noexcept;
 
 }  // namespace extrema::codec

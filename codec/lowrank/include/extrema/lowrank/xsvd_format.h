@@ -58,7 +58,9 @@ struct XsvdHeader {
     std::uint64_t samples_per_channel = 0;
 
     std::uint32_t rows() const noexcept { return n_fft / 2 + 1; }
-    std::uint64_t frames() const noexcept;  // 1 + ceil(samples / hop)
+    std::uint64_t frames() const noexcept;  // 1 + ceil(samples / hop): stft.h's frame_count()
+    // ceil(frames / B): the block count these dimensions imply.
+    std::uint64_t expected_block_count() const noexcept;
     // c_b: frames in block `block` (B, except that the last block may be shorter).
     std::uint32_t block_columns(std::uint32_t block) const noexcept;
     // k_b = min(k, rows, c_b).
@@ -91,9 +93,12 @@ struct XsvdFile {
 
 // Checks the header's fields and their consistency; throws XsvdFormatError with a one-line reason.
 void validate(const XsvdHeader& header);
+// Checks the header and that every block's frames, rank and factor shapes agree with it; throws
+// XsvdFormatError with a one-line reason.
+void validate(const XsvdFile& file);
 // Bytes of a whole file with this (valid) header: the size formula of docs/svd-format.md.
 std::uint64_t xsvd_file_bytes(const XsvdHeader& header) noexcept;
-// Serialises a file; throws XsvdFormatError if the blocks disagree with the header.
+// Serialises a file; throws XsvdFormatError if validate(file) fails.
 std::vector<std::uint8_t> serialize_xsvd(const XsvdFile& file);
 // Parses and validates only the header (for `extrema info`); checks the total size too.
 XsvdHeader parse_xsvd_header(std::span<const std::uint8_t> bytes);
