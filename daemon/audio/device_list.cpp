@@ -22,6 +22,10 @@ int max_channels(const PaDeviceInfo& info, Direction direction) {
     return direction == Direction::kInput ? info.maxInputChannels : info.maxOutputChannels;
 }
 
+int max_channels(const DeviceInfo& info, Direction direction) {
+    return direction == Direction::kInput ? info.max_input_channels : info.max_output_channels;
+}
+
 std::string lower(std::string_view text) {
     std::string out(text);
     std::transform(out.begin(), out.end(), out.begin(),
@@ -67,7 +71,15 @@ std::vector<int> probe_rates(int device, Direction direction, int channels) {
     return rates;
 }
 
+std::string label(const DeviceInfo& device) {
+    return "[" + std::to_string(device.index) + "] " + device.name + " (" + device.host_api + ")";
+}
+
 }  // namespace
+
+std::string device_label(int index) {
+    return label(device_info(index));
+}
 
 std::vector<int> supported_rates_hz(int device, Direction direction, int channels) {
     StderrCapture capture;  // ALSA prints a line for every rate a device refuses
@@ -95,9 +107,8 @@ std::vector<DeviceInfo> list_devices() {
 }
 
 std::string describe_device(const DeviceInfo& device) {
-    std::string text = "[" + std::to_string(device.index) + "] " + device.name + " (" +
-                       device.host_api + "): " + std::to_string(device.max_input_channels) +
-                       " in, " + std::to_string(device.max_output_channels) + " out, " +
+    std::string text = label(device) + ": " + std::to_string(device.max_input_channels) + " in, " +
+                       std::to_string(device.max_output_channels) + " out, " +
                        std::to_string(static_cast<int>(device.default_rate_hz)) + " Hz default";
     if (device.default_input) text += ", default input";
     if (device.default_output) text += ", default output";
@@ -109,9 +120,7 @@ std::string describe_devices(Direction direction) {
     const int count = Pa_GetDeviceCount();
     for (int i = 0; i < count; ++i) {
         const DeviceInfo info = device_info(i);
-        const int channels =
-            direction == Direction::kInput ? info.max_input_channels : info.max_output_channels;
-        if (channels > 0) text += "\n  " + describe_device(info);
+        if (max_channels(info, direction) > 0) text += "\n  " + describe_device(info);
     }
     if (text.empty()) {
         text = std::string("\n  (none: no ") + direction_name(direction) +
@@ -165,8 +174,7 @@ int select_device(std::string_view spec, Direction direction, int channels) {
         chosen = matches.front();
     }
     const DeviceInfo info = device_info(chosen);
-    const int available =
-        direction == Direction::kInput ? info.max_input_channels : info.max_output_channels;
+    const int available = max_channels(info, direction);
     if (available < channels) {
         throw AudioError("device " + describe_device(info) + " has " + std::to_string(available) +
                          " " + what + " channel(s), " + std::to_string(channels) + " wanted; " +

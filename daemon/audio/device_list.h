@@ -41,6 +41,8 @@ std::vector<int> supported_rates_hz(int device, Direction direction, int channel
 // Throws AudioError naming the setting and listing the devices that exist.
 int select_device(std::string_view spec, Direction direction, int channels);
 
+// "[3] system (JACK Audio Connection Kit)": how messages name a device.
+std::string device_label(int index);
 // "[3] system (JACK Audio Connection Kit): 2 in, 2 out, 48000 Hz default"
 std::string describe_device(const DeviceInfo& device);
 // Every device, one per line, indented; "  (none: ...)" when there are none.

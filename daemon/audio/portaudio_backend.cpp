@@ -28,9 +28,7 @@ Endpoint resolve(const PortAudioConfig& config, Direction direction) {
     Endpoint endpoint;
     const int device = select_device(config.device, direction, config.channels);
     const PaDeviceInfo* info = Pa_GetDeviceInfo(device);
-    const PaHostApiInfo* api = Pa_GetHostApiInfo(info->hostApi);
-    endpoint.name = "[" + std::to_string(device) + "] " + info->name + " (" +
-                    (api != nullptr ? api->name : "?") + ")";
+    endpoint.name = device_label(device);
     endpoint.params.device = device;
     endpoint.params.channelCount = config.channels;
     endpoint.params.sampleFormat = paFloat32;  // interleaved: one buffer of frames * channels
@@ -44,8 +42,12 @@ Endpoint resolve(const PortAudioConfig& config, Direction direction) {
 }
 
 std::string rates_text(const std::vector<int>& rates_hz) {
-    if (rates_hz.empty()) return "none of 8000/16000/44100/48000/96000 Hz";
     std::string text;
+    if (rates_hz.empty()) {
+        for (const int rate : kStandardRatesHz)
+            text += (text.empty() ? "" : "/") + std::to_string(rate);
+        return "none of " + text + " Hz";
+    }
     for (const int rate : rates_hz) text += (text.empty() ? "" : ", ") + std::to_string(rate);
     return text + " Hz";
 }
@@ -88,6 +90,14 @@ PaStream* open_stream(const Endpoint* in, const Endpoint* out, const PortAudioCo
         throw AudioError("device " + names + " is busy (in use by another program?)");
     }
     throw AudioError("cannot open device " + names + ": " + portaudio_error_text(err));
+}
+
+// A one-way endpoint's ring must carry the device's channel count.
+void check_ring(const char* kind, const SampleRing& ring, const PortAudioConfig& config) {
+    if (ring.channels() != config.channels) {
+        throw AudioError(std::string(kind) + " ring has " + std::to_string(ring.channels()) +
+                         " channel(s), the device " + std::to_string(config.channels));
+    }
 }
 
 std::string describe_stream(const char* kind, const std::string& device, int rate_hz,
@@ -155,29 +165,12 @@ void PaStreamHandle::stop() {
 // --- source ---
 
 PortAudioSource::PortAudioSource(SampleRing& ring, const PortAudioConfig& config)
-    : ring_(ring), rate_hz_(config.rate_hz), channels_(config.channels) {
-    if (ring.channels() != config.channels) {
-        throw AudioError("capture ring has " + std::to_string(ring.channels()) +
-                         " channel(s), the device " + std::to_string(config.channels));
-    }
+    : ring_(ring), stream_(config.rate_hz, config.channels) {
+    check_ring("capture", ring, config);
     const Endpoint in = resolve(config, Direction::kInput);
-    description_ = describe_stream("capture", in.name, rate_hz_, channels_);
-    stream_.reset(open_stream(&in, nullptr, config, &on_audio, this));
-    latency_ms_ = stream_.input_latency_ms();
-}
-
-PortAudioSource::~PortAudioSource() = default;
-
-void PortAudioSource::start() {
-    stream_.start(description_);
-}
-void PortAudioSource::stop() {
-    stream_.stop();
-}
-
-EndpointStats PortAudioSource::stats() const noexcept {
-    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed),
-            latency_ms_};
+    stream_.description = describe_stream("capture", in.name, config.rate_hz, config.channels);
+    stream_.handle.reset(open_stream(&in, nullptr, config, &on_audio, this));
+    stream_.latency_ms = stream_.handle.input_latency_ms();
 }
 
 int PortAudioSource::on_audio(const void* input, void* /*output*/, unsigned long frames,
@@ -185,9 +178,9 @@ int PortAudioSource::on_audio(const void* input, void* /*output*/, unsigned long
                               void* self) noexcept {
     const RealtimeScope realtime;
     auto& source = *static_cast<PortAudioSource*>(self);
-    count_xruns(source.xruns_, flags);
-    capture(source.ring_, input, frames, source.channels_);
-    source.frames_.fetch_add(frames, std::memory_order_relaxed);
+    count_xruns(source.stream_.xruns, flags);
+    capture(source.ring_, input, frames, source.stream_.channels);
+    source.stream_.frames.fetch_add(frames, std::memory_order_relaxed);
     return paContinue;
 }
 
@@ -196,30 +189,12 @@ int PortAudioSource::on_audio(const void* input, void* /*output*/, unsigned long
 PortAudioSink::PortAudioSink(SampleRing& ring, const PortAudioConfig& config)
     : ring_(ring),
       gate_(config.prefill_frames * static_cast<std::size_t>(config.channels)),
-      rate_hz_(config.rate_hz),
-      channels_(config.channels) {
-    if (ring.channels() != config.channels) {
-        throw AudioError("playback ring has " + std::to_string(ring.channels()) +
-                         " channel(s), the device " + std::to_string(config.channels));
-    }
+      stream_(config.rate_hz, config.channels) {
+    check_ring("playback", ring, config);
     const Endpoint out = resolve(config, Direction::kOutput);
-    description_ = describe_stream("playback", out.name, rate_hz_, channels_);
-    stream_.reset(open_stream(nullptr, &out, config, &on_audio, this));
-    latency_ms_ = stream_.output_latency_ms();
-}
-
-PortAudioSink::~PortAudioSink() = default;
-
-void PortAudioSink::start() {
-    stream_.start(description_);
-}
-void PortAudioSink::stop() {
-    stream_.stop();
-}
-
-EndpointStats PortAudioSink::stats() const noexcept {
-    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed),
-            latency_ms_};
+    stream_.description = describe_stream("playback", out.name, config.rate_hz, config.channels);
+    stream_.handle.reset(open_stream(nullptr, &out, config, &on_audio, this));
+    stream_.latency_ms = stream_.handle.output_latency_ms();
 }
 
 int PortAudioSink::on_audio(const void* /*input*/, void* output, unsigned long frames,
@@ -227,9 +202,9 @@ int PortAudioSink::on_audio(const void* /*input*/, void* output, unsigned long f
                             void* self) noexcept {
     const RealtimeScope realtime;
     auto& sink = *static_cast<PortAudioSink*>(self);
-    count_xruns(sink.xruns_, flags);
-    play(sink.gate_, sink.ring_, output, frames, sink.channels_);
-    sink.frames_.fetch_add(frames, std::memory_order_relaxed);
+    count_xruns(sink.stream_.xruns, flags);
+    play(sink.gate_, sink.ring_, output, frames, sink.stream_.channels);
+    sink.stream_.frames.fetch_add(frames, std::memory_order_relaxed);
     return paContinue;
 }
 
@@ -240,37 +215,24 @@ PortAudioDuplex::PortAudioDuplex(SampleRing& capture_ring, SampleRing& playback_
     : capture_ring_(capture_ring),
       playback_ring_(playback_ring),
       gate_(output.prefill_frames * static_cast<std::size_t>(output.channels)),
-      rate_hz_(input.rate_hz),
-      channels_(input.channels) {
+      stream_(input.rate_hz, input.channels) {
     if (output.rate_hz != input.rate_hz || output.channels != input.channels) {
         throw AudioError("a duplex stream needs the same rate and channel count both ways (" +
                          std::to_string(input.rate_hz) + " Hz x" + std::to_string(input.channels) +
                          " in, " + std::to_string(output.rate_hz) + " Hz x" +
                          std::to_string(output.channels) + " out)");
     }
-    if (capture_ring.channels() != channels_ || playback_ring.channels() != channels_) {
-        throw AudioError("duplex rings must have " + std::to_string(channels_) + " channel(s)");
+    if (capture_ring.channels() != input.channels || playback_ring.channels() != input.channels) {
+        throw AudioError("duplex rings must have " + std::to_string(input.channels) +
+                         " channel(s)");
     }
     const Endpoint in = resolve(input, Direction::kInput);
     const Endpoint out = resolve(output, Direction::kOutput);
-    description_ = describe_stream("duplex", in.name + " / " + out.name, rate_hz_, channels_);
-    stream_.reset(open_stream(&in, &out, input, &on_audio, this));
+    stream_.description =
+        describe_stream("duplex", in.name + " / " + out.name, input.rate_hz, input.channels);
+    stream_.handle.reset(open_stream(&in, &out, input, &on_audio, this));
     // Capture plus playback: the delay a sample takes through this end of the link.
-    latency_ms_ = stream_.input_latency_ms() + stream_.output_latency_ms();
-}
-
-PortAudioDuplex::~PortAudioDuplex() = default;
-
-void PortAudioDuplex::start() {
-    stream_.start(description_);
-}
-void PortAudioDuplex::stop() {
-    stream_.stop();
-}
-
-EndpointStats PortAudioDuplex::stats() const noexcept {
-    return {frames_.load(std::memory_order_relaxed), xruns_.load(std::memory_order_relaxed),
-            latency_ms_};
+    stream_.latency_ms = stream_.handle.input_latency_ms() + stream_.handle.output_latency_ms();
 }
 
 int PortAudioDuplex::on_audio(const void* input, void* output, unsigned long frames,
@@ -278,10 +240,10 @@ int PortAudioDuplex::on_audio(const void* input, void* output, unsigned long fra
                               void* self) noexcept {
     const RealtimeScope realtime;
     auto& duplex = *static_cast<PortAudioDuplex*>(self);
-    count_xruns(duplex.xruns_, flags);
-    capture(duplex.capture_ring_, input, frames, duplex.channels_);
-    play(duplex.gate_, duplex.playback_ring_, output, frames, duplex.channels_);
-    duplex.frames_.fetch_add(frames, std::memory_order_relaxed);
+    count_xruns(duplex.stream_.xruns, flags);
+    capture(duplex.capture_ring_, input, frames, duplex.stream_.channels);
+    play(duplex.gate_, duplex.playback_ring_, output, frames, duplex.stream_.channels);
+    duplex.stream_.frames.fetch_add(frames, std::memory_order_relaxed);
     return paContinue;
 }
 

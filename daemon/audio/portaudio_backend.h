@@ -1,8 +1,9 @@
 #pragma once
 // PortAudio endpoints: a capture stream into a ring (PortAudioSource), a playback stream out of a
 // ring (PortAudioSink), and one full-duplex stream doing both (PortAudioDuplex: a single callback
-// for capture and playback, so on JACK the loop adds no period beyond the server's own, where a
-// separate source and sink joined by a ring add one).
+// for capture and playback, so on JACK the loop can add no period beyond the server's own, where a
+// separate source and sink joined by a ring may add one; test_audio_jack measures both, and on its
+// dummy server at 64-frame periods both came back with 0 frames added).
 //
 // Callback API with paFloat32 interleaved, always: the blocking API of PortAudio's JACK host
 // hard-codes two float channels and corrupts the heap otherwise, and float32 passes through JACK
@@ -62,19 +63,43 @@ class PaStreamHandle {
     PaStream* stream_ = nullptr;
     bool running_ = false;
 };
+
+// What the three endpoints share: the open stream, its format and description, the latency the
+// host API reported and the counters the callback bumps. Each endpoint holds one as its last
+// member (not as a base class, which would outlive the members): it is destroyed first, and its
+// handle (its own last member) closes the stream, so no callback runs once the endpoint's rings
+// and gate start to go.
+struct PaEndpointStream {
+    PaEndpointStream(int rate, int channel_count) noexcept
+        : rate_hz(rate), channels(channel_count) {}
+
+    void start() { handle.start(description); }
+    void stop() { handle.stop(); }
+    EndpointStats stats() const noexcept {
+        return {frames.load(std::memory_order_relaxed), xruns.load(std::memory_order_relaxed),
+                latency_ms};
+    }
+
+    int rate_hz;
+    int channels;
+    std::string description;
+    double latency_ms = 0.0;
+    std::atomic<std::uint64_t> frames{0};  // bumped by the callback
+    std::atomic<std::uint64_t> xruns{0};   // bumped by the callback
+    PaStreamHandle handle;                 // last: closed first
+};
 }  // namespace detail
 
 class PortAudioSource final : public AudioSource {
   public:
     PortAudioSource(SampleRing& ring, const PortAudioConfig& config);
-    ~PortAudioSource() override;
 
-    void start() override;
-    void stop() override;
-    int rate_hz() const noexcept override { return rate_hz_; }
-    int channels() const noexcept override { return channels_; }
-    EndpointStats stats() const noexcept override;
-    std::string describe() const override { return description_; }
+    void start() override { stream_.start(); }
+    void stop() override { stream_.stop(); }
+    int rate_hz() const noexcept override { return stream_.rate_hz; }
+    int channels() const noexcept override { return stream_.channels; }
+    EndpointStats stats() const noexcept override { return stream_.stats(); }
+    std::string describe() const override { return stream_.description; }
 
   private:
     static int on_audio(const void* input, void* output, unsigned long frames,
@@ -82,26 +107,19 @@ class PortAudioSource final : public AudioSource {
                         void* self) noexcept;
 
     SampleRing& ring_;
-    int rate_hz_;
-    int channels_;
-    std::string description_;
-    std::atomic<std::uint64_t> frames_{0};
-    std::atomic<std::uint64_t> xruns_{0};
-    double latency_ms_ = 0.0;
-    detail::PaStreamHandle stream_;  // last: closed first, while the members above still live
+    detail::PaEndpointStream stream_;  // last: see PaEndpointStream
 };
 
 class PortAudioSink final : public AudioSink {
   public:
     PortAudioSink(SampleRing& ring, const PortAudioConfig& config);
-    ~PortAudioSink() override;
 
-    void start() override;
-    void stop() override;
-    int rate_hz() const noexcept override { return rate_hz_; }
-    int channels() const noexcept override { return channels_; }
-    EndpointStats stats() const noexcept override;
-    std::string describe() const override { return description_; }
+    void start() override { stream_.start(); }
+    void stop() override { stream_.stop(); }
+    int rate_hz() const noexcept override { return stream_.rate_hz; }
+    int channels() const noexcept override { return stream_.channels; }
+    EndpointStats stats() const noexcept override { return stream_.stats(); }
+    std::string describe() const override { return stream_.description; }
 
   private:
     static int on_audio(const void* input, void* output, unsigned long frames,
@@ -110,13 +128,7 @@ class PortAudioSink final : public AudioSink {
 
     SampleRing& ring_;
     PlayoutGate gate_;  // callback thread only
-    int rate_hz_;
-    int channels_;
-    std::string description_;
-    std::atomic<std::uint64_t> frames_{0};
-    std::atomic<std::uint64_t> xruns_{0};
-    double latency_ms_ = 0.0;
-    detail::PaStreamHandle stream_;
+    detail::PaEndpointStream stream_;
 };
 
 // One stream, both directions; the same object is the pipeline's source and its sink, and
@@ -126,16 +138,15 @@ class PortAudioDuplex final : public AudioSource, public AudioSink {
   public:
     PortAudioDuplex(SampleRing& capture_ring, SampleRing& playback_ring,
                     const PortAudioConfig& input, const PortAudioConfig& output);
-    ~PortAudioDuplex() override;
 
-    void start() override;
-    void stop() override;
-    int rate_hz() const noexcept override { return rate_hz_; }
+    void start() override { stream_.start(); }
+    void stop() override { stream_.stop(); }
+    int rate_hz() const noexcept override { return stream_.rate_hz; }
     // Capture and playback have the same channel count (checked at construction).
-    int channels() const noexcept override { return channels_; }
+    int channels() const noexcept override { return stream_.channels; }
     // Frames of the stream (each callback captures and plays the same number).
-    EndpointStats stats() const noexcept override;
-    std::string describe() const override { return description_; }
+    EndpointStats stats() const noexcept override { return stream_.stats(); }
+    std::string describe() const override { return stream_.description; }
 
   private:
     static int on_audio(const void* input, void* output, unsigned long frames,
@@ -145,13 +156,7 @@ class PortAudioDuplex final : public AudioSource, public AudioSink {
     SampleRing& capture_ring_;
     SampleRing& playback_ring_;
     PlayoutGate gate_;
-    int rate_hz_;
-    int channels_;
-    std::string description_;
-    std::atomic<std::uint64_t> frames_{0};
-    std::atomic<std::uint64_t> xruns_{0};
-    double latency_ms_ = 0.0;
-    detail::PaStreamHandle stream_;
+    detail::PaEndpointStream stream_;
 };
 
 }  // namespace extrema::audio

@@ -28,16 +28,21 @@ void commit_temp(const std::filesystem::path& temp, const std::filesystem::path&
     }
 }
 
+// The two errors a user most often meets, named plainly before any library tries the path.
+void check_readable(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw SoundFileError(quoted(path) + ": no such file");
+    if (std::filesystem::is_directory(path, ec))
+        throw SoundFileError(quoted(path) + ": is a directory");
+}
+
 // Full scale of 16-bit files as floats: the codec's (extrema/codec/decoder.h kFullScale).
 constexpr float kPcm16FullScale = 32767.0f;
 
 }  // namespace
 
 SoundFileReader::SoundFileReader(const std::filesystem::path& path) : path_(path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw SoundFileError(quoted(path) + ": no such file");
-    if (std::filesystem::is_directory(path, ec))
-        throw SoundFileError(quoted(path) + ": is a directory");
+    check_readable(path);
     SF_INFO sf{};
     file_ = sf_open(path.c_str(), SFM_READ, &sf);
     if (file_ == nullptr) {
@@ -64,7 +69,8 @@ std::size_t SoundFileReader::read(std::span<float> interleaved) {
     }
     if (pcm16_) {
         // Division, not a multiplication by 1/32767: only the quotient is exact for every int16.
-        const auto samples = static_cast<std::size_t>(got) * static_cast<std::size_t>(info_.channels);
+        const auto samples =
+            static_cast<std::size_t>(got) * static_cast<std::size_t>(info_.channels);
         for (std::size_t i = 0; i < samples; ++i) interleaved[i] /= kPcm16FullScale;
     }
     return static_cast<std::size_t>(got);
@@ -188,10 +194,7 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
 }
 
 std::vector<std::uint8_t> read_whole_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw SoundFileError(quoted(path) + ": no such file");
-    if (std::filesystem::is_directory(path, ec))
-        throw SoundFileError(quoted(path) + ": is a directory");
+    check_readable(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw SoundFileError(quoted(path) + ": cannot open for reading");
     std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),

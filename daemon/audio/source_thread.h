@@ -21,7 +21,7 @@ namespace extrema::audio {
 enum class Pacing { kRealTime, kAsFastAsPossible };
 
 // 10 ms: the default packet_ms, so a paced source never delivers coarser than a packet and the
-// encoder downstream sees a steady flow; 100 wake-ups a second cost nothing.
+// encoder downstream sees a steady flow, at 100 wake-ups a second.
 inline constexpr int kDefaultBlockMs = 10;
 
 class SourceThread {

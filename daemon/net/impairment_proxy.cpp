@@ -20,9 +20,11 @@ SteadyClock::duration from_ms(double ms) {
         std::chrono::duration<double, std::milli>(ms));
 }
 
-bool later(const auto& a, const auto& b) noexcept {  // heap order: earliest on top
+// Heap order on (due, order): earliest on top. A generic lambda, so std::push_heap and
+// std::pop_heap take it as it is (the entries are a private type of the proxy).
+constexpr auto later = [](const auto& a, const auto& b) noexcept {
     return a.due != b.due ? a.due > b.due : a.order > b.order;
-}
+};
 
 ImpairmentConfig checked(const ImpairmentConfig& config) {
     const auto percent = [](double p) { return p >= 0.0 && p <= 100.0; };
@@ -157,8 +159,7 @@ std::optional<std::size_t> ImpairmentProxy::take_slot(Direction direction, std::
 
 void ImpairmentProxy::schedule(std::size_t slot, SteadyClock::time_point due) {
     heap_.push_back({due, next_order_++, slot});
-    std::push_heap(heap_.begin(), heap_.end(),
-                   [](const Entry& a, const Entry& b) { return later(a, b); });
+    std::push_heap(heap_.begin(), heap_.end(), later);
     if (heap_.front().slot == slot) arm_timer();  // a new earliest deadline
 }
 
@@ -173,8 +174,7 @@ void ImpairmentProxy::arm_timer() {
 void ImpairmentProxy::on_timer() {
     const auto now = SteadyClock::now();
     while (!heap_.empty() && heap_.front().due <= now) {
-        std::pop_heap(heap_.begin(), heap_.end(),
-                      [](const Entry& a, const Entry& b) { return later(a, b); });
+        std::pop_heap(heap_.begin(), heap_.end(), later);
         const std::size_t slot = heap_.back().slot;
         heap_.pop_back();
         send(slot);

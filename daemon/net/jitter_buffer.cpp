@@ -49,20 +49,6 @@ JitterBufferConfig checked(const JitterBufferConfig& config) {
 
 }  // namespace
 
-const char* to_string(InsertResult result) noexcept {
-    switch (result) {
-        case InsertResult::kAccepted:
-            return "accepted";
-        case InsertResult::kDuplicate:
-            return "duplicate";
-        case InsertResult::kLate:
-            return "late";
-        case InsertResult::kTooEarly:
-            return "too_early";
-    }
-    return "unknown";
-}
-
 void JitterBuffer::set_target_delay_ms(double target_ms) {
     JitterBufferConfig changed = config_;
     changed.target_delay_ms = target_ms;
@@ -207,22 +193,24 @@ InsertResult JitterBuffer::store(const ValidatedPacket& packet, std::int64_t sta
     return InsertResult::kAccepted;
 }
 
-bool JitterBuffer::ready() const noexcept {
-    if (order_.empty()) return false;
-    if (preroll_samples_ >= target_samples_) return true;  // waited the target delay in real time
+std::int64_t JitterBuffer::buffered_end() const noexcept {
     std::int64_t end = 0;
     for (const std::size_t slot : order_) {
         end = std::max(end, slots_[slot].start + static_cast<std::int64_t>(slots_[slot].samples));
     }
-    return static_cast<std::uint64_t>(end - slots_[order_.front()].start) >= target_samples_;
+    return end;
+}
+
+bool JitterBuffer::ready() const noexcept {
+    if (order_.empty()) return false;
+    if (preroll_samples_ >= target_samples_) return true;  // waited the target delay in real time
+    return static_cast<std::uint64_t>(buffered_end() - slots_[order_.front()].start) >=
+           target_samples_;
 }
 
 std::uint64_t JitterBuffer::level_samples() const noexcept {
     if (order_.empty()) return 0;
-    std::int64_t end = 0;
-    for (const std::size_t slot : order_) {
-        end = std::max(end, slots_[slot].start + static_cast<std::int64_t>(slots_[slot].samples));
-    }
+    const std::int64_t end = buffered_end();
     const std::int64_t from = started_ ? play_pos_ : slots_[order_.front()].start;
     return end > from ? static_cast<std::uint64_t>(end - from) : 0;
 }

@@ -32,9 +32,10 @@ namespace extrema::net {
 struct JitterBufferConfig {
     // Stream rate: converts the millisecond settings to samples. 48 kHz: the sound-card default.
     double sample_rate_hz = 48000.0;
-    // Audio buffered before playout starts, and so the latency the buffer adds. 20 ms absorbs
-    // the arrival jitter of an ordinary LAN or a quiet Internet path (a few ms) plus one 10 ms
-    // packet arriving late; on a clean LAN 3-5 ms works (with packet_ms below it).
+    // Audio buffered before playout starts, and so the latency the buffer adds. 20 ms leaves
+    // room for a few ms of arrival jitter plus one 10 ms packet arriving late; a path with less
+    // jitter may allow a smaller target (with packet_ms below it). These are design margins,
+    // not measurements of any network.
     double target_delay_ms = 20.0;
     // Packets held at once. 64 packets of 10 ms is 640 ms: far more than the target delay, so
     // a burst after a network stall fits. Memory: slots * kMaxRecordsPerPacket records.
@@ -53,7 +54,6 @@ struct JitterBufferConfig {
 };
 
 enum class InsertResult { kAccepted, kDuplicate, kLate, kTooEarly };
-const char* to_string(InsertResult result) noexcept;
 
 struct JitterBufferCounters {
     std::uint64_t accepted = 0;
@@ -115,6 +115,9 @@ class JitterBuffer {
     InsertResult classify(std::int64_t start) noexcept;
     InsertResult store(const ValidatedPacket& packet, std::int64_t start) noexcept;
     InsertResult count_bad(InsertResult result) noexcept;
+    // End (extended timestamp just past the last sample) of the furthest buffered packet; 0
+    // when none is.
+    std::int64_t buffered_end() const noexcept;
     bool ready() const noexcept;
     void preroll(std::span<float> out) noexcept;
     std::size_t play(std::span<float> out) noexcept;

@@ -30,24 +30,6 @@ void pack_rtp_header(const RtpHeader& header,
     }
 }
 
-const char* to_string(RtpParseError error) noexcept {
-    switch (error) {
-        case RtpParseError::kNone:
-            return "ok";
-        case RtpParseError::kTruncatedHeader:
-            return "truncated header";
-        case RtpParseError::kBadVersion:
-            return "bad version";
-        case RtpParseError::kCsrcBeyondPacket:
-            return "CSRC list beyond packet";
-        case RtpParseError::kExtensionBeyondPacket:
-            return "header extension beyond packet";
-        case RtpParseError::kBadPadding:
-            return "bad padding";
-    }
-    return "unknown";
-}
-
 RtpParseError parse_rtp_packet(std::span<const std::uint8_t> datagram,
                                RtpPacketView& out) noexcept {
     if (datagram.size() < kRtpHeaderBytes) return RtpParseError::kTruncatedHeader;

@@ -39,7 +39,6 @@ enum class RtpParseError {
     kExtensionBeyondPacket,  // extension header or its words run past the end
     kBadPadding,             // padding count 0 or longer than what follows the headers
 };
-const char* to_string(RtpParseError error) noexcept;
 
 // A parsed datagram: the header and views into the caller's bytes.
 struct RtpPacketView {

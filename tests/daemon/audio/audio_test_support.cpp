@@ -46,6 +46,14 @@ std::vector<float> RingDrain::finish() {
     return std::move(received_);
 }
 
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout,
+                std::chrono::milliseconds poll) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(poll);
+    return done();
+}
+
 std::vector<float> noise(std::size_t samples, std::uint32_t seed) {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<float> dist(-1.0f, 1.0f);

@@ -2,8 +2,10 @@
 // Helpers shared by the audio tests: test material, a private temporary directory, a consumer
 // that drains a ring on its own thread, and bit-for-bit comparison of float signals.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <thread>
@@ -45,6 +47,10 @@ class RingDrain {
     std::atomic<bool> stop_{false};
     std::thread thread_;
 };
+
+// Polls `done` every `poll` until it holds or `timeout` has passed; returns its last value.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout,
+                std::chrono::milliseconds poll = std::chrono::milliseconds(1));
 
 // Deterministic noise in [-1, 1): a signal whose every bit matters.
 std::vector<float> noise(std::size_t samples, std::uint32_t seed);

@@ -25,16 +25,23 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// jackd is up in ~0.3 s on an idle machine; 15 s covers a loaded 2-core one.
+// A whole test_audio_jack fixture (jackd start, PortAudio, jackd stop) took 0.2-0.3 s on a
+// busy 2-core machine; 15 s leaves room for a far more loaded one.
 constexpr auto kReadyTimeout = 15s;
 constexpr auto kReadyPoll = 20ms;
-// A clean jackd shutdown takes well under a second.
+// A clean jackd shutdown is part of those 0.2-0.3 s.
 constexpr auto kStopTimeout = 5s;
 
-pid_t spawn(const std::vector<std::string>& args, const std::string& output_path) {
+// execvp/posix_spawnp's argv: pointers into `args`, null-terminated.
+std::vector<char*> argv_of(const std::vector<std::string>& args) {
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
+    return argv;
+}
+
+pid_t spawn(const std::vector<std::string>& args, const std::string& output_path) {
+    std::vector<char*> argv = argv_of(args);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -51,9 +58,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& output_path
 // Starts jackd as a child that the kernel stops (SIGTERM) if this test process dies first, so
 // a test killed by its timeout leaves no server behind.
 pid_t spawn_server(const std::vector<std::string>& args, const std::string& output_path) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
+    std::vector<char*> argv = argv_of(args);  // before fork: the child may not allocate
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("cannot fork for jackd");
@@ -99,9 +104,10 @@ JackServer::JackServer(int rate_hz, int period_frames)
     // A JACK client that writes to a server socket closing under it must get EPIPE, not die.
     ::signal(SIGPIPE, SIG_IGN);
     if (launch(true)) {
-        realtime_ = log().find("Cannot use real-time scheduling") == std::string::npos &&
-                    log().find("Cannot use real time scheduling") == std::string::npos;
-        if (!realtime_) {
+        const std::string output = log();
+        const bool realtime = output.find("Cannot use real-time scheduling") == std::string::npos &&
+                              output.find("Cannot use real time scheduling") == std::string::npos;
+        if (!realtime) {
             std::fprintf(stderr,
                          "[jack] NOTE: jackd %s runs without real-time scheduling "
                          "(xruns likely on a loaded machine)\n",

@@ -25,8 +25,6 @@ class JackServer {
     JackServer& operator=(const JackServer&) = delete;
 
     const std::string& name() const noexcept { return name_; }
-    // False when running without -R, or when jackd could not get real-time scheduling.
-    bool realtime() const noexcept { return realtime_; }
     // What jackd printed so far.
     std::string log() const;
 
@@ -39,7 +37,6 @@ class JackServer {
     int rate_hz_;
     int period_frames_;
     pid_t pid_ = -1;
-    bool realtime_ = false;
 };
 
 }  // namespace extrema::audio::test

@@ -15,6 +15,7 @@ namespace {
 using test::first_bit_difference;
 using test::RingDrain;
 using test::TempDir;
+using test::wait_until;
 
 // Runs a fast file source into a small ring (so it has to wait for room) and returns what came
 // out.
@@ -23,11 +24,7 @@ std::vector<float> run_fast(const FileSourceConfig& config, std::size_t ring_fra
     FileSource source(ring, config);
     RingDrain drain(ring);
     source.start();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!source.finished() && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    EXPECT_TRUE(source.finished());
+    EXPECT_TRUE(wait_until([&] { return source.finished(); }, std::chrono::seconds(20)));
     source.stop();
     return drain.finish();
 }
@@ -89,9 +86,7 @@ TEST(FileSource, PacedRunTakesRealTime) {
     RingDrain drain(ring);
     const auto t0 = std::chrono::steady_clock::now();
     source.start();
-    while (!source.finished() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    wait_until([&] { return source.finished(); }, std::chrono::seconds(10));
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     source.stop();
@@ -204,10 +199,7 @@ TEST(FileBackends, FileThroughRingToFileIsBitExact) {
     FileSink sink(ring, out);
     sink.start();
     source.start();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!source.finished() && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    wait_until([&] { return source.finished(); }, std::chrono::seconds(20));
     source.stop();
     sink.stop();
     EXPECT_EQ(first_bit_difference(read_sound_file(out.path).samples, speech.samples), -1);

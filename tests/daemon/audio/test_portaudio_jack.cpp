@@ -122,11 +122,8 @@ LoopResult run_loop(const std::string& pa_client, Topology topology) {
         probe.start_recording();
         std::this_thread::sleep_for(20ms);
         probe.start_playing();
-        const auto deadline = std::chrono::steady_clock::now() + 30s;
-        while (!probe.recording_full() && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(10ms);
-        }
-        EXPECT_TRUE(probe.recording_full()) << "the recording did not fill in 30 s";
+        EXPECT_TRUE(test::wait_until([&] { return probe.recording_full(); }, 30s, 10ms))
+            << "the recording did not fill in 30 s";
         result.xruns = probe.xruns() - xruns_before;
     }
     if (duplex) {

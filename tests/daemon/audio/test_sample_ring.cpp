@@ -120,7 +120,8 @@ TEST(SampleRing, ConcurrentProducerAndConsumerKeepOrderAndLoseNothing) {
     EXPECT_EQ(mismatches, 0u);
     EXPECT_EQ(expected, produced.load());
     // Enough to wrap the ring many times, even on a loaded machine where the threads get few
-    // time slices (an idle one moves millions).
+    // time slices (two runs of test_audio_io printed 5.0 and 10.8 million samples in 300 ms on
+    // a 2-core machine busy with other builds).
     EXPECT_GT(expected, 20 * ring.capacity_samples())
         << "the run moved too little to mean anything";
     EXPECT_EQ(ring.counters().overrun_samples, 0u);
