@@ -152,15 +152,15 @@ std::vector<KeySpec> build_table() {
             .unit("Hz")
             .range(0, kMaxRateHz / 2)
             .doc("Pre-filter cutoff, below half of rate_hz; 0 = off. A voice-band cutoff "
-                 "(4000) roughly halves the bitrate at a small quality cost; off keeps full "
-                 "quality."),
+                 "(4000) takes speech from 177 to 100 kbps at STOI 0.995 (Front_Center.wav); off "
+                 "keeps full quality."),
         Row("encoder", "max_segment_ms",
             member<&LinkConfig::encoder, &EncoderSettings::max_segment_ms>())
             .flag("max-segment-ms")
             .unit("ms")
             .range(1, 1000)
             .doc("Longest record: a segment is sent only once it closes, so this bounds the "
-                 "delay the codec adds. 5: costs a few percent of bitrate on speech. "
+                 "delay the codec adds. 5: +1.1 % bitrate on Front_Center.wav (extrema encode). "
                  "packet_ms + max_segment_ms must not exceed receiver.max_packet_ms."),
 
         // [network]
@@ -237,7 +237,8 @@ std::vector<KeySpec> build_table() {
             .range(0, 1000)
             .reloadable()
             .doc("Jitter buffer target delay. 20: absorbs LAN and quiet-Internet jitter plus one "
-                 "late 10 ms packet; 3-5 works on a clean LAN with packet_ms below it."),
+                 "late 10 ms packet. Lower needs packet_ms + 2 x max_segment_ms + the tick: 10 ms "
+                 "with 3 ms packets played exactly on loopback (docs/latency.md)."),
         Row("receiver", "max_packet_ms",
             member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
             .flag("max-packet-ms")

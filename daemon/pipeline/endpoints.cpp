@@ -79,7 +79,6 @@ audio::PortAudioConfig portaudio_config(const AudioSettings& audio, const std::s
 
 Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
                      audio::SampleRing* playback) {
-    uses_devices_ = needs_portaudio(config);
     const AudioSettings& audio = config.audio;
     if (capture && playback && audio.input == InputKind::kDevice &&
         audio.output == OutputKind::kDevice) {

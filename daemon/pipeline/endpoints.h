@@ -24,7 +24,6 @@ class Endpoints {
 
     audio::AudioSource* source() const noexcept { return source_; }
     audio::AudioSink* sink() const noexcept { return sink_; }
-    bool uses_devices() const noexcept { return uses_devices_; }
     // One PortAudio stream is both the source and the sink.
     bool duplex_stream() const noexcept { return duplex_ != nullptr; }
 
@@ -42,7 +41,6 @@ class Endpoints {
     std::unique_ptr<audio::AudioSink> own_sink_;
     audio::AudioSource* source_ = nullptr;
     audio::AudioSink* sink_ = nullptr;
-    bool uses_devices_ = false;
     bool source_stopped_ = false;
     bool sink_stopped_ = false;
 };

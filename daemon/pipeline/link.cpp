@@ -1,8 +1,8 @@
 #include "pipeline/link.h"
 
 #include <algorithm>
+#include <exception>
 #include <future>
-#include <utility>
 
 #include <pthread.h>
 
@@ -17,14 +17,6 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::udp;
 using std::chrono::steady_clock;
-
-// The network tick: half a packet, so a packet's records leave within half a packet of being
-// complete, but no faster than 1 ms (1000 wake-ups a second is the CPU budget of a voice link)
-// and no slower than 5 ms (the playback ring must be topped up well within a device period).
-std::chrono::microseconds tick_for(double packet_ms) {
-    const double ms = std::clamp(packet_ms / 2.0, 1.0, 5.0);
-    return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0));
-}
 
 // One second of audio in each ring: far more than a tick (the network thread drains the
 // capture ring every few ms), so an overrun means the thread stalled, not that the ring is short.
@@ -43,6 +35,14 @@ udp::endpoint resolve_allowed(asio::io_context& io, const std::string& text) {
 }
 
 }  // namespace
+
+// The network tick: half a packet, so a packet's records leave within half a packet of being
+// complete, but no faster than 1 ms (1000 wake-ups a second is the CPU budget of a voice link)
+// and no slower than 5 ms (the playback ring must be topped up well within a device period).
+std::chrono::microseconds tick_for(double packet_ms) {
+    const double ms = std::clamp(packet_ms / 2.0, 1.0, 5.0);
+    return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0));
+}
 
 Link::Link(const LinkConfig& config)
     : config_(config), socket_(io_), timer_(io_), tick_(tick_for(config.network.packet_ms)) {
@@ -139,9 +139,9 @@ std::string Link::describe() const {
 }
 
 void Link::start() {
-    if (running_.exchange(true)) return;
+    State idle = State::kIdle;
+    if (!state_.compare_exchange_strong(idle, State::kRunning)) return;
     started_at_ = steady_clock::now();
-    start_time_ = started_at_;
     next_tick_ = started_at_ + tick_;
     if (receive_) start_receive();
     timer_.expires_at(next_tick_);
@@ -154,7 +154,7 @@ void Link::start() {
     } catch (...) {
         asio::post(io_, [this] { io_.stop(); });
         thread_.join();
-        stopped_ = true;
+        state_ = State::kStopped;
         throw;
     }
 }
@@ -193,7 +193,6 @@ void Link::start_receive() {
 void Link::on_tick() {
     if (send_) pump_capture(false);
     if (receive_) feed_playback();
-    ticks_.fetch_add(1, std::memory_order_relaxed);
     note_progress();
     publish_stats();
     const auto now = steady_clock::now();
@@ -245,7 +244,8 @@ void Link::feed_playback() {
         last_level_ = level + want;
     } else {
         // A file takes whatever comes: produce what the steady clock says is due.
-        const double elapsed = std::chrono::duration<double>(steady_clock::now() - start_time_).count();
+        const double elapsed =
+            std::chrono::duration<double>(steady_clock::now() - started_at_).count();
         const auto due = static_cast<std::uint64_t>(elapsed * config_.audio.rate_hz);
         want = due > playback_produced_ ? static_cast<std::size_t>(due - playback_produced_) : 0;
     }
@@ -333,7 +333,7 @@ void Link::reload(const LinkConfig& fresh) {
         config_.compressor = fresh.compressor;
         config_.receiver.jitter_target_ms = fresh.receiver.jitter_target_ms;
     };
-    if (!running_ || stopped_) {
+    if (state_.load() != State::kRunning) {
         apply();
         return;
     }
@@ -350,8 +350,7 @@ void Link::reload(const LinkConfig& fresh) {
 }
 
 void Link::stop() {
-    if (stopped_.exchange(true)) return;
-    if (!running_) return;
+    if (state_.exchange(State::kStopped) != State::kRunning) return;
     std::exception_ptr failure;
     try {
         endpoints_->stop_source();

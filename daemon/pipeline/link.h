@@ -16,7 +16,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,6 +47,9 @@ inline constexpr const char* kNetworkThreadName = "extrema-net";
 // own (5 and up) and its clients.
 inline constexpr int kNetworkThreadPriority = 3;
 
+// The network tick for a packet duration: half a packet, clamped to 1..5 ms (link.cpp says why).
+std::chrono::microseconds tick_for(double packet_ms);
+
 class Link {
   public:
     // Throws LinkError, audio::AudioError, net::NetError, net::SrtpKeyError or
@@ -75,8 +77,6 @@ class Link {
 
     const LinkConfig& config() const noexcept { return config_; }
     boost::asio::ip::udp::endpoint local_endpoint() const { return local_; }
-    // The network tick period.
-    std::chrono::microseconds tick() const noexcept { return tick_; }
     std::string describe() const;
 
     // Receive side, once playout has started: output samples before the first timeline sample,
@@ -115,7 +115,6 @@ class Link {
     std::vector<std::uint8_t> datagram_;
     boost::asio::ip::udp::endpoint sender_;
     std::chrono::steady_clock::time_point next_tick_{};
-    std::chrono::steady_clock::time_point start_time_{};
     std::uint64_t playback_produced_ = 0;
     static constexpr std::size_t kUnknownFrames = ~std::size_t{0};
     std::size_t last_level_ = 0;     // playback ring level after the last top-up
@@ -123,14 +122,15 @@ class Link {
     std::size_t callback_frames_ = kUnknownFrames;  // smallest burst: about one callback
     bool flushed_ = false;
 
+    // A Link runs at most once: kIdle -> kRunning (start) -> kStopped (stop). A stop() before
+    // start() goes straight to kStopped, so a later start() does nothing.
+    enum class State { kIdle, kRunning, kStopped };
     std::thread thread_;
-    std::atomic<bool> running_{false};
-    std::atomic<bool> stopped_{false};
+    std::atomic<State> state_{State::kIdle};
     std::atomic<bool> input_finished_{false};
-    std::atomic<std::uint64_t> ticks_{0};
     std::atomic<std::uint64_t> progress_{0};
     std::uint64_t last_frames_ = 0;  // network thread only
-    std::chrono::steady_clock::time_point started_at_{};
+    std::chrono::steady_clock::time_point started_at_{};  // set by start(), before the thread
 
     mutable std::mutex stats_mutex_;  // network thread writes, anyone reads; never on audio
     LinkStats snapshot_;

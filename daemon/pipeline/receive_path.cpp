@@ -4,13 +4,18 @@
 #include <utility>
 
 namespace extrema::pipeline {
+namespace {
 
-net::ValidatorConfig validator_config(const LinkConfig& config) {
+net::ValidatorConfig validator_config(const LinkConfig& config,
+                                      std::vector<boost::asio::ip::udp::endpoint> peers,
+                                      bool accept_any_peer) {
     net::ValidatorConfig validator;
     validator.sample_rate_hz = config.audio.rate_hz;
     validator.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
     validator.max_packet_ms = config.receiver.max_packet_ms;
     validator.ssrc_timeout_ms = config.receiver.ssrc_timeout_ms;
+    validator.peers = std::move(peers);
+    validator.accept_any_peer = accept_any_peer;
     return validator;
 }
 
@@ -19,15 +24,6 @@ net::JitterBufferConfig jitter_buffer_config(const LinkConfig& config) {
     jitter.sample_rate_hz = config.audio.rate_hz;
     jitter.target_delay_ms = config.receiver.jitter_target_ms;
     return jitter;
-}
-
-namespace {
-
-net::ValidatorConfig with_peers(net::ValidatorConfig config,
-                                std::vector<boost::asio::ip::udp::endpoint> peers, bool any) {
-    config.peers = std::move(peers);
-    config.accept_any_peer = any;
-    return config;
 }
 
 DriftCorrectorConfig drift_config(const LinkConfig& config) {
@@ -41,7 +37,7 @@ DriftCorrectorConfig drift_config(const LinkConfig& config) {
 ReceivePath::ReceivePath(const LinkConfig& config,
                          std::vector<boost::asio::ip::udp::endpoint> peers, bool accept_any_peer)
     : rate_hz_(config.audio.rate_hz),
-      validator_(with_peers(validator_config(config), std::move(peers), accept_any_peer)),
+      validator_(validator_config(config, std::move(peers), accept_any_peer)),
       jitter_(jitter_buffer_config(config)),
       drift_(drift_config(config)),
       drift_correction_(config.receiver.drift_correction),

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include <boost/asio/ip/udp.hpp>
 
@@ -43,7 +44,6 @@ class ReceivePath {
     // without, the new target applies from the next (re)start of playout.
     void set_target_delay_ms(double target_ms);
 
-    bool playing() const noexcept { return jitter_.playing(); }
     // Output samples produced before the first sample of the timeline played, and which timeline
     // sample that was; both set once playout has started (the loopback harness aligns with them).
     std::optional<std::uint64_t> lead_samples() const noexcept { return lead_samples_; }
@@ -69,8 +69,5 @@ class ReceivePath {
     std::optional<std::uint64_t> lead_samples_;
     std::int64_t first_played_position_ = 0;
 };
-
-net::ValidatorConfig validator_config(const LinkConfig& config);
-net::JitterBufferConfig jitter_buffer_config(const LinkConfig& config);
 
 }  // namespace extrema::pipeline

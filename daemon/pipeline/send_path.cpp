@@ -2,18 +2,8 @@
 
 #include <utility>
 
-#include "net/wire_limits.h"
-
 namespace extrema::pipeline {
-
-codec::EncoderConfig encoder_config(const LinkConfig& config) {
-    codec::EncoderConfig encoder;
-    encoder.sample_rate_hz = config.audio.rate_hz;
-    encoder.threshold_lsb = static_cast<float>(config.encoder.threshold_lsb);
-    encoder.lowpass_hz = config.encoder.lowpass_hz;
-    encoder.max_segment_ms = config.encoder.max_segment_ms;
-    return encoder;
-}
+namespace {
 
 net::PacketizerConfig packetizer_config(const LinkConfig& config) {
     net::PacketizerConfig packetizer;
@@ -22,6 +12,17 @@ net::PacketizerConfig packetizer_config(const LinkConfig& config) {
     packetizer.max_payload_bytes = static_cast<std::size_t>(config.network.max_payload_bytes);
     packetizer.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
     return packetizer;
+}
+
+}  // namespace
+
+codec::EncoderConfig encoder_config(const LinkConfig& config) {
+    codec::EncoderConfig encoder;
+    encoder.sample_rate_hz = config.audio.rate_hz;
+    encoder.threshold_lsb = static_cast<float>(config.encoder.threshold_lsb);
+    encoder.lowpass_hz = config.encoder.lowpass_hz;
+    encoder.max_segment_ms = config.encoder.max_segment_ms;
+    return encoder;
 }
 
 SendPath::SendPath(const LinkConfig& config, Transmit transmit)
@@ -51,7 +52,6 @@ void SendPath::set_compressor(const CompressorSettings& settings) {
 void SendPath::push(std::span<float> samples) {
     if (samples.empty()) return;
     if (compressor_) compressor_->process(samples);
-    samples_pushed_ += samples.size();
     records_.clear();
     encoder_.push(std::span<const float>(samples), records_);
     records_encoded_ += records_.size();
@@ -72,13 +72,8 @@ void SendPath::on_packet(net::OutgoingPacket& packet) {
         return;
     }
     ++packets_;
-    samples_sent_ += packet.samples;
     wire_bytes_ += packet.size_bytes;
     if (!transmit_(packet.bytes())) ++send_errors_;
-}
-
-std::uint64_t SendPath::held_samples() const noexcept {
-    return samples_pushed_ - samples_sent_;
 }
 
 void SendPath::fill_stats(SendStats& stats) const noexcept {

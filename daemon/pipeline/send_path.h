@@ -40,11 +40,8 @@ class SendPath {
     // SIGHUP: swap the compressor settings (or turn it on/off) between two blocks.
     void set_compressor(const CompressorSettings& settings);
 
-    std::uint32_t ssrc() const noexcept { return packetizer_.ssrc(); }
     // Adds this path's counters to `stats` (frames_captured and device figures are the link's).
     void fill_stats(SendStats& stats) const noexcept;
-    // Samples captured but not yet sent: held by the encoder (open segment) or the packetizer.
-    std::uint64_t held_samples() const noexcept;
 
   private:
     void on_packet(net::OutgoingPacket& packet);
@@ -56,16 +53,13 @@ class SendPath {
     std::unique_ptr<net::SrtpSession> srtp_;
     Transmit transmit_;
     std::vector<codec::Record> records_;
-    std::uint64_t samples_pushed_ = 0;
     std::uint64_t records_encoded_ = 0;
-    std::uint64_t samples_sent_ = 0;
     std::uint64_t packets_ = 0;
     std::uint64_t wire_bytes_ = 0;
     std::uint64_t send_errors_ = 0;
 };
 
-// Converts a link's settings into the codec's and the network layer's (one place for both ends).
+// The codec's settings for a link (also what an offline encode of the same input must use).
 codec::EncoderConfig encoder_config(const LinkConfig& config);
-net::PacketizerConfig packetizer_config(const LinkConfig& config);
 
 }  // namespace extrema::pipeline

@@ -11,8 +11,9 @@ namespace extrema::service {
 // critical, off" (for help texts and error messages).
 std::string log_level_names();
 
-// Throws std::invalid_argument naming the valid levels unless `name` is one of them. For the
-// config loader, which should reject a bad level before anything starts.
+// Throws std::invalid_argument naming the valid levels unless `name` is one of them. The config
+// loader rejects a bad log.level by its own choices list (config_keys.cpp), which test_config
+// holds equal to log_level_names().
 void check_log_level(std::string_view name);
 
 // True when stderr goes to the journal: JOURNAL_STREAM names stderr's device and inode, or

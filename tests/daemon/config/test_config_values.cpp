@@ -11,6 +11,7 @@
 
 #include "config/compressor_words.h"
 #include "config_test_support.h"
+#include "service/logging.h"
 
 namespace extrema::config::test {
 namespace {
@@ -171,6 +172,19 @@ TEST(ConfigValues, CompressorRangesAgreeWithDspValidate) {
             EXPECT_FALSE(accepts(std::nextafter(range.max, inf))) << key.path();
         }
     }
+}
+
+// log.level's choices are the levels the logger accepts (service/logging.cpp keeps its own list,
+// since the config library does not link the service one).
+TEST(ConfigValues, LogLevelChoicesAreTheLoggersLevels) {
+    const KeySpec* key = find_key("log.level");
+    ASSERT_NE(key, nullptr);
+    std::string names;
+    for (const std::string_view choice : key->choices) {
+        if (!names.empty()) names += ", ";
+        names += choice;
+    }
+    EXPECT_EQ(names, service::log_level_names());
 }
 
 TEST(ConfigValues, AcceptedValuesInWords) {

@@ -11,35 +11,25 @@
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
 
 #include "audio/audio_backend.h"
 #include "audio/sound_file.h"
+#include "audio_test_support.h"
 #include "net/srtp_session.h"
 #include "net/udp_socket.h"
+#include "udp_ports.h"
 
 namespace extrema::pipeline {
 namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+using audio::test::TempDir;
+using daemon::testing::BoundUdpPort;
 
-const std::filesystem::path kSpeechWav = "/usr/share/sounds/alsa/Front_Center.wav";
-
-class TempDir {
-  public:
-    TempDir() {
-        path_ = std::filesystem::temp_directory_path() /
-                ("extrema-link-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() { std::filesystem::remove_all(path_); }
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-  private:
-    static inline int counter_ = 0;
-    std::filesystem::path path_;
-};
+std::string loopback(int port) {
+    return "127.0.0.1:" + std::to_string(port);
+}
 
 int thread_count() {
     int count = 0;
@@ -72,7 +62,18 @@ LinkConfig file_receiver(const std::filesystem::path& output) {
 }
 
 std::string address_of(const Link& link) {
-    return "127.0.0.1:" + std::to_string(link.local_endpoint().port());
+    return loopback(link.local_endpoint().port());
+}
+
+// Starts the receiver, then the sender; stops the sender after `sending` and the receiver once
+// the last packets had time to arrive.
+void run_pair(Link& receiver, Link& sender, std::chrono::milliseconds sending) {
+    receiver.start();
+    sender.start();
+    std::this_thread::sleep_for(sending);
+    sender.stop();
+    std::this_thread::sleep_for(100ms);  // the last packets are still on their way
+    receiver.stop();
 }
 
 float peak(const std::vector<float>& samples) {
@@ -85,12 +86,7 @@ TEST(Link, ToneArrivesAtTheReceiver) {
     TempDir dir;
     Link receiver(file_receiver(dir / "out.wav"));
     Link sender(tone_sender(address_of(receiver)));
-    receiver.start();
-    sender.start();
-    std::this_thread::sleep_for(400ms);
-    sender.stop();
-    std::this_thread::sleep_for(100ms);  // the last packets are still on their way
-    receiver.stop();
+    run_pair(receiver, sender, 400ms);
     const LinkStats tx = sender.stats();
     const LinkStats rx = receiver.stats();
     EXPECT_GT(tx.send.packets, 20u);
@@ -104,14 +100,13 @@ TEST(Link, ToneArrivesAtTheReceiver) {
 
 TEST(Link, DuplexPeersHearEachOther) {
     TempDir dir;
-    asio::io_context io;
     // Reserve two free ports, then free them for the links (each needs the other's address).
-    auto a_socket = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
-    auto b_socket = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
-    const std::string a_addr = "127.0.0.1:" + std::to_string(a_socket.local_endpoint().port());
-    const std::string b_addr = "127.0.0.1:" + std::to_string(b_socket.local_endpoint().port());
-    a_socket.close();
-    b_socket.close();
+    BoundUdpPort a_port;
+    BoundUdpPort b_port;
+    const std::string a_addr = loopback(a_port.port());
+    const std::string b_addr = loopback(b_port.port());
+    a_port.close();
+    b_port.close();
     LinkConfig a = tone_sender(b_addr);
     a.mode = LinkMode::kDuplex;
     a.network.bind = a_addr;
@@ -139,10 +134,7 @@ TEST(Link, DuplexPeersHearEachOther) {
 
 TEST(Link, MulticastReachesSeveralReceivers) {
     TempDir dir;
-    asio::io_context io;
-    auto probe = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
-    const std::string group = "239.255.77.1:" + std::to_string(probe.local_endpoint().port());
-    probe.close();
+    const std::string group = "239.255.77.1:" + std::to_string(daemon::testing::free_udp_port());
     LinkConfig rx_config = file_receiver(dir / "r1.wav");
     rx_config.network.peer = group;
     rx_config.network.allow.clear();  // a group's senders are not known in advance
@@ -204,12 +196,7 @@ TEST(Link, StrangersAreDroppedAndCounted) {
     rx.network.allow = {"127.0.0.2"};  // not us
     Link receiver(rx);
     Link sender(tone_sender(address_of(receiver)));
-    receiver.start();
-    sender.start();
-    std::this_thread::sleep_for(200ms);
-    sender.stop();
-    std::this_thread::sleep_for(100ms);  // the last packets are still on their way
-    receiver.stop();
+    run_pair(receiver, sender, 200ms);
     const auto foreign = static_cast<std::size_t>(net::DropReason::kForeignPeer);
     EXPECT_EQ(receiver.stats().receive.packets, 0u);
     EXPECT_EQ(receiver.stats().receive.drops[foreign], sender.stats().send.packets);
@@ -261,14 +248,12 @@ std::string setup_error(const LinkConfig& config) {
 }
 
 TEST(LinkSetup, PortInUseIsAClearError) {
-    asio::io_context io;
-    auto taken = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
-    const std::string address = "127.0.0.1:" + std::to_string(taken.local_endpoint().port());
+    const BoundUdpPort taken;
     LinkConfig config = tone_sender("127.0.0.1:9");
-    config.network.bind = address;
+    config.network.bind = loopback(taken.port());
     const std::string message = setup_error<net::NetError>(config);
     EXPECT_NE(message.find("already in use"), std::string::npos) << message;
-    EXPECT_NE(message.find(std::to_string(taken.local_endpoint().port())), std::string::npos);
+    EXPECT_NE(message.find(std::to_string(taken.port())), std::string::npos);
 }
 
 TEST(LinkSetup, UnresolvablePeerIsAClearError) {
@@ -293,20 +278,19 @@ TEST(LinkSetup, MissingInputFileIsAClearErrorAndFreesThePort) {
     LinkConfig config = tone_sender("127.0.0.1:9");
     config.audio.input = InputKind::kFile;
     config.audio.input_file = "/nonexistent/speech.wav";
-    asio::io_context io;
-    auto probe = net::bind_socket(io, {asio::ip::make_address("127.0.0.1"), 0});
-    config.network.bind = "127.0.0.1:" + std::to_string(probe.local_endpoint().port());
-    probe.close();
+    const int port = daemon::testing::free_udp_port();
+    config.network.bind = loopback(port);
     const std::string message = setup_error<audio::AudioError>(config);
     EXPECT_NE(message.find("/nonexistent/speech.wav"), std::string::npos) << message;
     // The socket opened before the file failed is closed again.
+    asio::io_context io;
     EXPECT_NO_THROW(net::bind_socket(io, net::resolve_endpoint(io, config.network.bind)));
 }
 
 TEST(LinkSetup, FileAtAnotherRateIsAClearError) {
     LinkConfig config = tone_sender("127.0.0.1:9");
     config.audio.input = InputKind::kFile;
-    config.audio.input_file = kSpeechWav.string();
+    config.audio.input_file = audio::test::kSpeechWav.string();
     config.audio.rate_hz = 44100;  // the file is 48 kHz
     const std::string message = setup_error<audio::AudioError>(config);
     EXPECT_NE(message.find("48000"), std::string::npos) << message;

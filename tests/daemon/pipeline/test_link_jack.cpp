@@ -34,9 +34,6 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
-
 #include "audio/portaudio_session.h"
 #include "audio/sound_file.h"
 #include "audio_test_support.h"
@@ -44,9 +41,9 @@
 #include "extrema/codec/encoder.h"
 #include "jack_probe.h"
 #include "jack_server.h"
-#include "net/udp_socket.h"
 #include "pipeline/link.h"
 #include "pipeline/send_path.h"
+#include "udp_ports.h"
 
 namespace extrema::pipeline {
 namespace {
@@ -144,7 +141,8 @@ std::string new_port(const std::set<std::string>& before, const std::set<std::st
 }
 
 // How late an ordinary (SCHED_OTHER) thread wakes from 1 ms sleeps while the speech plays: the
-// Link's network thread is such a thread, so this is what a loaded machine does to its ticks.
+// Link's network thread is such a thread when SCHED_FIFO is refused (Link::run()), so this is
+// what a loaded machine does to its ticks.
 class WakeupMonitor {
   public:
     WakeupMonitor()
@@ -199,7 +197,8 @@ class ScopedFifo {
 
 // EXTREMA_LINK_JACK_FIFO=N (1..4: below JACK's client threads, which run at SCHED_FIFO 5 under
 // the test's jackd -R) starts the Links' network threads at SCHED_FIFO N. Off by default: the
-// daemon runs that thread as an ordinary one, and this test measures the daemon. It is how
+// thread then gets what Link::run() itself obtains (SCHED_FIFO kNetworkThreadPriority where
+// RLIMIT_RTPRIO allows it, an ordinary thread otherwise), as in the daemon. It is how
 // docs/latency.md compares the two on a loaded machine.
 int network_fifo_priority() {
     const char* env = std::getenv("EXTREMA_LINK_JACK_FIFO");
@@ -372,7 +371,8 @@ std::vector<Result> play_and_compare(std::vector<Direction>& directions, const L
 // JACK period after its first sample was captured. Playout starts during silence, so a jitter
 // target below this lets a speech packet now and then arrive after its turn.
 double worst_spread_ms(const Tuning& t) {
-    const double tick_ms = std::clamp(t.packet_ms / 2.0, 1.0, 5.0);  // Link's tick_for()
+    const double tick_ms =
+        std::chrono::duration<double, std::milli>(tick_for(t.packet_ms)).count();
     return t.packet_ms + 2.0 * t.max_segment_ms + tick_ms + 1000.0 * kPeriodFrames / kRateHz;
 }
 
@@ -503,14 +503,12 @@ class LinkJack : public ::testing::Test {
         const JackProbe& lookup = *directions[0].probe;
 
         // Reserve two free ports, then free them for the Links (each needs the other's address).
-        boost::asio::io_context io;
-        const auto loopback = boost::asio::ip::make_address("127.0.0.1");
-        auto a_socket = net::bind_socket(io, {loopback, 0});
-        auto b_socket = net::bind_socket(io, {loopback, 0});
-        const std::string a_addr = "127.0.0.1:" + std::to_string(a_socket.local_endpoint().port());
-        const std::string b_addr = "127.0.0.1:" + std::to_string(b_socket.local_endpoint().port());
-        a_socket.close();
-        b_socket.close();
+        daemon::testing::BoundUdpPort a_port;
+        daemon::testing::BoundUdpPort b_port;
+        const std::string a_addr = "127.0.0.1:" + std::to_string(a_port.port());
+        const std::string b_addr = "127.0.0.1:" + std::to_string(b_port.port());
+        a_port.close();
+        b_port.close();
 
         LinkConfig a_config = device_link(LinkMode::kDuplex, tuning);
         a_config.network.bind = a_addr;
