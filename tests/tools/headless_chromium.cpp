@@ -10,35 +10,18 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <regex>
 #include <sstream>
+
+#include "cli_runner.h"
 
 namespace extrema::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class Profile {
-  public:
-    Profile() {
-        std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() /
-                ("extrema-chromium-" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path_);
-    }
-    ~Profile() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    std::string arg() const { return "--user-data-dir=" + path_.string(); }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
-
-std::vector<std::string> base_args(const Profile& profile) {
+// Every run gets a fresh, empty profile directory (TempDir), removed afterwards.
+std::vector<std::string> base_args(const TempDir& profile) {
     return {chromium_path(),
             "--headless",
             "--no-sandbox",
@@ -49,7 +32,7 @@ std::vector<std::string> base_args(const Profile& profile) {
             "--disable-component-update",
             "--disable-sync",
             "--hide-scrollbars",
-            profile.arg()};
+            "--user-data-dir=" + profile.path().string()};
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -214,7 +197,7 @@ std::string file_url(const std::filesystem::path& path) {
 }
 
 ChromiumRun run_chromium(const std::vector<std::string>& args, std::chrono::seconds timeout) {
-    const Profile profile;
+    const TempDir profile;
     std::vector<std::string> argv = base_args(profile);
     argv.insert(argv.end(), args.begin(), args.end());
     const auto out = profile.path() / "stdout.txt";
@@ -233,7 +216,7 @@ PageProbe probe_page(const std::string& url, const std::string& expression,
     PageProbe probe;
     // A write to a browser that died must fail with EPIPE, not kill the test.
     ::signal(SIGPIPE, SIG_IGN);
-    const Profile profile;
+    const TempDir profile;
     std::vector<std::string> argv = base_args(profile);
     argv.push_back("--remote-debugging-pipe");
     int to_browser[2], from_browser[2];

@@ -300,7 +300,8 @@ TEST(ReportPage, LongInputsGetAShortExcerptInThePlayers) {
         EXPECT_EQ(attribute(tag_with_id(html, "player-" + key), "data-seconds"), "3.000") << key;
     }
     EXPECT_NE(html.find("The first 3.0 s of each signal (of 30.0 s"), std::string::npos);
-    // Four 3 s players (96 kB each) and four spectrograms (184 kB each) as base64, plus markup.
+    // Four 3 s players (96 kB of WAV each) and four spectrograms (185 kB of BMP each), a third
+    // more as base64, plus markup.
     EXPECT_LT(html.size(), 2u << 20);
     // Without --keep-dir nothing is left behind beside the page.
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);

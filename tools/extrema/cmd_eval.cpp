@@ -4,6 +4,7 @@
 // Multichannel files are mixed down to mono (the average of all channels) before measuring.
 #include <fmt/core.h>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -17,6 +18,7 @@
 #include "extrema/quality/json.h"
 #include "extrema/quality/metrics.h"
 #include "extrema/quality/mixdown.h"
+#include "xtr_file.h"
 
 namespace extrema::cli {
 namespace {
@@ -45,20 +47,14 @@ MonoSignal read_mono(const std::string& path) {
 
 // Whole file size over duration: header and records both cost bandwidth on disk.
 double stream_kbps(const std::string& path) {
-    const std::vector<std::uint8_t> bytes = audio::read_whole_file(path);
-    codec::XtrStream stream;
-    try {
-        stream = codec::parse_xtr(bytes);
-    } catch (const codec::FormatError& e) {
-        throw std::runtime_error(fmt::format("'{}': not a valid .xtr stream: {}", path, e.what()));
-    }
+    const codec::XtrStream stream = read_xtr_file(path);
     if (stream.samples_per_channel == 0 || stream.sample_rate_hz == 0) {
         throw std::runtime_error(
             fmt::format("'{}': the stream holds no audio, so it has no bitrate", path));
     }
     const double seconds = static_cast<double>(stream.samples_per_channel) /
                            static_cast<double>(stream.sample_rate_hz);
-    return static_cast<double>(bytes.size()) * 8.0 / seconds / 1000.0;
+    return static_cast<double>(std::filesystem::file_size(path)) * 8.0 / seconds / 1000.0;
 }
 
 void print_human(const quality::Metrics& m, int rate_hz, std::optional<double> kbps) {

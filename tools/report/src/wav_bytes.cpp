@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "extrema/codec/decoder.h"
 #include "extrema/codec/little_endian.h"
 
 namespace extrema::report {
@@ -49,7 +50,8 @@ std::vector<std::int16_t> to_int16(std::span<const float> samples) {
     std::vector<std::int16_t> out(samples.size());
     std::transform(samples.begin(), samples.end(), out.begin(), [](float x) {
         const double v =
-            std::clamp(std::nearbyint(static_cast<double>(x) * 32768.0), -32768.0, 32767.0);
+            std::clamp(std::nearbyint(static_cast<double>(x) * codec::kFullScale), -32768.0,
+                       32767.0);
         return static_cast<std::int16_t>(std::isfinite(v) ? v : 0.0);
     });
     return out;

@@ -5,14 +5,16 @@
 #include <algorithm>
 #include <iterator>
 
+#include "extrema/codec/decoder.h"
 #include "extrema/report/svg.h"
 
 namespace extrema::report {
 namespace {
 
-// Int16 scale to the [-1, 1] scale of the other figures (a PCM16 file read as float: x / 32768).
+// Int16 scale to the [-1, 1] scale of the other figures (a PCM16 file read as float:
+// x / codec::kFullScale).
 double unit(double int16_value) {
-    return int16_value / 32768.0;
+    return int16_value / codec::kFullScale;
 }
 
 // Two alternating colours tell neighbouring segments apart.

@@ -11,8 +11,9 @@ namespace extrema::report {
 std::vector<std::uint8_t> wav_bytes(std::span<const std::int16_t> interleaved, int rate_hz,
                                     int channels);
 
-// Normalised floats [-1, 1] to int16 the way libsndfile reads them back (x * 32768, rounded,
-// saturated): a PCM16 file read as float converts back to its own samples exactly.
+// Normalised floats [-1, 1] to int16 on the codec's full scale (x * codec::kFullScale = 32767,
+// rounded, saturated), the scale audio::SoundFileReader reads 16-bit files with: a PCM16 file
+// read as float converts back to its own samples exactly.
 std::vector<std::int16_t> to_int16(std::span<const float> samples);
 
 }  // namespace extrema::report
