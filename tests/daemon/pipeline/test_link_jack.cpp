@@ -371,8 +371,7 @@ std::vector<Result> play_and_compare(std::vector<Direction>& directions, const L
 // JACK period after its first sample was captured. Playout starts during silence, so a jitter
 // target below this lets a speech packet now and then arrive after its turn.
 double worst_spread_ms(const Tuning& t) {
-    const double tick_ms =
-        std::chrono::duration<double, std::milli>(tick_for(t.packet_ms)).count();
+    const double tick_ms = std::chrono::duration<double, std::milli>(tick_for(t.packet_ms)).count();
     return t.packet_ms + 2.0 * t.max_segment_ms + tick_ms + 1000.0 * kPeriodFrames / kRateHz;
 }
 
@@ -582,10 +581,16 @@ constexpr double kStallMs = 2.5;
 // jitter target is below the setting's worst-case spread (the defaults: 20 ms against 26.3 ms),
 // a known shortfall of that setting that docs/latency.md reports, not a new fault. Any other
 // failure is final.
+struct Outcome {
+    std::vector<Result> results;
+    bool machine_at_fault = false;  // the last attempt failed with xruns or a stall
+};
+
 template <typename Run>
-std::vector<Result> run_until_clean(const Tuning& tuning, Run run) {
+Outcome run_until_clean(const Tuning& tuning, Run run) {
     constexpr int kAttempts = 3;
     std::vector<Result> results;
+    bool machine_at_fault = false;
     for (int attempt = 1; attempt <= kAttempts; ++attempt) {
         results = run();
         std::uint64_t xruns = 0;
@@ -599,8 +604,10 @@ std::vector<Result> run_until_clean(const Tuning& tuning, Run run) {
             worst_wakeup_ms = std::max(worst_wakeup_ms, r.wakeup_worst_ms);
             all_clean = all_clean && clean(r);
         }
+        machine_at_fault = false;
         if (all_clean) break;
         const bool machine = xruns > 0 || worst_wakeup_ms > kStallMs;
+        machine_at_fault = machine;
         const bool short_target = late && tuning.jitter_target_ms < worst_spread_ms(tuning);
         if (!machine && !short_target) break;
         if (machine) {
@@ -618,8 +625,23 @@ std::vector<Result> run_until_clean(const Tuning& tuning, Run run) {
                 attempt < kAttempts ? "running it again" : "giving up");
         }
     }
-    return results;
+    return {results, machine_at_fault};
 }
+
+// Under AddressSanitizer everything runs 2-3x slower: on 2 cores the JACK graph of two links
+// and the probe then cannot keep real time, and a run whose every attempt had xruns says
+// nothing about the Link. Such a run is skipped there, saying so; a run without xruns is still
+// checked in full, and the release build always is.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSlowedBySanitizer = true;
+#else
+constexpr bool kSlowedBySanitizer = false;
+#endif
+
+#define SKIP_IF_SANITIZER_STARVED_JACK(outcome)                                               \
+    if (kSlowedBySanitizer && (outcome).machine_at_fault)                                     \
+    GTEST_SKIP() << "the sanitizer build could not keep the JACK graph in real time on this " \
+                    "machine (xruns in every attempt)"
 
 void expect_clean(const Result& r, std::int64_t max_latency_frames) {
     ASSERT_TRUE(r.found_signal) << r.what << ": the speech never came back";
@@ -640,21 +662,27 @@ constexpr std::int64_t kLowLatencyBoundFrames = kRateHz / 10;    // 100 ms
 constexpr std::int64_t kDefaultsBoundFrames = kRateHz * 3 / 20;  // 150 ms
 
 TEST_F(LinkJack, LowLatencySpeechIsTheOfflineDecodeAndReportsLatency) {
-    const auto results = run_until_clean(
+    const Outcome outcome = run_until_clean(
         kLowLatency, [&] { return std::vector<Result>{send_receive(kLowLatency)}; });
+    SKIP_IF_SANITIZER_STARVED_JACK(outcome);
+    const auto& results = outcome.results;
     ASSERT_EQ(results.size(), 1u);
     expect_clean(results.front(), kLowLatencyBoundFrames);
 }
 
 TEST_F(LinkJack, DefaultSettingsSpeechIsTheOfflineDecodeAndReportsLatency) {
-    const auto results =
+    const Outcome outcome =
         run_until_clean(kDefaults, [&] { return std::vector<Result>{send_receive(kDefaults)}; });
+    SKIP_IF_SANITIZER_STARVED_JACK(outcome);
+    const auto& results = outcome.results;
     ASSERT_EQ(results.size(), 1u);
     expect_clean(results.front(), kDefaultsBoundFrames);
 }
 
 TEST_F(LinkJack, DuplexLinksCarrySpeechBothWaysAsTheOfflineDecode) {
-    const auto results = run_until_clean(kLowLatency, [&] { return duplex_pair(kLowLatency); });
+    const Outcome outcome = run_until_clean(kLowLatency, [&] { return duplex_pair(kLowLatency); });
+    SKIP_IF_SANITIZER_STARVED_JACK(outcome);
+    const auto& results = outcome.results;
     ASSERT_EQ(results.size(), 2u);
     for (const Result& r : results) expect_clean(r, kLowLatencyBoundFrames);
 }
