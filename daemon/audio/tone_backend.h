@@ -1,6 +1,7 @@
 #pragma once
 // ToneSource: a sine generator, the same on every channel of its ring, paced in real time (a
 // stand-in for a microphone in tests and line checks) or as fast as the ring accepts.
+#include <complex>
 #include <memory>
 #include <string>
 
@@ -40,8 +41,8 @@ class ToneSource final : public AudioSource {
     ToneConfig config_;
     int channels_;
     double amplitude_;
-    double phase_step_;   // radians per sample
-    double phase_ = 0.0;  // source thread only; kept in [0, 2 pi) so precision never degrades
+    std::complex<double> step_;              // rotation per sample: e^(i 2 pi f / rate)
+    std::complex<double> phasor_{1.0, 0.0};  // source thread only; sin of the phase is imag()
     std::unique_ptr<SourceThread> thread_;
 };
 

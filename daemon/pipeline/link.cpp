@@ -1,12 +1,12 @@
 #include "pipeline/link.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <exception>
 #include <future>
 
 #include <pthread.h>
-
-#include <boost/asio/post.hpp>
+#include <time.h>
 
 #include "net/udp_socket.h"
 #include "net/wire_limits.h"
@@ -22,6 +22,23 @@ using std::chrono::steady_clock;
 // capture ring every few ms), so an overrun means the thread stalled, not that the ring is short.
 constexpr double kRingSeconds = 1.0;
 
+// At most this many datagrams are read per tick: a flood waits in the socket (the kernel drops
+// what its buffer cannot hold) instead of delaying the playback top-up. 512 is over 100 times a
+// link's packets per tick, and about 1 ms of validation work for hostile packets.
+constexpr std::size_t kMaxDatagramsPerTick = 512;
+
+// Sleeps until `when` on CLOCK_MONOTONIC (steady_clock's clock on Linux), absolute so that
+// the schedule does not drift by the time a tick takes.
+void sleep_until(steady_clock::time_point when) {
+    const auto since_epoch = when.time_since_epoch();
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+    timespec deadline{};
+    deadline.tv_sec = static_cast<time_t>(seconds.count());
+    deadline.tv_nsec = static_cast<long>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch - seconds).count());
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nullptr) == EINTR) {
+    }
+}
 
 udp::endpoint resolve_allowed(asio::io_context& io, const std::string& text) {
     try {
@@ -39,13 +56,16 @@ udp::endpoint resolve_allowed(asio::io_context& io, const std::string& text) {
 // The network tick: half a packet, so a packet's records leave within half a packet of being
 // complete, but no faster than 1 ms (1000 wake-ups a second is the CPU budget of a voice link)
 // and no slower than 5 ms (the playback ring must be topped up well within a device period).
+// Received datagrams wait in the socket until the tick: that costs no latency, because playout
+// only advances at ticks (the jitter buffer has them before it is asked for samples), and it
+// saves a wake-up per packet.
 std::chrono::microseconds tick_for(double packet_ms) {
     const double ms = std::clamp(packet_ms / 2.0, 1.0, 5.0);
     return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0));
 }
 
 Link::Link(const LinkConfig& config)
-    : config_(config), socket_(io_), timer_(io_), tick_(tick_for(config.network.packet_ms)) {
+    : config_(config), socket_(io_), tick_(tick_for(config.network.packet_ms)) {
     const bool sends = config_.mode != LinkMode::kReceive;
     const bool receives = config_.mode != LinkMode::kSend;
     open_socket();
@@ -55,8 +75,8 @@ Link::Link(const LinkConfig& config)
     if (sends) {
         send_ = std::make_unique<SendPath>(config_, [this](std::span<const std::uint8_t> bytes) {
             boost::system::error_code error;
-            const std::size_t sent = socket_.send_to(asio::buffer(bytes.data(), bytes.size()),
-                                                     peer_, 0, error);
+            const std::size_t sent =
+                socket_.send_to(asio::buffer(bytes.data(), bytes.size()), peer_, 0, error);
             return !error && sent == bytes.size();
         });
     }
@@ -102,8 +122,8 @@ void Link::open_socket() {
                                 "' is not an IP address");
             }
         }
-        socket_ = net::open_multicast_receiver(io_, peer_, interface_address,
-                                               net.receive_buffer_bytes);
+        socket_ =
+            net::open_multicast_receiver(io_, peer_, interface_address, net.receive_buffer_bytes);
     } else {
         net::BindOptions options;
         options.receive_buffer_bytes = receives ? net.receive_buffer_bytes : 0;
@@ -142,19 +162,17 @@ void Link::start() {
     State idle = State::kIdle;
     if (!state_.compare_exchange_strong(idle, State::kRunning)) return;
     started_at_ = steady_clock::now();
-    next_tick_ = started_at_ + tick_;
-    if (receive_) start_receive();
-    timer_.expires_at(next_tick_);
-    timer_.async_wait([this](const boost::system::error_code& error) {
-        if (!error) on_tick();
-    });
+    {
+        const std::lock_guard lock(reload_mutex_);
+        thread_active_ = true;
+    }
     thread_ = std::thread([this] { run(); });
     try {
         endpoints_->start();
     } catch (...) {
-        asio::post(io_, [this] { io_.stop(); });
-        thread_.join();
         state_ = State::kStopped;
+        finish_.store(true, std::memory_order_release);
+        thread_.join();
         throw;
     }
 }
@@ -168,41 +186,49 @@ void Link::run() noexcept {
     sched_param priority{};
     priority.sched_priority = kNetworkThreadPriority;
     pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
-    try {
-        io_.run();
-    } catch (...) {
-        // Handlers do not throw (counted errors only); nothing to report beyond the stats.
+    auto next_tick = started_at_ + tick_;
+    while (true) {
+        sleep_until(next_tick);
+        if (finish_.load(std::memory_order_acquire)) break;
+        if (reload_waiting_.load(std::memory_order_acquire)) {
+            const std::lock_guard lock(reload_mutex_);
+            apply_pending_reload();
+        }
+        on_tick();
+        const auto now = steady_clock::now();
+        next_tick += tick_;
+        // After a stall (suspend, overload) restart the schedule instead of racing to catch up.
+        if (now - next_tick > 10 * tick_) next_tick = now + tick_;
+    }
+    // The last tick: what the source delivered is encoded, flushed and sent before the socket
+    // closes. stop() has stopped the source already.
+    if (send_) pump_capture(true);
+    publish_stats();
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    const std::lock_guard lock(reload_mutex_);
+    apply_pending_reload();
+    thread_active_ = false;
+}
+
+void Link::receive_waiting(net::Clock::time_point now) {
+    for (std::size_t i = 0; i < kMaxDatagramsPerTick; ++i) {
+        boost::system::error_code error;
+        const std::size_t bytes = socket_.receive_from(asio::buffer(datagram_), sender_, 0, error);
+        if (error == asio::error::would_block || error == asio::error::try_again) return;
+        // Other errors (an ICMP "port unreachable" reported on a later read) change nothing:
+        // read on.
+        if (error) continue;
+        receive_->on_datagram(std::span<std::uint8_t>(datagram_.data(), bytes), sender_, now);
     }
 }
 
-void Link::start_receive() {
-    socket_.async_receive_from(
-        asio::buffer(datagram_), sender_,
-        [this](const boost::system::error_code& error, std::size_t bytes) {
-            if (error == asio::error::operation_aborted) return;
-            if (!error) {
-                receive_->on_datagram(std::span<std::uint8_t>(datagram_.data(), bytes), sender_,
-                                      net::Clock::now());
-            }
-            // Other errors (an ICMP "port unreachable" reported on a later read) change nothing:
-            // keep listening.
-            start_receive();
-        });
-}
-
 void Link::on_tick() {
+    if (receive_) receive_waiting(net::Clock::now());
     if (send_) pump_capture(false);
     if (receive_) feed_playback();
     note_progress();
     publish_stats();
-    const auto now = steady_clock::now();
-    next_tick_ += tick_;
-    // After a stall (suspend, overload) restart the schedule instead of racing to catch up.
-    if (now - next_tick_ > 10 * tick_) next_tick_ = now + tick_;
-    timer_.expires_at(next_tick_);
-    timer_.async_wait([this](const boost::system::error_code& error) {
-        if (!error) on_tick();
-    });
 }
 
 void Link::pump_capture(bool final) {
@@ -224,9 +250,8 @@ void Link::pump_capture(bool final) {
 
 void Link::feed_playback() {
     audio::SampleRing& ring = *playback_ring_;
-    const auto tick_frames =
-        static_cast<std::size_t>(static_cast<double>(config_.audio.rate_hz) *
-                                 std::chrono::duration<double>(tick_).count());
+    const auto tick_frames = static_cast<std::size_t>(static_cast<double>(config_.audio.rate_hz) *
+                                                      std::chrono::duration<double>(tick_).count());
     std::size_t want = 0;
     if (endpoints_->sink()->clocked()) {
         // Keep the ring at the largest burst the device has taken between two ticks, plus a
@@ -278,9 +303,9 @@ void Link::publish_stats() {
         stats.receive.device_xruns = sink.device_xruns;
         stats.receive.playback_underruns = playback_ring_->counters().underrun_samples;
         const double rate = config_.audio.rate_hz;
-        const double ring_ms =
-            static_cast<double>(playback_ring_->capacity_samples() -
-                                playback_ring_->write_available()) * 1000.0 / rate;
+        const double ring_ms = static_cast<double>(playback_ring_->capacity_samples() -
+                                                   playback_ring_->write_available()) *
+                               1000.0 / rate;
         // The peer's packetisation and capture device are assumed to match ours: this end
         // cannot see them. A duplex stream reports capture plus playback already.
         const double devices_ms =
@@ -326,27 +351,39 @@ void Link::note_progress() noexcept {
     last_frames_ = frames;
 }
 
+void Link::apply_reload_now(const LinkConfig& fresh) {
+    if (send_) send_->set_compressor(fresh.compressor);
+    if (receive_) receive_->set_target_delay_ms(fresh.receiver.jitter_target_ms);
+    config_.compressor = fresh.compressor;
+    config_.receiver.jitter_target_ms = fresh.receiver.jitter_target_ms;
+}
+
+// Network thread, reload_mutex_ held: applies what reload() left and wakes it.
+void Link::apply_pending_reload() {
+    if (pending_reload_) {
+        try {
+            apply_reload_now(*pending_reload_);
+        } catch (...) {
+            reload_failure_ = std::current_exception();
+        }
+        pending_reload_.reset();
+    }
+    reload_waiting_.store(false, std::memory_order_release);
+    reload_done_.notify_all();
+}
+
 void Link::reload(const LinkConfig& fresh) {
-    const auto apply = [this, fresh] {
-        if (send_) send_->set_compressor(fresh.compressor);
-        if (receive_) receive_->set_target_delay_ms(fresh.receiver.jitter_target_ms);
-        config_.compressor = fresh.compressor;
-        config_.receiver.jitter_target_ms = fresh.receiver.jitter_target_ms;
-    };
-    if (state_.load() != State::kRunning) {
-        apply();
+    const std::lock_guard serial(reload_serial_);
+    std::unique_lock lock(reload_mutex_);
+    if (!thread_active_) {
+        apply_reload_now(fresh);
         return;
     }
-    std::promise<void> done;
-    asio::post(io_, [&done, &apply] {
-        try {
-            apply();
-            done.set_value();
-        } catch (...) {
-            done.set_exception(std::current_exception());
-        }
-    });
-    done.get_future().get();
+    pending_reload_ = fresh;
+    reload_failure_ = nullptr;
+    reload_waiting_.store(true, std::memory_order_release);
+    reload_done_.wait(lock, [this] { return !pending_reload_; });
+    if (reload_failure_) std::rethrow_exception(reload_failure_);
 }
 
 void Link::stop() {
@@ -357,16 +394,8 @@ void Link::stop() {
     } catch (...) {
         failure = std::current_exception();
     }
-    // The last tick: what the source delivered is encoded, flushed and sent before the socket
-    // closes.
-    asio::post(io_, [this] {
-        if (send_) pump_capture(true);
-        publish_stats();
-        timer_.cancel();
-        boost::system::error_code ignored;
-        socket_.close(ignored);
-        io_.stop();
-    });
+    // Only now: the network thread's last tick must see everything the source delivered.
+    finish_.store(true, std::memory_order_release);
     if (thread_.joinable()) thread_.join();
     try {
         endpoints_->stop_sink();

@@ -4,10 +4,12 @@
 //   capture callback -> capture ring -> [network thread: SendPath] -> UDP
 //   UDP -> [network thread: ReceivePath] -> playback ring -> playback callback
 //
-// The audio callbacks only move samples through the rings. Everything else runs on one thread
-// driving a Boost.Asio io_context: the socket's receive handler, and a steady tick that drains
-// the capture ring into the encoder and tops up the playback ring from the jitter buffer. One
-// thread owns the encoder, the jitter buffer and the socket, so nothing there needs a lock.
+// The audio callbacks only move samples through the rings. Everything else runs on one network
+// thread woken by a steady tick: it reads every datagram waiting on the (Boost.Asio, non-blocking)
+// socket into the jitter buffer, drains the capture ring into the encoder and sends what is
+// ready, and tops up the playback ring from the jitter buffer. One wake-up per tick and nothing
+// else is what keeps a link's CPU low (see tick_for). One thread owns the encoder, the jitter
+// buffer and the socket, so nothing there needs a lock.
 //
 // Construction opens everything (socket, devices, files, keys) and throws on any bad set-up
 // with a message naming what failed; nothing is left running then. start() starts audio and the
@@ -15,7 +17,9 @@
 // playback stops (a file output is committed), the socket closes.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,7 +28,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "audio/sample_ring.h"
 #include "pipeline/endpoints.h"
@@ -72,7 +75,7 @@ class Link {
 
     LinkStats stats() const;
     // Live reconfiguration (SIGHUP): the compressor and the jitter target; the caller has
-    // validated `fresh`. Applied on the network thread between two ticks.
+    // validated `fresh`. Applied on the network thread at its next tick; returns once applied.
     void reload(const LinkConfig& fresh);
 
     const LinkConfig& config() const noexcept { return config_; }
@@ -86,8 +89,10 @@ class Link {
 
   private:
     void open_socket();
-    void start_receive();
+    void receive_waiting(net::Clock::time_point now);
     void on_tick();
+    void apply_pending_reload();
+    void apply_reload_now(const LinkConfig& fresh);
     void pump_capture(bool final);
     void feed_playback();
     void publish_stats();
@@ -97,7 +102,6 @@ class Link {
     LinkConfig config_;
     boost::asio::io_context io_;
     boost::asio::ip::udp::socket socket_;
-    boost::asio::steady_timer timer_;
     boost::asio::ip::udp::endpoint local_;
     boost::asio::ip::udp::endpoint peer_;  // where the sender sends
     std::vector<boost::asio::ip::udp::endpoint> allowed_;
@@ -114,11 +118,10 @@ class Link {
     std::vector<float> scratch_;
     std::vector<std::uint8_t> datagram_;
     boost::asio::ip::udp::endpoint sender_;
-    std::chrono::steady_clock::time_point next_tick_{};
     std::uint64_t playback_produced_ = 0;
     static constexpr std::size_t kUnknownFrames = ~std::size_t{0};
-    std::size_t last_level_ = 0;     // playback ring level after the last top-up
-    std::size_t max_consumed_ = 0;   // largest burst the sink took between two ticks
+    std::size_t last_level_ = 0;                    // playback ring level after the last top-up
+    std::size_t max_consumed_ = 0;                  // largest burst the sink took between two ticks
     std::size_t callback_frames_ = kUnknownFrames;  // smallest burst: about one callback
     bool flushed_ = false;
 
@@ -127,10 +130,21 @@ class Link {
     enum class State { kIdle, kRunning, kStopped };
     std::thread thread_;
     std::atomic<State> state_{State::kIdle};
+    std::atomic<bool> finish_{false};  // the network thread runs its last tick and ends
     std::atomic<bool> input_finished_{false};
     std::atomic<std::uint64_t> progress_{0};
-    std::uint64_t last_frames_ = 0;  // network thread only
+    std::uint64_t last_frames_ = 0;                       // network thread only
     std::chrono::steady_clock::time_point started_at_{};  // set by start(), before the thread
+
+    // Reload hand-over: reload() leaves `pending_reload_` and waits; the network thread applies it
+    // at its next tick (or as it ends) and clears it. One reload at a time.
+    std::mutex reload_serial_;
+    std::mutex reload_mutex_;
+    std::condition_variable reload_done_;
+    std::atomic<bool> reload_waiting_{false};
+    std::optional<LinkConfig> pending_reload_;
+    std::exception_ptr reload_failure_;
+    bool thread_active_ = false;  // under reload_mutex_: the network thread will still apply
 
     mutable std::mutex stats_mutex_;  // network thread writes, anyone reads; never on audio
     LinkStats snapshot_;
