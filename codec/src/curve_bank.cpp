@@ -99,6 +99,15 @@ CurveBank::CurveBank(BankId id, std::string_view name, std::vector<float> tables
             linear_curve_ = static_cast<std::uint8_t>(k + 1);
         }
     }
+    for (std::size_t n = 2; n <= kPrerenderedSamples; ++n) {
+        const float step = static_cast<float>(kBankPoints - 1) / static_cast<float>(n);
+        for (std::size_t k = 0; k < kBankCurves; ++k) {
+            for (std::size_t i = 1; i < n; ++i) {
+                prerendered_.push_back(
+                    render_point(tables_.data() + k * kBankPoints, static_cast<float>(i), step));
+            }
+        }
+    }
 }
 
 const CurveBank& CurveBank::standard() noexcept {
@@ -119,12 +128,6 @@ const CurveBank* CurveBank::find(std::uint16_t id) noexcept {
             return &power();
     }
     return nullptr;
-}
-
-std::span<const float, kBankPoints> CurveBank::table(std::uint8_t curve_id) const noexcept {
-    assert(curve_id >= 1);
-    return std::span<const float, kBankPoints>(tables_.data() + (curve_id - 1u) * kBankPoints,
-                                               kBankPoints);
 }
 
 float CurveBank::value(std::uint8_t curve_id, float t) const noexcept {

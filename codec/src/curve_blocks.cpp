@@ -18,9 +18,11 @@ constexpr float kRoundingPerAxis = 0x1p-22f;
 constexpr float kTestRounding = 0x1p-16f;
 
 // Splits `ids` in halves along the axis where they spread most, `depth` times: 2^depth groups of
-// neighbours, in order.
+// neighbours, in order. Node `node` of the tree (root 1, children 2 node and 2 node + 1) records
+// its split in `axis` and `at`: the upper half lies at or above `at`.
 void split(std::vector<std::size_t> ids, int depth, std::size_t dims, const float* coords,
-           std::size_t lanes, std::vector<std::vector<std::size_t>>& groups) {
+           std::size_t lanes, std::size_t node, std::int32_t* axis_of, float* at,
+           std::vector<std::vector<std::size_t>>& groups) {
     if (depth == 0 || ids.size() <= 1) {
         std::sort(ids.begin(), ids.end());
         groups.push_back(std::move(ids));
@@ -44,10 +46,12 @@ void split(std::vector<std::size_t> ids, int depth, std::size_t dims, const floa
         return x < y || (x == y && a < b);
     });
     const auto half = static_cast<std::ptrdiff_t>((ids.size() + 1) / 2);
+    axis_of[node] = static_cast<std::int32_t>(axis);
+    at[node] = coords[axis * lanes + ids[static_cast<std::size_t>(half)]];
     split(std::vector<std::size_t>(ids.begin(), ids.begin() + half), depth - 1, dims, coords, lanes,
-          groups);
+          2 * node, axis_of, at, groups);
     split(std::vector<std::size_t>(ids.begin() + half, ids.end()), depth - 1, dims, coords, lanes,
-          groups);
+          2 * node + 1, axis_of, at, groups);
 }
 
 }  // namespace
@@ -59,7 +63,9 @@ CurveBlocks::CurveBlocks(std::size_t dims, const float* coords, const float* nor
     std::vector<std::size_t> ids(curves);
     std::iota(ids.begin(), ids.end(), std::size_t{0});
     std::vector<std::vector<std::size_t>> groups;
-    split(std::move(ids), 4, dims, coords, kLanes, groups);
+    // A node left unsplit (too few curves) sends every query to its first half.
+    std::fill(std::begin(split_at_), std::end(split_at_), INFINITY);
+    split(std::move(ids), 4, dims, coords, kLanes, 1, split_axis_, split_at_, groups);
     assert(groups.size() == kBlocks);
 
     coords_.assign(dims * kLanes, 0.0f);
@@ -171,8 +177,14 @@ __attribute__((target("avx512f"))) std::size_t CurveBlocks::nearest(
     _mm512_store_ps(weight, wv);
     const __m512 terms = _mm512_mul_ps(_mm512_abs_ps(wv), _mm512_load_ps(max_coord_));
 
-    // The block with the nearest box first: its least score sets how far the others may lie.
-    const auto first = first_lane(gap2, least_of(gap2));
+    // The query's leaf in the tree the blocks were split by is searched first (its least score
+    // sets how far the others may lie): found beside the boxes' distances, not after them.
+    const __mmask16 right =
+        _mm512_cmp_ps_mask(_mm512_permutexvar_ps(_mm512_load_si512(split_axis_), cv),
+                           _mm512_load_ps(split_at_), _CMP_GE_OQ);
+    std::size_t node = 1;
+    for (int level = 0; level < 4; ++level) node = 2 * node + ((right >> node) & 1u);
+    const std::size_t first = node - kBlocks;
     __m512 best_acc = score_block(norms_.data() + first * kBlockLanes,
                                   coords_.data() + first * kBlockLanes, weight, dims_);
     float best_score = _mm512_cvtss_f32(least_of(best_acc));

@@ -247,7 +247,8 @@ void Encoder::push_seed(float s, std::vector<Record>& out) {
     } else if (direction != mode_) {
         if (mode_ == Mode::kStill) {
             emit_silence(out);
-        } else {
+        } else if (length_ > 0) {
+            // Empty when the cap closed the run on its last sample: nothing left to close.
             emit_curve(length_, out);
         }
         mode_ = direction;

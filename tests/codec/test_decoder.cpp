@@ -21,6 +21,39 @@ TEST(Decoder, CurveFollowsTheContractFormulaAndEndsOnItsValue) {
     EXPECT_EQ(decoder.position(), 1000);
 }
 
+// The decoder's prerendered short curves and vector rendering of long ones give, bit for bit, the
+// contract's formula evaluated one sample at a time, however the reads split the record.
+TEST(Decoder, RendersEverySampleAsTheScalarFormula) {
+    for (const CurveBank* bank : {&CurveBank::standard(), &CurveBank::power()}) {
+        Decoder decoder(*bank);
+        for (unsigned id = 1; id <= kBankCurves; id += 3) {
+            for (std::uint32_t n : {1u, 2u, 3u, 7u, 15u, 16u, 17u, 24u, 31u, 100u, 1023u, 4099u}) {
+                const auto curve = static_cast<std::uint8_t>(id);
+                const std::int16_t from = -1234, to = static_cast<std::int16_t>(id * 97);
+                decoder.set_position(from);
+                decoder.push(Record::curve(curve, static_cast<std::uint16_t>(n), to));
+                const float step = static_cast<float>(kBankPoints - 1) / static_cast<float>(n);
+                const float height = static_cast<float>(to) - static_cast<float>(from);
+                std::array<float, 13> block{};
+                std::uint32_t k = 0;
+                while (decoder.pending() > 0) {
+                    const std::size_t got = decoder.read_raw(block);
+                    for (std::size_t i = 0; i < got; ++i) {
+                        ++k;
+                        const float expected =
+                            k == n ? static_cast<float>(to)
+                                   : static_cast<float>(from) +
+                                         height * render_point(bank->table(curve).data(),
+                                                               static_cast<float>(k), step);
+                        ASSERT_EQ(block[i], expected) << "curve " << id << " n " << n << " k " << k;
+                    }
+                }
+                ASSERT_EQ(k, n);
+            }
+        }
+    }
+}
+
 TEST(Decoder, SilenceHoldsThePosition) {
     Decoder decoder;
     decoder.push(Record::curve(5, 1, -300));

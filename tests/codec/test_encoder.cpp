@@ -165,6 +165,23 @@ TEST(EncoderSeed, FollowsTheSeedsStepRule) {
     EXPECT_EQ(records[3].end, 100);
 }
 
+TEST(EncoderSeed, RunClosedByTheCapIsNotClosedAgain) {
+    // A rising run as long as the cap (5 ms = 221 samples), then a fall: the cap closes the run
+    // on its last sample, and the turn must not close an empty segment (no anchor record).
+    std::vector<std::int16_t> s;
+    for (int i = 1; i <= 221; ++i) s.push_back(static_cast<std::int16_t>(i * 100));
+    s.push_back(0);
+    EncoderConfig c;
+    c.segmentation = Segmentation::kSeedSteps;
+    c.max_segment_ms = 5.0;
+    const auto records = encode_all(s, c);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].samples, 221u);
+    EXPECT_EQ(records[0].end, 22100);
+    EXPECT_EQ(records[1].samples, 1u);
+    EXPECT_EQ(records[1].end, 0);
+}
+
 TEST(EncoderLowpass, PrefilterLengthensSegmentsOnNoise) {
     const auto noise = test::white_noise(8000.0, 44100);
     EncoderConfig plain, filtered;

@@ -1,8 +1,9 @@
 #pragma once
 // Exact pruned search for segments of 4 samples and more (AVX-512): the bank's curves regrouped
 // into 16 blocks of 16 neighbours on the principal axes, each with its bounding box. A search
-// scores the block whose box lies nearest first, then only the blocks whose box could still hold
-// a curve scoring as well, float rounding included; it returns what the full sweep returns.
+// scores the query's own block first (the leaf of the splits that made the blocks), then only the
+// blocks whose box could still hold a curve scoring as well, float rounding included; it returns
+// what the full sweep returns, whichever block came first.
 //
 // Why a skipped block cannot hold the sweep's choice f: with w = -2c the sweep's score of curve k
 // is s_k = norms_k + w.x_k (one rounded fused multiply-add per axis), within B of its exact value
@@ -48,6 +49,10 @@ class CurveBlocks {
     float max_norm_ = 0.0f;                    // largest |norms_k|
     alignas(64) float max_coord_[kMaxDims]{};  // largest |x_kd| per axis
     float slack_ = 0.0f;                       // largest |norms_k - |x_k|^2|
+    // The splits that made the blocks, a tree of depth 4 by node (1..15; 0 unused): a query's
+    // leaf is the block searched first.
+    alignas(64) float split_at_[kBlocks]{};
+    alignas(64) std::int32_t split_axis_[kBlocks]{};
 };
 
 }  // namespace extrema::codec

@@ -41,8 +41,9 @@ class Decoder {
     const CurveBank& bank() const noexcept { return *bank_; }
 
   private:
-    template <typename Convert>
-    std::size_t produce(std::size_t max, Convert&& emit) noexcept;
+    // Writes the next `count` samples of the current record (at most pending()) on the int16
+    // scale, times `scale`.
+    void render(float* out, std::size_t count, float scale) noexcept;
 
     const CurveBank* bank_;
     Record current_{};
