@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "audio/ring_refill.h"
+
 namespace extrema::audio {
 
 // Every audio set-up or run-time failure: the message names the device, file or setting and,
@@ -58,10 +60,10 @@ class AudioSink {
     virtual int channels() const noexcept = 0;
     virtual EndpointStats stats() const noexcept = 0;
     virtual std::string describe() const = 0;
-    // True when the sink consumes at its own clock (a device, the null sink), so a producer
-    // keeps its ring topped up; false when it takes whatever arrives (a file), so the producer
-    // paces itself in real time instead.
-    virtual bool clocked() const noexcept { return true; }
+    // A sink that consumes at its own clock (a device, the null sink) calls `refill` before each
+    // take from its ring and returns true; call before start(). A sink that takes whatever
+    // arrives (a file) returns false: its producer paces itself in real time instead.
+    virtual bool set_refill(RingRefill* refill) noexcept = 0;
 };
 
 }  // namespace extrema::audio

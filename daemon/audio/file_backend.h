@@ -92,7 +92,8 @@ class FileSink final : public AudioSink {
         return {frames_.load(std::memory_order_relaxed), 0};
     }
     std::string describe() const override { return description_; }
-    bool clocked() const noexcept override { return false; }  // writes whatever arrives
+    // Writes whatever arrives: no clock of its own to refill by.
+    bool set_refill(RingRefill* /*refill*/) noexcept override { return false; }
 
   private:
     void run() noexcept;

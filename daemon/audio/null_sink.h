@@ -37,6 +37,10 @@ class NullSink final : public AudioSink {
         return {frames_.load(std::memory_order_relaxed), 0};
     }
     std::string describe() const override;
+    bool set_refill(RingRefill* refill) noexcept override {
+        gate_.set_refill(refill);
+        return true;
+    }
 
   private:
     void run() noexcept;

@@ -7,6 +7,9 @@
 #include <cstddef>
 #include <span>
 
+#include <atomic>
+
+#include "audio/ring_refill.h"
 #include "audio/sample_ring.h"
 
 namespace extrema::audio {
@@ -16,9 +19,17 @@ class PlayoutGate {
     explicit PlayoutGate(std::size_t prefill_samples) noexcept
         : prefill_samples_(prefill_samples == 0 ? 1 : prefill_samples) {}
 
+    // Who fills the ring just before each pop (see RingRefill); null for none. Set before the
+    // consumer starts.
+    void set_refill(RingRefill* refill) noexcept {
+        refill_.store(refill, std::memory_order_release);
+    }
+
     // Fills `out` from the ring once the gate is open, with silence before. Returns the samples
     // taken from the ring.
     std::size_t pop(SampleRing& ring, std::span<float> out) noexcept {
+        if (RingRefill* refill = refill_.load(std::memory_order_acquire))
+            refill->refill(out.size());
         if (!open_) {
             if (ring.read_available() < prefill_samples_) {
                 for (float& s : out) s = 0.0f;
@@ -30,6 +41,7 @@ class PlayoutGate {
     }
 
   private:
+    std::atomic<RingRefill*> refill_{nullptr};
     std::size_t prefill_samples_;  // at least one sample: "the producer has started"
     bool open_ = false;
 };

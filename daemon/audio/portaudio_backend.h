@@ -120,6 +120,10 @@ class PortAudioSink final : public AudioSink {
     int channels() const noexcept override { return stream_.channels; }
     EndpointStats stats() const noexcept override { return stream_.stats(); }
     std::string describe() const override { return stream_.description; }
+    bool set_refill(RingRefill* refill) noexcept override {
+        gate_.set_refill(refill);
+        return true;
+    }
 
   private:
     static int on_audio(const void* input, void* output, unsigned long frames,
@@ -147,6 +151,10 @@ class PortAudioDuplex final : public AudioSource, public AudioSink {
     // Frames of the stream (each callback captures and plays the same number).
     EndpointStats stats() const noexcept override { return stream_.stats(); }
     std::string describe() const override { return stream_.description; }
+    bool set_refill(RingRefill* refill) noexcept override {
+        gate_.set_refill(refill);
+        return true;
+    }
 
   private:
     static int on_audio(const void* input, void* output, unsigned long frames,

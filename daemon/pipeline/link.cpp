@@ -55,10 +55,10 @@ udp::endpoint resolve_allowed(asio::io_context& io, const std::string& text) {
 
 // The network tick: half a packet, so a packet's records leave within half a packet of being
 // complete, but no faster than 1 ms (1000 wake-ups a second is the CPU budget of a voice link)
-// and no slower than 5 ms (the playback ring must be topped up well within a device period).
-// Received datagrams wait in the socket until the tick: that costs no latency, because playout
-// only advances at ticks (the jitter buffer has them before it is asked for samples), and it
-// saves a wake-up per packet.
+// and no slower than 5 ms (a file sink is fed at ticks). Received datagrams wait in the socket
+// until the tick: one wake-up a tick and none per packet is most of a link's CPU saved (a
+// wake-up costs tens of microseconds on a VM), for up to one tick more of delay, which the
+// jitter target covers like any network jitter (docs/latency.md).
 std::chrono::microseconds tick_for(double packet_ms) {
     const double ms = std::clamp(packet_ms / 2.0, 1.0, 5.0);
     return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0));
@@ -82,7 +82,9 @@ Link::Link(const LinkConfig& config)
     }
     if (receives) receive_ = std::make_unique<ReceivePath>(config_, allowed_, accept_any_);
     endpoints_ = std::make_unique<Endpoints>(config_, capture_ring_.get(), playback_ring_.get());
+    if (receives) playout_in_callback_ = endpoints_->sink()->set_refill(this);
     scratch_.resize(4096);
+    refill_scratch_.resize(4096);
     datagram_.resize(net::kMaxDatagramBytes);
 }
 
@@ -226,7 +228,7 @@ void Link::receive_waiting(net::Clock::time_point now) {
 void Link::on_tick() {
     if (receive_) receive_waiting(net::Clock::now());
     if (send_) pump_capture(false);
-    if (receive_) feed_playback();
+    if (receive_ && !playout_in_callback_) feed_playback();
     note_progress();
     publish_stats();
 }
@@ -248,32 +250,13 @@ void Link::pump_capture(bool final) {
     }
 }
 
+// A file sink takes whatever comes: produce what the steady clock says is due.
 void Link::feed_playback() {
     audio::SampleRing& ring = *playback_ring_;
-    const auto tick_frames = static_cast<std::size_t>(static_cast<double>(config_.audio.rate_hz) *
-                                                      std::chrono::duration<double>(tick_).count());
-    std::size_t want = 0;
-    if (endpoints_->sink()->clocked()) {
-        // Keep the ring at the largest burst the device has taken between two ticks, plus a
-        // margin of one tick or one device callback, whichever is longer: a tick may come late
-        // by that much, and a callback may land just before it. The burst never decays: running
-        // short once is an audible glitch, a few samples more latency are not.
-        const std::size_t level = ring.capacity_samples() - ring.write_available();
-        const std::size_t consumed = last_level_ > level ? last_level_ - level : 0;
-        max_consumed_ = std::max(max_consumed_, consumed);
-        if (consumed > 0) callback_frames_ = std::min(callback_frames_, consumed);
-        const std::size_t margin =
-            std::max(tick_frames, callback_frames_ == kUnknownFrames ? 0 : callback_frames_);
-        const std::size_t target = std::max(max_consumed_, tick_frames) + margin;
-        want = target > level ? target - level : 0;
-        last_level_ = level + want;
-    } else {
-        // A file takes whatever comes: produce what the steady clock says is due.
-        const double elapsed =
-            std::chrono::duration<double>(steady_clock::now() - started_at_).count();
-        const auto due = static_cast<std::uint64_t>(elapsed * config_.audio.rate_hz);
-        want = due > playback_produced_ ? static_cast<std::size_t>(due - playback_produced_) : 0;
-    }
+    const double elapsed = std::chrono::duration<double>(steady_clock::now() - started_at_).count();
+    const auto due = static_cast<std::uint64_t>(elapsed * config_.audio.rate_hz);
+    std::size_t want =
+        due > playback_produced_ ? static_cast<std::size_t>(due - playback_produced_) : 0;
     want = std::min(want, ring.write_available());
     while (want > 0) {
         const std::size_t n = std::min(want, scratch_.size());
@@ -282,6 +265,19 @@ void Link::feed_playback() {
         ring.push_available(block);
         playback_produced_ += n;
         want -= n;
+    }
+}
+
+// The playback callback, right before it takes `samples` from the ring (mono: one per frame).
+void Link::refill(std::size_t samples) noexcept {
+    audio::SampleRing& ring = *playback_ring_;
+    samples = std::min(samples, ring.write_available());
+    while (samples > 0) {
+        const std::size_t n = std::min(samples, refill_scratch_.size());
+        const std::span<float> block(refill_scratch_.data(), n);
+        receive_->fill(block);
+        ring.push_available(block);
+        samples -= n;
     }
 }
 
@@ -401,6 +397,12 @@ void Link::stop() {
         endpoints_->stop_sink();
     } catch (...) {
         if (!failure) failure = std::current_exception();
+    }
+    if (receive_) {
+        // No callback runs any more: file what arrived after the last one and publish the
+        // final counters.
+        receive_->settle();
+        publish_stats();
     }
     if (failure) std::rethrow_exception(failure);
 }

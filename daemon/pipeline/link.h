@@ -2,14 +2,17 @@
 // Link: one extremad link, assembled from its LinkConfig (SPEC §1, §5, §6).
 //
 //   capture callback -> capture ring -> [network thread: SendPath] -> UDP
-//   UDP -> [network thread: ReceivePath] -> playback ring -> playback callback
+//   UDP -> [network thread: ReceivePath validation] -> hand-over queue
+//       -> [playback callback: jitter buffer, decoder, drift corrector] -> playback ring -> device
 //
-// The audio callbacks only move samples through the rings. Everything else runs on one network
-// thread woken by a steady tick: it reads every datagram waiting on the (Boost.Asio, non-blocking)
-// socket into the jitter buffer, drains the capture ring into the encoder and sends what is
-// ready, and tops up the playback ring from the jitter buffer. One wake-up per tick and nothing
-// else is what keeps a link's CPU low (see tick_for). One thread owns the encoder, the jitter
-// buffer and the socket, so nothing there needs a lock.
+// The capture callback only moves samples into its ring. The network thread wakes at a steady
+// tick and nothing else: it reads the datagrams waiting on the (Boost.Asio, non-blocking) socket
+// and hands the validated packets over lock-free, then drains the capture ring into the encoder
+// and sends what is ready. The playback callback refills its ring from the jitter
+// buffer right before it plays (audio::RingRefill), so the ring never holds more than one
+// callback's worth: no margin for a producer thread's wake-up, which would be latency. A file
+// sink has no clock of its own; for it the network thread decodes what is due at each tick.
+// Nothing the audio callbacks touch takes a lock or allocates.
 //
 // Construction opens everything (socket, devices, files, keys) and throws on any bad set-up
 // with a message naming what failed; nothing is left running then. start() starts audio and the
@@ -29,6 +32,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "audio/ring_refill.h"
 #include "audio/sample_ring.h"
 #include "pipeline/endpoints.h"
 #include "pipeline/link_config.h"
@@ -53,7 +57,7 @@ inline constexpr int kNetworkThreadPriority = 3;
 // The network tick for a packet duration: half a packet, clamped to 1..5 ms (link.cpp says why).
 std::chrono::microseconds tick_for(double packet_ms);
 
-class Link {
+class Link final : private audio::RingRefill {
   public:
     // Throws LinkError, audio::AudioError, net::NetError, net::SrtpKeyError or
     // std::invalid_argument. Device endpoints need a PortAudioSession alive in the process.
@@ -90,6 +94,7 @@ class Link {
   private:
     void open_socket();
     void receive_waiting(net::Clock::time_point now);
+    void refill(std::size_t samples) noexcept override;  // playback callback thread
     void on_tick();
     void apply_pending_reload();
     void apply_reload_now(const LinkConfig& fresh);
@@ -118,12 +123,12 @@ class Link {
     std::vector<float> scratch_;
     std::vector<std::uint8_t> datagram_;
     boost::asio::ip::udp::endpoint sender_;
-    std::uint64_t playback_produced_ = 0;
-    static constexpr std::size_t kUnknownFrames = ~std::size_t{0};
-    std::size_t last_level_ = 0;                    // playback ring level after the last top-up
-    std::size_t max_consumed_ = 0;                  // largest burst the sink took between two ticks
-    std::size_t callback_frames_ = kUnknownFrames;  // smallest burst: about one callback
+    std::uint64_t playback_produced_ = 0;  // file sinks only
     bool flushed_ = false;
+    // The sink refills the playback ring from its callback (a device, the null sink); false for
+    // a file sink, which the network thread feeds.
+    bool playout_in_callback_ = false;
+    std::vector<float> refill_scratch_;  // playback callback thread only
 
     // A Link runs at most once: kIdle -> kRunning (start) -> kStopped (stop). A stop() before
     // start() goes straight to kStopped, so a later start() does nothing.

@@ -10,11 +10,11 @@
 namespace extrema::pipeline {
 
 struct SendStats {
-    std::uint64_t frames_captured = 0;  // frames the source delivered
-    std::uint64_t records = 0;          // records encoded (anchors excluded)
-    std::uint64_t packets = 0;          // RTP packets sent
-    std::uint64_t wire_bytes = 0;       // UDP payload bytes sent: RTP header + payload (+ SRTP)
-    std::uint64_t send_errors = 0;      // datagrams the socket refused (counted, not fatal)
+    std::uint64_t frames_captured = 0;   // frames the source delivered
+    std::uint64_t records = 0;           // records encoded (anchors excluded)
+    std::uint64_t packets = 0;           // RTP packets sent
+    std::uint64_t wire_bytes = 0;        // UDP payload bytes sent: RTP header + payload (+ SRTP)
+    std::uint64_t send_errors = 0;       // datagrams the socket refused (counted, not fatal)
     std::uint64_t capture_overruns = 0;  // samples the capture ring had to drop
     std::uint64_t device_xruns = 0;      // over/underflows the capture device reported
     double encoder_latency_ms = 0.0;     // audio held by the encoder (open segment), now
@@ -28,6 +28,9 @@ struct ReceiveStats {
     std::uint64_t late = 0;        // arrived after their audio was played
     std::uint64_t duplicate = 0;
     std::uint64_t early = 0;  // beyond the jitter buffer's horizon
+    // Validated packets dropped because playout had not taken the earlier ones yet (a stalled
+    // audio device); 0 in a healthy link.
+    std::uint64_t handoff_overflows = 0;
     std::array<std::uint64_t, net::kDropReasonCount> drops{};  // validator/SRTP drops by reason
     std::uint64_t concealed_samples = 0;
     std::uint64_t played_samples = 0;      // samples decoded from packets

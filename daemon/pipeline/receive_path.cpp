@@ -32,21 +32,31 @@ DriftCorrectorConfig drift_config(const LinkConfig& config) {
     return drift;
 }
 
+// Validated packets the network thread may hand over before the playout thread takes them. The
+// playout thread takes them every callback (a few ms; 10 ms for the null sink, one tick for a
+// file), when a link delivers one to a few; 128 covers a second of 10 ms packets arriving at once
+// after a network stall. Beyond that a stalled audio device is the problem: counted, dropped.
+constexpr std::size_t kHandoffPackets = 128;
+
 }  // namespace
 
 ReceivePath::ReceivePath(const LinkConfig& config,
                          std::vector<boost::asio::ip::udp::endpoint> peers, bool accept_any_peer)
-    : rate_hz_(config.audio.rate_hz),
-      validator_(validator_config(config, std::move(peers), accept_any_peer)),
+    : validator_(validator_config(config, std::move(peers), accept_any_peer)),
+      arrivals_(kHandoffPackets),
+      requested_target_ms_(config.receiver.jitter_target_ms),
+      rate_hz_(config.audio.rate_hz),
       jitter_(jitter_buffer_config(config)),
       drift_(drift_config(config)),
       drift_correction_(config.receiver.drift_correction),
-      half_packet_samples_(config.network.packet_ms * config.audio.rate_hz / 2000.0) {
-    set_target_delay_ms(config.receiver.jitter_target_ms);
+      half_packet_samples_(config.network.packet_ms * config.audio.rate_hz / 2000.0),
+      applied_target_ms_(config.receiver.jitter_target_ms) {
+    apply_target(applied_target_ms_);
     if (!config.network.srtp_key_file.empty()) {
         srtp_ = std::make_unique<net::SrtpSession>(
             net::read_srtp_key_file(config.network.srtp_key_file), net::SrtpDirection::kReceive);
     }
+    publish();
 }
 
 void ReceivePath::on_datagram(std::span<std::uint8_t> datagram,
@@ -68,15 +78,25 @@ void ReceivePath::on_datagram(std::span<std::uint8_t> datagram,
         }
     }
     if (!validator_.validate(datagram.first(length), sender, now, packet_)) return;
-    if (packet_.ssrc_changed) {
-        sequence_.restart();
-        drift_.reset();
+    if (!arrivals_.push(Arrival{packet_, now})) ++handoff_overflows_;
+}
+
+void ReceivePath::take_arrivals() noexcept {
+    while (arrivals_.pop(arrival_)) {
+        const net::ValidatedPacket& packet = arrival_.packet;
+        if (packet.ssrc_changed) {
+            sequence_.restart();
+            drift_.reset();
+        }
+        const net::InsertResult result = jitter_.insert(packet, arrival_.at);
+        if (result != net::InsertResult::kDuplicate) sequence_.observe(packet.header.sequence);
     }
-    const net::InsertResult result = jitter_.insert(packet_, now);
-    if (result != net::InsertResult::kDuplicate) sequence_.observe(packet_.header.sequence);
 }
 
 void ReceivePath::fill(std::span<float> out) noexcept {
+    const double target_ms = requested_target_ms_.load(std::memory_order_relaxed);
+    if (target_ms != applied_target_ms_) apply_target(target_ms);
+    take_arrivals();
     const bool was_playing = jitter_.playing();
     const auto pull = [this](std::span<float> block) { jitter_.read(block); };
     if (jitter_.counters().resyncs != resyncs_seen_) {
@@ -90,39 +110,77 @@ void ReceivePath::fill(std::span<float> out) noexcept {
     } else {
         pull(out);
     }
-    if (!was_playing && jitter_.playing() && !lead_samples_) {
+    if (!was_playing && jitter_.playing() && !started_) {
         // read() starts playout at the beginning of a call: the first timeline sample is out[0].
+        started_ = true;
         lead_samples_ = produced_;
         first_played_position_ = jitter_.playout_position() - static_cast<std::int64_t>(out.size());
     }
     produced_ += out.size();
+    publish();
 }
 
-void ReceivePath::set_target_delay_ms(double target_ms) {
+void ReceivePath::settle() noexcept {
+    take_arrivals();
+    publish();
+}
+
+void ReceivePath::set_target_delay_ms(double target_ms) noexcept {
+    requested_target_ms_.store(target_ms, std::memory_order_relaxed);
+}
+
+void ReceivePath::apply_target(double target_ms) noexcept {
+    applied_target_ms_ = target_ms;
     jitter_.set_target_delay_ms(target_ms);
     // Playout starts at the target; packets then arrive in a sawtooth whose mean sits about half
     // a packet below it. Holding that mean keeps the latency where playout put it.
     target_samples_ = std::max(0.0, target_ms * rate_hz_ / 1000.0 - half_packet_samples_);
 }
 
-void ReceivePath::fill_stats(ReceiveStats& stats) const noexcept {
-    const net::JitterBufferCounters& jb = jitter_.counters();
+void ReceivePath::publish() noexcept {
+    PlayoutCounters& c = counters_.writing();
+    c.jitter = jitter_.counters();
+    c.lost = sequence_.lost();
+    c.output_samples = produced_;
+    c.jitter_ms = jitter_.jitter_ms();
+    c.buffer_ms = jitter_.level_ms();
+    c.drift_ppm = drift_correction_ ? drift_.drift_ppm() : 0.0;
+    c.started = started_;
+    c.lead_samples = lead_samples_;
+    c.first_played_position = first_played_position_;
+    counters_.publish();
+}
+
+void ReceivePath::fill_stats(ReceiveStats& stats) noexcept {
+    const PlayoutCounters& playout = counters_.latest();
+    const net::JitterBufferCounters& jb = playout.jitter;
     stats.datagrams = datagrams_;
     stats.wire_bytes = wire_bytes_;
     stats.packets = validator_.accepted();
-    stats.lost = sequence_.lost();
+    stats.handoff_overflows = handoff_overflows_;
+    stats.lost = playout.lost;
     stats.late = jb.late;
     stats.duplicate = jb.duplicate;
     stats.early = jb.early;
     stats.drops = validator_.drops().by_reason;
     stats.concealed_samples = jb.concealed_samples;
     stats.played_samples = jb.played_samples;
-    stats.output_samples = produced_;
+    stats.output_samples = playout.output_samples;
     stats.resyncs = jb.resyncs;
-    stats.jitter_ms = jitter_.jitter_ms();
-    stats.buffer_ms = jitter_.level_ms();
-    stats.drift_ppm = drift_correction_ ? drift_.drift_ppm() : 0.0;
+    stats.jitter_ms = playout.jitter_ms;
+    stats.buffer_ms = playout.buffer_ms;
+    stats.drift_ppm = playout.drift_ppm;
     stats.locked = validator_.locked_ssrc().has_value();
+}
+
+std::optional<std::uint64_t> ReceivePath::lead_samples() noexcept {
+    const PlayoutCounters& playout = counters_.latest();
+    if (!playout.started) return std::nullopt;
+    return playout.lead_samples;
+}
+
+std::int64_t ReceivePath::first_played_position() noexcept {
+    return counters_.latest().first_played_position;
 }
 
 }  // namespace extrema::pipeline

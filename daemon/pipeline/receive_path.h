@@ -1,11 +1,16 @@
 #pragma once
 // The receiver's half of a link, minus the socket: datagrams in, the sender's timeline out.
 //
-//   datagram -> [SRTP unprotect] -> validator -> jitter buffer -> drift corrector -> samples
+//   network thread:  datagram -> [SRTP unprotect] -> validator -> hand-over queue
+//   playout thread:  hand-over queue -> jitter buffer -> drift corrector -> samples
 //
-// Every datagram is counted, every drop has a reason (net::DropReason, or the jitter buffer's
-// late/duplicate/early). Runs on the link's network thread only; nothing allocates after
+// The playout thread is the sink's audio callback (a device, the null sink) or, for a file
+// sink, the network thread itself. The two halves share only the lock-free hand-over queue, a
+// latest-value snapshot of the playout counters and the requested jitter target, so fill() is
+// real-time safe. Every datagram is counted, every drop has a reason (net::DropReason, the
+// jitter buffer's late/duplicate/early, or a full hand-over queue). Nothing allocates after
 // construction.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,11 +18,13 @@
 #include <vector>
 
 #include <boost/asio/ip/udp.hpp>
+#include <boost/lockfree/spsc_queue.hpp>
 
 #include "net/jitter_buffer.h"
 #include "net/packet_validator.h"
 #include "net/srtp_session.h"
 #include "pipeline/drift_corrector.h"
+#include "pipeline/latest_value.h"
 #include "pipeline/link_config.h"
 #include "pipeline/link_stats.h"
 #include "pipeline/sequence_tracker.h"
@@ -31,42 +38,80 @@ class ReceivePath {
     ReceivePath(const LinkConfig& config, std::vector<boost::asio::ip::udp::endpoint> peers,
                 bool accept_any_peer);
 
-    // One datagram as read from the socket (SRTP is removed in place, hence mutable).
-    void on_datagram(std::span<std::uint8_t> datagram,
-                     const boost::asio::ip::udp::endpoint& sender, net::Clock::time_point now);
+    // Network thread. One datagram as read from the socket at `now` (SRTP is removed in place,
+    // hence mutable).
+    void on_datagram(std::span<std::uint8_t> datagram, const boost::asio::ip::udp::endpoint& sender,
+                     net::Clock::time_point now);
 
-    // The next out.size() samples of the sender's timeline (normalised mono): silence until
-    // playout starts, concealment where packets are missing, slightly resampled while the
-    // drift corrector steers the buffer back to its target.
+    // Playout thread (real-time safe). The next out.size() samples of the sender's timeline
+    // (normalised mono): silence until playout starts, concealment where packets are missing,
+    // slightly resampled while the drift corrector steers the buffer back to its target.
     void fill(std::span<float> out) noexcept;
 
-    // SIGHUP: a new target delay. With drift correction the buffer slews to it without a gap;
-    // without, the new target applies from the next (re)start of playout.
-    void set_target_delay_ms(double target_ms);
+    // Playout thread, or any thread once the playout thread has stopped: files the packets
+    // still in the hand-over queue and publishes the counters, so a final stats() is complete.
+    void settle() noexcept;
 
-    // Output samples produced before the first sample of the timeline played, and which timeline
-    // sample that was; both set once playout has started (the loopback harness aligns with them).
-    std::optional<std::uint64_t> lead_samples() const noexcept { return lead_samples_; }
-    std::int64_t first_played_position() const noexcept { return first_played_position_; }
+    // Any thread (SIGHUP): a new target delay, applied at the next fill(). With drift correction
+    // the buffer slews to it without a gap; without, the new target applies from the next
+    // (re)start of playout.
+    void set_target_delay_ms(double target_ms) noexcept;
 
-    void fill_stats(ReceiveStats& stats) const noexcept;
+    // Network thread. Counters of both halves (the playout half as of its last fill()), and the
+    // playout start: output samples before the first timeline sample, and that sample's index.
+    void fill_stats(ReceiveStats& stats) noexcept;
+    std::optional<std::uint64_t> lead_samples() noexcept;
+    std::int64_t first_played_position() noexcept;
 
   private:
-    double rate_hz_;
+    struct Arrival {
+        net::ValidatedPacket packet;
+        net::Clock::time_point at;
+    };
+    // What the playout half publishes for the network thread after each fill().
+    struct PlayoutCounters {
+        net::JitterBufferCounters jitter;
+        std::uint64_t lost = 0;
+        std::uint64_t output_samples = 0;
+        double jitter_ms = 0.0;
+        double buffer_ms = 0.0;
+        double drift_ppm = 0.0;
+        bool started = false;  // lead_samples and first_played_position are set
+        std::uint64_t lead_samples = 0;
+        std::int64_t first_played_position = 0;
+    };
+
+    void take_arrivals() noexcept;
+    void apply_target(double target_ms) noexcept;
+    void publish() noexcept;
+
+    // Network half.
     std::unique_ptr<net::SrtpSession> srtp_;
     net::PacketValidator validator_;
-    net::JitterBuffer jitter_;
-    DriftCorrector drift_;
-    bool drift_correction_;
-    double half_packet_samples_;  // of our packet_ms: the peer is assumed to match
-    double target_samples_ = 0.0;  // mean level the drift corrector holds
-    std::uint64_t resyncs_seen_ = 0;
-    SequenceTracker sequence_;
     net::ValidatedPacket packet_;  // reused for every datagram
     std::uint64_t datagrams_ = 0;
     std::uint64_t wire_bytes_ = 0;
+    std::uint64_t handoff_overflows_ = 0;
+
+    // Shared, lock-free.
+    boost::lockfree::spsc_queue<Arrival> arrivals_;
+    LatestValue<PlayoutCounters> counters_;
+    std::atomic<double> requested_target_ms_;
+
+    // Playout half.
+    double rate_hz_;
+    net::JitterBuffer jitter_;
+    DriftCorrector drift_;
+    bool drift_correction_;
+    double half_packet_samples_;   // of our packet_ms: the peer is assumed to match
+    double applied_target_ms_;     // what jitter_ and target_samples_ were set for
+    double target_samples_ = 0.0;  // mean level the drift corrector holds
+    std::uint64_t resyncs_seen_ = 0;
+    SequenceTracker sequence_;
+    Arrival arrival_;             // reused for every packet taken
     std::uint64_t produced_ = 0;  // samples handed out by fill()
-    std::optional<std::uint64_t> lead_samples_;
+    bool started_ = false;
+    std::uint64_t lead_samples_ = 0;
     std::int64_t first_played_position_ = 0;
 };
 

@@ -109,6 +109,7 @@ JsonObject receive_json(const LinkStats& now, const IntervalStats& rates) {
         .add_uint("late", r.late)
         .add_uint("duplicate", r.duplicate)
         .add_uint("early", r.early)
+        .add_uint("handoff_overflows", r.handoff_overflows)
         .add_uint("drops_total", total_drops(r.drops))
         .add_object("drops", drops)
         .add_uint("concealed_samples", r.concealed_samples)
@@ -137,6 +138,7 @@ IntervalStats stats_rates(const LinkStats& now, const LinkStats& previous, doubl
     d.late = delta(now.receive.late, previous.receive.late);
     d.duplicate = delta(now.receive.duplicate, previous.receive.duplicate);
     d.early = delta(now.receive.early, previous.receive.early);
+    d.handoff_overflows = delta(now.receive.handoff_overflows, previous.receive.handoff_overflows);
     for (std::size_t i = 0; i < d.drops.size(); ++i) {
         d.drops[i] = delta(now.receive.drops[i], previous.receive.drops[i]);
     }
@@ -164,6 +166,7 @@ std::string format_stats_line(const LinkStats& now, const LinkStats& previous, d
         fmt::format_to(it, "rx {:.1f} kbps {} pkts, lost {} ({:.1f}%), late {}, dup {}", d.rx_kbps,
                        d.received, d.lost, d.loss_percent, d.late, d.duplicate);
         append_if_nonzero(out, "early", d.early);
+        append_if_nonzero(out, "handoff overflows", d.handoff_overflows);
         append_drops(out, d.drops);
         fmt::format_to(it, ", jitter {:.1f} ms, buffer {:.1f} ms, underruns {}", r.jitter_ms,
                        r.buffer_ms, d.underruns);

@@ -27,6 +27,7 @@ struct IntervalStats {
     std::uint64_t late = 0;
     std::uint64_t duplicate = 0;
     std::uint64_t early = 0;
+    std::uint64_t handoff_overflows = 0;  // validated packets playout had no room for
     std::array<std::uint64_t, net::kDropReasonCount> drops{};
     std::uint64_t send_errors = 0;
     std::uint64_t overruns = 0;        // capture samples dropped

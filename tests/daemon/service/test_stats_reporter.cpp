@@ -155,6 +155,7 @@ TEST(StatsJson, IsOneValidObjectWithEveryTotal) {
               R"("encoder_latency_ms":2.500},)"
               R"("rx":{"kbps":13.101,"loss_pct":0.400,"locked":true,"datagrams":1497,)"
               R"("wire_bytes":107188,"packets":1488,"lost":7,"late":1,"duplicate":0,"early":0,)"
+              R"("handoff_overflows":0,)"
               R"("drops_total":6,"drops":{"foreign_peer":1,"auth":5,"replay":0,"srtp_error":0,)"
               R"("truncated_header":0,"bad_version":0,"bad_csrc":0,"bad_extension":0,)"
               R"("bad_padding":0,"payload_type":0,"foreign_ssrc":0,"empty_payload":0,)"
