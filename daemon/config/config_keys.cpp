@@ -237,8 +237,9 @@ std::vector<KeySpec> build_table() {
             .range(0, 1000)
             .reloadable()
             .doc("Jitter buffer target delay. 20: absorbs LAN and quiet-Internet jitter plus one "
-                 "late 10 ms packet. Lower needs packet_ms + 2 x max_segment_ms + the tick: 10 ms "
-                 "with 3 ms packets played exactly on loopback (docs/latency.md)."),
+                 "late 10 ms packet. Lower needs packet_ms + 2 x max_segment_ms + 2 ticks + a "
+                 "device period: 8 ms with 2 ms packets and 1 ms segments played exactly on "
+                 "loopback (docs/latency.md)."),
         Row("receiver", "max_packet_ms",
             member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
             .flag("max-packet-ms")

@@ -16,8 +16,8 @@
 //  - Many late or early packets in a row mean the sender's timeline jumped (a restart): the
 //    buffer then resynchronises to the new timeline. A new SSRC (the validator re-locked to
 //    another sender) does the same at once.
-// Single-threaded: insert() and read() are called from one thread (the receive thread, which
-// then feeds the playback ring). No allocation, lock or system call after construction.
+// Single-threaded: insert() and read() are called from one thread (the playback callback, or for
+// a file output the network thread). No allocation, lock or system call after construction.
 #include <cstddef>
 #include <cstdint>
 #include <span>

@@ -2,8 +2,8 @@
 // Clock drift correction on the receive path (SPEC: "sender/receiver clock drift corrected by
 // slight resampling so latency neither grows nor drains").
 //
-// The receive thread pulls the sender's timeline out of the jitter buffer and pushes it into the
-// playback ring, which the sound card drains at its own clock. A sender whose clock runs fast
+// The playback callback pulls the sender's timeline out of the jitter buffer at the sound card's
+// own clock. A sender whose clock runs fast
 // fills the jitter buffer (latency grows), a slow one drains it (underruns). The corrector sits
 // between the two:
 //  - Measurement: observe() is given the buffer level once per fill; the level error is averaged

@@ -23,7 +23,7 @@ using std::chrono::steady_clock;
 constexpr double kRingSeconds = 1.0;
 
 // At most this many datagrams are read per tick: a flood waits in the socket (the kernel drops
-// what its buffer cannot hold) instead of delaying the playback top-up. 512 is over 100 times a
+// what its buffer cannot hold) instead of delaying the tick's sending. 512 is over 100 times a
 // link's packets per tick, and about 1 ms of validation work for hostile packets.
 constexpr std::size_t kMaxDatagramsPerTick = 512;
 
@@ -183,7 +183,7 @@ void Link::run() noexcept {
     // Named so `top -H` and the CPU benchmark can tell the link's thread from the audio ones.
     pthread_setname_np(pthread_self(), kNetworkThreadName);
     // Real-time priority when the system grants it (the units' LimitRTPRIO, or root): a tick
-    // delayed by ordinary threads under load outlasts the few ms the playback ring holds. Below
+    // delayed by ordinary threads under load delays packets past the jitter target's margin. Below
     // JACK's clients (priority 5 and up), which must never wait for us. Refused: carry on.
     sched_param priority{};
     priority.sched_priority = kNetworkThreadPriority;

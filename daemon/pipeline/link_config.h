@@ -100,8 +100,8 @@ struct NetworkSettings {
 
 struct ReceiverSettings {
     // Jitter buffer target delay, ms: 20 absorbs LAN/quiet-Internet jitter plus one late 10 ms
-    // packet. Lower needs packet_ms + 2 x max_segment_ms + the tick: 10 ms with 3 ms packets
-    // played exactly on loopback (docs/latency.md).
+    // packet. Lower needs packet_ms + 2 x max_segment_ms + 2 ticks + a device period: 8 ms with
+    // 2 ms packets and 1 ms segments played exactly on loopback (docs/latency.md).
     double jitter_target_ms = 20.0;
     // Most audio one packet may produce, ms: far above honest packets (packet_ms plus one
     // record), yet a hostile packet can make the receiver play at most 0.2 s.
