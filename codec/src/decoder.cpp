@@ -92,7 +92,9 @@ void Decoder::render(float* out, std::size_t count, float scale) noexcept {
         // Sample k (1-based) is render_point(k) but the last one (k = n): the end value exactly,
         // whatever the float rounding, so it is written apart.
         const std::size_t interior = std::min<std::size_t>(count, n - 1 - std::min(done_, n - 1));
-        if (n <= kPrerenderedSamples) {
+        if (interior == 0) {
+            // Only the end value is left (always so for a one-sample curve).
+        } else if (n <= kPrerenderedSamples) {
             const float* curve = bank_->prerendered(current_.id, n) + done_;
             for (std::size_t i = 0; i < interior; ++i) out[i] = (from + height * curve[i]) * scale;
         } else {
