@@ -3,6 +3,7 @@
 #include "audio/file_backend.h"
 #include "audio/null_sink.h"
 #include "audio/tone_backend.h"
+#include "pipeline/setting_errors.h"
 
 namespace extrema::pipeline {
 namespace {
@@ -60,6 +61,25 @@ std::unique_ptr<audio::AudioSink> make_sink(const AudioSettings& audio, audio::S
     throw audio::AudioError("unknown output kind");
 }
 
+// The setting a failing endpoint of this kind names (see setting_errors.h).
+std::string_view input_key(InputKind kind) noexcept {
+    switch (kind) {
+        case InputKind::kDevice: return "audio.input_device";
+        case InputKind::kFile: return "audio.input_file";
+        case InputKind::kTone: return "audio.input";
+    }
+    return "audio.input";
+}
+
+std::string_view output_key(OutputKind kind) noexcept {
+    switch (kind) {
+        case OutputKind::kDevice: return "audio.output_device";
+        case OutputKind::kFile: return "audio.output_file";
+        case OutputKind::kNull: return "audio.output";
+    }
+    return "audio.output";
+}
+
 }  // namespace
 
 bool needs_portaudio(const LinkConfig& config) noexcept {
@@ -82,19 +102,23 @@ Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
     const AudioSettings& audio = config.audio;
     if (capture && playback && audio.input == InputKind::kDevice &&
         audio.output == OutputKind::kDevice) {
-        duplex_ = std::make_unique<audio::PortAudioDuplex>(
-            *capture, *playback, portaudio_config(audio, audio.input_device),
-            portaudio_config(audio, audio.output_device));
+        duplex_ = for_setting("audio.input_device / audio.output_device", [&] {
+            return std::make_unique<audio::PortAudioDuplex>(
+                *capture, *playback, portaudio_config(audio, audio.input_device),
+                portaudio_config(audio, audio.output_device));
+        });
         source_ = duplex_.get();
         sink_ = duplex_.get();
         return;
     }
     if (playback) {
-        own_sink_ = make_sink(audio, *playback);
+        own_sink_ =
+            for_setting(output_key(audio.output), [&] { return make_sink(audio, *playback); });
         sink_ = own_sink_.get();
     }
     if (capture) {
-        own_source_ = make_source(audio, *capture);
+        own_source_ =
+            for_setting(input_key(audio.input), [&] { return make_source(audio, *capture); });
         source_ = own_source_.get();
     }
 }

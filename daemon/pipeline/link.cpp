@@ -10,6 +10,7 @@
 
 #include "net/udp_socket.h"
 #include "net/wire_limits.h"
+#include "pipeline/setting_errors.h"
 
 namespace extrema::pipeline {
 namespace {
@@ -72,15 +73,23 @@ Link::Link(const LinkConfig& config)
     const auto ring_frames = static_cast<std::size_t>(kRingSeconds * config_.audio.rate_hz);
     if (sends) capture_ring_ = std::make_unique<audio::SampleRing>(ring_frames);
     if (receives) playback_ring_ = std::make_unique<audio::SampleRing>(ring_frames);
+    // An SRTP key is the one thing the send and receive paths open that a setting names.
+    const std::string_view key_file = "network.srtp_key_file";
     if (sends) {
-        send_ = std::make_unique<SendPath>(config_, [this](std::span<const std::uint8_t> bytes) {
-            boost::system::error_code error;
-            const std::size_t sent =
-                socket_.send_to(asio::buffer(bytes.data(), bytes.size()), peer_, 0, error);
-            return !error && sent == bytes.size();
+        send_ = for_setting(key_file, [this] {
+            return std::make_unique<SendPath>(config_, [this](std::span<const std::uint8_t> bytes) {
+                boost::system::error_code error;
+                const std::size_t sent =
+                    socket_.send_to(asio::buffer(bytes.data(), bytes.size()), peer_, 0, error);
+                return !error && sent == bytes.size();
+            });
         });
     }
-    if (receives) receive_ = std::make_unique<ReceivePath>(config_, allowed_, accept_any_);
+    if (receives) {
+        receive_ = for_setting(key_file, [this] {
+            return std::make_unique<ReceivePath>(config_, allowed_, accept_any_);
+        });
+    }
     endpoints_ = std::make_unique<Endpoints>(config_, capture_ring_.get(), playback_ring_.get());
     if (receives) playout_in_callback_ = endpoints_->sink()->set_refill(this);
     scratch_.resize(4096);
@@ -104,8 +113,11 @@ void Link::open_socket() {
         throw LinkError(std::string("mode '") + to_string(config_.mode) +
                         "' needs a peer to send to (network.peer, --peer)");
     }
-    const udp::endpoint local = net::resolve_endpoint(io_, net.bind);
-    if (!net.peer.empty()) peer_ = net::resolve_endpoint(io_, net.peer);
+    const udp::endpoint local =
+        for_setting("network.bind", [&] { return net::resolve_endpoint(io_, net.bind); });
+    if (!net.peer.empty()) {
+        peer_ = for_setting("network.peer", [&] { return net::resolve_endpoint(io_, net.peer); });
+    }
     const bool multicast = !net.peer.empty() && peer_.address().is_multicast();
     if (multicast && config_.mode == LinkMode::kDuplex) {
         throw LinkError("duplex needs a unicast peer: " + net.peer + " is a multicast group");
@@ -124,17 +136,26 @@ void Link::open_socket() {
                                 "' is not an IP address");
             }
         }
-        socket_ =
-            net::open_multicast_receiver(io_, peer_, interface_address, net.receive_buffer_bytes);
+        socket_ = for_setting("network.peer", [&] {
+            return net::open_multicast_receiver(io_, peer_, interface_address,
+                                                net.receive_buffer_bytes);
+        });
     } else {
         net::BindOptions options;
         options.receive_buffer_bytes = receives ? net.receive_buffer_bytes : 0;
-        socket_ = net::bind_socket(io_, local, options);
+        socket_ =
+            for_setting("network.bind", [&] { return net::bind_socket(io_, local, options); });
     }
-    if (multicast && sends) net::set_multicast_sending(socket_, net.multicast_ttl, true);
+    if (multicast && sends) {
+        for_setting("network.multicast_ttl",
+                    [&] { net::set_multicast_sending(socket_, net.multicast_ttl, true); });
+    }
     if (receives) {
         if (!net.peer.empty() && !multicast) allowed_.push_back(peer_);
-        for (const std::string& entry : net.allow) allowed_.push_back(resolve_allowed(io_, entry));
+        for (const std::string& entry : net.allow) {
+            allowed_.push_back(
+                for_setting("network.allow", [&] { return resolve_allowed(io_, entry); }));
+        }
         // Senders to a group are not known in advance: with no allow list, anyone may send.
         accept_any_ = net.accept_any_peer || (multicast && net.allow.empty());
         if (allowed_.empty() && !accept_any_) {

@@ -106,6 +106,7 @@ TEST_F(ExtremadBadSetup, PortAlreadyInUse) {
     EXPECT_EQ(outcome.exit_code, kExitFailure) << outcome.stderr_text;
     const std::string line = line_with(outcome.stderr_text, "already in use");
     EXPECT_TRUE(contains(line, std::to_string(busy.port()))) << outcome.stderr_text;
+    EXPECT_TRUE(contains(line, "key 'network.bind'")) << outcome.stderr_text;
     busy.close();
     EXPECT_TRUE(udp_port_is_free(busy.port()));
 }
@@ -116,7 +117,8 @@ TEST_F(ExtremadBadSetup, UnresolvablePeer) {
         run_to_exit({"send", "--input", "tone", "--bind", loopback_address(port), "--peer",
                      "no-such-host.invalid:5004"});
     EXPECT_EQ(outcome.exit_code, kExitFailure) << outcome.stderr_text;
-    EXPECT_FALSE(line_with(outcome.stderr_text, "no-such-host.invalid").empty())
+    EXPECT_TRUE(
+        contains(line_with(outcome.stderr_text, "no-such-host.invalid"), "key 'network.peer'"))
         << outcome.stderr_text;
     EXPECT_TRUE(udp_port_is_free(port));
 }
@@ -127,7 +129,8 @@ TEST_F(ExtremadBadSetup, NoSuchAudioDevice) {
                                          "nonexistent-device-xyz", "--bind", loopback_address(port),
                                          "--peer", loopback_address(free_udp_port())});
     EXPECT_EQ(outcome.exit_code, kExitFailure) << outcome.stderr_text;
-    EXPECT_FALSE(line_with(outcome.stderr_text, "nonexistent-device-xyz").empty())
+    EXPECT_TRUE(contains(line_with(outcome.stderr_text, "nonexistent-device-xyz"),
+                         "key 'audio.input_device'"))
         << outcome.stderr_text;
     EXPECT_TRUE(udp_port_is_free(port));
 }
