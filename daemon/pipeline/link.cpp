@@ -276,30 +276,27 @@ void Link::feed_playback() {
     audio::SampleRing& ring = *playback_ring_;
     const double elapsed = std::chrono::duration<double>(steady_clock::now() - started_at_).count();
     const auto due = static_cast<std::uint64_t>(elapsed * config_.audio.rate_hz);
-    std::size_t want =
+    const std::size_t want =
         due > playback_produced_ ? static_cast<std::size_t>(due - playback_produced_) : 0;
-    want = std::min(want, ring.write_available());
-    while (want > 0) {
-        const std::size_t n = std::min(want, scratch_.size());
-        const std::span<float> block(scratch_.data(), n);
-        receive_->fill(block);
-        ring.push_available(block);
-        playback_produced_ += n;
-        want -= n;
-    }
+    playback_produced_ += decode_into_ring(want, ring, scratch_);
 }
 
 // The playback callback, right before it takes `samples` from the ring (mono: one per frame).
 void Link::refill(std::size_t samples) noexcept {
-    audio::SampleRing& ring = *playback_ring_;
+    decode_into_ring(samples, *playback_ring_, refill_scratch_);
+}
+
+std::size_t Link::decode_into_ring(std::size_t samples, audio::SampleRing& ring,
+                                   std::vector<float>& scratch) noexcept {
     samples = std::min(samples, ring.write_available());
-    while (samples > 0) {
-        const std::size_t n = std::min(samples, refill_scratch_.size());
-        const std::span<float> block(refill_scratch_.data(), n);
+    for (std::size_t left = samples; left > 0;) {
+        const std::size_t n = std::min(left, scratch.size());
+        const std::span<float> block(scratch.data(), n);
         receive_->fill(block);
         ring.push_available(block);
-        samples -= n;
+        left -= n;
     }
+    return samples;
 }
 
 void Link::publish_stats() {

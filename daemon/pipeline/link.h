@@ -95,6 +95,9 @@ class Link final : private audio::RingRefill {
     void open_socket();
     void receive_waiting(net::Clock::time_point now);
     void refill(std::size_t samples) noexcept override;  // playback callback thread
+    // The next `samples` of the timeline (as many as fit) through `scratch` into `ring`.
+    std::size_t decode_into_ring(std::size_t samples, audio::SampleRing& ring,
+                                 std::vector<float>& scratch) noexcept;
     void on_tick();
     void apply_pending_reload();
     void apply_reload_now(const LinkConfig& fresh);
