@@ -94,12 +94,17 @@ void send_numbered(udp::socket& from, const udp::endpoint& to, std::uint32_t cou
     }
 }
 
-// Waits until the sink has `expected` datagrams and nothing is queued in the proxy.
-void settle(const Sink& sink, const ImpairmentProxy& proxy,
+// Waits until the proxy has read `sent` datagrams (a slow build, TSan, can leave a backlog in
+// its socket long after the sender is done), nothing is queued in it, and the sink has
+// `expected` datagrams.
+void settle(const Sink& sink, const ImpairmentProxy& proxy, std::uint64_t sent,
             const std::function<std::size_t()>& expected) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
-        if (proxy.queued() == 0 && sink.count() >= expected()) break;
+        if (proxy.forward_counters().received >= sent && proxy.queued() == 0 &&
+            sink.count() >= expected()) {
+            break;
+        }
         std::this_thread::sleep_for(5ms);
     }
     std::this_thread::sleep_for(20ms);  // nothing more should come
@@ -117,7 +122,7 @@ RunResult run(const ImpairmentConfig& config, std::uint32_t packets) {
     udp::socket client = bind_socket(io, udp::endpoint(kLoopback, 0));
     IoRunner runner(io);
     send_numbered(client, proxy.local_endpoint(), packets);
-    settle(sink, proxy, [&] { return proxy.forward_counters().forwarded; });
+    settle(sink, proxy, packets, [&] { return proxy.forward_counters().forwarded; });
     RunResult result{proxy.forward_counters(), sink.indices()};
     runner.stop();
     return result;
@@ -252,7 +257,7 @@ TEST(ImpairmentProxy, QueueIsBounded) {
         std::this_thread::sleep_for(1ms);
     }
     EXPECT_LE(proxy.queued(), 50u);
-    settle(sink, proxy, [] { return std::size_t{50}; });
+    settle(sink, proxy, 200, [] { return std::size_t{50}; });
     const auto c = proxy.forward_counters();
     EXPECT_EQ(c.received, 200u);
     EXPECT_EQ(c.forwarded + c.overflow, 200u);
