@@ -164,8 +164,8 @@ void Link::open_socket() {
                 "network.accept_any_peer");
         }
     }
-    // A full send buffer must never block the thread that also feeds playback: the datagram is
-    // dropped and counted instead.
+    // A full send buffer must never block the thread that also reads the socket and keeps the
+    // ticks: the datagram is dropped and counted instead.
     socket_.non_blocking(true);
     local_ = socket_.local_endpoint();
 }
