@@ -234,12 +234,13 @@ std::vector<KeySpec> build_table() {
             member<&LinkConfig::receiver, &ReceiverSettings::jitter_target_ms>())
             .flag("jitter-target-ms")
             .unit("ms")
-            .range(0, 1000)
+            .range(0, 500)  // the jitter buffer holds packets up to 1 s ahead of playout
             .reloadable()
-            .doc("Jitter buffer target delay. 20: absorbs LAN and quiet-Internet jitter plus one "
-                 "late 10 ms packet. Lower needs packet_ms + 2 x max_segment_ms + 2 ticks + a "
-                 "device period: 8 ms with 2 ms packets and 1 ms segments played exactly on "
-                 "loopback (docs/latency.md)."),
+            .doc("Jitter buffer target delay. It must cover the network's jitter plus the "
+                 "sender's spread, packet_ms + 2 x max_segment_ms + 2 ticks + a device period "
+                 "(docs/latency.md): 8 ms played exactly on loopback with 2 ms packets and 1 ms "
+                 "segments. 20: LAN jitter with room to spare; below the defaults' 31 ms spread, "
+                 "so now and then a speech packet comes late."),
         Row("receiver", "max_packet_ms",
             member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
             .flag("max-packet-ms")

@@ -169,21 +169,22 @@ void Daemon::reload() {
             spdlog::warn("SIGHUP: {} changed ({} -> {}) but needs a restart; keeping {}",
                          change.key, change.before, change.after, change.before);
         }
+        const LinkConfig merged = config::merge_reloadable(config_, fresh);
+        // What can fail goes first: a refused reload must leave every setting as it was. The
+        // stats file is reopened on every SIGHUP, changed or not, to follow logrotate.
+        std::optional<service::StatsJsonFile> json = open_stats_json(merged.log.stats_json);
         if (!plan.reloadable.empty()) {
-            const LinkConfig merged = config::merge_reloadable(config_, fresh);
-            // What can fail goes first: a refused reload must leave every setting as it was.
-            std::optional<service::StatsJsonFile> json = open_stats_json(merged.log.stats_json);
             link_->reload(merged);
             // Logged at the old level, so a reload that quietens the log still shows itself.
             for (const auto& change : plan.reloadable) {
                 spdlog::info("SIGHUP: {} = {} (was {})", change.key, change.after, change.before);
             }
             service::set_log_level(merged.log.level);
-            stats_json_ = std::move(json);
             config_ = merged;
         } else if (plan.needs_restart.empty()) {
             spdlog::info("SIGHUP: configuration unchanged");
         }
+        stats_json_ = std::move(json);
     } catch (const std::exception& e) {
         spdlog::error("SIGHUP: {}; keeping the running settings", e.what());
     }

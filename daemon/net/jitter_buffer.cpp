@@ -49,11 +49,11 @@ JitterBufferConfig checked(const JitterBufferConfig& config) {
 
 }  // namespace
 
-void JitterBuffer::set_target_delay_ms(double target_ms) {
-    JitterBufferConfig changed = config_;
-    changed.target_delay_ms = target_ms;
-    config_ = checked(changed);
-    target_samples_ = to_samples(config_.target_delay_ms, config_.sample_rate_hz);
+bool JitterBuffer::set_target_delay_ms(double target_ms) noexcept {
+    if (!(target_ms >= 0.0 && target_ms < config_.max_ahead_ms)) return false;
+    config_.target_delay_ms = target_ms;
+    target_samples_ = to_samples(target_ms, config_.sample_rate_hz);
+    return true;
 }
 
 JitterBuffer::JitterBuffer(const JitterBufferConfig& config, const codec::CurveBank& bank)

@@ -84,8 +84,9 @@ class JitterBuffer {
 
     // A new target delay (live reconfiguration). It governs when playout (re)starts; a playing
     // buffer keeps its timeline, so the level moves to the new target only through the drift
-    // corrector downstream, or at the next restart. Throws std::invalid_argument if out of range.
-    void set_target_delay_ms(double target_ms);
+    // corrector downstream, or at the next restart. Refused (false, nothing changes) outside
+    // [0, max_ahead_ms): it may run on an audio callback, so it never throws.
+    bool set_target_delay_ms(double target_ms) noexcept;
 
     // Forgets all packets and the timeline (counters are kept).
     void reset() noexcept;

@@ -131,7 +131,13 @@ void Endpoints::start() {
         return;
     }
     if (sink_) sink_->start();
-    if (source_) source_->start();
+    try {
+        if (source_) source_->start();
+    } catch (...) {
+        // Nothing may be left running: the sink's callback reaches into the link.
+        if (sink_) sink_->stop();
+        throw;
+    }
 }
 
 void Endpoints::stop_source() {

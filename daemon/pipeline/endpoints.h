@@ -28,7 +28,8 @@ class Endpoints {
     bool duplex_stream() const noexcept { return duplex_ != nullptr; }
 
     // Playback first, so it is consuming before capture produces: starting capture first adds
-    // the time between the two starts to the latency for good.
+    // the time between the two starts to the latency for good. If capture fails to start,
+    // playback is stopped again before the error is thrown.
     void start();
     // Capture first (nothing new enters), then playback. Rethrows an endpoint's own failure
     // after both are stopped.

@@ -120,7 +120,6 @@ class Link final : private audio::RingRefill {
     std::unique_ptr<audio::SampleRing> playback_ring_;
     std::unique_ptr<SendPath> send_;
     std::unique_ptr<ReceivePath> receive_;
-    std::unique_ptr<Endpoints> endpoints_;  // after the rings: destroyed before them
 
     // Network thread only.
     std::vector<float> scratch_;
@@ -158,6 +157,9 @@ class Link final : private audio::RingRefill {
     LinkStats snapshot_;
     std::optional<std::uint64_t> lead_samples_;
     std::int64_t first_played_position_ = 0;
+    // Last: destroyed first, so no audio callback still runs while anything it reaches (rings,
+    // paths, scratch buffers) goes away.
+    std::unique_ptr<Endpoints> endpoints_;
 };
 
 }  // namespace extrema::pipeline

@@ -99,9 +99,10 @@ struct NetworkSettings {
 };
 
 struct ReceiverSettings {
-    // Jitter buffer target delay, ms: 20 absorbs LAN/quiet-Internet jitter plus one late 10 ms
-    // packet. Lower needs packet_ms + 2 x max_segment_ms + 2 ticks + a device period: 8 ms with
-    // 2 ms packets and 1 ms segments played exactly on loopback (docs/latency.md).
+    // Jitter buffer target delay, ms. It must cover the network's jitter plus the sender's spread,
+    // packet_ms + 2 x max_segment_ms + 2 ticks + a device period (docs/latency.md): 8 ms played
+    // exactly on loopback with 2 ms packets and 1 ms segments. 20: LAN jitter with room to spare;
+    // below the defaults' 31 ms spread, so now and then a speech packet comes late.
     double jitter_target_ms = 20.0;
     // Most audio one packet may produce, ms: far above honest packets (packet_ms plus one
     // record), yet a hostile packet can make the receiver play at most 0.2 s.

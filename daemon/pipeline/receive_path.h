@@ -54,8 +54,9 @@ class ReceivePath {
 
     // Any thread (SIGHUP): a new target delay, applied at the next fill(). With drift correction
     // the buffer slews to it without a gap; without, the new target applies from the next
-    // (re)start of playout.
-    void set_target_delay_ms(double target_ms) noexcept;
+    // (re)start of playout. Throws std::invalid_argument here, on the caller's thread, for a
+    // target the jitter buffer would refuse, so the playout thread never meets one.
+    void set_target_delay_ms(double target_ms);
 
     // Network thread. Counters of both halves (the playout half as of its last fill()), and the
     // playout start: output samples before the first timeline sample, and that sample's index.
@@ -104,11 +105,11 @@ class ReceivePath {
     DriftCorrector drift_;
     bool drift_correction_;
     double half_packet_samples_;   // of our packet_ms: the peer is assumed to match
+    double max_target_ms_;         // the jitter buffer's horizon: targets must stay below it
     double applied_target_ms_;     // what jitter_ and target_samples_ were set for
     double target_samples_ = 0.0;  // mean level the drift corrector holds
     std::uint64_t resyncs_seen_ = 0;
     SequenceTracker sequence_;
-    Arrival arrival_;             // reused for every packet taken
     std::uint64_t produced_ = 0;  // samples handed out by fill()
     bool started_ = false;
     std::uint64_t lead_samples_ = 0;
