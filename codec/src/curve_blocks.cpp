@@ -159,7 +159,7 @@ __attribute__((target("avx512f"))) inline __m512 score_block(const float* norms,
 }  // namespace
 
 __attribute__((target("avx512f"))) std::size_t CurveBlocks::nearest(
-    const float* c, std::size_t* scored) const noexcept {
+    const float* c) const noexcept {
     // Squared distance from c to each block's box.
     __m512 gap2 = _mm512_setzero_ps();
     for (std::size_t d = 0; d < dims_; ++d) {
@@ -197,7 +197,6 @@ __attribute__((target("avx512f"))) std::size_t CurveBlocks::nearest(
         (1.0f + kTestRounding);
     auto open = static_cast<unsigned>(_mm512_cmp_ps_mask(gap2, _mm512_set1_ps(reach), _CMP_LE_OQ));
     open &= ~(1u << first);
-    if (scored != nullptr) *scored = 1 + static_cast<std::size_t>(__builtin_popcount(open));
     // Lanes within a block ascend: a block's first least lane is the lowest of its tied curves.
     const std::uint8_t* lanes = lane_.data();
     while (open != 0) {

@@ -92,7 +92,7 @@ PaStream* open_stream(const Endpoint* in, const Endpoint* out, const PortAudioCo
     throw AudioError("cannot open device " + names + ": " + portaudio_error_text(err));
 }
 
-// A one-way endpoint's ring must carry the device's channel count.
+// An endpoint's ring must carry the device's channel count.
 void check_ring(const char* kind, const SampleRing& ring, const PortAudioConfig& config) {
     if (ring.channels() != config.channels) {
         throw AudioError(std::string(kind) + " ring has " + std::to_string(ring.channels()) +
@@ -222,10 +222,8 @@ PortAudioDuplex::PortAudioDuplex(SampleRing& capture_ring, SampleRing& playback_
                          " in, " + std::to_string(output.rate_hz) + " Hz x" +
                          std::to_string(output.channels) + " out)");
     }
-    if (capture_ring.channels() != input.channels || playback_ring.channels() != input.channels) {
-        throw AudioError("duplex rings must have " + std::to_string(input.channels) +
-                         " channel(s)");
-    }
+    check_ring("capture", capture_ring, input);
+    check_ring("playback", playback_ring, output);
     const Endpoint in = resolve(input, Direction::kInput);
     const Endpoint out = resolve(output, Direction::kOutput);
     stream_.description =

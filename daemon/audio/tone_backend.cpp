@@ -36,7 +36,7 @@ std::string ToneSource::describe() const {
                        config_.pacing == Pacing::kRealTime ? "" : ", as fast as possible");
 }
 
-// A rotating phasor instead of sin() per sample: two multiply-adds a sample, so the pretend
+// A rotating phasor instead of sin() per sample: four multiplies and two adds a sample, so the pretend
 // microphone costs next to nothing in the link's CPU figures. Renormalised once a block, the
 // rounding error of a double stays far below a float sample's resolution.
 std::size_t ToneSource::fill(std::span<float> block) noexcept {

@@ -46,7 +46,8 @@
 //  - Fills locked to the packet period (see the caveat above): the worst 1-s level error is
 //    4.5-5.3 ms with 5-ms fills (about half a packet) and 10.4 ms with 10-ms fills (about one
 //    packet); the drift estimate takes ~1 minute (5-ms fills) to ~2 minutes (10-ms fills).
-// No allocation, lock or system call after construction; single-threaded (the receive thread).
+// No allocation, lock or system call after construction; single-threaded (the playout thread:
+// the playback callback, or the network thread for a file output).
 #include <cstddef>
 #include <cstdint>
 #include <memory>

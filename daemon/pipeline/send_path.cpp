@@ -36,8 +36,8 @@ SendPath::SendPath(const LinkConfig& config, Transmit transmit)
         srtp_ = std::make_unique<net::SrtpSession>(
             net::read_srtp_key_file(config.network.srtp_key_file), net::SrtpDirection::kSend);
     }
-    // A block of 10 ms at 192 kHz closes at most one record per two samples: reserve for the
-    // worst case once, so push() never grows the vector.
+    // A push closes at most one record per two samples, and the link pushes at most 4096
+    // samples at a time (its scratch block): reserve twice that once, so push() never grows it.
     records_.reserve(8192);
 }
 

@@ -100,8 +100,9 @@ int main(int argc, char** argv) {
         std::printf("duplex link, 48 kHz, %.1f ms packets, %.1f s: %.3f%% of one core per link "
                     "(%.3f s CPU for two links)\n",
                     packet_ms, wall, 100.0 * cpu / wall / 2.0, cpu);
-        std::printf("  of which the link's own thread (codec, jitter buffer, UDP): %.3f%%; the "
-                    "rest is the pretend devices (tone generator, null sink)\n",
+        std::printf("  of which the link's network thread (encoder, validation, UDP): %.3f%%; the "
+                    "rest is the pretend devices: the tone generator, and the null sink whose "
+                    "callback runs the jitter buffer and the decoder\n",
                     100.0 * net / wall / 2.0);
         std::printf("link A: sent %llu packets, received %llu, lost %llu, underruns %llu samples\n",
                     static_cast<unsigned long long>(s.send.packets),

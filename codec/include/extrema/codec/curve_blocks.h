@@ -32,12 +32,11 @@ class CurveBlocks {
     // the curves are lanes 0..curves-1.
     CurveBlocks(std::size_t dims, const float* coords, const float* norms, std::size_t curves);
 
-    bool empty() const noexcept { return dims_ == 0; }
     // Whether this CPU runs nearest() (AVX-512).
     static bool supported() noexcept;
     // Lane (as given to the constructor) that the full sweep chooses for the query c: the least
-    // score, ties to the lowest lane. `scored`, if given, receives how many blocks were scored.
-    std::size_t nearest(const float* c, std::size_t* scored = nullptr) const noexcept;
+    // score, ties to the lowest lane.
+    std::size_t nearest(const float* c) const noexcept;
 
   private:
     std::size_t dims_ = 0;

@@ -30,7 +30,6 @@ class CurveCells {
                std::size_t curves, std::span<const double> lo, std::span<const double> hi,
                std::span<const std::size_t> cells);
 
-    bool empty() const noexcept { return dims_ == 0; }
     // The lanes (ascending) that can win for the query c (dims values), or an empty span when c
     // lies outside the lattice.
     std::span<const std::uint8_t> candidates(const float* c) const noexcept {
