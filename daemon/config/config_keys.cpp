@@ -227,7 +227,8 @@ std::vector<KeySpec> build_table() {
             .unit("bytes")
             .range(0, 1 << 28)
             .doc("SO_RCVBUF, room for a burst after a stall; 0 = the system default. 1 MiB: "
-                 "about 1 s of packets (capped by net.core.rmem_max)."),
+                 "at least a second of packets: 100 a second of at most 1.2 kB (capped by "
+                 "net.core.rmem_max)."),
 
         // [receiver]
         Row("receiver", "jitter_target_ms",

@@ -93,8 +93,8 @@ struct NetworkSettings {
     std::string multicast_interface;
     // SRTP pre-shared key file (docs/wire.md); "" = plain RTP.
     std::string srtp_key_file;
-    // SO_RCVBUF in bytes: room for a burst after a stall. 1 MiB is ~1 s of our packets (capped by
-    // net.core.rmem_max).
+    // SO_RCVBUF in bytes: room for a burst after a stall. 1 MiB holds at least a second of our
+    // packets (100 a second of at most 1.2 kB; capped by net.core.rmem_max).
     int receive_buffer_bytes = 1 << 20;
 };
 
