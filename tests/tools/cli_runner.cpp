@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cstdio>
-#include <random>
 
 namespace extrema::test {
 
@@ -19,17 +18,6 @@ CliResult run_cli(const std::string& args) {
     const int status = ::pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
-}
-
-TempDir::TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("extrema-cli-" + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace extrema::test

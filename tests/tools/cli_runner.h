@@ -1,7 +1,9 @@
 #pragma once
-// Runs the extrema binary with arguments; captures exit status and combined output.
-#include <filesystem>
+// Runs the extrema binary with arguments; captures exit status and combined output. Brings in
+// TempDir and read_text (temp_dir.h), which every CLI test uses alongside.
 #include <string>
+
+#include "temp_dir.h"
 
 namespace extrema::test {
 
@@ -11,17 +13,5 @@ struct CliResult {
 };
 
 CliResult run_cli(const std::string& args);
-
-// A fresh directory under the system temp dir, removed with the object.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
 
 }  // namespace extrema::test

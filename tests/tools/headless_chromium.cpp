@@ -9,11 +9,9 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
-#include "cli_runner.h"
+#include "temp_dir.h"
 
 namespace extrema::test {
 namespace {
@@ -33,13 +31,6 @@ std::vector<std::string> base_args(const TempDir& profile) {
             "--disable-sync",
             "--hide-scrollbars",
             "--user-data-dir=" + profile.path().string()};
-}
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 // Starts argv with stdout/stderr sent to files and, if given, fds 3/4 bound to `pipe_in` (read by
@@ -197,7 +188,7 @@ std::string file_url(const std::filesystem::path& path) {
 }
 
 ChromiumRun run_chromium(const std::vector<std::string>& args, std::chrono::seconds timeout) {
-    const TempDir profile;
+    const TempDir profile("extrema-chromium");
     std::vector<std::string> argv = base_args(profile);
     argv.insert(argv.end(), args.begin(), args.end());
     const auto out = profile.path() / "stdout.txt";
@@ -206,8 +197,8 @@ ChromiumRun run_chromium(const std::vector<std::string>& args, std::chrono::seco
     const pid_t pid = spawn(argv, out, err);
     if (pid < 0) return run;
     run.exit_code = wait_or_kill(pid, Clock::now() + timeout);
-    run.out = read_file(out);
-    run.err = read_file(err);
+    run.out = read_text(out);
+    run.err = read_text(err);
     return run;
 }
 
@@ -216,7 +207,7 @@ PageProbe probe_page(const std::string& url, const std::string& expression,
     PageProbe probe;
     // A write to a browser that died must fail with EPIPE, not kill the test.
     ::signal(SIGPIPE, SIG_IGN);
-    const TempDir profile;
+    const TempDir profile("extrema-chromium");
     std::vector<std::string> argv = base_args(profile);
     argv.push_back("--remote-debugging-pipe");
     int to_browser[2], from_browser[2];

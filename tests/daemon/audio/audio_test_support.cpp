@@ -1,24 +1,10 @@
 #include "audio_test_support.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstring>
 #include <random>
 
 namespace extrema::audio::test {
-
-TempDir::TempDir() {
-    static std::atomic<int> serial{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("extrema-audio-test-" + std::to_string(::getpid()) + "-" + std::to_string(serial++));
-    std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-}
 
 RingDrain::RingDrain(SampleRing& ring) : ring_(ring) {
     thread_ = std::thread([this] {

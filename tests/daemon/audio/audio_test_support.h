@@ -1,6 +1,6 @@
 #pragma once
-// Helpers shared by the audio tests: test material, a private temporary directory, a consumer
-// that drains a ring on its own thread, and bit-for-bit comparison of float signals.
+// Helpers shared by the audio tests: test material, a consumer that drains a ring on its own
+// thread, and bit-for-bit comparison of float signals. (Temporary directories: temp_dir.h.)
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -17,19 +17,6 @@ namespace extrema::audio::test {
 
 // Real speech, 48 kHz mono 16-bit (package alsa-utils).
 inline const std::filesystem::path kSpeechWav = "/usr/share/sounds/alsa/Front_Center.wav";
-
-// A fresh directory under the system temp dir, removed with everything in it at destruction.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
-  private:
-    std::filesystem::path path_;
-};
 
 // Pops everything a ring receives, on its own thread, into a vector (consumer side).
 class RingDrain {

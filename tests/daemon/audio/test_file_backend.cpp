@@ -8,13 +8,14 @@
 #include "audio/file_backend.h"
 #include "audio/sound_file.h"
 #include "audio_test_support.h"
+#include "temp_dir.h"
 
 namespace extrema::audio {
 namespace {
 
+using extrema::test::TempDir;
 using test::first_bit_difference;
 using test::RingDrain;
-using test::TempDir;
 using test::wait_until;
 
 // Runs a fast file source into a small ring (so it has to wait for room) and returns what came

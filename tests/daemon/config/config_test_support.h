@@ -1,12 +1,13 @@
 #pragma once
-// Helpers for the config tests: files in a private temporary directory, the source tree's files,
-// and the message of the ConfigError a call throws.
+// Helpers for the config tests: files in a private temporary directory (temp_dir.h), the source
+// tree's files, and the message of the ConfigError a call throws.
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
 
 #include "config/config.h"
+#include "temp_dir.h"
 
 namespace extrema::config::test {
 
@@ -71,24 +72,11 @@ stats_interval_s = 1.5
 stats_json = "/var/log/extremad/stats.jsonl"
 )";
 
+using extrema::test::read_text;
+using extrema::test::TempDir;
+
 // A file of the source tree (EXTREMA_SOURCE_DIR), e.g. "docs/config.md".
 std::filesystem::path source_file(std::string_view relative);
-std::string read_text(const std::filesystem::path& file);
-
-// A fresh directory under the system's temporary directory, removed with its files.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    const std::filesystem::path& path() const { return path_; }
-    std::filesystem::path write(std::string_view name, std::string_view text) const;
-
-  private:
-    std::filesystem::path path_;
-};
 
 // parse_config(text, "test.toml").
 LinkConfig parse(std::string_view text);

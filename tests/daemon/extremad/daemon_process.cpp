@@ -2,14 +2,11 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 #include <system_error>
 #include <thread>
@@ -79,26 +76,7 @@ int open_output(const std::filesystem::path& path) {
     return fd;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 }  // namespace
-
-TempDir::TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "extremad-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-        throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    }
-    path_ = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-}
 
 DaemonProcess::DaemonProcess(const std::vector<std::string>& args,
                              const DaemonEnvironment& environment) {
@@ -180,11 +158,11 @@ int DaemonProcess::wait_exit(std::chrono::milliseconds timeout) {
 }
 
 std::string DaemonProcess::stderr_text() const {
-    return read_file(dir_ / "stderr");
+    return extrema::test::read_text(dir_ / "stderr");
 }
 
 std::string DaemonProcess::stdout_text() const {
-    return read_file(dir_ / "stdout");
+    return extrema::test::read_text(dir_ / "stdout");
 }
 
 std::optional<std::string> DaemonProcess::await_stderr(std::string_view needle,

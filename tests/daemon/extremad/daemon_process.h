@@ -12,22 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace extrema::daemon::testing {
 
-// A private temp directory, removed with its contents when the object goes.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
+using extrema::test::TempDir;
 
 struct DaemonEnvironment {
     // Set in the child over the test's own environment, from which the systemd variables
@@ -71,7 +60,7 @@ class DaemonProcess {
   private:
     bool reap(bool block);
 
-    TempDir dir_;
+    TempDir dir_{"extremad-test"};
     pid_t pid_ = -1;
     std::optional<int> status_;  // the wait status once reaped
     std::size_t stderr_cursor_ = 0;

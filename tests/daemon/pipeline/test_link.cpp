@@ -17,6 +17,7 @@
 #include "audio_test_support.h"
 #include "net/srtp_session.h"
 #include "net/udp_socket.h"
+#include "temp_dir.h"
 #include "udp_ports.h"
 
 namespace extrema::pipeline {
@@ -24,8 +25,8 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using audio::test::TempDir;
 using daemon::testing::BoundUdpPort;
+using extrema::test::TempDir;
 
 std::string loopback(int port) {
     return "127.0.0.1:" + std::to_string(port);
@@ -142,8 +143,8 @@ TEST(Link, MulticastReachesSeveralReceivers) {
     rx_config.audio.output_file = (dir / "r2.wav").string();
     Link r2(rx_config);
     LinkConfig tx = tone_sender(group);
-    tx.network.bind = "0.0.0.0:0";   // a loopback-bound socket cannot send to a group
-    tx.network.multicast_ttl = 0;    // never leaves this host
+    tx.network.bind = "0.0.0.0:0";  // a loopback-bound socket cannot send to a group
+    tx.network.multicast_ttl = 0;   // never leaves this host
     Link sender(tx);
     r1.start();
     r2.start();
@@ -215,7 +216,7 @@ TEST(Link, CompressorStageIsAppliedAndReloadedLive) {
     limited.compressor.enabled = true;
     limited.compressor.config.threshold_db = -20.0;
     limited.compressor.config.ratio = std::numeric_limits<double>::infinity();  // a limiter
-    sender.reload(limited);  // what SIGHUP does
+    sender.reload(limited);                                                     // what SIGHUP does
     std::this_thread::sleep_for(300ms);
     sender.stop();
     std::this_thread::sleep_for(100ms);

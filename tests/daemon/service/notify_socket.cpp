@@ -9,20 +9,12 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <stdexcept>
 #include <system_error>
 
 namespace extrema::service::testing {
 
-NotifySocket::NotifySocket() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "extrema-notify-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-        throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    }
-    dir_ = pattern;
-    path_ = dir_ + "/notify";
+NotifySocket::NotifySocket() : path_((dir_ / "notify").string()) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     if (path_.size() >= sizeof(address.sun_path)) throw std::runtime_error("temp path too long");
@@ -37,8 +29,6 @@ NotifySocket::NotifySocket() {
 NotifySocket::~NotifySocket() {
     unsetenv("NOTIFY_SOCKET");
     if (fd_ >= 0) close(fd_);
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
 }
 
 std::optional<std::string> NotifySocket::receive(std::chrono::milliseconds timeout) {

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "temp_dir.h"
+
 namespace extrema::service::testing {
 
 class NotifySocket {
@@ -19,7 +21,7 @@ class NotifySocket {
         std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
 
   private:
-    std::string dir_;
+    extrema::test::TempDir dir_{"extrema-notify"};
     std::string path_;
     int fd_ = -1;
 };

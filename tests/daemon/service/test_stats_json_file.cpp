@@ -2,37 +2,23 @@
 #include "service/stats_json_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "temp_dir.h"
 
 namespace extrema::service {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_all(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using extrema::test::read_text;
 
 class StatsJsonFileTest : public ::testing::Test {
   protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("extrema-stats-" + std::to_string(getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
-    fs::path dir_;
+    extrema::test::TempDir dir_{"extrema-stats"};
 };
 
 TEST_F(StatsJsonFileTest, AppendsLinesThatAreReadableAtOnce) {
@@ -40,9 +26,9 @@ TEST_F(StatsJsonFileTest, AppendsLinesThatAreReadableAtOnce) {
     StatsJsonFile file(path.string());
     EXPECT_EQ(file.path(), path.string());
     EXPECT_TRUE(file.append(R"({"a":1})"));
-    EXPECT_EQ(read_all(path), "{\"a\":1}\n");  // no buffering: there before the file closes
+    EXPECT_EQ(read_text(path), "{\"a\":1}\n");  // no buffering: there before the file closes
     EXPECT_TRUE(file.append(R"({"a":2})"));
-    EXPECT_EQ(read_all(path), "{\"a\":1}\n{\"a\":2}\n");
+    EXPECT_EQ(read_text(path), "{\"a\":1}\n{\"a\":2}\n");
 }
 
 TEST_F(StatsJsonFileTest, KeepsWhatTheFileHeld) {
@@ -54,7 +40,7 @@ TEST_F(StatsJsonFileTest, KeepsWhatTheFileHeld) {
     }
     StatsJsonFile reopened(path.string());
     EXPECT_TRUE(reopened.append("[]"));
-    EXPECT_EQ(read_all(path), "{\"earlier\":true}\n{}\n[]\n");
+    EXPECT_EQ(read_text(path), "{\"earlier\":true}\n{}\n[]\n");
 }
 
 TEST_F(StatsJsonFileTest, NamesThePathItCannotOpen) {
@@ -76,7 +62,7 @@ TEST_F(StatsJsonFileTest, MovesItsDescriptor) {
     StatsJsonFile third((dir_ / "other.jsonl").string());
     third = std::move(second);
     EXPECT_TRUE(third.append("2"));
-    EXPECT_EQ(read_all(path), "1\n2\n");
+    EXPECT_EQ(read_text(path), "1\n2\n");
 }
 
 }  // namespace
