@@ -40,5 +40,5 @@ for test in "${tsan_tests[@]}"; do
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "build/tsan/${test}" --gtest_brief=1
 done
 
-echo "== fuzz: a short run of every target (the list lives in fuzz.sh)"
+echo "== fuzz: a short run of every target (defined in tests/fuzz/CMakeLists.txt)"
 FUZZ_BUILD_JOBS="${jobs}" tools/scripts/fuzz.sh 15
