@@ -1,4 +1,4 @@
-// Every malformed-file case of the codec issue gets one clear line naming the file, a non-zero
+// Every malformed-file case gets one clear line naming the file, a non-zero
 // exit, and no output file left behind.
 #include <gtest/gtest.h>
 

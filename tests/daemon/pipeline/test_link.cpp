@@ -230,6 +230,26 @@ TEST(Link, CompressorStageIsAppliedAndReloadedLive) {
     EXPECT_NEAR(peak(after), 0.1f, 0.015f);
 }
 
+TEST(Link, JitterTargetTheBufferRefusesIsRefusedByReloadAndPlayoutGoesOn) {
+    TempDir dir;
+    LinkConfig rx = file_receiver(dir / "out.wav");
+    rx.audio.output = OutputKind::kNull;  // the jitter buffer runs on the null sink's callback
+    Link receiver(rx);
+    Link sender(tone_sender(address_of(receiver)));
+    receiver.start();
+    sender.start();
+    std::this_thread::sleep_for(200ms);
+    LinkConfig too_far = rx;
+    too_far.receiver.jitter_target_ms = 1000.0;  // the jitter buffer's whole horizon
+    EXPECT_THROW(receiver.reload(too_far), std::invalid_argument);
+    const std::uint64_t before = receiver.stats().receive.output_samples;
+    std::this_thread::sleep_for(200ms);
+    EXPECT_GT(receiver.stats().receive.output_samples, before);  // the callback lives on
+    EXPECT_EQ(receiver.config().receiver.jitter_target_ms, rx.receiver.jitter_target_ms);
+    sender.stop();
+    receiver.stop();
+}
+
 // --- bad set-up: a clear message, and nothing left running ---
 
 template <typename Error>
