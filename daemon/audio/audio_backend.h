@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "audio/delivery_clock.h"
 #include "audio/ring_refill.h"
 
 namespace extrema::audio {
@@ -46,6 +47,9 @@ class AudioSource {
     virtual int channels() const noexcept = 0;
     // True once a finite source (a file) has pushed its last frame; a live one never finishes.
     virtual bool finished() const noexcept { return false; }
+    // A source that delivers at a clock's pace (a device, a paced file or tone) publishes each
+    // delivery there; one that delivers as fast as the ring takes it has none.
+    virtual const DeliveryClock* delivery_clock() const noexcept { return nullptr; }
     virtual EndpointStats stats() const noexcept = 0;
     // One line for logs: "PortAudio input 'system' (JACK Audio Connection Kit) 48000 Hz x1".
     virtual std::string describe() const = 0;

@@ -47,6 +47,9 @@ class FileSource final : public AudioSource {
     int rate_hz() const noexcept override { return rate_hz_; }
     int channels() const noexcept override { return 1; }
     bool finished() const noexcept override { return thread_->finished(); }
+    const DeliveryClock* delivery_clock() const noexcept override {
+        return thread_->delivery_clock();
+    }
     EndpointStats stats() const noexcept override { return {thread_->frames(), 0}; }
     std::string describe() const override { return description_; }
 

@@ -1,5 +1,7 @@
 #include "audio/portaudio_backend.h"
 
+#include <chrono>
+
 #include <span>
 
 #include "audio/device_list.h"
@@ -112,10 +114,18 @@ void count_xruns(std::atomic<std::uint64_t>& xruns, PaStreamCallbackFlags flags)
     if ((flags & kXrunFlags) != 0) xruns.fetch_add(1, std::memory_order_relaxed);
 }
 
-void capture(SampleRing& ring, const void* input, unsigned long frames, int channels) noexcept {
-    if (input == nullptr) return;  // PortAudio passes none only for output-only streams
-    ring.push(std::span(static_cast<const float*>(input),
-                        static_cast<std::size_t>(frames) * static_cast<std::size_t>(channels)));
+// Moves a captured period into the ring, counts it and says when it came (the network thread
+// wakes by that, see DeliveryClock).
+void capture(SampleRing& ring, detail::PaEndpointStream& stream, const void* input,
+             unsigned long frames) noexcept {
+    if (input != nullptr) {  // PortAudio passes none only for output-only streams
+        ring.push(std::span(
+            static_cast<const float*>(input),
+            static_cast<std::size_t>(frames) * static_cast<std::size_t>(stream.channels)));
+    }
+    const std::uint64_t total = stream.frames.fetch_add(frames, std::memory_order_relaxed) + frames;
+    stream.delivery.publish(total, static_cast<std::uint32_t>(frames),
+                            std::chrono::steady_clock::now());
 }
 
 void play(PlayoutGate& gate, SampleRing& ring, void* output, unsigned long frames,
@@ -179,8 +189,7 @@ int PortAudioSource::on_audio(const void* input, void* /*output*/, unsigned long
     const RealtimeScope realtime;
     auto& source = *static_cast<PortAudioSource*>(self);
     count_xruns(source.stream_.xruns, flags);
-    capture(source.ring_, input, frames, source.stream_.channels);
-    source.stream_.frames.fetch_add(frames, std::memory_order_relaxed);
+    capture(source.ring_, source.stream_, input, frames);
     return paContinue;
 }
 
@@ -239,9 +248,8 @@ int PortAudioDuplex::on_audio(const void* input, void* output, unsigned long fra
     const RealtimeScope realtime;
     auto& duplex = *static_cast<PortAudioDuplex*>(self);
     count_xruns(duplex.stream_.xruns, flags);
-    capture(duplex.capture_ring_, input, frames, duplex.stream_.channels);
+    capture(duplex.capture_ring_, duplex.stream_, input, frames);
     play(duplex.gate_, duplex.playback_ring_, output, frames, duplex.stream_.channels);
-    duplex.stream_.frames.fetch_add(frames, std::memory_order_relaxed);
     return paContinue;
 }
 

@@ -7,9 +7,10 @@
 //
 // Callback API with paFloat32 interleaved, always: the blocking API of PortAudio's JACK host
 // hard-codes two float channels and corrupts the heap otherwise, and float32 passes through JACK
-// bit-exactly (int16 does not). The callbacks only move samples between the stream and the ring
-// and bump atomic counters: no lock, allocation, logging, syscall or exception (SPEC §1); each
-// runs inside a RealtimeScope so the tests can prove it.
+// bit-exactly (int16 does not). The callbacks only move samples between the stream and the ring,
+// bump atomic counters and note when capture came (DeliveryClock; the steady clock is read in the
+// vDSO, as PortAudio itself does around every callback): no lock, allocation, logging, syscall or
+// exception (SPEC §1); each runs inside a RealtimeScope so the tests can prove it.
 //
 // Needs a live PortAudioSession for its whole life. Construction opens the stream (so every
 // set-up error surfaces there as AudioError: unknown device, unsupported rate, device busy);
@@ -86,6 +87,7 @@ struct PaEndpointStream {
     double latency_ms = 0.0;
     std::atomic<std::uint64_t> frames{0};  // bumped by the callback
     std::atomic<std::uint64_t> xruns{0};   // bumped by the callback
+    DeliveryClock delivery;                // capture: published by the callback
     PaStreamHandle handle;                 // last: closed first
 };
 }  // namespace detail
@@ -100,6 +102,7 @@ class PortAudioSource final : public AudioSource {
     int channels() const noexcept override { return stream_.channels; }
     EndpointStats stats() const noexcept override { return stream_.stats(); }
     std::string describe() const override { return stream_.description; }
+    const DeliveryClock* delivery_clock() const noexcept override { return &stream_.delivery; }
 
   private:
     static int on_audio(const void* input, void* output, unsigned long frames,
@@ -151,6 +154,7 @@ class PortAudioDuplex final : public AudioSource, public AudioSink {
     // Frames of the stream (each callback captures and plays the same number).
     EndpointStats stats() const noexcept override { return stream_.stats(); }
     std::string describe() const override { return stream_.description; }
+    const DeliveryClock* delivery_clock() const noexcept override { return &stream_.delivery; }
     bool set_refill(RingRefill* refill) noexcept override {
         gate_.set_refill(refill);
         return true;

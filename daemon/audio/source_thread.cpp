@@ -14,13 +14,15 @@ constexpr auto kFastModeRetry = std::chrono::microseconds(200);
 
 }  // namespace
 
-SourceThread::SourceThread(SampleRing& ring, int rate_hz, int block_ms, Pacing pacing, Fill fill)
+SourceThread::SourceThread(SampleRing& ring, int rate_hz, int block_ms, Pacing pacing, Fill fill,
+                           AfterBlock after_block)
     : ring_(ring),
       rate_hz_(rate_hz),
       block_frames_(static_cast<std::size_t>(rate_hz) * static_cast<std::size_t>(block_ms) / 1000),
       channels_(static_cast<std::size_t>(ring.channels())),
       pacing_(pacing),
-      fill_(std::move(fill)) {
+      fill_(std::move(fill)),
+      after_block_(std::move(after_block)) {
     if (rate_hz < 1) throw AudioError("source rate must be positive");
     if (block_frames_ == 0) block_frames_ = 1;
     block_.resize(block_frames_ * channels_);
@@ -76,6 +78,8 @@ void SourceThread::run_paced() {
         std::this_thread::sleep_until(due);
         ring_.push(std::span<const float>(block_.data(), n));
         frames_.fetch_add(frames, std::memory_order_relaxed);
+        delivery_.publish(produced, static_cast<std::uint32_t>(frames), Clock::now());
+        if (after_block_) after_block_();
     }
 }
 

@@ -5,6 +5,8 @@
 //       so it never drifts; like a sound card it cannot wait, so what the ring cannot take is an
 //       overrun (counted by the ring) — or
 //   as fast as the ring accepts — waiting for room, so nothing is lost (tests, offline runs).
+// In real time it publishes each delivery to its DeliveryClock, and can run a second duty after
+// each block on the same thread (PacedDuplex plays a block there, as a duplex callback would).
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "audio/delivery_clock.h"
 #include "audio/sample_ring.h"
 
 namespace extrema::audio {
@@ -31,7 +34,11 @@ class SourceThread {
     // throw, and stop() rethrows.
     using Fill = std::function<std::size_t(std::span<float> block)>;
 
-    SourceThread(SampleRing& ring, int rate_hz, int block_ms, Pacing pacing, Fill fill);
+    // Runs on the source's thread right after each real-time block is in the ring; must not throw.
+    using AfterBlock = std::function<void()>;
+
+    SourceThread(SampleRing& ring, int rate_hz, int block_ms, Pacing pacing, Fill fill,
+                 AfterBlock after_block = {});
     ~SourceThread();  // stops, dropping any failure
     SourceThread(const SourceThread&) = delete;
     SourceThread& operator=(const SourceThread&) = delete;
@@ -42,6 +49,11 @@ class SourceThread {
     // True once the last block is in the ring, or the loop ended early (stopped, or failed).
     bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
     std::uint64_t frames() const noexcept { return frames_.load(std::memory_order_relaxed); }
+    // In real time, when each block arrived; as fast as possible there is no clock to follow.
+    const DeliveryClock* delivery_clock() const noexcept {
+        return pacing_ == Pacing::kRealTime ? &delivery_ : nullptr;
+    }
+    std::size_t block_frames() const noexcept { return block_frames_; }
 
   private:
     void run() noexcept;
@@ -54,6 +66,8 @@ class SourceThread {
     std::size_t channels_;
     Pacing pacing_;
     Fill fill_;
+    AfterBlock after_block_;
+    DeliveryClock delivery_;
     std::vector<float> block_;
     std::thread thread_;
     std::atomic<bool> stop_requested_{false};

@@ -1,8 +1,11 @@
 #pragma once
-// ToneSource: a sine generator, the same on every channel of its ring, paced in real time (a
-// stand-in for a microphone in tests and line checks) or as fast as the ring accepts.
+// The tone generator: a sine, the same on every channel, a stand-in for a microphone in tests and
+// line checks. ToneSource paces it into a ring on its own thread, in real time or as fast as the
+// ring accepts; PacedDuplex (paced_duplex.h) drives it together with a null speaker.
 #include <complex>
+#include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "audio/audio_backend.h"
@@ -22,9 +25,27 @@ struct ToneConfig {
     int block_ms = kDefaultBlockMs;
 };
 
-class ToneSource final : public AudioSource {
+class ToneGenerator {
   public:
     // AudioError if the frequency is not in (0, rate/2) or the level is above 0 dBFS.
+    ToneGenerator(const ToneConfig& config, int channels);
+
+    // Fills the whole block (interleaved frames of `channels`) with the next samples; endless.
+    std::size_t fill(std::span<float> block) noexcept;
+    // "tone 1000 Hz at -20 dBFS, 48000 Hz x1"
+    std::string describe() const;
+
+  private:
+    ToneConfig config_;
+    int channels_;
+    double amplitude_;
+    std::complex<double> step_;              // rotation per sample: e^(i 2 pi f / rate)
+    std::complex<double> phasor_{1.0, 0.0};  // sin of the phase is imag()
+};
+
+class ToneSource final : public AudioSource {
+  public:
+    // AudioError as ToneGenerator.
     ToneSource(SampleRing& ring, const ToneConfig& config);
     ~ToneSource() override;
 
@@ -34,15 +55,14 @@ class ToneSource final : public AudioSource {
     int channels() const noexcept override { return channels_; }
     EndpointStats stats() const noexcept override { return {thread_->frames(), 0}; }
     std::string describe() const override;
+    const DeliveryClock* delivery_clock() const noexcept override {
+        return thread_->delivery_clock();
+    }
 
   private:
-    std::size_t fill(std::span<float> block) noexcept;
-
     ToneConfig config_;
     int channels_;
-    double amplitude_;
-    std::complex<double> step_;              // rotation per sample: e^(i 2 pi f / rate)
-    std::complex<double> phasor_{1.0, 0.0};  // source thread only; sin of the phase is imag()
+    ToneGenerator generator_;  // the source thread's only
     std::unique_ptr<SourceThread> thread_;
 };
 

@@ -83,6 +83,11 @@ class Packetizer {
     // Stream sample index just after the last record pushed.
     std::uint64_t next_sample() const noexcept { return next_sample_; }
     std::uint32_t packet_samples() const noexcept { return packet_samples_; }
+    // Stream sample index at which the packet in hand (or the next one) has packet_ms of audio:
+    // the earliest its records can complete it.
+    std::uint64_t packet_end_sample() const noexcept {
+        return next_sample_ - samples_ + packet_samples_;
+    }
     std::size_t max_records() const noexcept { return max_records_; }
     std::uint64_t packets_sent() const noexcept { return packets_sent_; }
     std::uint64_t payload_bytes_sent() const noexcept { return payload_bytes_sent_; }

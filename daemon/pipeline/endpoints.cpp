@@ -2,18 +2,44 @@
 
 #include "audio/file_backend.h"
 #include "audio/null_sink.h"
+#include "audio/paced_duplex.h"
 #include "audio/tone_backend.h"
 #include "pipeline/setting_errors.h"
 
 namespace extrema::pipeline {
 namespace {
 
-bool has_capture(LinkMode mode) noexcept { return mode != LinkMode::kReceive; }
-bool has_playback(LinkMode mode) noexcept { return mode != LinkMode::kSend; }
+bool has_capture(LinkMode mode) noexcept {
+    return mode != LinkMode::kReceive;
+}
+bool has_playback(LinkMode mode) noexcept {
+    return mode != LinkMode::kSend;
+}
 
 audio::Pacing pacing_of(FilePacing pacing) noexcept {
     return pacing == FilePacing::kFast ? audio::Pacing::kAsFastAsPossible
                                        : audio::Pacing::kRealTime;
+}
+
+audio::ToneConfig tone_config(const AudioSettings& audio) {
+    audio::ToneConfig tone;
+    tone.frequency_hz = audio.tone_hz;
+    tone.level_dbfs = audio.tone_dbfs;
+    tone.rate_hz = audio.rate_hz;
+    tone.pacing = pacing_of(audio.file_pacing);
+    return tone;
+}
+
+// A tone in real time and a null speaker: one pretend duplex device.
+std::unique_ptr<audio::PacedDuplex> make_paced_duplex(const AudioSettings& audio,
+                                                      audio::SampleRing& capture,
+                                                      audio::SampleRing& playback) {
+    const audio::ToneConfig tone = tone_config(audio);
+    auto generator = std::make_shared<audio::ToneGenerator>(tone, capture.channels());
+    return std::make_unique<audio::PacedDuplex>(
+        capture, playback, tone.rate_hz, tone.block_ms,
+        [generator](std::span<float> block) { return generator->fill(block); },
+        generator->describe() + ", into a null sink (one paced duplex thread)");
 }
 
 std::unique_ptr<audio::AudioSource> make_source(const AudioSettings& audio,
@@ -29,14 +55,8 @@ std::unique_ptr<audio::AudioSource> make_source(const AudioSettings& audio,
             file.pacing = pacing_of(audio.file_pacing);
             return std::make_unique<audio::FileSource>(ring, file);
         }
-        case InputKind::kTone: {
-            audio::ToneConfig tone;
-            tone.frequency_hz = audio.tone_hz;
-            tone.level_dbfs = audio.tone_dbfs;
-            tone.rate_hz = audio.rate_hz;
-            tone.pacing = pacing_of(audio.file_pacing);
-            return std::make_unique<audio::ToneSource>(ring, tone);
-        }
+        case InputKind::kTone:
+            return std::make_unique<audio::ToneSource>(ring, tone_config(audio));
     }
     throw audio::AudioError("unknown input kind");
 }
@@ -64,18 +84,24 @@ std::unique_ptr<audio::AudioSink> make_sink(const AudioSettings& audio, audio::S
 // The setting a failing endpoint of this kind names (see setting_errors.h).
 std::string_view input_key(InputKind kind) noexcept {
     switch (kind) {
-        case InputKind::kDevice: return "audio.input_device";
-        case InputKind::kFile: return "audio.input_file";
-        case InputKind::kTone: return "audio.input";
+        case InputKind::kDevice:
+            return "audio.input_device";
+        case InputKind::kFile:
+            return "audio.input_file";
+        case InputKind::kTone:
+            return "audio.input";
     }
     return "audio.input";
 }
 
 std::string_view output_key(OutputKind kind) noexcept {
     switch (kind) {
-        case OutputKind::kDevice: return "audio.output_device";
-        case OutputKind::kFile: return "audio.output_file";
-        case OutputKind::kNull: return "audio.output";
+        case OutputKind::kDevice:
+            return "audio.output_device";
+        case OutputKind::kFile:
+            return "audio.output_file";
+        case OutputKind::kNull:
+            return "audio.output";
     }
     return "audio.output";
 }
@@ -93,7 +119,8 @@ audio::PortAudioConfig portaudio_config(const AudioSettings& audio, const std::s
     pa.rate_hz = audio.rate_hz;
     pa.channels = 1;
     pa.frames_per_buffer = static_cast<unsigned long>(audio.frames_per_buffer);
-    pa.suggested_latency_s = audio.device_latency_ms < 0.0 ? -1.0 : audio.device_latency_ms / 1000.0;
+    pa.suggested_latency_s =
+        audio.device_latency_ms < 0.0 ? -1.0 : audio.device_latency_ms / 1000.0;
     return pa;
 }
 
@@ -102,13 +129,24 @@ Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
     const AudioSettings& audio = config.audio;
     if (capture && playback && audio.input == InputKind::kDevice &&
         audio.output == OutputKind::kDevice) {
-        duplex_ = for_setting("audio.input_device / audio.output_device", [&] {
+        auto stream = for_setting("audio.input_device / audio.output_device", [&] {
             return std::make_unique<audio::PortAudioDuplex>(
                 *capture, *playback, portaudio_config(audio, audio.input_device),
                 portaudio_config(audio, audio.output_device));
         });
-        source_ = duplex_.get();
-        sink_ = duplex_.get();
+        source_ = stream.get();
+        sink_ = stream.get();
+        duplex_ = std::move(stream);
+        return;
+    }
+    if (capture && playback && audio.input == InputKind::kTone &&
+        audio.output == OutputKind::kNull &&
+        pacing_of(audio.file_pacing) == audio::Pacing::kRealTime) {
+        auto paced = for_setting("audio.input",
+                                 [&] { return make_paced_duplex(audio, *capture, *playback); });
+        sink_ = paced.get();
+        source_ = paced.get();
+        duplex_ = std::move(paced);
         return;
     }
     if (playback) {

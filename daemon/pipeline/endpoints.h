@@ -1,7 +1,9 @@
 #pragma once
 // Opens a link's audio endpoints from its settings: the capture source (send, duplex) and the
 // playback sink (receive, duplex), each bound to its ring. Duplex on PortAudio devices both ways
-// opens one full-duplex stream (one callback, one period less of latency than two streams).
+// opens one full-duplex stream (one callback, one period less of latency than two streams); a
+// real-time tone with a null speaker is likewise one pretend duplex device (one thread, one
+// wake-up a period instead of two).
 // Everything is opened here, so every bad set-up (unknown device, unsupported rate, missing
 // file) throws audio::AudioError before anything has started.
 #include <memory>
@@ -24,7 +26,7 @@ class Endpoints {
 
     audio::AudioSource* source() const noexcept { return source_; }
     audio::AudioSink* sink() const noexcept { return sink_; }
-    // One PortAudio stream is both the source and the sink.
+    // One device (a PortAudio stream, the paced tone+null) is both the source and the sink.
     bool duplex_stream() const noexcept { return duplex_ != nullptr; }
 
     // Playback first, so it is consuming before capture produces: starting capture first adds
@@ -37,7 +39,7 @@ class Endpoints {
     void stop_sink();
 
   private:
-    std::unique_ptr<audio::PortAudioDuplex> duplex_;
+    std::unique_ptr<audio::AudioSource> duplex_;  // also the sink when set
     std::unique_ptr<audio::AudioSource> own_source_;
     std::unique_ptr<audio::AudioSink> own_sink_;
     audio::AudioSource* source_ = nullptr;

@@ -5,13 +5,15 @@
 //   UDP -> [network thread: ReceivePath validation] -> hand-over queue
 //       -> [playback callback: jitter buffer, decoder, drift corrector] -> playback ring -> device
 //
-// The capture callback only moves samples into its ring. The network thread wakes at a steady
-// tick and nothing else: it reads the datagrams waiting on the (Boost.Asio, non-blocking) socket
-// and hands the validated packets over lock-free, then drains the capture ring into the encoder
-// and sends what is ready. The playback callback refills its ring from the jitter
-// buffer right before it plays (audio::RingRefill), so the ring never holds more than one
-// callback's worth: no margin for a producer thread's wake-up, which would be latency. A file
-// sink has no clock of its own; for it the network thread decodes what is due at each tick.
+// The capture callback only moves samples into its ring. The network thread wakes on its own
+// schedule and nothing else: when the capture device delivers the block that can complete the
+// next packet (a sending link whose source keeps a DeliveryClock, capture_wake.h), else at a
+// steady tick, and at least every poll interval. Each time it reads the datagrams waiting on the
+// (Boost.Asio, non-blocking) socket and hands the validated packets over lock-free, then drains
+// the capture ring into the encoder and sends what is ready. The playback callback refills its ring
+// from the jitter buffer right before it plays (audio::RingRefill), so the ring never holds more
+// than one callback's worth: no margin for a producer thread's wake-up, which would be latency. A
+// file sink has no clock of its own; for it the network thread decodes what is due at each tick.
 // Nothing the audio callbacks touch takes a lock or allocates.
 //
 // Construction opens everything (socket, devices, files, keys) and throws on any bad set-up
@@ -56,6 +58,9 @@ inline constexpr int kNetworkThreadPriority = 3;
 
 // The network tick for a packet duration: half a packet, clamped to 1..5 ms (link.cpp says why).
 std::chrono::microseconds tick_for(double packet_ms);
+// The longest a datagram waits in the socket when the thread wakes with the capture instead:
+// one packet, clamped to 1..10 ms (link.cpp says why).
+std::chrono::microseconds poll_for(double packet_ms);
 
 class Link final : private audio::RingRefill {
   public:
@@ -99,6 +104,10 @@ class Link final : private audio::RingRefill {
     std::size_t decode_into_ring(std::size_t samples, audio::SampleRing& ring,
                                  std::vector<float>& scratch) noexcept;
     void on_tick();
+    // When to wake after a tick that ran at `now`; `delivered` is the capture clock read before
+    // the tick drained the ring.
+    std::chrono::steady_clock::time_point next_wake(const std::optional<audio::Delivery>& delivered,
+                                                    std::chrono::steady_clock::time_point now);
     void apply_pending_reload();
     void apply_reload_now(const LinkConfig& fresh);
     void pump_capture(bool final);
@@ -115,6 +124,10 @@ class Link final : private audio::RingRefill {
     std::vector<boost::asio::ip::udp::endpoint> allowed_;
     bool accept_any_ = false;
     std::chrono::microseconds tick_{};
+    // Set when the thread wakes with the capture: the source's clock, and the longest wait
+    // between wake-ups (poll_for); otherwise null, and the thread ticks every tick_.
+    const audio::DeliveryClock* capture_clock_ = nullptr;
+    std::chrono::microseconds poll_{};
 
     std::unique_ptr<audio::SampleRing> capture_ring_;
     std::unique_ptr<audio::SampleRing> playback_ring_;
@@ -141,6 +154,7 @@ class Link final : private audio::RingRefill {
     std::atomic<bool> input_finished_{false};
     std::atomic<std::uint64_t> progress_{0};
     std::uint64_t last_frames_ = 0;                       // network thread only
+    std::uint64_t wakeups_ = 0;                           // network thread only
     std::chrono::steady_clock::time_point started_at_{};  // set by start(), before the thread
 
     // Reload hand-over: reload() leaves `pending_reload_` and waits; the network thread applies it

@@ -51,6 +51,7 @@ struct LinkStats {
     double uptime_s = 0.0;
     bool sending = false;
     bool receiving = false;
+    std::uint64_t network_wakeups = 0;  // times the network thread woke: most of a link's CPU
     SendStats send;
     ReceiveStats receive;
 };

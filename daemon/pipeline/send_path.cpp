@@ -51,11 +51,17 @@ void SendPath::set_compressor(const CompressorSettings& settings) {
 
 void SendPath::push(std::span<float> samples) {
     if (samples.empty()) return;
+    samples_pushed_ += samples.size();
     if (compressor_) compressor_->process(samples);
     records_.clear();
     encoder_.push(std::span<const float>(samples), records_);
     records_encoded_ += records_.size();
     packetizer_.push(records_);
+}
+
+std::uint64_t SendPath::samples_until_packet() const noexcept {
+    const std::uint64_t end = packetizer_.packet_end_sample();
+    return end > samples_pushed_ ? end - samples_pushed_ : 1;
 }
 
 void SendPath::flush() {

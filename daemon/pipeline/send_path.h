@@ -34,6 +34,9 @@ class SendPath {
     // Encodes these mono samples (normalised floats) and sends every packet they complete.
     // Applies the compressor in place first when it is on.
     void push(std::span<float> samples);
+    // Samples pushed so far that the next packet needs before it can be complete (at least 1):
+    // the capture the network thread waits for.
+    std::uint64_t samples_until_packet() const noexcept;
     // End of the stream: closes the open segment and sends what is in hand.
     void flush();
 
@@ -53,6 +56,7 @@ class SendPath {
     std::unique_ptr<net::SrtpSession> srtp_;
     Transmit transmit_;
     std::vector<codec::Record> records_;
+    std::uint64_t samples_pushed_ = 0;
     std::uint64_t records_encoded_ = 0;
     std::uint64_t packets_ = 0;
     std::uint64_t wire_bytes_ = 0;

@@ -1,11 +1,15 @@
 // extrema_link_cpu [SECONDS] [PACKET_MS]: the CPU one duplex link costs. Two duplex Links talk to
 // each other over UDP on 127.0.0.1 at 48 kHz, each with a tone as its microphone and a null sink
-// as its speaker (both paced in real time like a sound card), for SECONDS (default 60). The
-// process's CPU time (getrusage) over that span, halved, is one link's cost, including its
-// pretend devices. Prints the figures; measuring, not asserting.
+// as its speaker: one pretend duplex sound card, paced in real time, one thread like one duplex
+// callback (audio::PacedDuplex), for SECONDS (default 60). The process's CPU time (getrusage)
+// over that span, halved, is one link's cost, including its pretend device. First it measures
+// what a bare 10 ms wake-up costs on this machine: that part of the device's figure is the
+// device's own. Prints the figures; measuring, not asserting.
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +21,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "audio/source_thread.h"
 #include "net/udp_socket.h"
 #include "pipeline/link.h"
 
@@ -73,12 +78,34 @@ pipeline::LinkConfig duplex(const std::string& bind, const std::string& peer, do
     return config;
 }
 
+// What a thread costs that does nothing but wake every 10 ms on absolute deadlines, as the pretend
+// duplex device (or any sound card's callback thread at a 10 ms period) does: this machine's
+// price of a wake-up, which a link pays whatever it does once awake. Percent of one core.
+double idle_wakeup_floor_percent(double seconds) {
+    double percent = 0.0;
+    std::thread([&] {
+        const auto period = std::chrono::milliseconds(audio::kDefaultBlockMs);
+        const int wakeups = static_cast<int>(seconds * 1000.0 / audio::kDefaultBlockMs);
+        timespec before{};
+        timespec after{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &before);
+        auto due = std::chrono::steady_clock::now();
+        for (int i = 0; i < wakeups; ++i) std::this_thread::sleep_until(due += period);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &after);
+        const double cpu = static_cast<double>(after.tv_sec - before.tv_sec) +
+                           static_cast<double>(after.tv_nsec - before.tv_nsec) / 1e9;
+        percent = 100.0 * cpu / seconds;
+    }).join();
+    return percent;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 60.0;
     const double packet_ms = argc > 2 ? std::atof(argv[2]) : 10.0;
     try {
+        const double floor = idle_wakeup_floor_percent(std::min(seconds, 10.0));
         const std::string a = free_port();
         const std::string b = free_port();
         pipeline::Link link_a(duplex(a, b, packet_ms));
@@ -97,18 +124,28 @@ int main(int argc, char** argv) {
         link_a.stop();
         link_b.stop();
         const pipeline::LinkStats s = link_a.stats();
-        std::printf("duplex link, 48 kHz, %.1f ms packets, %.1f s: %.3f%% of one core per link "
-                    "(%.3f s CPU for two links)\n",
-                    packet_ms, wall, 100.0 * cpu / wall / 2.0, cpu);
-        std::printf("  of which the link's network thread (encoder, validation, UDP): %.3f%%; the "
-                    "rest is the pretend devices: the tone generator, and the null sink whose "
-                    "callback runs the jitter buffer and the decoder\n",
-                    100.0 * net / wall / 2.0);
-        std::printf("link A: sent %llu packets, received %llu, lost %llu, underruns %llu samples\n",
-                    static_cast<unsigned long long>(s.send.packets),
-                    static_cast<unsigned long long>(s.receive.packets),
-                    static_cast<unsigned long long>(s.receive.lost),
-                    static_cast<unsigned long long>(s.receive.playback_underruns));
+        std::printf(
+            "duplex link, 48 kHz, %.1f ms packets, %.1f s: %.3f%% of one core per link "
+            "(%.3f s CPU for two links)\n",
+            packet_ms, wall, 100.0 * cpu / wall / 2.0, cpu);
+        std::printf(
+            "  of which the link's network thread (encoder, validation, UDP): %.3f%%; the "
+            "rest is the pretend duplex device: the tone generator, and the null sink whose "
+            "period runs the jitter buffer and the decoder\n",
+            100.0 * net / wall / 2.0);
+        std::printf(
+            "  an idle thread waking every %d ms costs %.3f%% here: that much of the pretend "
+            "device's share is only its waking, as any sound card's callback thread at that "
+            "period; the link's own share is %.3f%%\n",
+            audio::kDefaultBlockMs, floor, 100.0 * cpu / wall / 2.0 - floor);
+        std::printf(
+            "link A: network thread woke %.1f times a second; sent %llu packets, received "
+            "%llu, lost %llu, underruns %llu samples\n",
+            static_cast<double>(s.network_wakeups) / s.uptime_s,
+            static_cast<unsigned long long>(s.send.packets),
+            static_cast<unsigned long long>(s.receive.packets),
+            static_cast<unsigned long long>(s.receive.lost),
+            static_cast<unsigned long long>(s.receive.playback_underruns));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "extrema_link_cpu: %s\n", e.what());
         return 1;

@@ -5,12 +5,15 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "audio/null_sink.h"
+#include "audio/paced_duplex.h"
 #include "audio/rt_guard.h"
 #include "audio/sample_ring.h"
+#include "audio/tone_backend.h"
 
 #if EXTREMA_RT_COUNTERS
 #include "rt_counters.h"
@@ -88,6 +91,27 @@ TEST(RtGuard, NullSinkPacedPopIsRealtimeSafe) {
     sink.stop();
     const RtCounts delta = rt_counts() - before;
     EXPECT_GT(ring.counters().underrun_events, 0u);
+    EXPECT_EQ(delta.allocations, 0u);
+    EXPECT_EQ(delta.frees, 0u);
+    EXPECT_EQ(delta.locks, 0u);
+    EXPECT_EQ(delta.syscalls, 0u);
+}
+
+// The pretend duplex device's playback side, refilled by nothing (underruns) like the null sink.
+TEST(RtGuard, PacedDuplexPeriodIsRealtimeSafe) {
+    SampleRing capture(48000);
+    SampleRing playback(48000);
+    playback.push(std::vector<float>(4800, 0.5f));
+    auto tone = std::make_shared<ToneGenerator>(ToneConfig{}, 1);
+    const RtCounts before = rt_counts();
+    PacedDuplex duplex(
+        capture, playback, 48000, 10, [tone](std::span<float> block) { return tone->fill(block); },
+        "tone");
+    duplex.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // through the end: underruns
+    duplex.stop();
+    const RtCounts delta = rt_counts() - before;
+    EXPECT_GT(playback.counters().underrun_events, 0u);
     EXPECT_EQ(delta.allocations, 0u);
     EXPECT_EQ(delta.frees, 0u);
     EXPECT_EQ(delta.locks, 0u);

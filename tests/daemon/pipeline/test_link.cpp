@@ -250,6 +250,46 @@ TEST(Link, JitterTargetTheBufferRefusesIsRefusedByReloadAndPlayoutGoesOn) {
     receiver.stop();
 }
 
+// A tone and a null sink at each end are one pretend duplex device: one thread besides the
+// network thread, as one duplex callback. The network threads wake with the capture, about once
+// per packet; the figure is printed (a loaded machine adds retries), the bound is the old
+// design's two ticks per packet.
+TEST(Link, ToneAndNullDuplexLinksTalkThroughOneDeviceThreadEach) {
+    const std::string a_address = loopback(daemon::testing::free_udp_port());
+    const std::string b_address = loopback(daemon::testing::free_udp_port());
+    LinkConfig a;
+    a.mode = LinkMode::kDuplex;
+    a.audio.input = InputKind::kTone;
+    a.audio.output = OutputKind::kNull;
+    a.receiver.drift_correction = false;  // one clock on one machine
+    LinkConfig b = a;
+    a.network.bind = b.network.peer = a_address;
+    b.network.bind = a.network.peer = b_address;
+    const int before = thread_count();
+    Link link_a(a);
+    Link link_b(b);
+    link_a.start();
+    link_b.start();
+    EXPECT_EQ(thread_count(), before + 4) << "two threads per link: network and duplex device";
+    std::this_thread::sleep_for(1s);
+    link_a.stop();
+    link_b.stop();
+    for (const Link* link : {&link_a, &link_b}) {
+        const LinkStats s = link->stats();
+        std::printf("[duplex tone+null] sent %llu packets, received %llu, network wake-ups %llu\n",
+                    static_cast<unsigned long long>(s.send.packets),
+                    static_cast<unsigned long long>(s.receive.packets),
+                    static_cast<unsigned long long>(s.network_wakeups));
+        EXPECT_GT(s.send.packets, 80u);
+        EXPECT_GT(s.receive.packets, 80u);
+        EXPECT_GT(s.receive.played_samples, 24000u);
+        EXPECT_EQ(s.receive.playback_underruns, 0u);
+        EXPECT_LT(s.network_wakeups, 2 * s.send.packets);
+    }
+    EXPECT_NE(link_a.describe().find("one paced duplex thread"), std::string::npos)
+        << link_a.describe();
+}
+
 // --- bad set-up: a clear message, and nothing left running ---
 
 template <typename Error>

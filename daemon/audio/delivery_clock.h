@@ -1,0 +1,61 @@
+#pragma once
+// DeliveryClock: when a capture source last put audio into its ring. The source (a device
+// callback, a paced loop) publishes after every push; the link's network thread reads it to wake
+// right after the block that can complete its next packet, instead of polling the ring on a fixed
+// tick that is mostly early or late.
+//
+// A sequence lock built of atomics: publish() is wait-free (stores only: no lock, allocation or
+// syscall; the caller reads the steady clock, which on Linux is a vDSO read, as PortAudio does
+// around every callback to measure its load), and last() retries while a publish is under way.
+// One publisher.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+namespace extrema::audio {
+
+struct Delivery {
+    std::uint64_t frames = 0;                    // frames delivered in all, this block included
+    std::uint32_t block_frames = 0;              // frames in this block: the device's period
+    std::chrono::steady_clock::time_point at{};  // when the block was in the ring
+};
+
+class DeliveryClock {
+  public:
+    // Publisher only.
+    void publish(std::uint64_t frames, std::uint32_t block_frames,
+                 std::chrono::steady_clock::time_point at) noexcept {
+        const std::uint32_t sequence = sequence_.load(std::memory_order_relaxed);
+        sequence_.store(sequence + 1, std::memory_order_relaxed);  // odd: being written
+        std::atomic_thread_fence(std::memory_order_release);
+        frames_.store(frames, std::memory_order_relaxed);
+        block_frames_.store(block_frames, std::memory_order_relaxed);
+        at_ticks_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
+        sequence_.store(sequence + 2, std::memory_order_release);
+    }
+
+    // Any thread. Nothing before the first publish.
+    std::optional<Delivery> last() const noexcept {
+        while (true) {
+            const std::uint32_t before = sequence_.load(std::memory_order_acquire);
+            if (before == 0) return std::nullopt;
+            if ((before & 1U) != 0) continue;  // a publish is under way: a few stores, retry
+            Delivery delivery;
+            delivery.frames = frames_.load(std::memory_order_relaxed);
+            delivery.block_frames = block_frames_.load(std::memory_order_relaxed);
+            delivery.at = std::chrono::steady_clock::time_point(
+                std::chrono::steady_clock::duration(at_ticks_.load(std::memory_order_relaxed)));
+            std::atomic_thread_fence(std::memory_order_acquire);
+            if (sequence_.load(std::memory_order_relaxed) == before) return delivery;
+        }
+    }
+
+  private:
+    std::atomic<std::uint32_t> sequence_{0};
+    std::atomic<std::uint64_t> frames_{0};
+    std::atomic<std::uint32_t> block_frames_{0};
+    std::atomic<std::chrono::steady_clock::rep> at_ticks_{0};
+};
+
+}  // namespace extrema::audio
