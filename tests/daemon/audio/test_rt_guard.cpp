@@ -26,6 +26,14 @@ namespace {
 using test::rt_counts;
 using test::RtCounts;
 
+// Nothing a real-time scope forbids happened in it.
+void expect_nothing_forbidden(const RtCounts& delta) {
+    EXPECT_EQ(delta.allocations, 0u);
+    EXPECT_EQ(delta.frees, 0u);
+    EXPECT_EQ(delta.locks, 0u);
+    EXPECT_EQ(delta.syscalls, 0u);
+}
+
 // Stops the optimiser from eliding an allocation/free pair.
 void* volatile g_sink;
 
@@ -74,10 +82,7 @@ TEST(RtGuard, RingOperationsMakeNoAllocationLockOrSyscall) {
         }
     }
     const RtCounts delta = rt_counts() - before;
-    EXPECT_EQ(delta.allocations, 0u);
-    EXPECT_EQ(delta.frees, 0u);
-    EXPECT_EQ(delta.locks, 0u);
-    EXPECT_EQ(delta.syscalls, 0u);
+    expect_nothing_forbidden(delta);
     EXPECT_GT(ring.counters().underrun_events, 0u);
 }
 
@@ -91,10 +96,7 @@ TEST(RtGuard, NullSinkPacedPopIsRealtimeSafe) {
     sink.stop();
     const RtCounts delta = rt_counts() - before;
     EXPECT_GT(ring.counters().underrun_events, 0u);
-    EXPECT_EQ(delta.allocations, 0u);
-    EXPECT_EQ(delta.frees, 0u);
-    EXPECT_EQ(delta.locks, 0u);
-    EXPECT_EQ(delta.syscalls, 0u);
+    expect_nothing_forbidden(delta);
 }
 
 // The pretend duplex device's playback side, refilled by nothing (underruns) like the null sink.
@@ -112,10 +114,7 @@ TEST(RtGuard, PacedDuplexPeriodIsRealtimeSafe) {
     duplex.stop();
     const RtCounts delta = rt_counts() - before;
     EXPECT_GT(playback.counters().underrun_events, 0u);
-    EXPECT_EQ(delta.allocations, 0u);
-    EXPECT_EQ(delta.frees, 0u);
-    EXPECT_EQ(delta.locks, 0u);
-    EXPECT_EQ(delta.syscalls, 0u);
+    expect_nothing_forbidden(delta);
 }
 #else
 TEST(RtGuard, UnavailableUnderSanitizers) {
