@@ -28,10 +28,11 @@ class DeliveryClock {
                  std::chrono::steady_clock::time_point at) noexcept {
         const std::uint32_t sequence = sequence_.load(std::memory_order_relaxed);
         sequence_.store(sequence + 1, std::memory_order_relaxed);  // odd: being written
-        std::atomic_thread_fence(std::memory_order_release);
-        frames_.store(frames, std::memory_order_relaxed);
-        block_frames_.store(block_frames, std::memory_order_relaxed);
-        at_ticks_.store(at.time_since_epoch().count(), std::memory_order_relaxed);
+        // Release on each field keeps the odd count ahead of it (no fences: TSan cannot model
+        // them, and these are a few stores a period).
+        frames_.store(frames, std::memory_order_release);
+        block_frames_.store(block_frames, std::memory_order_release);
+        at_ticks_.store(at.time_since_epoch().count(), std::memory_order_release);
         sequence_.store(sequence + 2, std::memory_order_release);
     }
 
@@ -42,11 +43,12 @@ class DeliveryClock {
             if (before == 0) return std::nullopt;
             if ((before & 1U) != 0) continue;  // a publish is under way: a few stores, retry
             Delivery delivery;
-            delivery.frames = frames_.load(std::memory_order_relaxed);
-            delivery.block_frames = block_frames_.load(std::memory_order_relaxed);
+            // Acquire on each field keeps the second look at the count behind it: a field from a
+            // publish under way implies that publish's odd count is seen there.
+            delivery.frames = frames_.load(std::memory_order_acquire);
+            delivery.block_frames = block_frames_.load(std::memory_order_acquire);
             delivery.at = std::chrono::steady_clock::time_point(
-                std::chrono::steady_clock::duration(at_ticks_.load(std::memory_order_relaxed)));
-            std::atomic_thread_fence(std::memory_order_acquire);
+                std::chrono::steady_clock::duration(at_ticks_.load(std::memory_order_acquire)));
             if (sequence_.load(std::memory_order_relaxed) == before) return delivery;
         }
     }
