@@ -4,10 +4,9 @@
 // packet); without the gate every period of that wait would count as an underrun. Once open, the
 // gate stays open: later shortfalls are real underruns and are counted by SampleRing::pop().
 // Consumer-side only, real-time safe.
+#include <atomic>
 #include <cstddef>
 #include <span>
-
-#include <atomic>
 
 #include "audio/ring_refill.h"
 #include "audio/sample_ring.h"

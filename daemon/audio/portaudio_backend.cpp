@@ -1,7 +1,6 @@
 #include "audio/portaudio_backend.h"
 
 #include <chrono>
-
 #include <span>
 
 #include "audio/device_list.h"

@@ -46,7 +46,7 @@ std::size_t ToneGenerator::fill(std::span<float> block) noexcept {
 }
 
 ToneSource::ToneSource(SampleRing& ring, const ToneConfig& config)
-    : config_(config), channels_(ring.channels()), generator_(config, ring.channels()) {
+    : generator_(config, ring.channels()) {
     thread_ = std::make_unique<SourceThread>(
         ring, config.rate_hz, config.block_ms, config.pacing,
         [this](std::span<float> block) { return generator_.fill(block); });
@@ -56,7 +56,7 @@ ToneSource::~ToneSource() = default;
 
 std::string ToneSource::describe() const {
     return generator_.describe() +
-           (config_.pacing == Pacing::kRealTime ? "" : ", as fast as possible");
+           (generator_.config().pacing == Pacing::kRealTime ? "" : ", as fast as possible");
 }
 
 }  // namespace extrema::audio

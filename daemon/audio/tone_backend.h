@@ -34,6 +34,8 @@ class ToneGenerator {
     std::size_t fill(std::span<float> block) noexcept;
     // "tone 1000 Hz at -20 dBFS, 48000 Hz x1"
     std::string describe() const;
+    const ToneConfig& config() const noexcept { return config_; }
+    int channels() const noexcept { return channels_; }
 
   private:
     ToneConfig config_;
@@ -51,8 +53,8 @@ class ToneSource final : public AudioSource {
 
     void start() override { thread_->start(); }
     void stop() override { thread_->stop(); }
-    int rate_hz() const noexcept override { return config_.rate_hz; }
-    int channels() const noexcept override { return channels_; }
+    int rate_hz() const noexcept override { return generator_.config().rate_hz; }
+    int channels() const noexcept override { return generator_.channels(); }
     EndpointStats stats() const noexcept override { return {thread_->frames(), 0}; }
     std::string describe() const override;
     const DeliveryClock* delivery_clock() const noexcept override {
@@ -60,9 +62,7 @@ class ToneSource final : public AudioSource {
     }
 
   private:
-    ToneConfig config_;
-    int channels_;
-    ToneGenerator generator_;  // the source thread's only
+    ToneGenerator generator_;  // filled by the source thread only
     std::unique_ptr<SourceThread> thread_;
 };
 

@@ -238,7 +238,7 @@ std::vector<KeySpec> build_table() {
             .range(0, 500)  // the jitter buffer holds packets up to 1 s ahead of playout
             .reloadable()
             .doc("Jitter buffer target delay. It must cover the network's jitter plus the "
-                 "sender's spread, packet_ms + 2 x max_segment_ms + 2 ticks + a device period "
+                 "sender's spread, 2 x packet_ms + 2 x max_segment_ms + a device period "
                  "(docs/latency.md): 8 ms played exactly on loopback with 2 ms packets and 1 ms "
                  "segments. 20: LAN jitter with room to spare; below the defaults' 31 ms spread, "
                  "so now and then a speech packet comes late."),

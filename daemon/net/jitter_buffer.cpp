@@ -50,7 +50,7 @@ JitterBufferConfig checked(const JitterBufferConfig& config) {
 }  // namespace
 
 bool JitterBuffer::set_target_delay_ms(double target_ms) noexcept {
-    if (!(target_ms >= 0.0 && target_ms < config_.max_ahead_ms)) return false;
+    if (!target_fits(target_ms, config_.max_ahead_ms)) return false;
     config_.target_delay_ms = target_ms;
     target_samples_ = to_samples(target_ms, config_.sample_rate_hz);
     return true;

@@ -87,6 +87,10 @@ class JitterBuffer {
     // corrector downstream, or at the next restart. Refused (false, nothing changes) outside
     // [0, max_ahead_ms): it may run on an audio callback, so it never throws.
     bool set_target_delay_ms(double target_ms) noexcept;
+    // Whether a buffer looking max_ahead_ms ahead takes this target: in [0, max_ahead_ms).
+    static bool target_fits(double target_ms, double max_ahead_ms) noexcept {
+        return target_ms >= 0.0 && target_ms < max_ahead_ms;
+    }
 
     // Forgets all packets and the timeline (counters are kept).
     void reset() noexcept;

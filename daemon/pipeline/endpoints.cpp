@@ -129,24 +129,18 @@ Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
     const AudioSettings& audio = config.audio;
     if (capture && playback && audio.input == InputKind::kDevice &&
         audio.output == OutputKind::kDevice) {
-        auto stream = for_setting("audio.input_device / audio.output_device", [&] {
+        adopt_duplex(for_setting("audio.input_device / audio.output_device", [&] {
             return std::make_unique<audio::PortAudioDuplex>(
                 *capture, *playback, portaudio_config(audio, audio.input_device),
                 portaudio_config(audio, audio.output_device));
-        });
-        source_ = stream.get();
-        sink_ = stream.get();
-        duplex_ = std::move(stream);
+        }));
         return;
     }
     if (capture && playback && audio.input == InputKind::kTone &&
         audio.output == OutputKind::kNull &&
         pacing_of(audio.file_pacing) == audio::Pacing::kRealTime) {
-        auto paced = for_setting("audio.input",
-                                 [&] { return make_paced_duplex(audio, *capture, *playback); });
-        sink_ = paced.get();
-        source_ = paced.get();
-        duplex_ = std::move(paced);
+        adopt_duplex(for_setting("audio.input",
+                                 [&] { return make_paced_duplex(audio, *capture, *playback); }));
         return;
     }
     if (playback) {

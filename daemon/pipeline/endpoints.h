@@ -39,6 +39,14 @@ class Endpoints {
     void stop_sink();
 
   private:
+    // One object as both source and sink.
+    template <typename Duplex>
+    void adopt_duplex(std::unique_ptr<Duplex> duplex) {
+        source_ = duplex.get();
+        sink_ = duplex.get();
+        duplex_ = std::move(duplex);
+    }
+
     std::unique_ptr<audio::AudioSource> duplex_;  // also the sink when set
     std::unique_ptr<audio::AudioSource> own_source_;
     std::unique_ptr<audio::AudioSink> own_sink_;

@@ -1,7 +1,6 @@
 #include "pipeline/link.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <exception>
 
 #include <pthread.h>
@@ -40,17 +39,20 @@ udp::endpoint resolve_allowed(asio::io_context& io, const std::string& text) {
     return net::resolve_endpoint(io, v6 ? "[" + text + "]:0" : text + ":0");
 }
 
+std::chrono::microseconds clamped_ms(double ms, double lo, double hi) {
+    return std::chrono::microseconds(static_cast<std::int64_t>(std::clamp(ms, lo, hi) * 1000.0));
+}
+
 }  // namespace
 
 // The network tick: half a packet, so a packet's records leave within half a packet of being
-// complete, but no faster than 1 ms (1000 wake-ups a second is the CPU budget of a voice link)
-// and no slower than 5 ms (a file sink is fed at ticks). Received datagrams wait in the socket
-// until the tick: one wake-up a tick and none per packet is most of a link's CPU saved (about
-// 23 us per wake-up with its work on the build VM, docs/latency.md), for up to one tick more of
-// delay, which the jitter target covers like any network jitter.
+// complete, but no faster than 1 ms (a bare wake-up costs about 52 us on the build VM,
+// docs/latency.md: 1 ms ticks are some 5 % of a core already) and no slower than 5 ms (a file
+// sink is fed at ticks). Received datagrams wait in the socket until the tick rather than waking
+// the thread per packet, for up to one tick more of delay, which the jitter target covers like
+// any network jitter.
 std::chrono::microseconds tick_for(double packet_ms) {
-    const double ms = std::clamp(packet_ms / 2.0, 1.0, 5.0);
-    return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0));
+    return clamped_ms(packet_ms / 2.0, 1.0, 5.0);
 }
 
 // Waking with the capture, a packet leaves about as soon as its block is in the ring, instead of
@@ -58,8 +60,7 @@ std::chrono::microseconds tick_for(double packet_ms) {
 // tick, so a packet's total wait is the same (one packet, where it was two half-packet ticks) for
 // half the wake-ups: one per packet. Capped at 10 ms, as the tick at 5, for long packets.
 std::chrono::microseconds poll_for(double packet_ms) {
-    const double ms = std::clamp(packet_ms, 1.0, 10.0);
-    return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0));
+    return clamped_ms(packet_ms, 1.0, 10.0);
 }
 
 Link::Link(const LinkConfig& config)
@@ -224,9 +225,14 @@ void Link::run() noexcept {
         const std::optional<audio::Delivery> delivered =
             capture_clock_ ? capture_clock_->last() : std::nullopt;
         on_tick();
-        wake = capture_clock_ ? next_wake(delivered, steady_clock::now()) : wake + tick_;
-        // After a stall (suspend, overload) restart the ticks instead of racing to catch up.
-        if (const auto now = steady_clock::now(); now - wake > 10 * tick_) wake = now + tick_;
+        const auto now = steady_clock::now();
+        if (capture_clock_) {
+            wake = next_wake(delivered, now);
+        } else {
+            wake += tick_;
+            // After a stall (suspend, overload) restart the ticks instead of racing to catch up.
+            if (now - wake > 10 * tick_) wake = now + tick_;
+        }
     }
     // The last tick: what the source delivered is encoded, flushed and sent before the socket
     // closes. stop() has stopped the source already.

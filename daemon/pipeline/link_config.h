@@ -100,7 +100,7 @@ struct NetworkSettings {
 
 struct ReceiverSettings {
     // Jitter buffer target delay, ms. It must cover the network's jitter plus the sender's spread,
-    // packet_ms + 2 x max_segment_ms + 2 ticks + a device period (docs/latency.md): 8 ms played
+    // 2 x packet_ms + 2 x max_segment_ms + a device period (docs/latency.md): 8 ms played
     // exactly on loopback with 2 ms packets and 1 ms segments. 20: LAN jitter with room to spare;
     // below the defaults' 31 ms spread, so now and then a speech packet comes late.
     double jitter_target_ms = 20.0;

@@ -130,7 +130,7 @@ void ReceivePath::settle() noexcept {
 }
 
 void ReceivePath::set_target_delay_ms(double target_ms) {
-    if (!(target_ms >= 0.0 && target_ms < max_target_ms_)) {
+    if (!net::JitterBuffer::target_fits(target_ms, max_target_ms_)) {
         throw std::invalid_argument("jitter target " + std::to_string(target_ms) +
                                     " ms is outside [0, " + std::to_string(max_target_ms_) +
                                     ") ms");

@@ -104,9 +104,9 @@ class ReceivePath {
     net::JitterBuffer jitter_;
     DriftCorrector drift_;
     bool drift_correction_;
-    double half_packet_samples_;   // of our packet_ms: the peer is assumed to match
-    double max_target_ms_;         // the jitter buffer's horizon: targets must stay below it
-    double applied_target_ms_;     // what jitter_ and target_samples_ were set for
+    double half_packet_samples_;  // of our packet_ms: the peer is assumed to match
+    double max_target_ms_;      // the jitter buffer's horizon; constant, so any thread may read it
+    double applied_target_ms_;  // what jitter_ and target_samples_ were set for
     double target_samples_ = 0.0;  // mean level the drift corrector holds
     std::uint64_t resyncs_seen_ = 0;
     SequenceTracker sequence_;

@@ -124,10 +124,11 @@ int main(int argc, char** argv) {
         link_a.stop();
         link_b.stop();
         const pipeline::LinkStats s = link_a.stats();
+        const double per_link_percent = 100.0 * cpu / wall / 2.0;
         std::printf(
             "duplex link, 48 kHz, %.1f ms packets, %.1f s: %.3f%% of one core per link "
             "(%.3f s CPU for two links)\n",
-            packet_ms, wall, 100.0 * cpu / wall / 2.0, cpu);
+            packet_ms, wall, per_link_percent, cpu);
         std::printf(
             "  of which the link's network thread (encoder, validation, UDP): %.3f%%; the "
             "rest is the pretend duplex device: the tone generator, and the null sink whose "
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
             "  an idle thread waking every %d ms costs %.3f%% here: that much of the pretend "
             "device's share is only its waking, as any sound card's callback thread at that "
             "period; the link's own share is %.3f%%\n",
-            audio::kDefaultBlockMs, floor, 100.0 * cpu / wall / 2.0 - floor);
+            audio::kDefaultBlockMs, floor, per_link_percent - floor);
         std::printf(
             "link A: network thread woke %.1f times a second; sent %llu packets, received "
             "%llu, lost %llu, underruns %llu samples\n",
