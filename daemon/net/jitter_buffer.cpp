@@ -156,11 +156,13 @@ InsertResult JitterBuffer::insert(const ValidatedPacket& packet,
     }
     if (result != InsertResult::kAccepted) {
         if (++consecutive_bad_ < config_.resync_after_drops) {
+            // Neither feeds the jitter estimate: a late packet's timestamp may be anything
+            // behind the playout position (a spoofed one hours behind reads as hours of jitter),
+            // and a refused one's is bogus. What they cost shows in the late and early counts.
             if (result == InsertResult::kLate) {
                 ++counters_.late;
-                update_jitter(start, arrival);  // late packets are the jitter we must see
             } else {
-                ++counters_.early;  // a bogus timestamp would only poison the estimate
+                ++counters_.early;
             }
             return result;
         }

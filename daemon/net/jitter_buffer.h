@@ -99,7 +99,8 @@ class JitterBuffer {
     // Audio buffered ahead of the playout position (or buffered in all, before playout starts).
     std::uint64_t level_samples() const noexcept;
     double level_ms() const noexcept;
-    // RFC 3550 §6.4.1 interarrival jitter estimate.
+    // RFC 3550 §6.4.1 interarrival jitter estimate, over the packets accepted: late, duplicate
+    // and refused packets are left out, so a spoofed or stray one cannot poison it.
     double jitter_ms() const noexcept { return jitter_samples_ * 1000.0 / config_.sample_rate_hz; }
     // Extended timestamp of the next sample read() will produce.
     std::int64_t playout_position() const noexcept { return play_pos_; }

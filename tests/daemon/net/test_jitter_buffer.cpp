@@ -209,6 +209,32 @@ TEST(JitterBuffer, DropsLatePackets) {
                            stream.reference.begin() + static_cast<std::ptrdiff_t>(resume)));
 }
 
+// Spoofed late packets (timestamps far behind the playout position) between the sender's own,
+// which arrive on time: the RFC 3550 estimate must stay that of the real stream, near zero.
+TEST(JitterBuffer, LateDuplicateAndRefusedPacketsDoNotFeedJitterEstimate) {
+    const Stream stream = make_stream(96000);  // 2 s
+    JitterBuffer buffer(test_config());
+    std::vector<float> block(480);
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        const auto& p = stream.packets[i];
+        const auto at = kT0 + std::chrono::microseconds(p.header.timestamp * 1000 / 48);
+        ASSERT_EQ(buffer.insert(p, at), InsertResult::kAccepted);
+        if (buffer.playing()) {
+            auto late = p;
+            late.header.timestamp = p.header.timestamp - (1u << 30);  // 6 h behind
+            EXPECT_EQ(buffer.insert(late, at), InsertResult::kLate);
+            auto early = p;
+            early.header.timestamp = p.header.timestamp + (1u << 30);
+            EXPECT_EQ(buffer.insert(early, at), InsertResult::kTooEarly);
+            EXPECT_EQ(buffer.insert(p, at + 7ms), InsertResult::kDuplicate);
+        }
+        buffer.read(std::span(block).first(std::min<std::size_t>(p.samples, block.size())));
+    }
+    EXPECT_GT(buffer.counters().late, 100u);
+    EXPECT_EQ(buffer.counters().resyncs, 0u);
+    EXPECT_LT(buffer.jitter_ms(), 1.0);
+}
+
 // Finds a packet across which the waveform moves far: a step there would be a loud click.
 std::size_t loud_packet(const Stream& stream) {
     for (std::size_t i = 2; i + 2 < stream.packets.size(); ++i) {
