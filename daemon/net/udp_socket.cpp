@@ -1,5 +1,9 @@
 #include "net/udp_socket.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 
 #include <boost/asio/ip/multicast.hpp>
@@ -128,6 +132,33 @@ int set_receive_buffer(udp::socket& socket, int bytes) {
     udp::socket::receive_buffer_size actual;
     socket.get_option(actual);
     return actual.value();
+}
+
+ReceivedDatagram receive_datagram(udp::socket& socket, std::span<std::uint8_t> buffer,
+                                  udp::endpoint& sender,
+                                  boost::system::error_code& error) noexcept {
+    error.clear();
+    iovec io{buffer.data(), buffer.size()};
+    msghdr message{};
+    message.msg_name = sender.data();
+    message.msg_namelen = static_cast<socklen_t>(sender.capacity());
+    message.msg_iov = &io;
+    message.msg_iovlen = 1;
+    // MSG_TRUNC in the flags makes Linux return the datagram's real length, not what was copied;
+    // MSG_TRUNC in msg_flags says it was cut (other systems set only that).
+    const ssize_t got = ::recvmsg(socket.native_handle(), &message, MSG_DONTWAIT | MSG_TRUNC);
+    if (got < 0) {
+        error = boost::system::error_code(errno, boost::system::system_category());
+        return {};
+    }
+    sender.resize(message.msg_namelen);
+    ReceivedDatagram datagram;
+    datagram.wire_bytes = static_cast<std::size_t>(got);
+    datagram.bytes = std::min(datagram.wire_bytes, buffer.size());
+    if ((message.msg_flags & MSG_TRUNC) != 0 && datagram.wire_bytes <= buffer.size()) {
+        datagram.wire_bytes = buffer.size() + 1;  // cut, real size unknown: at least one more
+    }
+    return datagram;
 }
 
 }  // namespace extrema::net

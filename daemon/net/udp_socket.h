@@ -4,6 +4,7 @@
 // with a message a user can act on (it names the host or the port).
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -60,5 +61,21 @@ void set_multicast_sending(boost::asio::ip::udp::socket& socket, int ttl = 1, bo
 // Raises SO_RCVBUF so a burst (a stall, then many packets at once) is not dropped by the kernel.
 // Linux caps it at net.core.rmem_max (and reports double the value); returns what it reports.
 int set_receive_buffer(boost::asio::ip::udp::socket& socket, int bytes);
+
+// One datagram read from a non-blocking socket. `bytes` of it are in the buffer; `wire_bytes` is
+// its real size, larger when the buffer was too small and the kernel cut it (MSG_TRUNC): a cut
+// datagram must be dropped, not parsed as if its first bytes were all of it.
+struct ReceivedDatagram {
+    std::size_t bytes = 0;
+    std::size_t wire_bytes = 0;
+    bool truncated() const noexcept { return wire_bytes > bytes; }
+};
+
+// Reads one datagram into `buffer` (recvmsg with MSG_TRUNC) and its source into `sender`.
+// Nothing waiting sets `error` to would_block; other errors are the socket's.
+ReceivedDatagram receive_datagram(boost::asio::ip::udp::socket& socket,
+                                  std::span<std::uint8_t> buffer,
+                                  boost::asio::ip::udp::endpoint& sender,
+                                  boost::system::error_code& error) noexcept;
 
 }  // namespace extrema::net

@@ -19,8 +19,9 @@ inline constexpr std::size_t kMaxRecordsPerPacket = kMaxPayloadBytes / codec::kR
 // (16-byte tag + 128-byte MKI); srtp_session.cpp checks the two agree.
 inline constexpr std::size_t kSrtpTrailerRoomBytes = 144;
 
-// Receive buffer for one datagram: anything larger than the biggest packet we accept (header,
-// CSRCs, extension, payload, SRTP trailer) is truncated to this and then fails validation.
+// Receive buffer for one datagram: room for the biggest packet we accept (header, CSRCs,
+// extension, payload, SRTP trailer). A larger datagram is cut to this by the socket, detected
+// (net::receive_datagram) and dropped as payload_too_long.
 inline constexpr std::size_t kMaxDatagramBytes = 2048;
 
 }  // namespace extrema::net

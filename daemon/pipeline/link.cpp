@@ -248,12 +248,13 @@ void Link::run() noexcept {
 void Link::receive_waiting(net::Clock::time_point now) {
     for (std::size_t i = 0; i < kMaxDatagramsPerTick; ++i) {
         boost::system::error_code error;
-        const std::size_t bytes = socket_.receive_from(asio::buffer(datagram_), sender_, 0, error);
+        const net::ReceivedDatagram got = net::receive_datagram(socket_, datagram_, sender_, error);
         if (error == asio::error::would_block || error == asio::error::try_again) return;
         // Other errors (an ICMP "port unreachable" reported on a later read) change nothing:
         // read on.
         if (error) continue;
-        receive_->on_datagram(std::span<std::uint8_t>(datagram_.data(), bytes), sender_, now);
+        receive_->on_datagram(std::span<std::uint8_t>(datagram_.data(), got.bytes), got.wire_bytes,
+                              sender_, now);
     }
 }
 

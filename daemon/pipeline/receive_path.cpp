@@ -62,14 +62,19 @@ ReceivePath::ReceivePath(const LinkConfig& config,
     publish();
 }
 
-void ReceivePath::on_datagram(std::span<std::uint8_t> datagram,
+void ReceivePath::on_datagram(std::span<std::uint8_t> datagram, std::size_t wire_bytes,
                               const boost::asio::ip::udp::endpoint& sender,
                               net::Clock::time_point now) {
     ++datagrams_;
-    wire_bytes_ += datagram.size();
+    wire_bytes_ += wire_bytes;
     // The peer check comes before SRTP so strangers cannot make us spend HMACs.
     if (!validator_.peer_allowed(sender)) {
         validator_.count_drop(net::DropReason::kForeignPeer);
+        return;
+    }
+    // Cut by the socket: what we hold is not the packet, however valid its first bytes look.
+    if (wire_bytes > datagram.size()) {
+        validator_.count_drop(net::DropReason::kPayloadTooLong);
         return;
     }
     std::size_t length = datagram.size();

@@ -39,9 +39,10 @@ class ReceivePath {
                 bool accept_any_peer);
 
     // Network thread. One datagram as read from the socket at `now` (SRTP is removed in place,
-    // hence mutable).
-    void on_datagram(std::span<std::uint8_t> datagram, const boost::asio::ip::udp::endpoint& sender,
-                     net::Clock::time_point now);
+    // hence mutable). `wire_bytes` is its real size: more than datagram.size() when the socket
+    // cut it (net::receive_datagram), and then it is dropped as payload_too_long.
+    void on_datagram(std::span<std::uint8_t> datagram, std::size_t wire_bytes,
+                     const boost::asio::ip::udp::endpoint& sender, net::Clock::time_point now);
 
     // Playout thread (real-time safe). The next out.size() samples of the sender's timeline
     // (normalised mono): silence until playout starts, concealment where packets are missing,

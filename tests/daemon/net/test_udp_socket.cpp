@@ -8,6 +8,9 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "net/wire_limits.h"
 
 namespace extrema::net {
 namespace {
@@ -125,6 +128,48 @@ TEST(UdpSocket, MulticastReachesSeveralReceiversOnOneHost) {
     EXPECT_THROW(
         open_multicast_receiver(io, udp::endpoint(asio::ip::make_address("192.0.2.1"), port)),
         NetError);
+}
+
+// Reads the next datagram, waiting up to 2 s for it.
+ReceivedDatagram wait_for_datagram(udp::socket& socket, std::span<std::uint8_t> buffer,
+                                   udp::endpoint& from) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    boost::system::error_code error;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const ReceivedDatagram got = receive_datagram(socket, buffer, from, error);
+        if (!error) return got;
+        EXPECT_EQ(error, asio::error::would_block) << error.message();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ADD_FAILURE() << "no datagram within 2 s";
+    return {};
+}
+
+TEST(UdpSocket, ReceiveDatagramReportsTheRealSizeOfACutDatagram) {
+    asio::io_context io;
+    const udp::endpoint loopback(asio::ip::address_v4::loopback(), 0);
+    udp::socket receiver = bind_socket(io, loopback);
+    udp::socket sender = bind_socket(io, loopback);
+    std::vector<std::uint8_t> big(65000, 0x5a);
+    sender.send_to(asio::buffer(big), receiver.local_endpoint());
+    sender.send_to(asio::buffer(big.data(), 100), receiver.local_endpoint());
+
+    std::vector<std::uint8_t> buffer(kMaxDatagramBytes);
+    udp::endpoint from;
+    const ReceivedDatagram cut = wait_for_datagram(receiver, buffer, from);
+    EXPECT_EQ(cut.bytes, kMaxDatagramBytes);
+    EXPECT_EQ(cut.wire_bytes, big.size());
+    EXPECT_TRUE(cut.truncated());
+    EXPECT_EQ(from, sender.local_endpoint());
+
+    const ReceivedDatagram whole = wait_for_datagram(receiver, buffer, from);
+    EXPECT_EQ(whole.bytes, 100u);
+    EXPECT_EQ(whole.wire_bytes, 100u);
+    EXPECT_FALSE(whole.truncated());
+
+    boost::system::error_code error;
+    (void)receive_datagram(receiver, buffer, from, error);
+    EXPECT_EQ(error, asio::error::would_block);
 }
 
 }  // namespace

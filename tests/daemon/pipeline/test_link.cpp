@@ -17,6 +17,7 @@
 #include "audio_test_support.h"
 #include "net/srtp_session.h"
 #include "net/udp_socket.h"
+#include "net/wire_limits.h"
 #include "temp_dir.h"
 #include "udp_ports.h"
 
@@ -201,6 +202,70 @@ TEST(Link, StrangersAreDroppedAndCounted) {
     const auto foreign = static_cast<std::size_t>(net::DropReason::kForeignPeer);
     EXPECT_EQ(receiver.stats().receive.packets, 0u);
     EXPECT_EQ(receiver.stats().receive.drops[foreign], sender.stats().send.packets);
+}
+
+// An RTP packet padded out with a header extension (and 1-4 padding bytes) so that it ends at
+// exactly kMaxDatagramBytes, then followed by junk up to `total` bytes: cut to the receive
+// buffer, its first bytes are a valid packet.
+std::vector<std::uint8_t> oversize_datagram(std::span<const std::uint8_t> packet,
+                                            std::size_t total) {
+    const std::size_t payload = packet.size() - net::kRtpHeaderBytes;
+    const std::size_t room = net::kMaxDatagramBytes - net::kRtpHeaderBytes - 4 - payload;
+    const std::size_t extension = (room - 1) / 4 * 4;
+    const auto padding = static_cast<std::uint8_t>(room - extension);
+    std::vector<std::uint8_t> out(packet.begin(), packet.begin() + net::kRtpHeaderBytes);
+    out[0] |= 0x30;  // P and X
+    out.insert(out.end(), {0xbe, 0xde, static_cast<std::uint8_t>(extension / 4 >> 8),
+                           static_cast<std::uint8_t>(extension / 4 & 0xff)});
+    out.resize(out.size() + extension, 0);
+    out.insert(out.end(), packet.begin() + net::kRtpHeaderBytes, packet.end());
+    out.resize(out.size() + padding, 0);
+    out.back() = padding;
+    EXPECT_EQ(out.size(), net::kMaxDatagramBytes);
+    out.resize(total, 0xee);
+    return out;
+}
+
+TEST(Link, OversizeDatagramsAreDroppedAsTooLongAndCountedAtTheirRealSize) {
+    // A sender's real packets, captured on a plain socket.
+    asio::io_context io;
+    asio::ip::udp::socket capture =
+        net::bind_socket(io, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0));
+    capture.non_blocking(true);
+    Link sender(tone_sender(loopback(capture.local_endpoint().port())));
+    sender.start();
+    std::this_thread::sleep_for(300ms);
+    sender.stop();
+    std::vector<std::vector<std::uint8_t>> packets;
+    std::vector<std::uint8_t> buffer(net::kMaxDatagramBytes);
+    boost::system::error_code error;
+    while (true) {
+        asio::ip::udp::endpoint from;
+        const std::size_t got = capture.receive_from(asio::buffer(buffer), from, 0, error);
+        if (error) break;
+        packets.emplace_back(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(got));
+    }
+    ASSERT_GT(packets.size(), 10u);
+
+    TempDir dir;
+    Link receiver(file_receiver(dir / "out.wav"));
+    receiver.start();
+    constexpr std::size_t kDatagram = 65000;
+    for (const auto& packet : packets) {
+        capture.send_to(asio::buffer(oversize_datagram(packet, kDatagram)),
+                        receiver.local_endpoint(), 0, error);
+        ASSERT_FALSE(error) << error.message();
+        std::this_thread::sleep_for(1ms);
+    }
+    std::this_thread::sleep_for(100ms);
+    receiver.stop();
+    const ReceiveStats rx = receiver.stats().receive;
+    const auto too_long = static_cast<std::size_t>(net::DropReason::kPayloadTooLong);
+    EXPECT_EQ(rx.datagrams, packets.size());
+    EXPECT_EQ(rx.packets, 0u);
+    EXPECT_FALSE(rx.locked);
+    EXPECT_EQ(rx.drops[too_long], packets.size());
+    EXPECT_EQ(rx.wire_bytes, packets.size() * kDatagram);
 }
 
 TEST(Link, CompressorStageIsAppliedAndReloadedLive) {
