@@ -117,9 +117,7 @@ bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
 bool PacketValidator::check_ssrc(std::uint32_t ssrc, Clock::time_point now,
                                  ValidatedPacket& out) noexcept {
     out.ssrc_changed = false;
-    if (locked_ssrc_ && *locked_ssrc_ != ssrc) {
-        if (now - last_from_locked_ < ssrc_timeout_) return false;
-    }
+    if (!ssrc_may_enter(ssrc, now)) return false;
     if (!locked_ssrc_ || *locked_ssrc_ != ssrc) {
         locked_ssrc_ = ssrc;
         out.ssrc_changed = true;

@@ -80,6 +80,12 @@ class PacketValidator {
     // Counts a drop decided outside (SRTP authentication and replay happen before validate()).
     void count_drop(DropReason reason) noexcept { drops_.add(reason); }
     bool peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept;
+    // Whether a packet from `ssrc` at `now` could pass the SSRC check (the locked sender, or
+    // any while none is locked or the locked one has been silent for ssrc_timeout_ms). Lets
+    // the receiver refuse another sender before spending an HMAC and an SRTP stream on it.
+    bool ssrc_may_enter(std::uint32_t ssrc, Clock::time_point now) const noexcept {
+        return !locked_ssrc_ || *locked_ssrc_ == ssrc || now - last_from_locked_ >= ssrc_timeout_;
+    }
 
     const DropCounters& drops() const noexcept { return drops_; }
     std::uint64_t accepted() const noexcept { return accepted_; }

@@ -51,6 +51,12 @@ struct RtpPacketView {
     std::uint8_t padding_bytes = 0;
 };
 
+// The SSRC field of a datagram of at least kRtpHeaderBytes (SRTP leaves it in clear).
+inline std::uint32_t ssrc_of(std::span<const std::uint8_t> datagram) noexcept {
+    return std::uint32_t{datagram[8]} << 24 | std::uint32_t{datagram[9]} << 16 |
+           std::uint32_t{datagram[10]} << 8 | std::uint32_t{datagram[11]};
+}
+
 // Parses and bounds-checks a whole datagram. On error `out` is unspecified.
 RtpParseError parse_rtp_packet(std::span<const std::uint8_t> datagram, RtpPacketView& out) noexcept;
 

@@ -1,5 +1,6 @@
 #include "net/srtp_session.h"
 
+#include <arpa/inet.h>
 #include <srtp2/srtp.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include "net/rtp_header.h"
 #include "net/wire_limits.h"
 
 namespace extrema::net {
@@ -168,6 +170,7 @@ bool SrtpSession::unprotect(std::span<std::uint8_t> buffer, std::size_t& length_
     switch (srtp_unprotect(session_, buffer.data(), &length)) {
         case srtp_err_status_ok:
             length_bytes = static_cast<std::size_t>(length);
+            note_stream(ssrc_of(buffer));
             return true;
         case srtp_err_status_auth_fail:
             why = DropReason::kAuth;
@@ -180,6 +183,45 @@ bool SrtpSession::unprotect(std::span<std::uint8_t> buffer, std::size_t& length_
             why = DropReason::kSrtpError;
             return false;
     }
+}
+
+void SrtpSession::note_stream(std::uint32_t ssrc) noexcept {
+    ++use_clock_;
+    const auto held = std::span(streams_).first(stream_count_);
+    const auto found =
+        std::find_if(held.begin(), held.end(), [&](const Stream& s) { return s.ssrc == ssrc; });
+    if (found != held.end()) {
+        found->last_used = use_clock_;
+        return;
+    }
+    if (stream_count_ == streams_.size()) {
+        const auto oldest = std::min_element(
+            held.begin(), held.end(),
+            [](const Stream& a, const Stream& b) { return a.last_used < b.last_used; });
+        drop_stream(static_cast<std::size_t>(oldest - held.begin()));
+    }
+    streams_[stream_count_++] = Stream{ssrc, use_clock_};
+}
+
+void SrtpSession::drop_stream(std::size_t index) noexcept {
+    // libsrtp2 takes the SSRC in network byte order here.
+    (void)srtp_remove_stream(session_, htonl(streams_[index].ssrc));
+    streams_[index] = streams_[--stream_count_];
+    ++streams_removed_;
+}
+
+void SrtpSession::remove_stream(std::uint32_t ssrc) noexcept {
+    for (std::size_t i = 0; i < stream_count_; ++i) {
+        if (streams_[i].ssrc == ssrc) {
+            drop_stream(i);
+            return;
+        }
+    }
+}
+
+bool SrtpSession::has_stream(std::uint32_t ssrc) const noexcept {
+    std::uint32_t roc = 0;
+    return srtp_get_stream_roc(session_, ssrc, &roc) == srtp_err_status_ok;
 }
 
 }  // namespace extrema::net

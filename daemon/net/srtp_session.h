@@ -43,6 +43,12 @@ SrtpKey read_srtp_key_file(const std::filesystem::path& path);
 
 enum class SrtpDirection { kSend, kReceive };
 
+// Most per-SSRC streams a receiving session keeps. libsrtp2 adds one (its replay window and
+// keys) for every new SSRC that authenticates and searches them linearly on every packet; a
+// link has one sender, and a receiver keeps the last few so that a sender that came back is
+// still replay-checked. Beyond the cap the least recently used stream is removed.
+inline constexpr std::size_t kMaxSrtpStreams = 8;
+
 class SrtpSession {
   public:
     // Throws SrtpKeyError if libsrtp2 cannot be initialised or refuses the key.
@@ -60,11 +66,31 @@ class SrtpSession {
     bool unprotect(std::span<std::uint8_t> buffer, std::size_t& length_bytes,
                    DropReason& why) noexcept;
 
+    // Receiving: drops the stream of `ssrc` (a sender that authenticated but was not taken),
+    // so that it costs no memory and no search time. Nothing happens for an unknown SSRC.
+    void remove_stream(std::uint32_t ssrc) noexcept;
+    // Whether libsrtp2 holds a stream for `ssrc` (asked of libsrtp2 itself, not our table).
+    bool has_stream(std::uint32_t ssrc) const noexcept;
+    // Streams this receiving session holds, at most kMaxSrtpStreams; and how many it removed.
+    std::size_t stream_count() const noexcept { return stream_count_; }
+    std::uint64_t streams_removed() const noexcept { return streams_removed_; }
+
     SrtpDirection direction() const noexcept { return direction_; }
 
   private:
+    struct Stream {
+        std::uint32_t ssrc = 0;
+        std::uint64_t last_used = 0;  // use_clock_ at its last packet
+    };
+    void note_stream(std::uint32_t ssrc) noexcept;
+    void drop_stream(std::size_t index) noexcept;
+
     srtp_ctx_t_* session_ = nullptr;
     SrtpDirection direction_;
+    std::array<Stream, kMaxSrtpStreams> streams_{};
+    std::size_t stream_count_ = 0;
+    std::uint64_t use_clock_ = 0;
+    std::uint64_t streams_removed_ = 0;
 };
 
 }  // namespace extrema::net

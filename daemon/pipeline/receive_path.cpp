@@ -78,15 +78,35 @@ void ReceivePath::on_datagram(std::span<std::uint8_t> datagram, std::size_t wire
         return;
     }
     std::size_t length = datagram.size();
-    if (srtp_) {
-        net::DropReason why{};
-        if (!srtp_->unprotect(datagram, length, why)) {
-            validator_.count_drop(why);
-            return;
+    if (srtp_ && !unprotect(datagram, length, now)) return;
+    if (!validator_.validate(datagram.first(length), sender, now, packet_)) {
+        // A sender that authenticated but was not taken keeps no SRTP stream.
+        if (srtp_ && validator_.locked_ssrc() != net::ssrc_of(datagram)) {
+            srtp_->remove_stream(net::ssrc_of(datagram));
         }
+        return;
     }
-    if (!validator_.validate(datagram.first(length), sender, now, packet_)) return;
     if (!arrivals_.push(Arrival{packet_, now})) ++handoff_overflows_;
+}
+
+bool ReceivePath::unprotect(std::span<std::uint8_t> datagram, std::size_t& length,
+                            net::Clock::time_point now) noexcept {
+    if (length < net::kRtpHeaderBytes) {
+        validator_.count_drop(net::DropReason::kTruncatedHeader);
+        return false;
+    }
+    // SRTP leaves the RTP header in clear: another sender while one is locked is refused here,
+    // before it costs an HMAC or (authenticated, with the key) a libsrtp2 stream.
+    if (!validator_.ssrc_may_enter(net::ssrc_of(datagram), now)) {
+        validator_.count_drop(net::DropReason::kForeignSsrc);
+        return false;
+    }
+    net::DropReason why{};
+    if (!srtp_->unprotect(datagram, length, why)) {
+        validator_.count_drop(why);
+        return false;
+    }
+    return true;
 }
 
 void ReceivePath::take_arrivals() noexcept {

@@ -1,7 +1,7 @@
 #pragma once
 // The receiver's half of a link, minus the socket: datagrams in, the sender's timeline out.
 //
-//   network thread:  datagram -> [SRTP unprotect] -> validator -> hand-over queue
+//   network thread:  datagram -> [SSRC lock, SRTP unprotect] -> validator -> hand-over queue
 //   playout thread:  hand-over queue -> jitter buffer -> drift corrector -> samples
 //
 // The playout thread is the sink's audio callback (a device, the null sink) or, for a file
@@ -64,6 +64,8 @@ class ReceivePath {
     void fill_stats(ReceiveStats& stats) noexcept;
     std::optional<std::uint64_t> lead_samples() noexcept;
     std::int64_t first_played_position() noexcept;
+    // Network thread: the SRTP session, or null without a key (its stream table is bounded).
+    const net::SrtpSession* srtp() const noexcept { return srtp_.get(); }
 
   private:
     struct Arrival {
@@ -83,6 +85,9 @@ class ReceivePath {
         std::int64_t first_played_position = 0;
     };
 
+    // SRTP of a datagram of `length` bytes, after the cheap SSRC check; false when dropped.
+    bool unprotect(std::span<std::uint8_t> datagram, std::size_t& length,
+                   net::Clock::time_point now) noexcept;
     void take_arrivals() noexcept;
     void apply_target(double target_ms) noexcept;
     void publish() noexcept;

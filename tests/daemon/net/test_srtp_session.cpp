@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -167,6 +168,47 @@ TEST(SrtpSession, ProtectNeedsTrailerRoom) {
     Buffer packet = rtp_packet(1);
     packet.bytes.resize(packet.size + 4);
     EXPECT_FALSE(sender.protect(packet.bytes, packet.size));
+}
+
+// Someone with the key floods new SSRCs between the real sender's packets: the receiver keeps
+// at most kMaxSrtpStreams streams, and the real sender's (used all along) is never the one
+// removed, so its replay window still holds.
+TEST(SrtpSession, StreamTableStaysBoundedUnderAFloodOfNewSsrcs) {
+    SrtpSession sender(counting_key(), SrtpDirection::kSend);
+    SrtpSession receiver(counting_key(), SrtpDirection::kReceive);
+    constexpr std::uint32_t kReal = 0xC0FFEE;
+    constexpr std::uint32_t kFlood = 5000;
+    Buffer first_real;
+    std::uint16_t real_sequence = 1;
+    DropReason why{};
+    for (std::uint32_t i = 0; i < kFlood; ++i) {
+        if (i % 4 == 0) {
+            Buffer real = rtp_packet(real_sequence++, kReal);
+            ASSERT_TRUE(sender.protect(real.bytes, real.size));
+            if (i == 0) first_real = real;
+            ASSERT_TRUE(receiver.unprotect(real.bytes, real.size, why));
+        }
+        // A fresh flooding session now and then keeps the flooder's own stream list short.
+        static std::unique_ptr<SrtpSession> flooder;
+        if (i % 256 == 0)
+            flooder = std::make_unique<SrtpSession>(counting_key(), SrtpDirection::kSend);
+        Buffer flood = rtp_packet(1, 0x10000 + i);
+        ASSERT_TRUE(flooder->protect(flood.bytes, flood.size));
+        ASSERT_TRUE(receiver.unprotect(flood.bytes, flood.size, why)) << to_string(why);
+        ASSERT_TRUE(receiver.has_stream(0x10000 + i));
+        ASSERT_LE(receiver.stream_count(), kMaxSrtpStreams);
+    }
+    std::size_t held = 0;
+    for (std::uint32_t i = 0; i < kFlood; ++i) held += receiver.has_stream(0x10000 + i);
+    EXPECT_EQ(held + 1, kMaxSrtpStreams);  // the newest flood streams, and the real one
+    EXPECT_TRUE(receiver.has_stream(kReal));
+    EXPECT_EQ(receiver.streams_removed(), kFlood + 1 - kMaxSrtpStreams);
+    EXPECT_FALSE(receiver.unprotect(first_real.bytes, first_real.size, why));
+    EXPECT_EQ(why, DropReason::kReplay);
+
+    receiver.remove_stream(kReal);
+    EXPECT_FALSE(receiver.has_stream(kReal));
+    EXPECT_EQ(receiver.stream_count(), kMaxSrtpStreams - 1);
 }
 
 }  // namespace

@@ -1,0 +1,116 @@
+// ReceivePath under SRTP, fed datagrams directly: someone holding the key floods new SSRCs,
+// before and while a sender is locked. The flood is refused by the SSRC lock before SRTP, keeps
+// no libsrtp2 stream, and the real sender plays on.
+#include "pipeline/receive_path.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <vector>
+
+#include "extrema/codec/record.h"
+#include "net/rtp_header.h"
+#include "net/wire_limits.h"
+#include "temp_dir.h"
+
+namespace extrema::pipeline {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using extrema::test::TempDir;
+
+const asio::ip::udp::endpoint kPeer(asio::ip::make_address("127.0.0.1"), 5004);
+const net::Clock::time_point kT0 = net::Clock::time_point{} + 1h;
+
+// One 10 ms packet (anchor + a 480-sample curve), SRTP-protected by `srtp`.
+std::vector<std::uint8_t> protected_packet(net::SrtpSession& srtp, std::uint32_t ssrc,
+                                           std::uint16_t sequence, int payload_type = 96) {
+    const std::vector<codec::Record> records = {codec::Record::anchor(0),
+                                                codec::Record::curve(3, 480, 1000)};
+    std::vector<std::uint8_t> bytes(net::kRtpHeaderBytes + records.size() * codec::kRecordBytes +
+                                    net::kSrtpTrailerRoomBytes);
+    const net::RtpHeader header{false, static_cast<std::uint8_t>(payload_type), sequence,
+                                sequence * 480u, ssrc};
+    net::pack_rtp_header(header, std::span<std::uint8_t>(bytes).first<net::kRtpHeaderBytes>());
+    codec::pack_records(records, std::span<std::uint8_t>(bytes).subspan(net::kRtpHeaderBytes));
+    std::size_t length = net::kRtpHeaderBytes + records.size() * codec::kRecordBytes;
+    EXPECT_TRUE(srtp.protect(bytes, length));
+    bytes.resize(length);
+    return bytes;
+}
+
+struct Fixture {
+    TempDir dir;
+    LinkConfig config;
+    Fixture() {
+        std::ofstream(dir / "key") << std::string(60, 'a') << "\n";
+        config.mode = LinkMode::kReceive;
+        config.network.srtp_key_file = (dir / "key").string();
+    }
+    net::SrtpKey key() const { return net::read_srtp_key_file(dir / "key"); }
+};
+
+std::size_t drops(ReceivePath& path, net::DropReason reason) {
+    ReceiveStats stats;
+    path.fill_stats(stats);
+    return stats.drops[static_cast<std::size_t>(reason)];
+}
+
+TEST(ReceivePath, SrtpFloodOfNewSsrcsKeepsNoStreamsAndTheSenderPlaysOn) {
+    Fixture f;
+    ReceivePath path(f.config, {kPeer}, false);
+    net::SrtpSession real(f.key(), net::SrtpDirection::kSend);
+    std::unique_ptr<net::SrtpSession> flooder;
+    constexpr std::uint32_t kReal = 0xC0FFEE;
+    constexpr std::uint32_t kFlood = 20000;
+    auto now = kT0;
+
+    // Before anyone is locked: authenticated packets that fail validation (another payload
+    // type) keep no stream either.
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        if (i % 256 == 0)
+            flooder = std::make_unique<net::SrtpSession>(f.key(), net::SrtpDirection::kSend);
+        auto bytes = protected_packet(*flooder, 0x1000000 + i, 1, 97);
+        path.on_datagram(bytes, bytes.size(), kPeer, now);
+    }
+    EXPECT_EQ(drops(path, net::DropReason::kPayloadType), 1000u);
+    EXPECT_EQ(path.srtp()->stream_count(), 0u);
+
+    std::uint16_t sequence = 1;
+    for (std::uint32_t i = 0; i < kFlood; ++i) {
+        if (i % 100 == 0) {
+            now += 10ms;
+            auto bytes = protected_packet(real, kReal, sequence++);
+            path.on_datagram(bytes, bytes.size(), kPeer, now);
+        }
+        if (i % 256 == 0)
+            flooder = std::make_unique<net::SrtpSession>(f.key(), net::SrtpDirection::kSend);
+        auto bytes = protected_packet(*flooder, 0x10000 + i, 1);
+        path.on_datagram(bytes, bytes.size(), kPeer, now);
+    }
+    ReceiveStats stats;
+    path.fill_stats(stats);
+    EXPECT_EQ(stats.packets, kFlood / 100);
+    EXPECT_EQ(stats.drops[static_cast<std::size_t>(net::DropReason::kForeignSsrc)], kFlood);
+    EXPECT_EQ(stats.drops[static_cast<std::size_t>(net::DropReason::kAuth)], 0u);
+    EXPECT_EQ(path.srtp()->stream_count(), 1u);
+    EXPECT_TRUE(path.srtp()->has_stream(kReal));
+    std::size_t flood_streams = 0;
+    for (std::uint32_t i = 0; i < kFlood; ++i)
+        flood_streams += path.srtp()->has_stream(0x10000 + i);
+    EXPECT_EQ(flood_streams, 0u);
+
+    // The real sender falls silent: after ssrc_timeout_ms another may take over, one at a time,
+    // and the table stays within its cap.
+    for (std::uint32_t i = 0; i < 3 * net::kMaxSrtpStreams; ++i) {
+        now += 2s;
+        flooder = std::make_unique<net::SrtpSession>(f.key(), net::SrtpDirection::kSend);
+        auto bytes = protected_packet(*flooder, 0x2000000 + i, 1);
+        path.on_datagram(bytes, bytes.size(), kPeer, now);
+        EXPECT_EQ(path.srtp()->stream_count(), std::min<std::size_t>(i + 2, net::kMaxSrtpStreams));
+    }
+}
+
+}  // namespace
+}  // namespace extrema::pipeline
