@@ -10,6 +10,8 @@ find_package(Eigen3 REQUIRED NO_MODULE)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
 pkg_check_modules(PORTAUDIO REQUIRED IMPORTED_TARGET portaudio-2.0)
 pkg_check_modules(SRTP2 REQUIRED IMPORTED_TARGET libsrtp2)
+# DTLS-SRTP key agreement (RFC 5764).
+find_package(OpenSSL REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 pkg_check_modules(SAMPLERATE REQUIRED IMPORTED_TARGET samplerate)
 pkg_check_modules(JACK REQUIRED IMPORTED_TARGET jack)

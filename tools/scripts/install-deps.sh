@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev clang-format clang-tidy
   # libraries the code links
   libsndfile1-dev portaudio19-dev libboost-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
-  libcli11-dev libsrtp2-dev libsystemd-dev libsamplerate0-dev libeigen3-dev libkissfft-dev
+  libcli11-dev libsrtp2-dev libssl-dev libsystemd-dev libsamplerate0-dev libeigen3-dev libkissfft-dev
   libopus-dev libgtest-dev libgmock-dev libbenchmark-dev
   # real audio without a sound card: JACK with the dummy driver
   jackd2 libjack-jackd2-dev sndfile-tools
