@@ -221,6 +221,14 @@ std::vector<KeySpec> build_table() {
             member<&LinkConfig::network, &NetworkSettings::srtp_key_file>())
             .flag("srtp-key-file")
             .doc("SRTP pre-shared key file (docs/wire.md). \"\": plain RTP."),
+        Row("network", "dtls", member<&LinkConfig::network, &NetworkSettings::dtls>())
+            .flag("dtls")
+            .choices({"off", "client", "server"})
+            .doc("Fresh SRTP keys every session from a DTLS-SRTP handshake (RFC 5764) "
+                 "authenticated by srtp_key_file: client starts it and needs a peer (the "
+                 "sender, or one end of a duplex link), server answers (the receiver, the other "
+                 "end). off: the key file keys SRTP directly, so a recorded session can be "
+                 "replayed to a restarted receiver (docs/wire.md)."),
         Row("network", "receive_buffer_bytes",
             member<&LinkConfig::network, &NetworkSettings::receive_buffer_bytes>())
             .flag("receive-buffer-bytes")

@@ -134,7 +134,8 @@ void DtlsSrtp::start(Clock::time_point now) {
 void DtlsSrtp::on_datagram(std::span<const std::uint8_t> datagram, Clock::time_point now) {
     if (std::equal(datagram.begin(), datagram.end(), kNudge.begin(), kNudge.end())) {
         if (role_ == DtlsRole::kClient &&
-            (!last_start_ || now - *last_start_ >= kRestartInterval)) {
+            (!last_nudged_ || now - *last_nudged_ >= kRestartInterval)) {
+            last_nudged_ = now;
             start(now);
         }
         return;

@@ -101,6 +101,7 @@ class DtlsSrtp {
     std::uint64_t failures_ = 0;
     std::optional<Clock::time_point> last_nudge_;
     std::optional<Clock::time_point> last_start_;
+    std::optional<Clock::time_point> last_nudged_;  // client: the last nudge honoured
 };
 
 }  // namespace extrema::net

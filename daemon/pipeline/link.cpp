@@ -98,6 +98,50 @@ Link::Link(const LinkConfig& config)
     scratch_.resize(4096);
     refill_scratch_.resize(4096);
     datagram_.resize(net::kMaxDatagramBytes);
+    if (config_.network.dtls != "off") open_dtls();
+}
+
+void Link::open_dtls() {
+    const NetworkSettings& net = config_.network;
+    if (net.srtp_key_file.empty()) {
+        throw LinkError(
+            "network.dtls needs network.srtp_key_file: the pre-shared key that "
+            "authenticates the handshake");
+    }
+    if (!net.peer.empty() && peer_.address().is_multicast()) {
+        throw LinkError("network.dtls needs a unicast peer: " + net.peer +
+                        " is a multicast group (DTLS is between two ends)");
+    }
+    const bool client = net.dtls == "client";
+    if (client && net.peer.empty()) {
+        throw LinkError(
+            "network.dtls = \"client\" needs network.peer: the end it shakes hands "
+            "with");
+    }
+    const net::SrtpKey psk = for_setting(
+        "network.srtp_key_file", [&] { return net::read_srtp_key_file(net.srtp_key_file); });
+    dtls_to_ = peer_;
+    dtls_ = for_setting("network.dtls", [&] {
+        return std::make_unique<net::DtlsSrtp>(
+            psk, client ? net::DtlsRole::kClient : net::DtlsRole::kServer,
+            [this](std::span<const std::uint8_t> datagram) {
+                boost::system::error_code ignored;  // a lost flight is sent again on its timer
+                socket_.send_to(asio::buffer(datagram.data(), datagram.size()), dtls_to_, 0,
+                                ignored);
+            });
+    });
+}
+
+bool Link::dtls_peer_allowed(const udp::endpoint& sender) const noexcept {
+    if (receive_) return receive_->peer_allowed(sender);
+    return sender == peer_;  // a sender shakes hands with its peer only
+}
+
+void Link::install_dtls_keys() {
+    const std::optional<net::DtlsSrtpKeys> keys = dtls_->take_keys();
+    if (!keys) return;
+    if (send_) send_->set_srtp_key(keys->send);
+    if (receive_) receive_->set_srtp_key(keys->receive);
 }
 
 Link::~Link() {
@@ -213,6 +257,7 @@ void Link::run() noexcept {
     priority.sched_priority = kNetworkThreadPriority;
     pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
     auto wake = started_at_ + (capture_clock_ ? poll_ : tick_);
+    if (dtls_) dtls_->start(steady_clock::now());  // a client's first ClientHello
     while (true) {
         std::this_thread::sleep_until(wake);
         if (finish_.load(std::memory_order_acquire)) break;
@@ -253,6 +298,21 @@ void Link::receive_waiting(net::Clock::time_point now) {
         // Other errors (an ICMP "port unreachable" reported on a later read) change nothing:
         // read on.
         if (error) continue;
+        const std::span<std::uint8_t> datagram(datagram_.data(), got.bytes);
+        if (dtls_ && net::is_dtls_datagram(datagram)) {
+            if (!got.truncated() && dtls_peer_allowed(sender_)) {
+                if (dtls_->role() == net::DtlsRole::kServer) dtls_to_ = sender_;
+                dtls_->on_datagram(datagram, now);
+                install_dtls_keys();
+            }
+            continue;
+        }
+        if (!receive_) continue;  // a sending link reads its socket for DTLS only
+        if (dtls_ && !dtls_->has_keys() && dtls_->role() == net::DtlsRole::kServer &&
+            receive_->peer_allowed(sender_)) {
+            dtls_to_ = sender_;
+            dtls_->on_srtp_without_keys(now);
+        }
         receive_->on_datagram(std::span<std::uint8_t>(datagram_.data(), got.bytes), got.wire_bytes,
                               sender_, now);
     }
@@ -272,7 +332,11 @@ steady_clock::time_point Link::next_wake(const std::optional<audio::Delivery>& d
 }
 
 void Link::on_tick() {
-    if (receive_) receive_waiting(net::Clock::now());
+    if (receive_ || dtls_) receive_waiting(net::Clock::now());
+    if (dtls_) {
+        dtls_->on_tick(net::Clock::now());
+        install_dtls_keys();
+    }
     if (send_) pump_capture(false);
     if (receive_ && !playout_in_callback_) feed_playback();
     note_progress();

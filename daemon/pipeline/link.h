@@ -36,6 +36,7 @@
 
 #include "audio/ring_refill.h"
 #include "audio/sample_ring.h"
+#include "net/dtls_srtp.h"
 #include "pipeline/endpoints.h"
 #include "pipeline/link_config.h"
 #include "pipeline/link_stats.h"
@@ -98,6 +99,9 @@ class Link final : private audio::RingRefill {
 
   private:
     void open_socket();
+    void open_dtls();
+    bool dtls_peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept;
+    void install_dtls_keys();
     void receive_waiting(net::Clock::time_point now);
     void refill(std::size_t samples) noexcept override;  // playback callback thread
     // The next `samples` of the timeline (as many as fit) through `scratch` into `ring`.
@@ -133,6 +137,10 @@ class Link final : private audio::RingRefill {
     std::unique_ptr<audio::SampleRing> playback_ring_;
     std::unique_ptr<SendPath> send_;
     std::unique_ptr<ReceivePath> receive_;
+    // DTLS-SRTP key agreement (network.dtls), network thread only; it sends to dtls_to_: the
+    // peer, or (server) the sender of the last handshake datagram.
+    std::unique_ptr<net::DtlsSrtp> dtls_;
+    boost::asio::ip::udp::endpoint dtls_to_;
 
     // Network thread only.
     std::vector<float> scratch_;

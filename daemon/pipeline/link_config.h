@@ -93,6 +93,10 @@ struct NetworkSettings {
     std::string multicast_interface;
     // SRTP pre-shared key file (docs/wire.md); "" = plain RTP.
     std::string srtp_key_file;
+    // SRTP keys per session from a DTLS-SRTP handshake authenticated by the key file (RFC 5764,
+    // docs/wire.md): "client" starts it (it needs a peer), "server" answers. "off": the key
+    // file keys SRTP directly, the same keys every session.
+    std::string dtls = "off";
     // SO_RCVBUF in bytes: room for a burst after a stall. 1 MiB holds at least a second of our
     // packets (100 a second of at most 1.2 kB; capped by net.core.rmem_max).
     int receive_buffer_bytes = 1 << 20;

@@ -15,6 +15,7 @@ struct SendStats {
     std::uint64_t packets = 0;           // RTP packets sent
     std::uint64_t wire_bytes = 0;        // UDP payload bytes sent: RTP header + payload (+ SRTP)
     std::uint64_t send_errors = 0;       // datagrams the socket refused (counted, not fatal)
+    std::uint64_t unkeyed = 0;           // packets not sent: no DTLS-SRTP keys agreed yet
     std::uint64_t capture_overruns = 0;  // samples the capture ring had to drop
     std::uint64_t device_xruns = 0;      // over/underflows the capture device reported
     double encoder_latency_ms = 0.0;     // audio held by the encoder (open segment), now

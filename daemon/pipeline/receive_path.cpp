@@ -55,7 +55,8 @@ ReceivePath::ReceivePath(const LinkConfig& config,
       max_target_ms_(jitter_buffer_config(config).max_ahead_ms),
       applied_target_ms_(config.receiver.jitter_target_ms) {
     apply_target(applied_target_ms_);
-    if (!config.network.srtp_key_file.empty()) {
+    awaits_keys_ = config.network.dtls != "off";
+    if (!config.network.srtp_key_file.empty() && !awaits_keys_) {
         srtp_ = std::make_unique<net::SrtpSession>(
             net::read_srtp_key_file(config.network.srtp_key_file), net::SrtpDirection::kReceive);
     }
@@ -75,6 +76,10 @@ void ReceivePath::on_datagram(std::span<std::uint8_t> datagram, std::size_t wire
     // Cut by the socket: what we hold is not the packet, however valid its first bytes look.
     if (wire_bytes > datagram.size()) {
         validator_.count_drop(net::DropReason::kPayloadTooLong);
+        return;
+    }
+    if (awaits_keys_ && !srtp_) {
+        validator_.count_drop(net::DropReason::kAuth);
         return;
     }
     std::size_t length = datagram.size();
@@ -107,6 +112,10 @@ bool ReceivePath::unprotect(std::span<std::uint8_t> datagram, std::size_t& lengt
         return false;
     }
     return true;
+}
+
+void ReceivePath::set_srtp_key(const net::SrtpKey& key) {
+    srtp_ = std::make_unique<net::SrtpSession>(key, net::SrtpDirection::kReceive);
 }
 
 void ReceivePath::take_arrivals() noexcept {

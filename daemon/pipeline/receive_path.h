@@ -9,7 +9,7 @@
 // latest-value snapshot of the playout counters and the requested jitter target, so fill() is
 // real-time safe. Every datagram is counted, every drop has a reason (net::DropReason, the
 // jitter buffer's late/duplicate/early, or a full hand-over queue). Nothing allocates after
-// construction.
+// construction but a new DTLS-SRTP session's keys, on the network thread.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -64,6 +64,12 @@ class ReceivePath {
     void fill_stats(ReceiveStats& stats) noexcept;
     std::optional<std::uint64_t> lead_samples() noexcept;
     std::int64_t first_played_position() noexcept;
+    // Network thread. DTLS-SRTP (network.dtls): the keys of a new session. Until the first come,
+    // every datagram is dropped as auth (nothing can be authenticated yet).
+    void set_srtp_key(const net::SrtpKey& key);
+    bool peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept {
+        return validator_.peer_allowed(sender);
+    }
     // Network thread: the SRTP session, or null without a key (its stream table is bounded).
     const net::SrtpSession* srtp() const noexcept { return srtp_.get(); }
 
@@ -94,6 +100,7 @@ class ReceivePath {
 
     // Network half.
     std::unique_ptr<net::SrtpSession> srtp_;
+    bool awaits_keys_ = false;  // SRTP keys come from DTLS
     net::PacketValidator validator_;
     net::ValidatedPacket packet_;  // reused for every datagram
     std::uint64_t datagrams_ = 0;

@@ -32,7 +32,8 @@ SendPath::SendPath(const LinkConfig& config, Transmit transmit)
                   [this](net::OutgoingPacket& packet) { on_packet(packet); }),
       transmit_(std::move(transmit)) {
     set_compressor(config.compressor);
-    if (!config.network.srtp_key_file.empty()) {
+    awaits_keys_ = config.network.dtls != "off";
+    if (!config.network.srtp_key_file.empty() && !awaits_keys_) {
         srtp_ = std::make_unique<net::SrtpSession>(
             net::read_srtp_key_file(config.network.srtp_key_file), net::SrtpDirection::kSend);
     }
@@ -72,7 +73,15 @@ void SendPath::flush() {
     packetizer_.flush();
 }
 
+void SendPath::set_srtp_key(const net::SrtpKey& key) {
+    srtp_ = std::make_unique<net::SrtpSession>(key, net::SrtpDirection::kSend);
+}
+
 void SendPath::on_packet(net::OutgoingPacket& packet) {
+    if (awaits_keys_ && !srtp_) {
+        ++unkeyed_;
+        return;
+    }
     if (srtp_ && !srtp_->protect(packet.buffer, packet.size_bytes)) {
         ++send_errors_;
         return;
@@ -87,6 +96,7 @@ void SendPath::fill_stats(SendStats& stats) const noexcept {
     stats.packets = packets_;
     stats.wire_bytes = wire_bytes_;
     stats.send_errors = send_errors_;
+    stats.unkeyed = unkeyed_;
     stats.encoder_latency_ms = static_cast<double>(encoder_.pending_samples()) * 1000.0 / rate_hz_;
 }
 

@@ -43,6 +43,10 @@ class SendPath {
     // SIGHUP: swap the compressor settings (or turn it on/off) between two blocks.
     void set_compressor(const CompressorSettings& settings);
 
+    // DTLS-SRTP (network.dtls): the keys of a new session; packets are held back (counted as
+    // unkeyed) until the first ones come.
+    void set_srtp_key(const net::SrtpKey& key);
+
     // Adds this path's counters to `stats` (frames_captured and device figures are the link's).
     void fill_stats(SendStats& stats) const noexcept;
 
@@ -54,6 +58,7 @@ class SendPath {
     codec::Encoder encoder_;
     net::Packetizer packetizer_;
     std::unique_ptr<net::SrtpSession> srtp_;
+    bool awaits_keys_ = false;  // SRTP keys come from DTLS: send nothing until they do
     Transmit transmit_;
     std::vector<codec::Record> records_;
     std::uint64_t samples_pushed_ = 0;
@@ -61,6 +66,7 @@ class SendPath {
     std::uint64_t packets_ = 0;
     std::uint64_t wire_bytes_ = 0;
     std::uint64_t send_errors_ = 0;
+    std::uint64_t unkeyed_ = 0;
 };
 
 // The codec's settings for a link (also what an offline encode of the same input must use).

@@ -5,10 +5,13 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 
@@ -190,6 +193,190 @@ TEST(Link, SrtpProtectsTheLinkAndAWrongKeyIsDropped) {
     EXPECT_EQ(bad_rx.stats().receive.packets, 0u);
     const auto auth = static_cast<std::size_t>(net::DropReason::kAuth);
     EXPECT_EQ(bad_rx.stats().receive.drops[auth], sender2.stats().send.packets);
+}
+
+// Forwards datagrams between a sender (which sends to listen_port()) and `to`, both ways, and
+// records what the sender sent: a captured session, to replay later.
+class Relay {
+  public:
+    explicit Relay(asio::ip::udp::endpoint to)
+        : to_(to),
+          front_(
+              net::bind_socket(io_, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0))),
+          back_(
+              net::bind_socket(io_, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0))) {
+        front_.non_blocking(true);
+        back_.non_blocking(true);
+        thread_ = std::thread([this] { run(); });
+    }
+    ~Relay() {
+        done_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    int listen_port() const { return front_.local_endpoint().port(); }
+    // Stops relaying; what the sender sent so far.
+    std::vector<std::vector<std::uint8_t>> captured() {
+        done_ = true;
+        if (thread_.joinable()) thread_.join();
+        return captured_;
+    }
+
+  private:
+    void run() {
+        std::vector<std::uint8_t> buffer(net::kMaxDatagramBytes);
+        asio::ip::udp::endpoint from;
+        boost::system::error_code error;
+        while (!done_) {
+            bool idle = true;
+            std::size_t got = front_.receive_from(asio::buffer(buffer), from, 0, error);
+            if (!error) {
+                idle = false;
+                sender_ = from;
+                captured_.emplace_back(buffer.begin(),
+                                       buffer.begin() + static_cast<std::ptrdiff_t>(got));
+                back_.send_to(asio::buffer(buffer.data(), got), to_, 0, error);
+            }
+            got = back_.receive_from(asio::buffer(buffer), from, 0, error);
+            if (!error && sender_) {
+                idle = false;
+                front_.send_to(asio::buffer(buffer.data(), got), *sender_, 0, error);
+            }
+            if (idle) std::this_thread::sleep_for(200us);
+        }
+    }
+
+    asio::io_context io_;
+    asio::ip::udp::endpoint to_;
+    asio::ip::udp::socket front_;
+    asio::ip::udp::socket back_;
+    std::optional<asio::ip::udp::endpoint> sender_;
+    std::vector<std::vector<std::uint8_t>> captured_;
+    std::atomic<bool> done_{false};
+    std::thread thread_;
+};
+
+// Records a sender's session through a relay, then replays every datagram of it (handshake
+// included) to a freshly started receiver on the same port. Returns that receiver's stats.
+ReceiveStats replay_to_restarted_receiver(const std::string& dtls_receiver,
+                                          const std::string& dtls_sender, std::size_t& sent) {
+    TempDir dir;
+    std::ofstream(dir / "key") << std::string(60, 'a') << "\n";
+    LinkConfig rx = file_receiver(dir / "out.wav");
+    rx.network.srtp_key_file = (dir / "key").string();
+    rx.network.dtls = dtls_receiver;
+    std::vector<std::vector<std::uint8_t>> session;
+    int port = 0;
+    {
+        Link receiver(rx);
+        port = receiver.local_endpoint().port();
+        Relay relay(receiver.local_endpoint());
+        LinkConfig tx = tone_sender(loopback(relay.listen_port()));
+        tx.network.srtp_key_file = (dir / "key").string();
+        tx.network.dtls = dtls_sender;
+        Link sender(tx);
+        run_pair(receiver, sender, 600ms);
+        session = relay.captured();
+        sent = sender.stats().send.packets;
+        EXPECT_GT(receiver.stats().receive.packets, 20u);
+        EXPECT_EQ(receiver.stats().receive.packets, sent);
+    }
+    rx.network.bind = loopback(port);
+    rx.audio.output_file = (dir / "replayed.wav").string();
+    Link restarted(rx);
+    restarted.start();
+    asio::io_context io;
+    auto attacker =
+        net::bind_socket(io, asio::ip::udp::endpoint(asio::ip::address_v4::loopback(), 0));
+    for (const auto& datagram : session) {
+        boost::system::error_code error;
+        attacker.send_to(asio::buffer(datagram), restarted.local_endpoint(), 0, error);
+        std::this_thread::sleep_for(1ms);
+    }
+    std::this_thread::sleep_for(100ms);
+    restarted.stop();
+    return restarted.stats().receive;
+}
+
+TEST(Link, DtlsSrtpLinkCarriesTheToneAndAReplayToARestartedReceiverPlaysNothing) {
+    std::size_t sent = 0;
+    const ReceiveStats replayed = replay_to_restarted_receiver("server", "client", sent);
+    EXPECT_GT(sent, 20u);
+    EXPECT_EQ(replayed.packets, 0u);
+    EXPECT_EQ(replayed.played_samples, 0u);
+    const auto auth = static_cast<std::size_t>(net::DropReason::kAuth);
+    EXPECT_GE(replayed.drops[auth], sent);  // no keys in this session: nothing authenticates
+}
+
+// The same with the pre-shared key keying SRTP directly: every session has the same keys, and
+// the restarted receiver plays the whole recording. What network.dtls is for.
+TEST(Link, StaticKeySrtpReplayToARestartedReceiverIsPlayed) {
+    std::size_t sent = 0;
+    const ReceiveStats replayed = replay_to_restarted_receiver("off", "off", sent);
+    EXPECT_GT(sent, 20u);
+    EXPECT_EQ(replayed.packets, sent);
+}
+
+// The receiver restarts while the sender runs on with the old session's keys: the new
+// receiver, without keys, nudges the sender into a new handshake and hears it again.
+TEST(Link, DtlsSrtpSenderOutlivingItsReceiverIsHeardByTheRestartedOne) {
+    TempDir dir;
+    std::ofstream(dir / "key") << std::string(60, 'a') << "\n";
+    LinkConfig rx = file_receiver(dir / "first.wav");
+    rx.network.srtp_key_file = (dir / "key").string();
+    rx.network.dtls = "server";
+    auto first = std::make_unique<Link>(rx);
+    rx.network.bind = address_of(*first);
+    LinkConfig tx = tone_sender(address_of(*first));
+    tx.network.srtp_key_file = (dir / "key").string();
+    tx.network.dtls = "client";
+    Link sender(tx);
+    first->start();
+    sender.start();
+    std::this_thread::sleep_for(300ms);
+    first->stop();
+    EXPECT_GT(first->stats().receive.packets, 10u);
+    first.reset();
+    rx.audio.output_file = (dir / "second.wav").string();
+    Link second(rx);
+    second.start();
+    std::this_thread::sleep_for(1500ms);
+    sender.stop();
+    std::this_thread::sleep_for(100ms);
+    second.stop();
+    EXPECT_GT(second.stats().receive.packets, 50u);
+}
+
+TEST(Link, DtlsSrtpDuplexPeersHearEachOther) {
+    TempDir dir;
+    std::ofstream(dir / "key") << std::string(60, 'a') << "\n";
+    BoundUdpPort a_port;
+    BoundUdpPort b_port;
+    const std::string a_addr = loopback(a_port.port());
+    const std::string b_addr = loopback(b_port.port());
+    a_port.close();
+    b_port.close();
+    LinkConfig a = tone_sender(b_addr);
+    a.mode = LinkMode::kDuplex;
+    a.audio.output = OutputKind::kFile;
+    a.audio.output_file = (dir / "a.wav").string();
+    a.receiver.drift_correction = false;
+    a.network.bind = a_addr;
+    a.network.srtp_key_file = (dir / "key").string();
+    a.network.dtls = "client";
+    LinkConfig b = a;
+    b.network.bind = b_addr;
+    b.network.peer = a_addr;
+    b.network.dtls = "server";
+    b.audio.output_file = (dir / "b.wav").string();
+    Link link_b(b);
+    Link link_a(a);
+    link_b.start();
+    link_a.start();
+    std::this_thread::sleep_for(600ms);
+    link_a.stop();
+    link_b.stop();
+    EXPECT_GT(link_a.stats().receive.packets, 20u);
+    EXPECT_GT(link_b.stats().receive.packets, 20u);
 }
 
 TEST(Link, StrangersAreDroppedAndCounted) {
