@@ -80,7 +80,9 @@ std::string describe(const LinkConfig& config) {
         text += fmt::format("send: {} -> {}, {} ms packets of <= {} bytes, payload type {}{}\n",
                             input(audio), network.peer, num(network.packet_ms),
                             network.max_payload_bytes, network.payload_type,
-                            network.srtp_key_file.empty() ? ", plain RTP" : ", SRTP");
+                            network.srtp_key_file.empty() ? ", plain RTP"
+                            : network.dtls == "off"       ? ", SRTP"
+                                                          : ", DTLS-SRTP " + network.dtls);
         text += fmt::format("encoder: threshold {} LSB, low-pass {}, records <= {} ms\n",
                             num(config.encoder.threshold_lsb),
                             config.encoder.lowpass_hz > 0.0 ? num(config.encoder.lowpass_hz) + " Hz"

@@ -46,6 +46,12 @@ void validate_peers(const LinkConfig& config) {
             {"network.peer", "network.allow", "network.accept_any_peer", "mode"},
             "mode \"receive\" accepts configured senders only: set network.peer or "
             "network.allow, or network.accept_any_peer = true");
+    require(network.dtls == "off" || !network.srtp_key_file.empty(),
+            {"network.dtls", "network.srtp_key_file"},
+            "network.dtls needs network.srtp_key_file: the pre-shared key that authenticates "
+            "the handshake");
+    require(network.dtls != "client" || !network.peer.empty(), {"network.dtls", "network.peer"},
+            "network.dtls = \"client\" starts the handshake with network.peer: set it");
 }
 
 void validate_audio(const LinkConfig& config) {

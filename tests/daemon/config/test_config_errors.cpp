@@ -212,7 +212,7 @@ TEST(ConfigErrors, ErrorsInAFileNameTheFile) {
                   ":3:1: key 'network.bogus': unknown key; [network] holds bind, "
                   "peer, allow, accept_any_peer, payload_type, packet_ms, "
                   "max_payload_bytes, multicast_ttl, multicast_interface, "
-                  "srtp_key_file, receive_buffer_bytes");
+                  "srtp_key_file, dtls, receive_buffer_bytes");
 }
 
 // Cross-key rules: the message points at the line that set one of the keys involved.
