@@ -47,6 +47,7 @@ max_payload_bytes = 600
 multicast_ttl = 4
 multicast_interface = "192.168.1.10"
 srtp_key_file = "/etc/extrema/key"
+dtls = "client"
 receive_buffer_bytes = 65536
 
 [receiver]
