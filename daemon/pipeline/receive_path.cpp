@@ -88,6 +88,7 @@ void ReceivePath::on_datagram(std::span<std::uint8_t> datagram, std::size_t wire
         // A sender that authenticated but was not taken keeps no SRTP stream.
         if (srtp_ && validator_.locked_ssrc() != net::ssrc_of(datagram)) {
             srtp_->remove_stream(net::ssrc_of(datagram));
+            if (previous_srtp_) previous_srtp_->remove_stream(net::ssrc_of(datagram));
         }
         return;
     }
@@ -107,14 +108,20 @@ bool ReceivePath::unprotect(std::span<std::uint8_t> datagram, std::size_t& lengt
         return false;
     }
     net::DropReason why{};
-    if (!srtp_->unprotect(datagram, length, why)) {
-        validator_.count_drop(why);
-        return false;
+    if (srtp_->unprotect(datagram, length, why)) return true;
+    // The sender may still be on the previous session's keys for a round trip after a new
+    // handshake. A packet that fails authentication is left as it was, so it can be tried again.
+    net::DropReason previous_why{};
+    if (why == net::DropReason::kAuth && previous_srtp_ &&
+        previous_srtp_->unprotect(datagram, length, previous_why)) {
+        return true;
     }
-    return true;
+    validator_.count_drop(why == net::DropReason::kAuth && previous_srtp_ ? previous_why : why);
+    return false;
 }
 
 void ReceivePath::set_srtp_key(const net::SrtpKey& key) {
+    previous_srtp_ = std::move(srtp_);
     srtp_ = std::make_unique<net::SrtpSession>(key, net::SrtpDirection::kReceive);
 }
 

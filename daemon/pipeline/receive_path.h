@@ -65,7 +65,8 @@ class ReceivePath {
     std::optional<std::uint64_t> lead_samples() noexcept;
     std::int64_t first_played_position() noexcept;
     // Network thread. DTLS-SRTP (network.dtls): the keys of a new session. Until the first come,
-    // every datagram is dropped as auth (nothing can be authenticated yet).
+    // every datagram is dropped as auth (nothing can be authenticated yet); afterwards packets
+    // under the previous session's keys are still taken (the sender switches a round trip later).
     void set_srtp_key(const net::SrtpKey& key);
     bool peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept {
         return validator_.peer_allowed(sender);
@@ -100,7 +101,8 @@ class ReceivePath {
 
     // Network half.
     std::unique_ptr<net::SrtpSession> srtp_;
-    bool awaits_keys_ = false;  // SRTP keys come from DTLS
+    std::unique_ptr<net::SrtpSession> previous_srtp_;  // DTLS: the session before srtp_
+    bool awaits_keys_ = false;                         // SRTP keys come from DTLS
     net::PacketValidator validator_;
     net::ValidatedPacket packet_;  // reused for every datagram
     std::uint64_t datagrams_ = 0;

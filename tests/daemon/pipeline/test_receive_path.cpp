@@ -112,5 +112,43 @@ TEST(ReceivePath, SrtpFloodOfNewSsrcsKeepsNoStreamsAndTheSenderPlaysOn) {
     }
 }
 
+// DTLS-SRTP keys: nothing is taken before the first session's keys; after a new handshake the
+// previous session's packets are still taken (the sender switches a round trip later), those of
+// the session before that are not.
+TEST(ReceivePath, DtlsSessionKeysReplaceEachOtherWithOneSessionOfOverlap) {
+    Fixture f;
+    f.config.network.dtls = "server";
+    ReceivePath path(f.config, {kPeer}, false);
+    const auto key = [](std::uint8_t fill) {
+        net::SrtpKey k{};
+        k.fill(fill);
+        return k;
+    };
+    net::SrtpSession first(key(1), net::SrtpDirection::kSend);
+    net::SrtpSession second(key(2), net::SrtpDirection::kSend);
+    constexpr std::uint32_t kSsrc = 0xC0FFEE;
+    std::uint16_t sequence = 1;
+    auto now = kT0;
+    const auto deliver = [&](net::SrtpSession& srtp) {
+        now += 10ms;
+        auto bytes = protected_packet(srtp, kSsrc, sequence++);
+        path.on_datagram(bytes, bytes.size(), kPeer, now);
+        ReceiveStats stats;
+        path.fill_stats(stats);
+        return stats.packets;
+    };
+    EXPECT_EQ(deliver(first), 0u);  // no keys yet
+    EXPECT_EQ(drops(path, net::DropReason::kAuth), 1u);
+    path.set_srtp_key(key(1));
+    EXPECT_EQ(deliver(first), 1u);
+    path.set_srtp_key(key(2));
+    EXPECT_EQ(deliver(first), 2u);  // the sender has not switched yet
+    EXPECT_EQ(deliver(second), 3u);
+    path.set_srtp_key(key(3));
+    EXPECT_EQ(deliver(second), 4u);
+    EXPECT_EQ(deliver(first), 4u);  // two sessions ago
+    EXPECT_EQ(drops(path, net::DropReason::kAuth), 2u);
+}
+
 }  // namespace
 }  // namespace extrema::pipeline
