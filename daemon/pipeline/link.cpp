@@ -68,6 +68,7 @@ Link::Link(const LinkConfig& config)
     const bool sends = config_.mode != LinkMode::kReceive;
     const bool receives = config_.mode != LinkMode::kSend;
     open_socket();
+    if (config_.network.dtls != "off") open_dtls();
     const auto ring_frames = static_cast<std::size_t>(kRingSeconds * config_.audio.rate_hz);
     if (sends) capture_ring_ = std::make_unique<audio::SampleRing>(ring_frames);
     if (receives) playback_ring_ = std::make_unique<audio::SampleRing>(ring_frames);
@@ -98,7 +99,6 @@ Link::Link(const LinkConfig& config)
     scratch_.resize(4096);
     refill_scratch_.resize(4096);
     datagram_.resize(net::kMaxDatagramBytes);
-    if (config_.network.dtls != "off") open_dtls();
 }
 
 void Link::open_dtls() {

@@ -616,6 +616,25 @@ TEST(LinkSetup, UnusableSrtpKeyIsAClearError) {
     EXPECT_NE(message.find("/nonexistent/key"), std::string::npos) << message;
 }
 
+TEST(LinkSetup, DtlsWithoutKeyFileOrClientWithoutPeerIsAClearError) {
+    LinkConfig config = tone_sender("127.0.0.1:9");
+    config.network.dtls = "client";
+    std::string message = setup_error<LinkError>(config);
+    EXPECT_NE(message.find("network.srtp_key_file"), std::string::npos) << message;
+    TempDir dir;
+    std::ofstream(dir / "key") << std::string(60, 'a') << "\n";
+    LinkConfig receiver = file_receiver(dir / "out.wav");
+    receiver.network.srtp_key_file = (dir / "key").string();
+    receiver.network.dtls = "client";
+    message = setup_error<LinkError>(receiver);
+    EXPECT_NE(message.find("network.peer"), std::string::npos) << message;
+    LinkConfig group = tone_sender("239.255.77.3:5004");
+    group.network.srtp_key_file = (dir / "key").string();
+    group.network.dtls = "client";
+    message = setup_error<LinkError>(group);
+    EXPECT_NE(message.find("multicast"), std::string::npos) << message;
+}
+
 TEST(LinkSetup, MulticastDuplexIsRefused) {
     LinkConfig config = tone_sender("239.255.77.2:5004");
     config.mode = LinkMode::kDuplex;
