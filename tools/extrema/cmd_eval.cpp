@@ -64,7 +64,8 @@ double stream_kbps(const std::string& path) {
 
 void print_human(const quality::Metrics& m, int rate_hz, std::optional<double> kbps) {
     const double delay_ms = static_cast<double>(m.delay_samples) * 1000.0 / rate_hz;
-    if (m.mos) fmt::print("MOS-LQO: {:>10.3f} (1..5, ViSQOL v3 speech: perceived quality)\n", *m.mos);
+    if (m.mos)
+        fmt::print("MOS-LQO: {:>10.3f} (1..5, ViSQOL v3 speech: perceived quality)\n", *m.mos);
     fmt::print("delay:   {:>10} samples ({:.3f} ms)\n", m.delay_samples, delay_ms);
     fmt::print("SNR:     {:>10.3f} dB\n", m.snr_db);
     fmt::print("segSNR:  {:>10.3f} dB\n", m.segsnr_db);
@@ -116,8 +117,7 @@ void add_eval_command(CLI::App& app) {
         "speech, 1..5), delay, SNR, segmental SNR, log-spectral distance, STOI "
         "(intelligibility); files are mixed down to mono, TEST is resampled to REF's rate");
     cmd->add_option("ref", opt->ref, "The original audio file")->required();
-    cmd->add_option("test", opt->test, "The processed (decoded) audio file")
-        ->required();
+    cmd->add_option("test", opt->test, "The processed (decoded) audio file")->required();
     cmd->add_option("--xtr", opt->xtr, "The .xtr stream TEST was decoded from: report its bitrate");
     cmd->add_flag("--json", opt->json, "One JSON object on stdout");
     cmd->callback([opt] { run_eval(*opt); });

@@ -16,8 +16,8 @@ constexpr std::size_t kLanes = (kBands + 7) / 8 * 8;
 // Apple TR #35, pp. 33-34).
 std::vector<double> erb_centres_hz() {
     const double q = kEarQ * kMinBwHz;
-    const double step = (std::log(kMinFreqHz + q) - std::log(kMaxFreqHz + q)) /
-                        static_cast<double>(kBands);
+    const double step =
+        (std::log(kMinFreqHz + q) - std::log(kMaxFreqHz + q)) / static_cast<double>(kBands);
     std::vector<double> centres(kBands);
     for (std::size_t i = 0; i < kBands; ++i) {
         centres[i] = -q + std::exp(static_cast<double>(i + 1) * step) * (kMaxFreqHz + q);
@@ -31,7 +31,8 @@ std::size_t frame_count(std::size_t samples) {
     return samples > kFrameSamples ? 1 + (samples - kFrameSamples) / kHopSamples : 0;
 }
 
-GammatoneBank::GammatoneBank() : centres_hz_(erb_centres_hz()), sections_(4), window_(kFrameSamples) {
+GammatoneBank::GammatoneBank()
+    : centres_hz_(erb_centres_hz()), sections_(4), window_(kFrameSamples) {
     using std::numbers::pi;
     using Complex = std::complex<double>;
     const double t = 1.0 / kRateHz;
@@ -61,7 +62,8 @@ GammatoneBank::GammatoneBank() : centres_hz_(erb_centres_hz()), sections_(4), wi
         for (const double r : {-root_minus, root_minus, -root_plus, root_plus}) {
             numerator *= x01 + x02 * (cos_t + r * sin_t);
         }
-        const Complex x5 = -2.0 / std::exp(2.0 * b * t) - 2.0 * e4 + 2.0 * (1.0 + e4) / std::exp(b * t);
+        const Complex x5 =
+            -2.0 / std::exp(2.0 * b * t) - 2.0 * e4 + 2.0 * (1.0 + e4) / std::exp(b * t);
         const double gain = std::abs(numerator / std::pow(x5, 4.0));
         for (std::size_t k = 0; k < 4; ++k) {
             const double a1k = -(2.0 * t * cos_t + 2.0 * zero_terms[k] * t * sin_t) * decay / 2.0;
@@ -132,7 +134,8 @@ void prepare_for_comparison(Spectrogram& ref, Spectrogram& deg) {
     const std::size_t common = std::min(ref.frames, deg.frames);
     for (std::size_t f = 0; f < common; ++f) {
         double peak = std::numeric_limits<double>::lowest();
-        for (std::size_t b = 0; b < kBands; ++b) peak = std::max({peak, ref.at(f, b), deg.at(f, b)});
+        for (std::size_t b = 0; b < kBands; ++b)
+            peak = std::max({peak, ref.at(f, b), deg.at(f, b)});
         const double floor = peak - kRelativeFloorDb;
         for (std::size_t b = 0; b < kBands; ++b) {
             ref.at(f, b) = std::max(ref.at(f, b), floor);

@@ -11,7 +11,7 @@ namespace extrema::quality::visqol {
 using BandMeans = std::array<double, kBands>;
 
 struct PatchSimilarity {
-    double nsim = 0.0;    // mean of band_means
+    double nsim = 0.0;       // mean of band_means
     BandMeans band_means{};  // NSIM map averaged over the patch's frames, per band
 };
 

@@ -1,6 +1,5 @@
 #include "extrema/quality/stoi.h"
 
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -10,9 +9,9 @@
 #include <vector>
 
 #include "checks.h"
-#include "extrema/quality/resample.h"
 #include "extrema/quality/activity.h"
 #include "extrema/quality/error.h"
+#include "extrema/quality/resample.h"
 #include "power_spectrum.h"
 #include "window.h"
 

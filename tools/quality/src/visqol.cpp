@@ -12,9 +12,9 @@
 #include "envelope.h"
 #include "extrema/quality/align.h"
 #include "extrema/quality/error.h"
+#include "extrema/quality/resample.h"
 #include "gammatone.h"
 #include "nsim.h"
-#include "extrema/quality/resample.h"
 #include "visqol_model.h"
 
 namespace extrema::quality {
@@ -58,7 +58,6 @@ std::int64_t envelope_delay(std::span<const float> ref, std::span<const float> t
 // Scales test to the reference's RMS level (visqol's sound-pressure-level match).
 void match_level(std::span<const float> ref, std::vector<float>& test) {
     const double test_energy = detail::energy(test);
-    if (test_energy == 0.0) return;  // nothing to scale: a silent test scores as what it is
     const double gain = std::sqrt(detail::energy(ref) / static_cast<double>(ref.size()) /
                                   (test_energy / static_cast<double>(test.size())));
     for (float& v : test) v = static_cast<float>(v * gain);
@@ -73,9 +72,9 @@ std::vector<bool> voice_activity(std::span<const float> ref) {
     for (std::size_t c = 0; c < chunks; ++c) {
         double sum = 0.0;
         for (std::size_t i = 0; i < kHopSamples; ++i) {
-            const double scaled = std::clamp(
-                static_cast<double>(ref[c * kHopSamples + i]) / peak * kVadFullScale,
-                -kVadFullScale, kVadFullScale - 1.0);
+            const double scaled =
+                std::clamp(static_cast<double>(ref[c * kHopSamples + i]) / peak * kVadFullScale,
+                           -kVadFullScale, kVadFullScale - 1.0);
             const double as_int16 = std::trunc(scaled);
             sum += as_int16 * as_int16;
         }
@@ -167,7 +166,8 @@ std::vector<Match> match_patches(const Spectrogram& ref, const Spectrogram& deg,
             cumulative[p][o - lo] = total;
             back[p][o - lo] = from_offset;
         }
-        if (progress) progress(from + (to - from) * static_cast<double>(p + 1) / static_cast<double>(count));
+        if (progress)
+            progress(from + (to - from) * static_cast<double>(p + 1) / static_cast<double>(count));
     }
     // The last patch's best offset, keeping its degraded patch inside the spectrogram if possible.
     const std::size_t last = count - 1;
@@ -233,14 +233,17 @@ SpeechQuality speech_quality(std::span<const float> ref_in, int ref_rate_hz,
                            seconds(kMinSamples));
     }
     const double length_gap_s =
-        std::abs(static_cast<double>(ref.size()) - static_cast<double>(test_16k.size())) /
-        kRateHz;
+        std::abs(static_cast<double>(ref.size()) - static_cast<double>(test_16k.size())) / kRateHz;
     if (length_gap_s > kDurationToleranceSeconds) {
         throw QualityError("reference is " + seconds(ref.size()) + " but test is " +
                            seconds(test_16k.size()) + ": they may differ by at most " +
                            seconds(static_cast<std::size_t>(kDurationToleranceSeconds * kRateHz)));
     }
     std::vector<float> test = shift(test_16k, envelope_delay(ref, test_16k, kMaxGlobalLagSeconds));
+    if (detail::energy(test) == 0.0) {
+        // Nothing was heard: the worst score. (visqol's level match divides by zero here.)
+        return SpeechQuality{kMinMos, 0.0, 0};
+    }
     match_level(ref, test);
 
     const GammatoneBank bank;
@@ -251,7 +254,8 @@ SpeechQuality speech_quality(std::span<const float> ref_in, int ref_rate_hz,
     if (deg_spec.frames == 0) throw QualityError("test is shorter than one analysis frame");
     prepare_for_comparison(ref_spec, deg_spec);
 
-    const std::vector<std::size_t> starts = reference_patches(ref, ref_spec.frames, deg_spec.frames);
+    const std::vector<std::size_t> starts =
+        reference_patches(ref, ref_spec.frames, deg_spec.frames);
     if (starts.empty()) {
         throw QualityError("the reference has no voice activity for the speech quality model");
     }

@@ -18,8 +18,8 @@ inline constexpr int kRateHz = 16000;
 inline constexpr std::size_t kBands = 21;
 inline constexpr double kMinFreqHz = 50.0;
 inline constexpr double kMaxFreqHz = 8000.0;
-inline constexpr double kEarQ = 9.26449;    // Glasberg & Moore (equivalent_rectangular_bandwidth.cc)
-inline constexpr double kMinBwHz = 24.7;    // Glasberg & Moore
+inline constexpr double kEarQ = 9.26449;  // Glasberg & Moore (equivalent_rectangular_bandwidth.cc)
+inline constexpr double kMinBwHz = 24.7;  // Glasberg & Moore
 inline constexpr double kErbBwScale = 1.019;  // gammatone bandwidth per ERB (Patterson, Slaney)
 
 // Spectrogram frames (analysis_window.cc: 80 ms default; visqol_manager.cc kOverlap = 0.25, used
@@ -68,8 +68,7 @@ inline constexpr double kNsimEdge = 0.0838251475442633;
 inline constexpr double kNsimCentre = 0.619485845753726;
 inline constexpr double kNsimIntensityRange = 1.0;
 inline constexpr double kNsimC1 = (0.01 * kNsimIntensityRange) * (0.01 * kNsimIntensityRange);
-inline constexpr double kNsimC3 =
-    (0.03 * kNsimIntensityRange) * (0.03 * kNsimIntensityRange) / 2.0;
+inline constexpr double kNsimC3 = (0.03 * kNsimIntensityRange) * (0.03 * kNsimIntensityRange) / 2.0;
 
 // NSIM -> MOS for speech (speech_similarity_to_quality_mapper.cc, exponential fit over the
 // TCD-VOIP data set; misc_math.cc ExponentialFromFit): mos = a + exp(b * (nsim - x0)), scaled by

@@ -19,8 +19,8 @@
 namespace extrema::quality {
 
 struct SpeechQuality {
-    double mos = 1.0;        // MOS-LQO, 1..5
-    double nsim = 0.0;       // mean NSIM the MOS is mapped from, about 0..1
+    double mos = 1.0;         // MOS-LQO, 1..5
+    double nsim = 0.0;        // mean NSIM the MOS is mapped from, about 0..1
     std::size_t patches = 0;  // 400 ms reference patches scored
 };
 
@@ -29,7 +29,8 @@ using ProgressCallback = std::function<void(double fraction)>;
 
 // Throws QualityError (one line, no NaN ever returned) on: an empty or non-finite signal, a
 // non-positive rate, a silent reference, a reference shorter than one patch (0.64 s), no voice
-// activity in the reference, or durations differing by more than the 1 s alignment range.
+// activity in the reference, or durations differing by more than the 1 s alignment range. A silent
+// test scores 1 (nothing was heard).
 SpeechQuality speech_quality(std::span<const float> ref, int ref_rate_hz,
                              std::span<const float> test, int test_rate_hz,
                              const ProgressCallback& progress = {});
