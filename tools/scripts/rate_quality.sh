@@ -27,52 +27,51 @@ for voice in en en+f3 de; do
   files+=("$work/espeak_$voice.wav")
 done
 
-mos() {
-  local m
-  m=$("$extrema" eval "$1" "$2" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["mos"])')
-  echo "$(basename "$1") $name: MOS $m" >&2
-  echo "$m"
-}
+mos() { "$extrema" eval "$1" "$2" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["mos"])'; }
 seconds() { soxi -D "$1"; }
+results="$work/results.tsv"
+# One line per file and system: file, system, payload kbps, MOS-LQO (also to stderr: progress).
+record() { # file system payload_bytes decoded.wav
+  local kbps m
+  kbps=$(python3 -c "print($3 * 8 / $(seconds "$1") / 1000)")
+  m=$(mos "$1" "$4")
+  printf '%s\t%s\t%s\t%s\n' "$(basename "$1")" "$2" "$kbps" "$m" | tee -a "$results" >&2
+}
 
-# system name, then per file "mos kbps" lines, averaged at the end
-declare -A mos_sum kbps_sum
-count=0
 for f in "${files[@]}"; do
-  count=$((count + 1))
-  dur=$(seconds "$f")
   for k in "${rates[@]}"; do
     # shellcheck disable=SC2086 # EXTREMA_ARGS is a list of options
     "$extrema" encode "$f" "$work/x.xtr" --kbps "$k" --max-segment-ms 5 ${EXTREMA_ARGS:-} >/dev/null
     "$extrema" decode "$work/x.xtr" "$work/x.wav" >/dev/null
-    bytes=$(($(stat -c %s "$work/x.xtr")))
-    name="extrema $k${EXTREMA_ARGS:+ $EXTREMA_ARGS}"
-    mos_sum[$name]=$(python3 -c "print(${mos_sum[$name]:-0} + $(mos "$f" "$work/x.wav"))")
-    # .xtr size less its header is 5 bytes a record; the header is small next to a second of audio
-    kbps_sum[$name]=$(python3 -c "print(${kbps_sum[$name]:-0} + $bytes * 8 / $dur / 1000)")
+    # the .xtr header is a few bytes next to a second of records
+    record "$f" "extrema $k${EXTREMA_ARGS:+ $EXTREMA_ARGS}" "$(stat -c %s "$work/x.xtr")" "$work/x.wav"
   done
   [[ ${PEERS:-1} == 0 ]] && continue
   for k in 16 24 32 40; do
-    ffmpeg -loglevel error -y -i "$f" -ar 8000 -c:a g726 -b:a "${k}k" -f g726 "$work/x.g726"
-    ffmpeg -loglevel error -y -f g726 -code_size $((k / 8)) -ar 8000 -i "$work/x.g726" \
+    ffmpeg -nostdin -loglevel error -y -i "$f" -ar 8000 -c:a g726 -b:a "${k}k" -f g726 "$work/x.g726"
+    ffmpeg -nostdin -loglevel error -y -f g726 -code_size $((k / 8)) -ar 8000 -i "$work/x.g726" \
       -ar 48000 -ac 1 -c:a pcm_s16le "$work/g.wav"
-    name="G.726 $k"
-    mos_sum[$name]=$(python3 -c "print(${mos_sum[$name]:-0} + $(mos "$f" "$work/g.wav"))")
-    kbps_sum[$name]=$(python3 -c "print(${kbps_sum[$name]:-0} + $(stat -c %s "$work/x.g726") * 8 / $dur / 1000)")
+    record "$f" "G.726 $k" "$(stat -c %s "$work/x.g726")" "$work/g.wav"
   done
   for k in 16 24 32; do
-    ffmpeg -loglevel error -y -i "$f" -c:a libopus -application voip -b:a "${k}k" "$work/x.ogg"
-    ffmpeg -loglevel error -y -i "$work/x.ogg" -ar 48000 -ac 1 -c:a pcm_s16le "$work/o.wav"
+    ffmpeg -nostdin -loglevel error -y -i "$f" -c:a libopus -application voip -b:a "${k}k" "$work/x.ogg"
+    ffmpeg -nostdin -loglevel error -y -i "$work/x.ogg" -ar 48000 -ac 1 -c:a pcm_s16le "$work/o.wav"
     payload=$(ffprobe -v error -select_streams a -show_entries packet=size -of csv=p=0 "$work/x.ogg" |
       awk '{s += $1} END {print s}')
-    name="Opus $k"
-    mos_sum[$name]=$(python3 -c "print(${mos_sum[$name]:-0} + $(mos "$f" "$work/o.wav"))")
-    kbps_sum[$name]=$(python3 -c "print(${kbps_sum[$name]:-0} + $payload * 8 / $dur / 1000)")
+    record "$f" "Opus $k" "$payload" "$work/o.wav"
   done
-  echo "done: $f" >&2
 done
 
-printf '| system | payload kbps (mean) | MOS-LQO (mean of %d files) |\n|---|---|---|\n' "$count"
-for name in "${!mos_sum[@]}"; do
-  python3 -c "print('| $name | %.1f | %.2f |' % (${kbps_sum[$name]} / $count, ${mos_sum[$name]} / $count))"
-done | sort -t'|' -k2,2 -V
+python3 - "$results" <<'PY'
+import collections, sys
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    _, system, kbps, mos = line.rstrip("\n").split("\t")
+    rows[system].append((float(kbps), float(mos)))
+files = max(len(v) for v in rows.values())
+print(f"| system | payload kbps (mean) | MOS-LQO (mean of {files} files) | lowest file |")
+print("|---|---|---|---|")
+for system, v in sorted(rows.items(), key=lambda kv: (kv[0].split()[0], float(kv[0].split()[1]))):
+    print(f"| {system} | {sum(k for k, _ in v) / len(v):.1f} | {sum(m for _, m in v) / len(v):.2f} | "
+          f"{min(m for _, m in v):.2f} |")
+PY
