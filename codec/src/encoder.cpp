@@ -28,7 +28,10 @@ std::uint32_t ms_to_samples(double ms, double rate_hz) {
 }  // namespace
 
 Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
-    : config_(config), matcher_(bank) {
+    : config_(config),
+      matcher_(bank),
+      threshold_(config.threshold_lsb),
+      rate_(RateControlConfig{config.sample_rate_hz, config.target_kbps}) {
     if (!valid_sample_rate(config.sample_rate_hz)) {
         throw std::invalid_argument("sample rate must lie between " +
                                     std::to_string(kMinSampleRateHz) + " and " +
@@ -51,6 +54,10 @@ Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
     still_hold_ =
         std::max<std::uint32_t>(1, ms_to_samples(config.still_hold_ms, config.sample_rate_hz));
     segment_.assign(cap_, 0.0f);
+    if (rate_.enabled()) {
+        threshold_ = rate_.threshold_lsb();
+        until_control_ = rate_.interval_samples();
+    }
 }
 
 std::uint64_t Encoder::pending_samples() const noexcept {
@@ -92,6 +99,28 @@ void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>&
         for (std::size_t i = 0; i < count; ++i)
             samples[i] = std::clamp(lowpass_->process(samples[i]), -32768.0f, 32767.0f);
     }
+    if (!rate_.enabled()) {
+        segment_block(samples, count, out);
+        return;
+    }
+    // The threshold changes only at control points of the sample timeline: split the block there.
+    while (count > 0) {
+        const std::size_t n = std::min<std::size_t>(count, until_control_);
+        for (std::size_t i = 0; i < n; ++i) rate_.measure(samples[i]);
+        segment_block(samples, n, out);
+        samples += n;
+        count -= n;
+        until_control_ -= static_cast<std::uint32_t>(n);
+        if (until_control_ == 0) {
+            rate_.update(records_since_);
+            records_since_ = 0;
+            threshold_ = rate_.threshold_lsb();
+            until_control_ = rate_.interval_samples();
+        }
+    }
+}
+
+void Encoder::segment_block(const float* samples, std::size_t count, std::vector<Record>& out) {
     if (config_.segmentation == Segmentation::kSeedSteps) {
         for (std::size_t i = 0; i < count; ++i) push_seed(samples[i], out);
         return;
@@ -117,7 +146,7 @@ void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>&
 
 std::size_t Encoder::scan_still(const float* samples, std::size_t count) noexcept {
     const float held = static_cast<float>(pos_);
-    const float threshold = config_.threshold_lsb;
+    const float threshold = threshold_;
     // The same test as push_peaks(); the sample that leaves the band or fills the cap is its job.
     const std::size_t quiet =
         silence_ + 1 < silence_cap_ ? std::min<std::size_t>(count, silence_cap_ - 1 - silence_) : 0;
@@ -129,7 +158,7 @@ std::size_t Encoder::scan_still(const float* samples, std::size_t count) noexcep
 
 template <bool kUp>
 std::size_t Encoder::scan_moving(const float* samples, std::size_t count) noexcept {
-    const float threshold = config_.threshold_lsb;
+    const float threshold = threshold_;
     const auto hold = static_cast<std::ptrdiff_t>(still_hold_);
     float* segment = segment_.data();
     float extremum_value = extremum_value_;
@@ -156,8 +185,19 @@ std::size_t Encoder::scan_moving(const float* samples, std::size_t count) noexce
     return i;
 }
 
+void Encoder::note_record() noexcept {
+    ++records_since_;
+    if (rate_.enabled()) {
+        rate_.on_record(records_since_);
+        threshold_ = rate_.threshold_lsb();
+    }
+}
+
 void Encoder::emit_silence(std::vector<Record>& out) {
-    if (silence_ > 0) out.push_back(Record::silence(silence_));
+    if (silence_ > 0) {
+        out.push_back(Record::silence(silence_));
+        note_record();
+    }
     silence_ = 0;
 }
 
@@ -167,6 +207,7 @@ void Encoder::emit_curve(std::size_t count, std::vector<Record>& out) {
     if (pending_count_ == pending_.size()) choose_curves(out);
     // The id is a placeholder until choose_curves().
     out.push_back(Record::curve(1, static_cast<std::uint16_t>(count), end));
+    note_record();
     Pending& pending = pending_[pending_count_++];
     pending.record = out.size() - 1;
     matcher_.prepare(samples, static_cast<float>(pos_), static_cast<float>(end), pending.target);
@@ -184,7 +225,7 @@ void Encoder::choose_curves(std::vector<Record>& out) noexcept {
 }
 
 void Encoder::push_peaks(float s, std::vector<Record>& out) {
-    const float threshold = config_.threshold_lsb;
+    const float threshold = threshold_;
     if (mode_ == Mode::kStill) {
         if (std::fabs(s - static_cast<float>(pos_)) <= threshold) {
             if (++silence_ == silence_cap_) emit_silence(out);
@@ -235,7 +276,7 @@ void Encoder::push_peaks(float s, std::vector<Record>& out) {
 }
 
 void Encoder::push_seed(float s, std::vector<Record>& out) {
-    const float threshold = config_.threshold_lsb;
+    const float threshold = threshold_;
     const float reference = started_ ? previous_ : 0.0f;
     const Mode direction = s > reference + threshold   ? Mode::kUp
                            : s < reference - threshold ? Mode::kDown

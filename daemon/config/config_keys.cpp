@@ -6,6 +6,7 @@
 
 #include "config/compressor_words.h"
 #include "config/key_access.h"
+#include "extrema/codec/rate_controller.h"
 #include "net/wire_limits.h"
 
 namespace extrema::config {
@@ -162,6 +163,14 @@ std::vector<KeySpec> build_table() {
             .doc("Longest record: a segment is sent only once it closes, so this bounds the "
                  "delay the codec adds. 5: +1.1 % bitrate on Front_Center.wav (extrema encode). "
                  "packet_ms + max_segment_ms must not exceed receiver.max_packet_ms."),
+        Row("encoder", "target_kbps", member<&LinkConfig::encoder, &EncoderSettings::target_kbps>())
+            .flag("target-kbps")
+            .unit("kbps")
+            .range(0, codec::RateController::kMaxTargetKbps)
+            .doc("Payload rate the encoder aims at: it steers the threshold, relative to the "
+                 "talker's level, so that every second of speech stays within 10 % of it and "
+                 "noise never exceeds it by more than 10 %. 0: off (threshold_lsb holds, the "
+                 "records of earlier releases)."),
 
         // [network]
         Row("network", "bind", member<&LinkConfig::network, &NetworkSettings::bind>())

@@ -88,6 +88,10 @@ std::string describe(const LinkConfig& config) {
                             config.encoder.lowpass_hz > 0.0 ? num(config.encoder.lowpass_hz) + " Hz"
                                                             : std::string("off"),
                             num(config.encoder.max_segment_ms));
+        if (config.encoder.target_kbps > 0.0) {
+            text += fmt::format("encoder: rate control to {} kbps of payload\n",
+                                num(config.encoder.target_kbps));
+        }
     }
     if (receives) {
         const auto& receiver = config.receiver;

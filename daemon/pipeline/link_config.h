@@ -67,6 +67,8 @@ struct EncoderSettings {
     // codec adds. 5 ms costs 1.1 % of bitrate on Front_Center.wav (extrema encode with
     // --max-segment-ms 5 vs none: 179.2 vs 177.3 kbps). Must stay below max_packet_ms.
     double max_segment_ms = 5.0;
+    // Payload rate in kbps the encoder steers its threshold to; 0 = off (threshold_lsb holds).
+    double target_kbps = 0.0;
 };
 
 struct NetworkSettings {

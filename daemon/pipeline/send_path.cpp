@@ -22,6 +22,7 @@ codec::EncoderConfig encoder_config(const LinkConfig& config) {
     encoder.threshold_lsb = static_cast<float>(config.encoder.threshold_lsb);
     encoder.lowpass_hz = config.encoder.lowpass_hz;
     encoder.max_segment_ms = config.encoder.max_segment_ms;
+    encoder.target_kbps = config.encoder.target_kbps;
     return encoder;
 }
 

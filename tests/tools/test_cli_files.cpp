@@ -159,11 +159,21 @@ TEST(ExtremaCli, DecodesAHandBuiltSeedRawStream) {
     EXPECT_EQ(back.info.frames, 7);
 }
 
-TEST(ExtremaCli, EvalRejectsMismatchedRates) {
+TEST(ExtremaCli, EvalScoresAcrossRatesAndRejectsSilence) {
     TempDir dir;
-    audio::write_sound_file(dir / "a.wav", 16000, 1, std::vector<float>(16000, 0.1f));
-    const auto r = run_cli("eval " + kSpeech + " " + (dir / "a.wav").string());
-    EXPECT_NE(r.exit_code, 0);
+    // The prompt at a third of its rate (every third sample): eval resamples instead of refusing.
+    const auto speech = audio::read_sound_file(kSpeech);
+    std::vector<float> third;
+    for (std::size_t i = 0; i < speech.samples.size(); i += 3) third.push_back(speech.samples[i]);
+    audio::write_sound_file(dir / "third.wav", speech.info.rate_hz / 3, 1, third);
+    const auto r = run_cli("eval " + kSpeech + " " + (dir / "third.wav").string());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("MOS-LQO"), std::string::npos) << r.output;
+    // A silent reference has no quality to compare against: one line, non-zero exit, no NaN.
+    audio::write_sound_file(dir / "silent.wav", 16000, 1, std::vector<float>(32000, 0.0f));
+    const auto silent = run_cli("eval " + (dir / "silent.wav").string() + " " + kSpeech);
+    EXPECT_NE(silent.exit_code, 0);
+    EXPECT_EQ(silent.output.find("nan"), std::string::npos) << silent.output;
 }
 
 TEST(ExtremaCli, HelpAndVersion) {

@@ -60,6 +60,42 @@ BENCHMARK(BM_ExtremaEncode)
     ->Args({44100, 1})
     ->Unit(benchmark::kMillisecond);
 
+// The live encoder with rate control to a target payload rate (kbps), 48 kHz in 10 ms blocks.
+void BM_ExtremaEncodeAtRate(benchmark::State& state) {
+    constexpr int kRateHz = 48000;
+    const auto& speech = speech_int16(kRateHz);
+    codec::EncoderConfig config;
+    config.sample_rate_hz = kRateHz;
+    config.max_segment_ms = 5.0;
+    config.target_kbps = static_cast<double>(state.range(0));
+    std::vector<codec::Record> records;
+    records.reserve(speech.size());
+    const std::size_t block = kRateHz / 100;
+    for (auto _ : state) {
+        codec::Encoder encoder(config);
+        records.clear();
+        for (std::size_t at = 0; at < speech.size(); at += block) {
+            encoder.push(std::span<const std::int16_t>(speech).subspan(
+                             at, std::min(block, speech.size() - at)),
+                         records);
+        }
+        encoder.flush(records);
+        benchmark::DoNotOptimize(records.data());
+    }
+    state.counters["payload_kbps"] = static_cast<double>(records.size()) *
+                                     codec::RateController::kBitsPerRecord / kSpeechSeconds /
+                                     1000.0;
+    report(state, speech.size(), kRateHz);
+}
+BENCHMARK(BM_ExtremaEncodeAtRate)
+    ->ArgNames({"kbps"})
+    ->Arg(16)
+    ->Arg(24)
+    ->Arg(32)
+    ->Arg(48)
+    ->Arg(64)
+    ->Unit(benchmark::kMillisecond);
+
 void BM_ExtremaDecode(benchmark::State& state) {
     const int rate_hz = static_cast<int>(state.range(0));
     const auto& speech = speech_int16(rate_hz);

@@ -7,6 +7,7 @@
 
 #include "audio/sound_file.h"
 #include "commands.h"
+#include "extrema/codec/rate_controller.h"
 #include "extrema/codec/xtr_encoder.h"
 #include "extrema/codec/xtr_format.h"
 #include "progress.h"
@@ -27,6 +28,8 @@ void run_encode(const EncodeOptions& opt) {
     const auto info = reader.info();
     codec::EncoderConfig config = opt.config;
     config.sample_rate_hz = info.rate_hz;
+    // --kbps is the file's payload rate: each channel's encoder gets its share.
+    if (info.channels > 0) config.target_kbps /= info.channels;
     config.segmentation =
         opt.segmentation == "seed" ? codec::Segmentation::kSeedSteps : codec::Segmentation::kPeaks;
     const codec::CurveBank& bank =
@@ -70,6 +73,10 @@ void add_encode_command(CLI::App& app) {
     cmd->add_option("--max-segment-ms", opt->config.max_segment_ms,
                     "Longest record, ms (0 = no cap)")
         ->check(CLI::Range(0.0, 1.0e6))
+        ->capture_default_str();
+    cmd->add_option("--kbps", opt->config.target_kbps,
+                    "Payload rate to steer the threshold to, kbps (0 = off: --threshold holds)")
+        ->check(CLI::Range(0.0, codec::RateController::kMaxTargetKbps))
         ->capture_default_str();
     cmd->add_option("--still-hold-ms", opt->config.still_hold_ms,
                     "Flat this long after a peak becomes silence, ms")

@@ -1,6 +1,8 @@
 // extrema eval REF TEST [--xtr STREAM.xtr] [--json]: how close a decoded file is to its original.
-// TEST is aligned to REF by cross-correlation first (the codec and the network add delay), then
-// SNR, segmental SNR, log-spectral distance and STOI are measured on the overlapping part.
+// The perceived quality is MOS-LQO, the ViSQOL v3 speech model (visqol.h), which resamples to
+// 16 kHz and aligns on its own. For the sample-by-sample figures TEST is brought to REF's rate,
+// aligned to REF by cross-correlation (the codec and the network add delay), and SNR, segmental
+// SNR, log-spectral distance and STOI (intelligibility) are measured on the overlapping part.
 // Multichannel files are mixed down to mono (the average of all channels) before measuring.
 #include <fmt/core.h>
 
@@ -18,6 +20,9 @@
 #include "extrema/quality/json.h"
 #include "extrema/quality/metrics.h"
 #include "extrema/quality/mixdown.h"
+#include "extrema/quality/resample.h"
+#include "extrema/quality/visqol.h"
+#include "progress.h"
 #include "xtr_file.h"
 
 namespace extrema::cli {
@@ -59,28 +64,38 @@ double stream_kbps(const std::string& path) {
 
 void print_human(const quality::Metrics& m, int rate_hz, std::optional<double> kbps) {
     const double delay_ms = static_cast<double>(m.delay_samples) * 1000.0 / rate_hz;
+    if (m.mos)
+        fmt::print("MOS-LQO: {:>10.3f} (1..5, ViSQOL v3 speech: perceived quality)\n", *m.mos);
     fmt::print("delay:   {:>10} samples ({:.3f} ms)\n", m.delay_samples, delay_ms);
     fmt::print("SNR:     {:>10.3f} dB\n", m.snr_db);
     fmt::print("segSNR:  {:>10.3f} dB\n", m.segsnr_db);
     fmt::print("LSD:     {:>10.3f} dB\n", m.lsd_db);
-    fmt::print("STOI:    {:>10.5f} (0..1)\n", m.stoi);
+    fmt::print("STOI:    {:>10.5f} (0..1, intelligibility)\n", m.stoi);
     if (kbps) fmt::print("bitrate: {:>10.3f} kbps\n", *kbps);
 }
 
 void run_eval(const EvalOptions& opt) {
     const MonoSignal ref = read_mono(opt.ref);
     const MonoSignal test = read_mono(opt.test);
-    if (ref.rate_hz != test.rate_hz) {
-        throw std::runtime_error(fmt::format(
-            "'{}' is {} Hz but '{}' is {} Hz: eval compares sample by sample, resample one first",
-            opt.ref, ref.rate_hz, opt.test, test.rate_hz));
-    }
     // The stream is checked before the (slower) metrics so a bad --xtr fails fast.
     std::optional<double> kbps;
     if (!opt.xtr.empty()) kbps = stream_kbps(opt.xtr);
     quality::Metrics metrics;
     try {
-        metrics = quality::evaluate(ref.samples, test.samples, ref.rate_hz);
+        // The perceptual model first: its checks (too short, silent, lengths apart) name the
+        // input problem before any other metric can trip over it.
+        Progress bar("MOS-LQO", ref.samples.size());
+        const double mos =
+            quality::speech_quality(ref.samples, ref.rate_hz, test.samples, test.rate_hz,
+                                    [&](double fraction) {
+                                        bar.update(static_cast<std::uint64_t>(
+                                            fraction * static_cast<double>(ref.samples.size())));
+                                    })
+                .mos;
+        const std::vector<float> test_at_ref_rate =
+            quality::resample(test.samples, test.rate_hz, ref.rate_hz);
+        metrics = quality::evaluate(ref.samples, test_at_ref_rate, ref.rate_hz);
+        metrics.mos = mos;
     } catch (const quality::QualityError& e) {
         throw std::runtime_error(
             fmt::format("cannot evaluate '{}' against '{}': {}", opt.test, opt.ref, e.what()));
@@ -98,11 +113,11 @@ void add_eval_command(CLI::App& app) {
     auto opt = std::make_shared<EvalOptions>();
     auto* cmd = app.add_subcommand(
         "eval",
-        "Compare a decoded file with its original: delay, SNR, segmental SNR, log-spectral "
-        "distance, STOI (multichannel files are mixed down to mono)");
+        "Compare a decoded file with its original: perceived quality as MOS-LQO (ViSQOL v3 "
+        "speech, 1..5), delay, SNR, segmental SNR, log-spectral distance, STOI "
+        "(intelligibility); files are mixed down to mono, TEST is resampled to REF's rate");
     cmd->add_option("ref", opt->ref, "The original audio file")->required();
-    cmd->add_option("test", opt->test, "The processed (decoded) audio file, same sample rate")
-        ->required();
+    cmd->add_option("test", opt->test, "The processed (decoded) audio file")->required();
     cmd->add_option("--xtr", opt->xtr, "The .xtr stream TEST was decoded from: report its bitrate");
     cmd->add_flag("--json", opt->json, "One JSON object on stdout");
     cmd->callback([opt] { run_eval(*opt); });

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "extrema/codec/rate_controller.h"
 #include "loopback_run.h"
 
 namespace extrema::cli {
@@ -22,8 +23,7 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("input", options->input, "Audio file to send (WAV, FLAC)")
         ->required()
         ->check(CLI::ExistingFile);
-    cmd->add_option("output", options->output, "What the receiver played (16-bit WAV)")
-        ->required();
+    cmd->add_option("output", options->output, "What the receiver played (16-bit WAV)")->required();
     net::ImpairmentConfig& imp = options->impairment;
     cmd->add_option("--loss", imp.loss_percent, "Packets lost, percent")
         ->check(CLI::Range(0.0, 100.0));
@@ -42,10 +42,12 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("--jitter-target-ms", *target,
                     "Receiver's jitter buffer target, ms (default 20 + jitter + delay)")
         ->check(CLI::Range(0.0, 1000.0));
-    cmd->add_option("--threshold", options->encoder.threshold_lsb,
-                    "Encoder hysteresis, int16 LSB")
+    cmd->add_option("--threshold", options->encoder.threshold_lsb, "Encoder hysteresis, int16 LSB")
         ->check(CLI::Range(0.0, 32767.0));
     cmd->add_option("--lowpass", options->encoder.lowpass_hz, "Encoder pre-filter cutoff, Hz");
+    cmd->add_option("--kbps", options->encoder.target_kbps,
+                    "Payload rate the encoder aims at, kbps (0 = off: --threshold holds)")
+        ->check(CLI::Range(0.0, codec::RateController::kMaxTargetKbps));
     cmd->add_option("--max-segment-ms", options->encoder.max_segment_ms,
                     "Longest record, ms (the codec's latency cap)");
     cmd->add_option("--srtp-key", options->srtp_key_file, "Protect the link with SRTP")

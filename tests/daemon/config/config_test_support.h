@@ -35,6 +35,7 @@ tone_dbfs = -6.5
 threshold_lsb = 80
 lowpass_hz = 4000
 max_segment_ms = 8
+target_kbps = 32
 
 [network]
 bind = "127.0.0.1:6000"

@@ -103,6 +103,14 @@ TEST(ConfigErrors, OutOfRange) {
                 HasSubstr("expected a number above 0 ms, at most 10000 ms"));
 }
 
+TEST(ConfigErrors, TargetRateOutOfRange) {
+    EXPECT_THAT(parse_error(with_peer("[encoder]\ntarget_kbps = -1\n")),
+                HasSubstr("test.toml:2:15: key 'encoder.target_kbps': -1 is out of range: "
+                          "expected a number from 0 to 4000 kbps"));
+    EXPECT_THAT(parse_error(with_peer("[encoder]\ntarget_kbps = 5000\n")),
+                HasSubstr("key 'encoder.target_kbps': 5000 is out of range"));
+}
+
 TEST(ConfigErrors, NotANumber) {
     EXPECT_THAT(parse_error("[network]\npeer = \"127.0.0.1:5006\"\npacket_ms = nan\n"),
                 HasSubstr("test.toml:3:13: key 'network.packet_ms': nan is not a number"));

@@ -113,6 +113,16 @@ TEST(ConfigFlags, BadValuesNameTheFlag) {
                 HasSubstr("flag --peer: key 'network.peer': bad address 'localhost'"));
 }
 
+TEST(ConfigFlags, BadTargetRatesNameTheFlag) {
+    EXPECT_EQ(flag_error(plus(kPeer, {"--target-kbps", "-8"})),
+              "flag --target-kbps: key 'encoder.target_kbps': -8 is out of range: expected a "
+              "number from 0 to 4000 kbps");
+    EXPECT_THAT(flag_error(plus(kPeer, {"--target-kbps", "1e9"})),
+                HasSubstr("flag --target-kbps: key 'encoder.target_kbps': "));
+    EXPECT_THAT(flag_error(plus(kPeer, {"--target-kbps", "nan"})),
+                HasSubstr("key 'encoder.target_kbps': nan is not a number"));
+}
+
 TEST(ConfigFlags, EveryBadFlagIsReported) {
     const std::string message = flag_error(plus(kPeer, {"--packet-ms", "0", "--rate-hz", "1"}));
     EXPECT_THAT(message, HasSubstr("flag --rate-hz: key 'audio.rate_hz'"));

@@ -42,6 +42,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.encoder.threshold_lsb, 80.0);
     EXPECT_EQ(c.encoder.lowpass_hz, 4000.0);
     EXPECT_EQ(c.encoder.max_segment_ms, 8.0);
+    EXPECT_EQ(c.encoder.target_kbps, 32.0);
 
     EXPECT_EQ(c.network.bind, "127.0.0.1:6000");
     EXPECT_EQ(c.network.peer, "[::1]:6002");
@@ -145,7 +146,7 @@ TEST(ConfigValues, TableIsConsistent) {
         const bool numeric = key.type == ValueType::kInteger || key.type == ValueType::kFloat;
         EXPECT_EQ(numeric, key.range.has_value()) << key.path() << ": numbers need a range";
     }
-    EXPECT_EQ(config_keys().size(), 44u);
+    EXPECT_EQ(config_keys().size(), 45u);
 }
 
 // The table's compressor ranges are dsp::validate()'s: its edges pass, just beyond fails.

@@ -26,6 +26,7 @@ std::string to_json(const Metrics& metrics, std::optional<double> kbps) {
     append_number(out, "segsnr_db", metrics.segsnr_db, 3);
     append_number(out, "lsd_db", metrics.lsd_db, 3);
     append_number(out, "stoi", metrics.stoi, 5);
+    if (metrics.mos) append_number(out, "mos", *metrics.mos, 3);
     if (kbps) append_number(out, "kbps", *kbps, 3);
     out += "}";
     return out;

@@ -1,7 +1,5 @@
 #include "extrema/quality/stoi.h"
 
-#include <samplerate.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -13,6 +11,7 @@
 #include "checks.h"
 #include "extrema/quality/activity.h"
 #include "extrema/quality/error.h"
+#include "extrema/quality/resample.h"
 #include "power_spectrum.h"
 #include "window.h"
 
@@ -65,22 +64,8 @@ std::array<Band, kBands> third_octave_bands() {
 }
 
 std::vector<double> to_stoi_rate(std::span<const float> x, int rate_hz) {
-    if (rate_hz == kStoiRateHz) return {x.begin(), x.end()};
-    const double ratio = static_cast<double>(kStoiRateHz) / static_cast<double>(rate_hz);
-    // A few spare frames over the exact length: the converter writes at most output_frames.
-    std::vector<float> out(
-        static_cast<std::size_t>(std::ceil(static_cast<double>(x.size()) * ratio)) + 16);
-    SRC_DATA data{};
-    data.data_in = x.data();
-    data.data_out = out.data();
-    data.input_frames = static_cast<long>(x.size());
-    data.output_frames = static_cast<long>(out.size());
-    data.src_ratio = ratio;
-    // The best sinc converter: its 97 dB SNR keeps resampling error far below what STOI resolves.
-    if (const int err = src_simple(&data, SRC_SINC_BEST_QUALITY, 1); err != 0) {
-        throw QualityError(std::string("resampling to 10 kHz failed: ") + src_strerror(err));
-    }
-    return {out.begin(), out.begin() + data.output_frames_gen};
+    const std::vector<float> resampled = resample(x, rate_hz, kStoiRateHz);
+    return {resampled.begin(), resampled.end()};
 }
 
 // Frames start at 0, kHop, ... strictly before size - kFrame (the reference's frame grid, which

@@ -11,6 +11,7 @@
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/curve_matcher.h"
 #include "extrema/codec/lowpass.h"
+#include "extrema/codec/rate_controller.h"
 #include "extrema/codec/record.h"
 
 namespace extrema::codec {
@@ -33,6 +34,8 @@ struct EncoderConfig {
     double max_segment_ms = 0.0;      // latency cap on one record; 0 = none (files)
     double still_hold_ms = 2.0;       // kPeaks: flat this long after an extremum = silence
     Segmentation segmentation = Segmentation::kPeaks;
+    // Payload rate the threshold is steered to (RateController); 0 = off: threshold_lsb holds.
+    double target_kbps = 0.0;
 };
 
 class Encoder {
@@ -60,6 +63,7 @@ class Encoder {
     void push_converted(std::span<const Sample> samples, Convert convert, std::vector<Record>& out);
     void push_block(float* samples, std::size_t count,
                     std::vector<Record>& out);  // samples: a scratch chunk
+    void segment_block(const float* samples, std::size_t count, std::vector<Record>& out);
     void push_peaks(float s, std::vector<Record>& out);
     void push_seed(float s, std::vector<Record>& out);
     std::size_t scan_still(const float* samples, std::size_t count) noexcept;
@@ -70,6 +74,7 @@ class Encoder {
     // returns, or when the batch is full).
     void choose_curves(std::vector<Record>& out) noexcept;
     void emit_silence(std::vector<Record>& out);
+    void note_record() noexcept;  // counts a record for the rate controller
 
     EncoderConfig config_;
     CurveMatcher matcher_;
@@ -84,6 +89,11 @@ class Encoder {
     std::uint32_t cap_ = kMaxCurveSamples;
     std::uint32_t silence_cap_ = kMaxSilenceSamples;  // longest silence record
     std::uint32_t still_hold_ = 0;
+    float threshold_ = 0.0f;  // hysteresis in use: threshold_lsb, or the rate controller's
+
+    RateController rate_;
+    std::uint32_t until_control_ = 0;  // samples to the rate controller's next control point
+    std::uint32_t records_since_ = 0;  // records closed since its last control point
 
     Mode mode_ = Mode::kStill;
     std::vector<float> segment_;  // open moving segment, int16 scale; cap_ samples, allocated once

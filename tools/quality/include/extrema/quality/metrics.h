@@ -1,6 +1,7 @@
 #pragma once
 // All the figures of `extrema eval` for one reference/test pair.
 #include <cstdint>
+#include <optional>
 #include <span>
 
 namespace extrema::quality {
@@ -10,7 +11,10 @@ struct Metrics {
     double snr_db = 0.0;
     double segsnr_db = 0.0;
     double lsd_db = 0.0;
-    double stoi = 0.0;
+    double stoi = 0.0;  // intelligibility (stoi.h), not quality
+    // Perceived quality, MOS-LQO 1..5 (visqol.h); set by callers that compute it, since it does its
+    // own resampling and alignment.
+    std::optional<double> mos;
 };
 
 // Aligns test to ref (align.h), then measures the overlapping part. Both are mono at rate_hz.

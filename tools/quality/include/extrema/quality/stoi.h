@@ -2,7 +2,7 @@
 // Short-Time Objective Intelligibility, after C. H. Taal, R. C. Hendriks, R. Heusdens, J. Jensen,
 // "An Algorithm for Intelligibility Prediction of Time-Frequency Weighted Noisy Speech",
 // IEEE TASLP 19(7), 2011, following the authors' MATLAB reference step by step:
-//   1. resample both signals to 10 kHz (here: libsamplerate, SRC_SINC_BEST_QUALITY);
+//   1. resample both signals to 10 kHz (here: resample.h, libsamplerate);
 //   2. drop silent frames: 256-sample MATLAB-hanning frames, hop 128, frames whose REF energy is
 //      more than 40 dB below the loudest REF frame are removed, the rest overlap-added back;
 //   3. STFT of both: 256-sample hanning frames, hop 128, 512-point FFT, bins 0..256;
