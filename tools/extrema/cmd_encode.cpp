@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "extrema/codec/xtr_encoder.h"
 #include "extrema/codec/xtr_format.h"
+#include "output_file.h"
 #include "progress.h"
 
 namespace extrema::cli {
@@ -23,6 +24,7 @@ struct EncodeOptions {
 };
 
 void run_encode(const EncodeOptions& opt) {
+    refuse_overwriting_input(opt.input, opt.output);
     audio::SoundFileReader reader(opt.input);
     const auto info = reader.info();
     codec::EncoderConfig config = opt.config;
