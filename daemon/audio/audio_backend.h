@@ -36,6 +36,7 @@ struct EndpointStats {
     std::uint64_t frames = 0;        // frames produced (source) or consumed (sink)
     std::uint64_t device_xruns = 0;  // over/underflows the device or host API reported itself
     double latency_ms = 0.0;         // the device's own latency as its host API reports it
+    std::uint64_t write_errors = 0;  // a file sink's failed writes (it writes no more after one)
 };
 
 class AudioSource {

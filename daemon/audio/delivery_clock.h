@@ -6,7 +6,10 @@
 //
 // A sequence lock built of atomics: publish() is wait-free (stores only: no lock, allocation or
 // syscall; the caller reads the steady clock, which on Linux is a vDSO read, as PortAudio does
-// around every callback to measure its load), and last() retries while a publish is under way.
+// around every callback to measure its load), and last() retries while a publish is under way,
+// a bounded number of times: a real-time reader that preempted the publisher mid-update on the
+// same CPU would otherwise spin until the kernel throttles it, as the publisher cannot run to
+// finish while the reader holds the CPU. Then last() gives back the caller's previous value.
 // One publisher.
 #include <atomic>
 #include <chrono>
@@ -36,9 +39,14 @@ class DeliveryClock {
         sequence_.store(sequence + 2, std::memory_order_release);
     }
 
-    // Any thread. Nothing before the first publish.
-    std::optional<Delivery> last() const noexcept {
-        while (true) {
+    // A publish is a few stores, so a reader that races one sees it done within a retry or two;
+    // one that still sees it under way after this many is running ahead of a preempted publisher.
+    static constexpr int kMaxReadAttempts = 64;
+
+    // Any thread. Nothing before the first publish. `previous` (the caller's last reading) is
+    // what it returns if a publish stays under way for kMaxReadAttempts looks.
+    std::optional<Delivery> last(const std::optional<Delivery>& previous = {}) const noexcept {
+        for (int attempt = 0; attempt < kMaxReadAttempts; ++attempt) {
             const std::uint32_t before = sequence_.load(std::memory_order_acquire);
             if (before == 0) return std::nullopt;
             if ((before & 1U) != 0) continue;  // a publish is under way: a few stores, retry
@@ -51,9 +59,12 @@ class DeliveryClock {
                 std::chrono::steady_clock::duration(at_ticks_.load(std::memory_order_acquire)));
             if (sequence_.load(std::memory_order_relaxed) == before) return delivery;
         }
+        return previous;
     }
 
   private:
+    friend struct DeliveryClockTestAccess;  // freezes a publish halfway, as a preemption would
+
     std::atomic<std::uint32_t> sequence_{0};
     std::atomic<std::uint64_t> frames_{0};
     std::atomic<std::uint32_t> block_frames_{0};

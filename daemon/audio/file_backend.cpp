@@ -1,5 +1,7 @@
 #include "audio/file_backend.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <utility>
 
@@ -12,6 +14,8 @@ namespace {
 constexpr auto kSinkPoll = std::chrono::milliseconds(2);
 // Samples the sink moves per write: 4096 = 85 ms of mono at 48 kHz, plenty for one poll.
 constexpr std::size_t kSinkBlockSamples = 4096;
+// How often the sink flushes the file and its header to the disk: what a crash can lose.
+constexpr auto kSinkSyncPeriod = std::chrono::seconds(1);
 
 std::string quoted(const std::filesystem::path& path) {
     return "'" + path.string() + "'";
@@ -120,35 +124,67 @@ void FileSink::stop() {
     if (committed_) return;
     stop_requested_ = true;
     if (thread_.joinable()) thread_.join();
+    committed_ = true;  // whatever happens below, there is nothing more to do
     try {
-        if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
-        while (drain() > 0) {
+        if (failure_.empty()) {
+            while (drain() > 0) {
+            }
         }
         writer_->commit();
-        committed_ = true;
     } catch (const SoundFileError& e) {
-        writer_.reset();    // removes the temporary
-        committed_ = true;  // nothing more to do
-        throw AudioError(e.what());
+        writer_.reset();  // removes the temporary
+        throw AudioError(failure_.empty() ? std::string(e.what()) : failure_);
+    }
+    if (!failure_.empty()) {
+        throw AudioError(failure_ + "; kept the " +
+                         std::to_string(frames_.load(std::memory_order_relaxed)) +
+                         " frames written before it");
     }
 }
 
 std::size_t FileSink::drain() {
     const std::size_t got = ring_.pop_available(std::span<float>(block_));
-    if (got > 0) {
-        writer_->write(std::span<const float>(block_.data(), got));
+    if (got > 0 && failure_.empty()) {
+        try {
+            writer_->write(std::span<const float>(block_.data(), got));
+        } catch (const SoundFileError& e) {
+            frames_.store(writer_->frames_written(), std::memory_order_relaxed);  // part of it
+            fail(e.what());
+            return got;
+        }
         frames_.fetch_add(got / static_cast<std::size_t>(channels_), std::memory_order_relaxed);
     }
     return got;
 }
 
+void FileSink::fail(const std::string& message) {
+    failure_ = message;
+    write_errors_.fetch_add(1, std::memory_order_relaxed);
+    // Now, not at stop: a full disk an hour into a session must not go unnoticed until then.
+    spdlog::error("{}; no more audio is written to it (what was written is kept)", message);
+}
+
 void FileSink::run() noexcept {
     try {
-        while (!stop_requested_.load(std::memory_order_relaxed)) {
-            if (drain() < block_.size()) std::this_thread::sleep_for(kSinkPoll);
+        loop();
+    } catch (const std::exception& e) {
+        fail(e.what());  // not a write error libsndfile reported, but the file stops all the same
+    }
+}
+
+void FileSink::loop() {
+    auto next_sync = std::chrono::steady_clock::now() + kSinkSyncPeriod;
+    while (!stop_requested_.load(std::memory_order_relaxed)) {
+        // After a failure the ring is still drained (and discarded): playout must not back up.
+        if (drain() < block_.size()) std::this_thread::sleep_for(kSinkPoll);
+        if (failure_.empty() && std::chrono::steady_clock::now() >= next_sync) {
+            try {
+                writer_->sync();
+            } catch (const SoundFileError& e) {
+                fail(e.what());
+            }
+            next_sync += kSinkSyncPeriod;
         }
-    } catch (...) {
-        failure_ = std::current_exception();
     }
 }
 

@@ -8,7 +8,11 @@
 // the stream at the file's rate (the codec works at any rate), which rate_hz = 0 does.
 //
 // FileSink writes what it pops, on its own thread, through SoundFileWriter: into a temporary
-// beside the target, renamed over it by stop(), so a failed run never leaves a half file.
+// beside the target, renamed over it by stop(), so an abandoned run never leaves a half file.
+// Every second it flushes the file and its header to the disk, so a crash loses at most that. A
+// write error (a full disk) is logged when it happens and counted in stats(); the sink then
+// discards what comes, and stop() keeps what was written before the error under the real name
+// and reports the error.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -86,13 +90,15 @@ class FileSink final : public AudioSink {
     ~FileSink() override;
 
     void start() override;
-    // Stops the thread, writes what is still in the ring, and commits the file; rethrows a write
-    // failure of the thread as AudioError (the file is then not committed).
+    // Stops the thread, writes what is still in the ring, and commits the file; after a write
+    // failure of the thread it commits what was written before it and throws the failure as
+    // AudioError.
     void stop() override;
     int rate_hz() const noexcept override { return rate_hz_; }
     int channels() const noexcept override { return channels_; }
     EndpointStats stats() const noexcept override {
-        return {frames_.load(std::memory_order_relaxed), 0};
+        return {frames_.load(std::memory_order_relaxed), 0, 0.0,
+                write_errors_.load(std::memory_order_relaxed)};
     }
     std::string describe() const override { return description_; }
     // Writes whatever arrives: no clock of its own to refill by.
@@ -100,7 +106,9 @@ class FileSink final : public AudioSink {
 
   private:
     void run() noexcept;
-    std::size_t drain();  // writes what the ring holds now; returns samples written
+    void loop();
+    std::size_t drain();  // writes what the ring holds now; returns samples taken from it
+    void fail(const std::string& message);  // the first write error: logged and counted
 
     SampleRing& ring_;
     std::unique_ptr<SoundFileWriter> writer_;
@@ -111,7 +119,8 @@ class FileSink final : public AudioSink {
     std::thread thread_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<std::uint64_t> frames_{0};
-    std::exception_ptr failure_;
+    std::atomic<std::uint64_t> write_errors_{0};
+    std::string failure_;  // the first write error's message; set by the thread, read after join
     bool committed_ = false;
 };
 

@@ -58,6 +58,26 @@ std::vector<std::int16_t> read_sound_file_int16(const std::filesystem::path& pat
 
 enum class SampleFormat { kPcm16, kFloat32 };
 
+// The container a writer picks by the path's extension: .flac, .w64 (Sony Wave64), .rf64 (EBU
+// RF64), and RIFF WAV for anything else.
+enum class Container { kWav, kFlac, kW64, kRf64 };
+Container container_for(const std::filesystem::path& path);
+// A RIFF WAV stores its sizes in 32 bits: a file must stay below 4 GiB, header included. Data
+// bytes are kept this far below the limit, room for any header libsndfile writes.
+inline constexpr std::uint64_t kMaxWavDataBytes =
+    (std::uint64_t{1} << 32) - (std::uint64_t{1} << 16);
+// Bytes of sample data `frames` frames take (FLAC: before compression, an upper bound).
+std::uint64_t sample_data_bytes(std::uint64_t frames, int channels, SampleFormat format);
+// The line a writer refuses a WAV that would not fit with: names the file and the ways out.
+std::string wav_too_large_message(const std::filesystem::path& path, std::uint64_t data_bytes);
+
+// Temporaries the writers below have open, removed by remove_temporaries() from a signal handler
+// (async-signal-safe: unlink() of paths kept in fixed storage), so an interrupted run leaves no
+// `OUT.tmp-PID` behind. At most kMaxTrackedTemporaries at once; beyond that a temporary is just
+// not tracked.
+inline constexpr int kMaxTrackedTemporaries = 16;
+void remove_temporaries() noexcept;
+
 // Writes to a temporary file beside the target and renames it over the target on commit(), so a
 // failed or interrupted run never leaves a half-written file under the real name.
 class SoundFileWriter {
@@ -71,12 +91,24 @@ class SoundFileWriter {
     void write(std::span<const float> interleaved);
     void write(std::span<const std::int16_t> interleaved);
     void commit();
+    // Writes what libsndfile buffers and the header's sizes to the disk, so that a crash after it
+    // leaves a readable temporary with everything written so far.
+    void sync();
+    // Frames in the file so far (a write that failed part-way counts what it did write).
+    std::uint64_t frames_written() const noexcept { return frames_written_; }
 
   private:
+    template <typename Sample>
+    void write_frames(std::span<const Sample> interleaved);
+
     std::filesystem::path path_;
     std::filesystem::path temp_;
     SNDFILE* file_ = nullptr;
     int channels_;
+    SampleFormat format_;
+    Container container_;
+    std::uint64_t frames_written_ = 0;
+    int temp_slot_ = -1;  // in the signal-cleanup table, or -1
 };
 
 void write_sound_file(const std::filesystem::path& path, int rate_hz, int channels,

@@ -322,7 +322,7 @@ steady_clock::time_point Link::next_wake(const std::optional<audio::Delivery>& d
                                          steady_clock::time_point now) {
     const steady_clock::time_point poll = now + poll_;
     if (flushed_) return poll;
-    const std::optional<audio::Delivery> latest = capture_clock_->last();
+    const std::optional<audio::Delivery> latest = capture_clock_->last(delivered);
     if (!latest) return poll;
     // The tick took every frame `delivered` counts (more if a block came meanwhile: then this
     // wakes early, finds the packet short and plans again); the packet needs this many beyond.
@@ -405,6 +405,7 @@ void Link::publish_stats() {
         receive_->fill_stats(stats.receive);
         const audio::EndpointStats sink = endpoints_->sink()->stats();
         stats.receive.device_xruns = sink.device_xruns;
+        stats.receive.output_write_errors = sink.write_errors;
         stats.receive.playback_underruns = playback_ring_->counters().underrun_samples;
         const double rate = config_.audio.rate_hz;
         const double ring_ms = static_cast<double>(playback_ring_->capacity_samples() -

@@ -34,14 +34,15 @@ struct ReceiveStats {
     std::uint64_t handoff_overflows = 0;
     std::array<std::uint64_t, net::kDropReasonCount> drops{};  // validator/SRTP drops by reason
     std::uint64_t concealed_samples = 0;
-    std::uint64_t played_samples = 0;      // samples decoded from packets
-    std::uint64_t output_samples = 0;      // samples handed to playback, silence included
-    std::uint64_t playback_underruns = 0;  // samples the playback ring zero-filled
-    std::uint64_t device_xruns = 0;        // over/underflows the playback device reported
-    std::uint64_t resyncs = 0;             // sender timeline jumps followed
-    double jitter_ms = 0.0;                // RFC 3550 interarrival jitter
-    double buffer_ms = 0.0;                // audio in the jitter buffer ahead of playout
-    double drift_ppm = 0.0;                // sender clock vs ours, as corrected
+    std::uint64_t played_samples = 0;       // samples decoded from packets
+    std::uint64_t output_samples = 0;       // samples handed to playback, silence included
+    std::uint64_t playback_underruns = 0;   // samples the playback ring zero-filled
+    std::uint64_t device_xruns = 0;         // over/underflows the playback device reported
+    std::uint64_t resyncs = 0;              // sender timeline jumps followed
+    std::uint64_t output_write_errors = 0;  // failed writes of a file output (it stops at one)
+    double jitter_ms = 0.0;                 // RFC 3550 interarrival jitter
+    double buffer_ms = 0.0;                 // audio in the jitter buffer ahead of playout
+    double drift_ppm = 0.0;                 // sender clock vs ours, as corrected
     // Capture-to-playback delay estimate: packetisation + buffering on both sides + device
     // latencies as PortAudio reports them.
     double latency_ms = 0.0;

@@ -118,6 +118,7 @@ JsonObject receive_json(const LinkStats& now, const IntervalStats& rates) {
         .add_uint("playback_underruns", r.playback_underruns)
         .add_uint("device_xruns", r.device_xruns)
         .add_uint("resyncs", r.resyncs)
+        .add_uint("output_write_errors", r.output_write_errors)
         .add_number("jitter_ms", r.jitter_ms, 3)
         .add_number("buffer_ms", r.buffer_ms, 3)
         .add_number("drift_ppm", r.drift_ppm, 3)
@@ -172,6 +173,7 @@ std::string format_stats_line(const LinkStats& now, const LinkStats& previous, d
                        r.buffer_ms, d.underruns);
         append_if_nonzero(out, "xruns", d.playback_xruns);
         fmt::format_to(it, ", drift {:+.1f} ppm, latency {:.1f} ms", r.drift_ppm, r.latency_ms);
+        append_if_nonzero(out, "output write errors", r.output_write_errors);
         if (!r.locked) out += ", no sender";
     }
     if (out.empty()) out = "idle";
@@ -206,6 +208,7 @@ std::string format_status(const LinkStats& now, const LinkStats& previous, doubl
         } else {
             out += "rx waiting for a sender";
         }
+        if (r.output_write_errors > 0) out += ", output file write failed";
     }
     if (out.empty()) out = "idle";
     return out;
@@ -234,6 +237,7 @@ std::string format_summary(const LinkStats& total) {
                        r.playback_underruns);
         append_if_nonzero(out, "xruns", r.device_xruns);
         append_if_nonzero(out, "resyncs", r.resyncs);
+        append_if_nonzero(out, "output write errors", r.output_write_errors);
     }
     return out;
 }

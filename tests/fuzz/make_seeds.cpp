@@ -15,6 +15,8 @@
 #include "extrema/codec/record.h"
 #include "extrema/codec/xtr_encoder.h"
 #include "extrema/codec/xtr_format.h"
+#include "extrema/lowrank/svd_codec.h"
+#include "extrema/lowrank/xsvd_format.h"
 #include "net/packetizer.h"
 
 namespace {
@@ -132,6 +134,25 @@ void record_seeds(const fs::path& dir) {
     write(dir / "by_hand", pack(records));
 }
 
+// Small .xsvd files: mono and stereo, a short last block, and a non-default STFT (n_fft 256,
+// hop 64).
+void xsvd_seeds(const fs::path& dir) {
+    for (const int channels : {1, 2}) {
+        const std::vector<std::int16_t> pcm = tone(16000.0, 60.0, channels);
+        std::vector<float> samples(pcm.begin(), pcm.end());
+        for (float& v : samples) v /= 32767.0f;
+        lowrank::SvdCodecConfig config;
+        config.rank = 2;
+        config.block_frames = 2;
+        write(dir / (channels == 1 ? "mono.xsvd" : "stereo.xsvd"),
+              lowrank::serialize_xsvd(lowrank::encode_svd(samples, 16000, channels, config)));
+        config.stft = {256, 64};
+        config.block_frames = 7;
+        write(dir / (channels == 1 ? "mono_256.xsvd" : "stereo_256.xsvd"),
+              lowrank::serialize_xsvd(lowrank::encode_svd(samples, 16000, channels, config)));
+    }
+}
+
 void key_seeds(const fs::path& dir) {
     write_text(dir / "hex", "00112233445566778899aabbccddeeff00112233445566778899aabbccdd\n");
     write_text(dir / "base64_inline",
@@ -151,5 +172,6 @@ int main(int argc, char** argv) {
     xtr_seeds(root / "fuzz_xtr_parser");
     record_seeds(root / "fuzz_record_stream");
     key_seeds(root / "fuzz_srtp_key");
+    xsvd_seeds(root / "fuzz_xsvd_parser");
     return 0;
 }

@@ -25,7 +25,9 @@ TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
     options.output = dir / "out.wav";
     const LoopbackReport report = run_loopback(options);
     EXPECT_TRUE(report.played);
-    EXPECT_EQ(report.output.size(), report.input_samples);
+    EXPECT_EQ(report.output_samples, report.input_samples);
+    EXPECT_EQ(report.missing_samples, 0u);
+    EXPECT_TRUE(report.resyncs.empty());
     EXPECT_TRUE(report.identical) << report.differing_samples << " samples differ";
     EXPECT_EQ(report.receiver.receive.lost, 0u);
     EXPECT_EQ(report.receiver.receive.packets, report.sender.send.packets);
@@ -35,10 +37,10 @@ TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
                             " --max-segment-ms 5")
                   .exit_code,
               0);
-    ASSERT_EQ(test::run_cli("decode " + (dir / "s.xtr").string() + " " +
-                            (dir / "offline.wav").string())
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        test::run_cli("decode " + (dir / "s.xtr").string() + " " + (dir / "offline.wav").string())
+            .exit_code,
+        0);
     EXPECT_EQ(read_int16(dir / "out.wav"), read_int16(dir / "offline.wav"));
 }
 
@@ -55,7 +57,7 @@ TEST(Loopback, ImpairedLinkCompletesAndCountsWhatWasInjected) {
     const LoopbackReport r = run_loopback(options);
     const pipeline::ReceiveStats& rx = r.receiver.receive;
     EXPECT_TRUE(r.played);
-    EXPECT_EQ(r.output.size(), r.input_samples);
+    EXPECT_EQ(r.output_samples, r.input_samples);
     EXPECT_EQ(read_int16(dir / "out.wav").size(), r.input_samples);
     // Something was injected of each kind (seed 7 on 138 packets), and the receiver saw it.
     EXPECT_GT(r.injected.dropped, 0u);
@@ -76,12 +78,14 @@ TEST(Loopback, ImpairedLinkCompletesAndCountsWhatWasInjected) {
 
 TEST(Loopback, CommandPrintsAJsonReport) {
     test::TempDir dir;
-    const test::CliResult result = test::run_cli("loopback " + kSpeechWav.string() + " " +
-                                                 (dir / "out.wav").string() +
-                                                 " --loss 5 --seed 3 --packet-ms 20 --json");
+    const test::CliResult result =
+        test::run_cli("loopback " + kSpeechWav.string() + " " + (dir / "out.wav").string() +
+                      " --loss 5 --seed 3 --packet-ms 20 --json");
     ASSERT_EQ(result.exit_code, 0) << result.output;
-    for (const char* key : {"\"wire_kbps\"", "\"packets_sent\"", "\"lost\"", "\"concealed_samples\"",
-                            "\"timeline_error_samples\"", "\"vs_offline\"", "\"stoi\""}) {
+    for (const char* key :
+         {"\"wire_kbps\"", "\"packets_sent\"", "\"lost\"", "\"concealed_samples\"",
+          "\"timeline_error_samples\"", "\"timeline_error_end_samples\"", "\"missing_samples\"",
+          "\"resyncs\"", "\"vs_offline\"", "\"stoi\""}) {
         EXPECT_NE(result.output.find(key), std::string::npos) << key << " in " << result.output;
     }
     EXPECT_TRUE(std::filesystem::exists(dir / "out.wav"));

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "extrema/codec/decoder.h"
 #include "extrema/codec/xtr_format.h"
+#include "output_file.h"
 #include "progress.h"
 #include "xtr_file.h"
 
@@ -18,9 +19,11 @@ struct DecodeOptions {
     std::string input;
     std::string output;
     double max_hours = 24.0;
+    std::uint64_t max_bytes = kDefaultMaxOutputBytes;
 };
 
 void run_decode(const DecodeOptions& opt) {
+    refuse_overwriting_input(opt.input, opt.output);
     const codec::XtrStream stream = read_xtr_file(opt.input);
     const codec::CurveBank& bank = *codec::CurveBank::find(stream.bank_id);
     const double hours =
@@ -30,6 +33,8 @@ void run_decode(const DecodeOptions& opt) {
                                  " hours of audio, over --max-hours; refusing");
     }
     const std::size_t channels = stream.channels.size();
+    check_audio_output({opt.output, static_cast<int>(channels), stream.samples_per_channel},
+                       opt.max_bytes);
     std::vector<codec::StreamDecoder> decoders;
     for (const auto& records : stream.channels) decoders.emplace_back(records, bank);
 
@@ -65,6 +70,7 @@ void add_decode_command(CLI::App& app) {
     cmd->add_option("--max-hours", opt->max_hours, "Refuse streams that decode to more than this")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    add_max_bytes_option(*cmd, opt->max_bytes);
     cmd->callback([opt] { run_decode(*opt); });
 }
 

@@ -10,6 +10,7 @@
 #include "extrema/codec/rate_controller.h"
 #include "extrema/codec/xtr_encoder.h"
 #include "extrema/codec/xtr_format.h"
+#include "output_file.h"
 #include "progress.h"
 
 namespace extrema::cli {
@@ -24,6 +25,7 @@ struct EncodeOptions {
 };
 
 void run_encode(const EncodeOptions& opt) {
+    refuse_overwriting_input(opt.input, opt.output);
     audio::SoundFileReader reader(opt.input);
     const auto info = reader.info();
     codec::EncoderConfig config = opt.config;

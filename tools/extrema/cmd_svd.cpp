@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "extrema/lowrank/svd_codec.h"
 #include "extrema/lowrank/xsvd_format.h"
+#include "output_file.h"
 #include "progress.h"
 
 namespace extrema::cli {
@@ -27,6 +28,7 @@ struct SvdDecodeOptions {
     std::string input;
     std::string output;
     double max_hours = 24.0;
+    std::uint64_t max_bytes = kDefaultMaxOutputBytes;
     bool float_output = false;
 };
 
@@ -36,6 +38,7 @@ void run_svd_encode(SvdEncodeOptions opt) {
                                  ": it must be at least 1 and at most the spectrogram's rank");
     }
     opt.config.rank = static_cast<std::uint32_t>(opt.rank);
+    refuse_overwriting_input(opt.input, opt.output);
     // Streamed: the reader and the encoder each hold one block, whatever the file's length.
     audio::SoundFileReader reader(opt.input);
     const audio::SoundInfo info = reader.info();
@@ -74,6 +77,7 @@ void run_svd_encode(SvdEncodeOptions opt) {
 }
 
 void run_svd_decode(const SvdDecodeOptions& opt) {
+    refuse_overwriting_input(opt.input, opt.output);
     const std::vector<std::uint8_t> bytes = audio::read_whole_file(opt.input);
     lowrank::XsvdFile file;
     try {
@@ -87,9 +91,11 @@ void run_svd_decode(const SvdDecodeOptions& opt) {
         throw std::runtime_error("'" + opt.input + "': decodes to " + std::to_string(hours) +
                                  " hours of audio, over --max-hours; refusing");
     }
-    audio::SoundFileWriter writer(
-        opt.output, static_cast<int>(h.sample_rate_hz), h.channels,
-        opt.float_output ? audio::SampleFormat::kFloat32 : audio::SampleFormat::kPcm16);
+    const audio::SampleFormat format =
+        opt.float_output ? audio::SampleFormat::kFloat32 : audio::SampleFormat::kPcm16;
+    check_audio_output({opt.output, h.channels, h.samples_per_channel, format}, opt.max_bytes);
+    audio::SoundFileWriter writer(opt.output, static_cast<int>(h.sample_rate_hz), h.channels,
+                                  format);
     lowrank::SvdDecoder decoder(file);
     std::vector<float> samples;
     Progress progress("decoding", h.samples_per_channel);
@@ -130,6 +136,7 @@ void add_svd_command(CLI::App& app) {
         ->required();
     decode->add_option("--max-hours", dec->max_hours, "Refuse files that decode to longer audio")
         ->capture_default_str();
+    add_max_bytes_option(*decode, dec->max_bytes);
     decode->add_flag("--float", dec->float_output, "Write 32-bit float WAV instead of 16-bit PCM");
     decode->callback([dec] { run_svd_decode(*dec); });
 }

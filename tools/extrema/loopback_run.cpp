@@ -52,34 +52,154 @@ class ProxyThread {
     std::thread thread_;
 };
 
-std::vector<float> offline_reference(const LoopbackOptions& options, int& rate_hz,
-                                     const pipeline::LinkConfig& sender,
-                                     std::vector<std::int16_t>& decoded) {
-    const audio::SoundData data = audio::read_sound_file(options.input);
-    rate_hz = data.info.rate_hz;
-    std::vector<float> mono = quality::mix_to_mono(data.samples, data.info.channels);
-    pipeline::LinkConfig config = sender;
-    config.audio.rate_hz = rate_hz;
-    codec::Encoder encoder(pipeline::encoder_config(config));
-    std::vector<codec::Record> records;
-    encoder.push(std::span<const float>(mono), records);
-    encoder.flush(records);
-    decoded = codec::decode_all(records);
-    return mono;
-}
+// The offline encode + decode of the input, produced block by block as it is read: the same
+// records the sending link makes (its encoder is fed in blocks too), without holding them.
+class OfflineDecode {
+  public:
+    OfflineDecode(const std::filesystem::path& input, const pipeline::LinkConfig& sender)
+        : reader_(input), encoder_(pipeline::encoder_config(sender)) {
+        block_.resize(kBlockFrames * static_cast<std::size_t>(reader_.info().channels));
+    }
+    const audio::SoundInfo& info() const { return reader_.info(); }
 
-// The receiver's raw output (preroll silence first) put back on the sender's timeline.
-std::vector<float> align_to_timeline(const std::vector<float>& raw, std::uint64_t lead,
-                                     std::int64_t first_position, std::size_t length) {
-    std::vector<float> out(length, 0.0f);
-    const auto offset = static_cast<std::int64_t>(lead) - first_position;
-    for (std::size_t t = 0; t < length; ++t) {
-        const std::int64_t index = offset + static_cast<std::int64_t>(t);
-        if (index >= 0 && index < static_cast<std::int64_t>(raw.size())) {
-            out[t] = raw[static_cast<std::size_t>(index)];
+    // Fills `out` with the next offline samples; fewer only at the end.
+    std::size_t read(std::span<std::int16_t> out) {
+        std::size_t done = 0;
+        while (done < out.size()) {
+            if (decoder_.pending() > 0) {
+                done += decoder_.read(out.subspan(done));
+            } else if (next_ < records_.size()) {
+                decoder_.push(records_[next_++]);
+            } else if (!refill()) {
+                break;
+            }
+        }
+        return done;
+    }
+
+  private:
+    static constexpr std::size_t kBlockFrames = 4096;
+
+    bool refill() {
+        records_.clear();
+        next_ = 0;
+        if (flushed_) return false;
+        const std::size_t frames = reader_.read(std::span<float>(block_));
+        if (frames == 0) {
+            encoder_.flush(records_);
+            flushed_ = true;
+        } else {
+            const int channels = reader_.info().channels;
+            const std::vector<float> mono = quality::mix_to_mono(
+                std::span<const float>(block_.data(), frames * static_cast<std::size_t>(channels)),
+                channels);
+            encoder_.push(std::span<const float>(mono), records_);
+        }
+        return true;
+    }
+
+    audio::SoundFileReader reader_;
+    codec::Encoder encoder_;
+    codec::Decoder decoder_;
+    std::vector<float> block_;
+    std::vector<codec::Record> records_;
+    std::size_t next_ = 0;
+    bool flushed_ = false;
+};
+
+// The first `capacity` samples pushed and the last `capacity`, for the quality windows.
+class Windows {
+  public:
+    explicit Windows(std::size_t capacity) : capacity_(capacity) {}
+    void push(float v) {
+        if (first_.size() < capacity_) first_.push_back(v);
+        if (last_.size() < capacity_) {
+            last_.push_back(v);
+        } else {
+            last_[next_] = v;
+            next_ = (next_ + 1) % capacity_;
         }
     }
-    return out;
+    const std::vector<float>& first() const { return first_; }
+    std::vector<float> last() const {
+        std::vector<float> out(last_.begin() + static_cast<std::ptrdiff_t>(next_), last_.end());
+        out.insert(out.end(), last_.begin(), last_.begin() + static_cast<std::ptrdiff_t>(next_));
+        return out;
+    }
+
+  private:
+    std::size_t capacity_;
+    std::vector<float> first_, last_;
+    std::size_t next_ = 0;
+};
+
+bool silent(const std::vector<float>& x) {
+    return std::all_of(x.begin(), x.end(), [](float v) { return v == 0.0f; });
+}
+
+// Puts the receiver's raw output (buffering first) on the sender's timeline, writes it and
+// compares it with the offline decode, all block by block. Timeline positions before the first
+// played one were never played: they are silence. Nothing is added after the output's end.
+void compare_with_offline(const std::filesystem::path& raw_path, std::uint64_t lead,
+                          std::int64_t first_position, OfflineDecode& offline,
+                          const LoopbackOptions& options, LoopbackReport& report) {
+    audio::SoundFileReader raw(raw_path);
+    audio::SoundFileWriter out(options.output, report.rate_hz, 1);
+    const auto window = static_cast<std::size_t>(kQualityWindowSeconds * report.rate_hz);
+    Windows offline_windows(window), output_windows(window);
+    constexpr std::size_t kBlock = 8192;
+    std::vector<float> played(kBlock);
+    std::vector<std::int16_t> reference(kBlock);
+    std::vector<float> aligned;
+    // Raw samples to skip (the buffering), or timeline samples that were never played.
+    std::int64_t skip = static_cast<std::int64_t>(lead) - first_position;
+    std::uint64_t unplayed = skip < 0 ? static_cast<std::uint64_t>(-skip) : 0;
+    while (skip > 0) {
+        const std::size_t got = raw.read(std::span<float>(played).first(
+            static_cast<std::size_t>(std::min<std::int64_t>(skip, kBlock))));
+        if (got == 0) break;
+        skip -= static_cast<std::int64_t>(got);
+    }
+    std::uint64_t position = 0;
+    while (position < report.input_samples) {
+        const std::size_t want = static_cast<std::size_t>(
+            std::min<std::uint64_t>(kBlock, report.input_samples - position));
+        aligned.assign(want, 0.0f);
+        std::size_t have = 0;
+        const std::size_t silence =
+            static_cast<std::size_t>(std::min<std::uint64_t>(unplayed, want));
+        unplayed -= silence;
+        have = silence;
+        if (have < want) have += raw.read(std::span<float>(aligned).subspan(have, want - have));
+        if (have == 0) break;  // the output ends here: what is missing is reported, not padded
+        aligned.resize(have);
+        const std::size_t got = offline.read(std::span<std::int16_t>(reference).first(have));
+        for (std::size_t i = 0; i < have; ++i) {
+            const auto value = static_cast<std::int16_t>(
+                std::lround(std::clamp(aligned[i] * codec::kFullScale, -32768.0f, 32767.0f)));
+            if (i >= got || value != reference[i]) ++report.differing_samples;
+            output_windows.push(aligned[i]);
+            offline_windows.push(i < got ? static_cast<float>(reference[i]) / codec::kFullScale
+                                         : 0.0f);
+        }
+        out.write(std::span<const float>(aligned));
+        position += have;
+        if (have < want) break;
+    }
+    out.commit();
+    report.output_samples = position;
+    report.missing_samples = report.input_samples - position;
+    report.identical = report.differing_samples == 0 && report.missing_samples == 0;
+    if (!silent(output_windows.first())) {
+        report.vs_offline =
+            quality::evaluate(offline_windows.first(), output_windows.first(), report.rate_hz);
+        report.timeline_error_samples = report.vs_offline->delay_samples;
+        const std::vector<float> last = output_windows.last();
+        if (!silent(last)) {
+            report.timeline_error_end_samples =
+                quality::evaluate(offline_windows.last(), last, report.rate_hz).delay_samples;
+        }
+    }
 }
 
 }  // namespace
@@ -96,11 +216,13 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     sender.network.srtp_key_file = options.srtp_key_file;
     sender.network.bind = "127.0.0.1:0";
 
-    const std::vector<float> input =
-        offline_reference(options, report.rate_hz, sender, report.offline);
+    {
+        const audio::SoundFileReader probe(options.input);
+        report.rate_hz = probe.info().rate_hz;
+        report.input_samples = static_cast<std::uint64_t>(probe.info().frames);
+    }
     sender.audio.rate_hz = report.rate_hz;
-    report.input_samples = input.size();
-    report.duration_s = static_cast<double>(input.size()) / report.rate_hz;
+    report.duration_s = static_cast<double>(report.input_samples) / report.rate_hz;
 
     pipeline::LinkConfig receiver = sender;
     receiver.mode = pipeline::LinkMode::kReceive;
@@ -109,9 +231,8 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.audio.output_file = raw_path.string();
     receiver.network.peer.clear();
     receiver.network.allow = {"127.0.0.1"};  // the proxy, from whatever port it sends
-    receiver.receiver.jitter_target_ms =
-        options.jitter_target_ms.value_or(20.0 + options.impairment.jitter_ms +
-                                          options.impairment.delay_ms);
+    receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
+        20.0 + options.impairment.jitter_ms + options.impairment.delay_ms);
     // Sender and receiver share this machine's clock: there is no drift to correct, and
     // correcting would only blur the sample-exact comparison with the offline decode.
     receiver.receiver.drift_correction = false;
@@ -123,62 +244,58 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
 
     receive_link.start();
     send_link.start();
-    const auto deadline = steady_clock::now() +
-                          std::chrono::duration_cast<steady_clock::duration>(
-                              std::chrono::duration<double>(report.duration_s + kGraceSeconds +
-                                                            receiver.receiver.jitter_target_ms /
-                                                                1000.0));
+    const auto started = steady_clock::now();
+    const auto deadline =
+        started +
+        std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(
+            report.duration_s + kGraceSeconds + receiver.receiver.jitter_target_ms / 1000.0));
+    std::uint64_t resyncs_seen = 0;
     while (steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        const pipeline::ReceiveStats rx = receive_link.stats().receive;
+        for (; resyncs_seen < rx.resyncs; ++resyncs_seen) {
+            report.resyncs.push_back(
+                {std::chrono::duration<double>(steady_clock::now() - started).count(),
+                 rx.output_samples});
+        }
         const auto lead = receive_link.lead_samples();
         if (!send_link.input_finished() || !lead) continue;
         const auto needed = static_cast<std::int64_t>(*lead) +
-                            static_cast<std::int64_t>(input.size()) -
+                            static_cast<std::int64_t>(report.input_samples) -
                             receive_link.first_played_position();
-        if (static_cast<std::int64_t>(receive_link.stats().receive.output_samples) >= needed) {
-            break;
-        }
+        if (static_cast<std::int64_t>(rx.output_samples) >= needed) break;
     }
     send_link.stop();
     receive_link.stop();
     report.sender = send_link.stats();
     report.receiver = receive_link.stats();
     report.injected = proxy.counters();
+    for (; resyncs_seen < report.receiver.receive.resyncs; ++resyncs_seen) {
+        report.resyncs.push_back(
+            {std::chrono::duration<double>(steady_clock::now() - started).count(),
+             report.receiver.receive.output_samples});
+    }
 
-    const audio::SoundData raw = audio::read_sound_file(raw_path);
-    std::filesystem::remove(raw_path);
     const auto lead = receive_link.lead_samples();
     report.played = lead.has_value();
     report.lead_samples = lead.value_or(0);
-    report.output = report.played ? align_to_timeline(raw.samples, *lead,
-                                                      receive_link.first_played_position(),
-                                                      input.size())
-                                  : std::vector<float>(input.size(), 0.0f);
-    audio::write_sound_file(options.output, report.rate_hz, 1, report.output);
-
-    for (std::size_t i = 0; i < report.output.size(); ++i) {
-        const auto value = static_cast<std::int16_t>(
-            std::lround(std::clamp(report.output[i] * codec::kFullScale, -32768.0f, 32767.0f)));
-        if (i >= report.offline.size() || value != report.offline[i]) ++report.differing_samples;
+    OfflineDecode offline(options.input, sender);
+    try {
+        compare_with_offline(raw_path, report.lead_samples,
+                             report.played ? receive_link.first_played_position()
+                                           : static_cast<std::int64_t>(report.lead_samples),
+                             offline, options, report);
+    } catch (...) {
+        std::filesystem::remove(raw_path);
+        throw;
     }
-    report.identical = report.differing_samples == 0 && report.offline.size() == input.size();
+    std::filesystem::remove(raw_path);
 
     const double seconds = report.duration_s;
     const auto bytes = static_cast<double>(report.sender.send.wire_bytes);
     const auto packets = static_cast<double>(report.sender.send.packets);
     report.wire_kbps = bytes * 8.0 / seconds / 1000.0;
     report.ip_kbps = (bytes + kIpUdpHeaderBytes * packets) * 8.0 / seconds / 1000.0;
-
-    const bool silent = std::all_of(report.output.begin(), report.output.end(),
-                                    [](float v) { return v == 0.0f; });
-    if (!silent) {
-        std::vector<float> offline(report.offline.size());
-        for (std::size_t i = 0; i < offline.size(); ++i) {
-            offline[i] = static_cast<float>(report.offline[i]) / codec::kFullScale;
-        }
-        report.vs_offline = quality::evaluate(offline, report.output, report.rate_hz);
-        report.timeline_error_samples = report.vs_offline->delay_samples;
-    }
     return report;
 }
 
@@ -190,6 +307,11 @@ std::string loopback_json(const LoopbackReport& r) {
         drops += fmt::format("{}\"{}\": {}", drops.empty() ? "" : ", ",
                              net::to_string(static_cast<net::DropReason>(i)), rx.drops[i]);
     }
+    std::string resyncs;
+    for (const ResyncEvent& e : r.resyncs) {
+        resyncs += fmt::format("{}{{\"at_s\": {:.3f}, \"output_sample\": {}}}",
+                               resyncs.empty() ? "" : ", ", e.at_s, e.output_sample);
+    }
     return fmt::format(
         "{{\"rate_hz\": {}, \"input_samples\": {}, \"output_samples\": {}, "
         "\"wire_kbps\": {:.3f}, \"ip_kbps\": {:.3f}, "
@@ -198,13 +320,14 @@ std::string loopback_json(const LoopbackReport& r) {
         "\"out_of_order\": {}}}, "
         "\"lost\": {}, \"late\": {}, \"duplicate\": {}, \"early\": {}, \"drops\": {{{}}}, "
         "\"concealed_samples\": {}, \"lead_samples\": {}, \"timeline_error_samples\": {}, "
+        "\"timeline_error_end_samples\": {}, \"missing_samples\": {}, \"resyncs\": [{}], "
         "\"identical_to_offline\": {}, \"differing_samples\": {}, \"vs_offline\": {}}}",
-        r.rate_hz, r.input_samples, r.output.size(), r.wire_kbps, r.ip_kbps,
-        r.sender.send.packets, rx.packets, r.injected.dropped, r.injected.duplicated,
-        r.injected.reordered, r.injected.out_of_order, rx.lost, rx.late, rx.duplicate, rx.early,
-        drops, rx.concealed_samples, r.lead_samples, r.timeline_error_samples,
-        r.identical ? "true" : "false", r.differing_samples,
-        r.vs_offline ? quality::to_json(*r.vs_offline) : std::string("null"));
+        r.rate_hz, r.input_samples, r.output_samples, r.wire_kbps, r.ip_kbps, r.sender.send.packets,
+        rx.packets, r.injected.dropped, r.injected.duplicated, r.injected.reordered,
+        r.injected.out_of_order, rx.lost, rx.late, rx.duplicate, rx.early, drops,
+        rx.concealed_samples, r.lead_samples, r.timeline_error_samples,
+        r.timeline_error_end_samples, r.missing_samples, resyncs, r.identical ? "true" : "false",
+        r.differing_samples, r.vs_offline ? quality::to_json(*r.vs_offline) : std::string("null"));
 }
 
 std::string loopback_text(const LoopbackReport& r) {
@@ -214,13 +337,13 @@ std::string loopback_text(const LoopbackReport& r) {
                         r.duration_s);
     text += fmt::format("wire:      {:.3f} kbps RTP ({:.3f} kbps with IPv4/UDP headers)\n",
                         r.wire_kbps, r.ip_kbps);
-    text += fmt::format("packets:   {} sent, {} received; injected: {} dropped, {} duplicated, "
-                        "{} reordered\n",
-                        r.sender.send.packets, rx.packets, r.injected.dropped,
-                        r.injected.duplicated, r.injected.reordered);
+    text += fmt::format(
+        "packets:   {} sent, {} received; injected: {} dropped, {} duplicated, "
+        "{} reordered\n",
+        r.sender.send.packets, rx.packets, r.injected.dropped, r.injected.duplicated,
+        r.injected.reordered);
     text += fmt::format("receiver:  {} lost, {} late, {} duplicate, {} dropped as invalid\n",
-                        rx.lost, rx.late, rx.duplicate,
-                        [&] {
+                        rx.lost, rx.late, rx.duplicate, [&] {
                             std::uint64_t total = 0;
                             for (const auto n : rx.drops) total += n;
                             return total;
@@ -229,13 +352,27 @@ std::string loopback_text(const LoopbackReport& r) {
                         static_cast<double>(rx.concealed_samples) * 1000.0 / r.rate_hz);
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
                         static_cast<double>(r.lead_samples) * 1000.0 / r.rate_hz);
-    text += fmt::format("timeline:  error {} samples\n", r.timeline_error_samples);
-    text += fmt::format("offline:   {} ({} of {} samples differ from the offline decode)\n",
-                        r.identical ? "identical" : "different", r.differing_samples,
-                        r.input_samples);
+    text +=
+        fmt::format("timeline:  error {} samples over the first {:.0f} s, {} over the last\n",
+                    r.timeline_error_samples, kQualityWindowSeconds, r.timeline_error_end_samples);
+    if (r.missing_samples > 0) {
+        text += fmt::format("output:    ends {} samples ({:.3f} s) before the input\n",
+                            r.missing_samples, static_cast<double>(r.missing_samples) / r.rate_hz);
+    }
+    text += fmt::format("resyncs:   {}", r.resyncs.size());
+    for (std::size_t i = 0; i < r.resyncs.size(); ++i) {
+        text += fmt::format("{} at {:.3f} s (output sample {})", i == 0 ? ":" : ",",
+                            r.resyncs[i].at_s, r.resyncs[i].output_sample);
+    }
+    text += "\n";
+    text +=
+        fmt::format("offline:   {} ({} of {} samples differ from the offline decode)\n",
+                    r.identical ? "identical" : "different", r.differing_samples, r.input_samples);
     if (r.vs_offline) {
-        text += fmt::format("quality:   STOI {:.5f}, segSNR {:.3f} dB, SNR {:.3f} dB vs offline\n",
-                            r.vs_offline->stoi, r.vs_offline->segsnr_db, r.vs_offline->snr_db);
+        text += fmt::format(
+            "quality:   STOI {:.5f}, segSNR {:.3f} dB, SNR {:.3f} dB vs offline (first {:.0f} s)\n",
+            r.vs_offline->stoi, r.vs_offline->segsnr_db, r.vs_offline->snr_db,
+            kQualityWindowSeconds);
     } else {
         text += "quality:   the output is silent\n";
     }

@@ -1,8 +1,14 @@
 #pragma once
 // The loopback harness behind `extrema loopback`: a real sender Link and a real receiver Link on
 // 127.0.0.1, joined through the userspace impairment proxy, with file endpoints paced in real
-// time. It returns the receiver's output aligned to the sender's timeline and the figures of the
-// run, and compares the output with the offline encode + decode of the same input.
+// time. It writes the receiver's output aligned to the sender's timeline, reports the figures of
+// the run, and compares the output with the offline encode + decode of the same input.
+//
+// Memory stays bounded whatever the input's length: the links stream the files, the comparison
+// re-encodes the input block by block beside the output file it reads block by block, and only
+// two windows of kQualityWindowSeconds (the first and the last) are kept for the quality figures.
+// The output is never padded or cut to the input's length to hide a shift: a short output is
+// reported as missing samples, and resyncs are listed with the time they happened.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -18,14 +24,23 @@ namespace extrema::cli {
 
 struct LoopbackOptions {
     std::filesystem::path input;
-    std::filesystem::path output;        // PCM16 WAV, like `extrema decode` writes
-    net::ImpairmentConfig impairment;    // loss, jitter, reordering, duplication, seed
+    std::filesystem::path output;      // PCM16 WAV, like `extrema decode` writes
+    net::ImpairmentConfig impairment;  // loss, jitter, reordering, duplication, seed
     double packet_ms = 10.0;
     // Jitter buffer target; unset = 20 ms plus the injected jitter, so jitter alone never
     // turns packets late.
     std::optional<double> jitter_target_ms;
-    pipeline::EncoderSettings encoder;   // the daemon's defaults (max_segment_ms 5)
-    std::string srtp_key_file;           // "" = plain RTP
+    pipeline::EncoderSettings encoder;  // the daemon's defaults (max_segment_ms 5)
+    std::string srtp_key_file;          // "" = plain RTP
+};
+
+// Seconds of audio at the start and at the end of the run that the quality figures and the
+// timeline error are measured on: 60 s is long enough for the alignment to be certain.
+inline constexpr double kQualityWindowSeconds = 60.0;
+
+struct ResyncEvent {
+    double at_s = 0.0;                // since the receiver started
+    std::uint64_t output_sample = 0;  // what the receiver had played by then (incl. buffering)
 };
 
 struct LoopbackReport {
@@ -43,10 +58,13 @@ struct LoopbackReport {
     // output compares with it.
     std::uint64_t differing_samples = 0;
     bool identical = false;
-    std::int64_t timeline_error_samples = 0;  // eval's alignment delay of output vs offline
-    std::optional<quality::Metrics> vs_offline;  // unset when the output is silent
-    std::vector<float> output;                   // aligned to the timeline, input length
-    std::vector<std::int16_t> offline;           // the offline decode
+    std::uint64_t output_samples = 0;   // written, aligned to the timeline: at most the input's
+    std::uint64_t missing_samples = 0;  // input samples the output does not reach
+    std::vector<ResyncEvent> resyncs;   // the receiver's timeline jumps, as they happened
+    // eval's alignment delay of output vs offline over the first and over the last window.
+    std::int64_t timeline_error_samples = 0;
+    std::int64_t timeline_error_end_samples = 0;
+    std::optional<quality::Metrics> vs_offline;  // first window; unset when it is silent
 };
 
 // Runs the link for the input's duration plus the buffering; throws std::runtime_error (and

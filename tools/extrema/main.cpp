@@ -4,11 +4,13 @@
 
 #include "commands.h"
 #include "extrema_version.h"
+#include "output_file.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"extrema: the extrema stream codec for low-bandwidth voice links"};
     app.set_version_flag("--version", std::string("extrema ") + EXTREMA_VERSION);
     app.require_subcommand(1);
+    extrema::cli::remove_temporaries_on_signals();
     extrema::cli::add_encode_command(app);
     extrema::cli::add_decode_command(app);
     extrema::cli::add_info_command(app);

@@ -75,4 +75,18 @@ void reconstruct(const QuantizedFactors& f, std::span<double> column_major) {
     out.noalias() = scaled_left * right.cast<double>().transpose();
 }
 
+void reconstruct_column(const QuantizedFactors& f, std::uint32_t column, std::span<double> out) {
+    if (out.size() != f.rows || column >= f.cols || f.left.size() != std::size_t{f.rank} * f.rows ||
+        f.right.size() != std::size_t{f.rank} * f.cols || f.scales.size() != f.rank) {
+        throw std::invalid_argument("reconstruct_column: factors do not match the column");
+    }
+    std::fill(out.begin(), out.end(), 0.0);
+    for (std::uint32_t i = 0; i < f.rank; ++i) {
+        const double weight = double{f.scales[i]} * f.right[std::size_t{i} * f.cols + column];
+        if (weight == 0.0) continue;
+        const std::int16_t* left = f.left.data() + std::size_t{i} * f.rows;
+        for (std::uint32_t k = 0; k < f.rows; ++k) out[k] += weight * left[k];
+    }
+}
+
 }  // namespace extrema::lowrank

@@ -1,14 +1,18 @@
-// Streaming decoder: one block's factors become its frames, which go straight into the inverse
-// STFT; the overlap-add carries across block borders, so blocks join without seams.
+// Streaming decoder: each frame's column is rebuilt from its block's factors and goes straight
+// into the inverse STFT; the overlap-add carries across block borders, so blocks join without
+// seams. Nothing of a block's size is allocated: a header may declare blocks of 65535 frames.
 #include "extrema/lowrank/svd_codec.h"
+
+#include <algorithm>
 
 namespace extrema::lowrank {
 
 struct SvdDecoder::Impl {
     const XsvdFile* file = nullptr;
-    std::uint32_t next_block = 0;
+    std::uint32_t block = 0;   // the block being decoded
+    std::uint32_t column = 0;  // its next frame
     std::vector<StftSynthesizer> synthesizers;
-    std::vector<double> real, imag;
+    std::vector<double> real, imag;  // one column each
     std::vector<std::complex<double>> bins;
     std::vector<std::vector<float>> channel_out;
 };
@@ -23,6 +27,8 @@ SvdDecoder::SvdDecoder(const XsvdFile& file) : impl_(std::make_unique<Impl>()) {
         s.synthesizers.emplace_back(stft, h.samples_per_channel);
     }
     s.channel_out.resize(h.channels);
+    s.real.resize(h.rows());
+    s.imag.resize(h.rows());
     s.bins.resize(h.rows());
 }
 
@@ -34,21 +40,25 @@ bool SvdDecoder::next(std::vector<float>& interleaved) {
     Impl& s = *impl_;
     const XsvdHeader& h = s.file->header;
     interleaved.clear();
-    if (s.next_block == h.block_count) return false;
-    const XsvdBlock& block = s.file->blocks[s.next_block++];
+    if (s.block == h.block_count) return false;
     const std::uint32_t rows = h.rows();
-    s.real.resize(std::size_t{rows} * block.frames);
-    s.imag.resize(s.real.size());
-    for (std::size_t c = 0; c < h.channels; ++c) {
-        reconstruct(block.parts[2 * c], s.real);
-        reconstruct(block.parts[2 * c + 1], s.imag);
-        for (std::uint32_t t = 0; t < block.frames; ++t) {
-            const std::size_t at = std::size_t{t} * rows;
-            for (std::uint32_t k = 0; k < rows; ++k) s.bins[k] = {s.real[at + k], s.imag[at + k]};
+    // Each frame completes hop samples per channel (the last ones n_fft/2 more, within a frame).
+    const std::size_t piece_frames =
+        std::max<std::size_t>(1, kMaxPieceSamples / (std::size_t{h.hop} * h.channels) - 1);
+    for (std::size_t n = 0; n < piece_frames && s.block < h.block_count; ++n) {
+        const XsvdBlock& block = s.file->blocks[s.block];
+        for (std::size_t c = 0; c < h.channels; ++c) {
+            reconstruct_column(block.parts[2 * c], s.column, s.real);
+            reconstruct_column(block.parts[2 * c + 1], s.column, s.imag);
+            for (std::uint32_t k = 0; k < rows; ++k) s.bins[k] = {s.real[k], s.imag[k]};
             s.synthesizers[c].push_frame(s.bins);
         }
-        s.synthesizers[c].pull(s.channel_out[c]);
+        if (++s.column == block.frames) {
+            s.column = 0;
+            ++s.block;
+        }
     }
+    for (std::size_t c = 0; c < h.channels; ++c) s.synthesizers[c].pull(s.channel_out[c]);
     const std::size_t frames = s.channel_out[0].size();
     interleaved.resize(frames * h.channels);
     for (std::size_t c = 0; c < h.channels; ++c) {
@@ -62,7 +72,6 @@ bool SvdDecoder::next(std::vector<float>& interleaved) {
 std::vector<float> decode_svd(const XsvdFile& file) {
     SvdDecoder decoder(file);
     std::vector<float> all, piece;
-    all.reserve(file.header.samples_per_channel * file.header.channels);
     while (decoder.next(piece)) all.insert(all.end(), piece.begin(), piece.end());
     return all;
 }

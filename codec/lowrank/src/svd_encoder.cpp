@@ -22,6 +22,12 @@ void validate(const SvdCodecConfig& config, std::uint64_t samples) {
                                     std::to_string(kMaxXsvdBlockFrames) + ", got " +
                                     std::to_string(config.block_frames));
     }
+    if (std::uint64_t{config.stft.bins()} * config.block_frames > kMaxXsvdBlockValues) {
+        throw std::invalid_argument(
+            "blocks of " + std::to_string(config.stft.bins()) + " x " +
+            std::to_string(config.block_frames) + " values are over the limit of " +
+            std::to_string(kMaxXsvdBlockValues) + ": use fewer frames per block");
+    }
     if (samples > kMaxXsvdSamples) throw std::invalid_argument("signal too long for .xsvd");
     const std::uint32_t limit = max_rank(config, samples);
     if (config.rank < 1 || config.rank > limit) {

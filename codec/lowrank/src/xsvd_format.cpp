@@ -100,6 +100,12 @@ void validate(const XsvdHeader& h) {
     if (h.block_frames < 1 || h.block_frames > kMaxXsvdBlockFrames) {
         fail("invalid frames per block " + std::to_string(h.block_frames));
     }
+    if (std::uint64_t{h.rows()} * h.block_frames > kMaxXsvdBlockValues) {
+        fail("blocks of " + std::to_string(h.rows()) + " x " + std::to_string(h.block_frames) +
+             " values are over the limit of " + std::to_string(kMaxXsvdBlockValues) + " (n_fft " +
+             std::to_string(h.n_fft) + ", " + std::to_string(h.block_frames) +
+             " frames per block)");
+    }
     if (h.rank < 1 || h.rank > std::min(h.rows(), h.block_frames)) {
         fail("invalid rank " + std::to_string(h.rank));
     }

@@ -1,8 +1,10 @@
 // The .xsvd parser: round trip, and every malformed file is a one-line XsvdFormatError.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
+#include <iterator>
 #include <limits>
 
 #include "extrema/codec/little_endian.h"
@@ -100,10 +102,76 @@ TEST(XsvdFormat, RejectsBadHeaders) {
 TEST(XsvdFormat, HugeButConsistentDimensionsAreATruncation) {
     // A header that is self-consistent but promises far more data than the file holds.
     std::vector<std::uint8_t> bytes = small_file();
-    set_le(bytes, 40, std::uint64_t{1} << 36, 8);                                // samples
-    set_le(bytes, 28, 65535, 4);                                                 // frames per block
-    set_le(bytes, 32, ((std::uint64_t{1} << 36) / 512 + 1 + 65534) / 65535, 4);  // block count
+    set_le(bytes, 40, std::uint64_t{1} << 36, 8);                              // samples
+    set_le(bytes, 28, 8192, 4);                                                // frames per block
+    set_le(bytes, 32, ((std::uint64_t{1} << 36) / 512 + 1 + 8191) / 8192, 4);  // block count
     EXPECT_NE(parse_error(bytes).find("truncated"), std::string::npos) << parse_error(bytes);
+}
+
+// A mono rank-1 file of one block of `block_frames` frames, all factors zero: small on disk, but
+// its block is rows x block_frames values.
+std::vector<std::uint8_t> one_block_file(std::uint32_t n_fft, std::uint32_t hop,
+                                         std::uint32_t block_frames) {
+    using codec::put_le;
+    const std::uint32_t rows = n_fft / 2 + 1;
+    std::vector<std::uint8_t> out(std::begin(kXsvdMagic), std::end(kXsvdMagic));
+    put_le(out, kXsvdVersion, 2);
+    put_le(out, kXsvdHeaderBytes, 2);
+    put_le(out, 48000, 4);
+    put_le(out, 1, 2);
+    put_le(out, kXsvdQuantInt16, 2);
+    put_le(out, n_fft, 4);
+    put_le(out, hop, 4);
+    put_le(out, 1, 4);  // rank
+    put_le(out, block_frames, 4);
+    put_le(out, 1, 4);  // block count
+    put_le(out, 0, 4);
+    put_le(out, std::uint64_t{block_frames - 1} * hop, 8);  // exactly block_frames frames
+    put_le(out, block_frames, 2);
+    put_le(out, 1, 2);
+    for (int part = 0; part < 2; ++part) {
+        put_le(out, 0, 4);                                                // scale 0.0f
+        out.resize(out.size() + 2 * (std::size_t{rows} + block_frames));  // zero vectors
+    }
+    return out;
+}
+
+TEST(XsvdFormat, RefusesBlocksTooLargeToDecode) {
+    // 295 KB on disk; its one block is 8193 x 65535 values, 8.6 GB as the two parts' doubles.
+    const std::vector<std::uint8_t> bomb = one_block_file(16384, 8192, 65535);
+    EXPECT_LT(bomb.size(), 300000u);
+    const std::string error = parse_error(bomb);
+    EXPECT_NE(error.find("over the limit"), std::string::npos) << error;
+    EXPECT_THROW(parse_xsvd_header(bomb), XsvdFormatError);
+    EXPECT_NE(parse_error(one_block_file(1024, 512, 65535)).find("over the limit"),
+              std::string::npos);
+}
+
+TEST(XsvdFormat, DecodesALargeBlockInBoundedPieces) {
+    // Within the limit but 65535 frames long: decoding must not hold the block's frames.
+    const std::vector<std::uint8_t> bytes = one_block_file(128, 64, 65535);  // 4.2 M samples
+    const XsvdFile file = parse_xsvd(bytes);
+    SvdDecoder decoder(file);
+    std::vector<float> piece;
+    std::uint64_t total = 0;
+    std::size_t largest = 0;
+    while (decoder.next(piece)) {
+        total += piece.size();
+        largest = std::max(largest, piece.size());
+        for (float v : piece) ASSERT_EQ(v, 0.0f);
+    }
+    EXPECT_EQ(total, file.header.samples_per_channel);
+    EXPECT_LE(largest, SvdDecoder::kMaxPieceSamples + file.header.n_fft);
+    EXPECT_LT(largest, total / 3);  // in pieces, not the block at once
+}
+
+TEST(SvdCodecConfig, RefusesBlocksOverTheLimit) {
+    SvdCodecConfig config;
+    config.rank = 1;
+    config.block_frames = 65535;  // 513 x 65535
+    EXPECT_THROW(validate(config, 48000 * 600), std::invalid_argument);
+    config.block_frames = 512;
+    EXPECT_NO_THROW(validate(config, 48000 * 600));
 }
 
 TEST(XsvdFormat, RejectsBadBlocks) {

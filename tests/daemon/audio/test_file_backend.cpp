@@ -2,7 +2,10 @@
 // the errors a user meets (missing file, wrong rate, no such channel).
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "audio/file_backend.h"
@@ -185,6 +188,113 @@ TEST(FileSink, UnwritablePathIsAClearError) {
     FileSinkConfig config;
     config.path = "/nonexistent-dir/out.wav";
     EXPECT_THROW(FileSink(ring, config), AudioError);
+}
+
+TEST(FileSink, ADirectoryAsOutputIsRefusedAtStart) {
+    TempDir dir;
+    SampleRing ring(1024);
+    FileSinkConfig config;
+    config.path = dir.path();
+    try {
+        FileSink sink(ring, config);
+        FAIL() << "a directory was accepted as the output file";
+    } catch (const AudioError& e) {
+        EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+// The temporary under way, or an empty path.
+std::filesystem::path temporary_in(const std::filesystem::path& dir) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().string().find(".tmp-") != std::string::npos) return entry.path();
+    }
+    return {};
+}
+
+// Pushes `samples` into the ring as a producer would, in pieces the sink can keep up with.
+void push_all(SampleRing& ring, std::span<const float> samples) {
+    while (!samples.empty()) {
+        samples = samples.subspan(
+            ring.push_available(samples.first(std::min<std::size_t>(samples.size(), 700))));
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+}
+
+TEST(FileSink, FlushesTheFileEverySecondSoACrashLosesAtMostThat) {
+    TempDir dir;
+    const auto signal = test::noise(24000, 8);
+    SampleRing ring(4096);
+    FileSinkConfig config;
+    config.path = dir / "out.wav";
+    FileSink sink(ring, config);
+    sink.start();
+    push_all(ring, signal);
+    const std::filesystem::path temp = temporary_in(dir.path());
+    ASSERT_FALSE(temp.empty());
+    // A crash now would leave the temporary as it is: its header must already count the audio.
+    std::int64_t frames = 0;
+    ASSERT_TRUE(wait_until(
+        [&] {
+            frames = SoundFileReader(temp).info().frames;
+            return frames == static_cast<std::int64_t>(signal.size());
+        },
+        std::chrono::seconds(3), std::chrono::milliseconds(50)))
+        << "the temporary says " << frames << " frames";
+    sink.stop();
+}
+
+// Files this process writes may not grow past `bytes` (write() fails with EFBIG): a full disk
+// without a mount.
+class FileSizeLimit {
+  public:
+    explicit FileSizeLimit(rlim_t bytes) {
+        ::getrlimit(RLIMIT_FSIZE, &saved_);
+        previous_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limit = saved_;
+        limit.rlim_cur = bytes;
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit() {
+        ::setrlimit(RLIMIT_FSIZE, &saved_);
+        std::signal(SIGXFSZ, previous_handler_);
+    }
+
+  private:
+    rlimit saved_{};
+    void (*previous_handler_)(int) = nullptr;
+};
+
+TEST(FileSink, AWriteErrorIsCountedAtOnceAndWhatWasWrittenIsKept) {
+    TempDir dir;
+    const auto signal = test::noise(100000, 9);  // 400 kB of float samples
+    SampleRing ring(4096);
+    FileSinkConfig config;
+    config.path = dir / "out.wav";
+    FileSink sink(ring, config);
+    {
+        const FileSizeLimit limit(64 * 1024);
+        sink.start();
+        push_all(ring, signal);
+        // Counted while running, not only at stop.
+        EXPECT_TRUE(
+            wait_until([&] { return sink.stats().write_errors > 0; }, std::chrono::seconds(5)));
+        EXPECT_EQ(sink.stats().write_errors, 1u);
+        try {
+            sink.stop();
+            FAIL() << "a failed write went unreported";
+        } catch (const AudioError& e) {
+            EXPECT_NE(std::string(e.what()).find("File too large"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("kept"), std::string::npos) << e.what();
+        }
+    }
+    ASSERT_TRUE(std::filesystem::exists(config.path)) << "what was written was lost";
+    const SoundData back = read_sound_file(config.path);
+    EXPECT_GT(back.info.frames, 10000);
+    EXPECT_EQ(static_cast<std::uint64_t>(back.info.frames), sink.stats().frames);
+    EXPECT_EQ(first_bit_difference(back.samples,
+                                   std::span<const float>(signal).first(back.samples.size())),
+              -1);
 }
 
 TEST(FileBackends, FileThroughRingToFileIsBitExact) {

@@ -86,18 +86,25 @@ TEST(DeliveryClock, SaysNothingBeforeTheFirstDelivery) {
 TEST(DeliveryClock, ReaderNeverSeesATornDelivery) {
     DeliveryClock clock;
     std::atomic<bool> done{false};
+    std::atomic<std::uint64_t> reads{0};
     std::thread publisher([&] {
         for (std::uint64_t n = 1; n <= 200000; ++n) {
             clock.publish(n, static_cast<std::uint32_t>(n % 1000),
                           std::chrono::steady_clock::time_point(std::chrono::nanoseconds(n * 3)));
+            // A real publisher pauses a period between publishes; back to back, a bounded
+            // reader could find every look overlapping one and never read.
+            for (int spin = 0; spin < 50 && reads.load(std::memory_order_relaxed) == 0; ++spin) {
+                std::this_thread::yield();
+            }
         }
         done = true;
     });
-    std::uint64_t reads = 0;
     std::uint64_t previous = 0;
+    std::optional<Delivery> last_read;
     while (!done.load()) {
-        const std::optional<Delivery> d = clock.last();
+        const std::optional<Delivery> d = clock.last(last_read);
         if (!d) continue;
+        last_read = d;
         ++reads;
         ASSERT_EQ(d->block_frames, d->frames % 1000);
         ASSERT_EQ(d->at.time_since_epoch(), std::chrono::nanoseconds(d->frames * 3));
@@ -106,7 +113,42 @@ TEST(DeliveryClock, ReaderNeverSeesATornDelivery) {
     }
     publisher.join();
     EXPECT_EQ(clock.last()->frames, 200000u);
-    EXPECT_GT(reads, 0u);
+    EXPECT_GT(reads.load(), 0u);
+}
+
+}  // namespace
+
+// A publisher preempted between its first and last store, as a SCHED_FIFO reader on the same CPU
+// would leave it: the count stays odd until the publisher runs again.
+struct DeliveryClockTestAccess {
+    static void freeze_mid_publish(DeliveryClock& clock) {
+        clock.sequence_.store(clock.sequence_.load() + 1);
+    }
+    static void resume_publish(DeliveryClock& clock) {
+        clock.sequence_.store(clock.sequence_.load() + 1);
+    }
+};
+
+namespace {
+
+TEST(DeliveryClock, ReaderGivesUpOnAStalledPublishWithThePreviousValue) {
+    DeliveryClock clock;
+    const auto at = std::chrono::steady_clock::time_point(std::chrono::milliseconds(5));
+    clock.publish(480, 480, at);
+    const std::optional<Delivery> previous = clock.last();
+    ASSERT_TRUE(previous.has_value());
+
+    DeliveryClockTestAccess::freeze_mid_publish(clock);
+    // Returns at all (before the bound, this spun for ever), with the caller's previous reading.
+    const std::optional<Delivery> during = clock.last(previous);
+    ASSERT_TRUE(during.has_value());
+    EXPECT_EQ(during->frames, 480u);
+    EXPECT_EQ(during->at, at);
+    EXPECT_FALSE(clock.last().has_value());  // no previous reading: nothing
+
+    DeliveryClockTestAccess::resume_publish(clock);
+    clock.publish(960, 480, at + std::chrono::milliseconds(10));
+    EXPECT_EQ(clock.last(previous)->frames, 960u);  // a finished publish is read, not the fallback
 }
 
 }  // namespace

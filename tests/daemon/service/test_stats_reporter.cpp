@@ -162,6 +162,7 @@ TEST(StatsJson, IsOneValidObjectWithEveryTotal) {
               R"("partial_record":0,"payload_too_long":0,"misplaced_anchor":0,"no_samples":0,)"
               R"("sample_cap":0},"concealed_samples":960,"played_samples":714000,)"
               R"("output_samples":715200,"playback_underruns":0,"device_xruns":0,"resyncs":0,)"
+              R"("output_write_errors":0,)"
               R"("jitter_ms":1.230,"buffer_ms":20.000,"drift_ppm":3.140,"latency_ms":31.040}})");
 }
 
@@ -184,6 +185,20 @@ TEST(Status, IsShortAndLive) {
     waiting.receive.locked = false;
     EXPECT_EQ(format_status(waiting, before(), 5.0), "rx waiting for a sender");
     EXPECT_EQ(format_status(LinkStats{}, LinkStats{}, 5.0), "idle");
+}
+
+TEST(Status, StatsAndSummaryNameAFailedOutputFile) {
+    LinkStats failed = after();
+    failed.receive.output_write_errors = 1;
+    EXPECT_EQ(format_status(failed, before(), 5.0),
+              "tx 13.2 kbps; rx 13.1 kbps, buffer 20 ms, lost 0.4%, latency 31 ms, output file "
+              "write failed");
+    EXPECT_NE(format_stats_line(failed, before(), 5.0).find("output write errors 1"),
+              std::string::npos);
+    EXPECT_NE(format_summary(failed).find("output write errors 1"), std::string::npos);
+    EXPECT_NE(format_stats_json(failed, before(), 5.0, std::chrono::system_clock::now())
+                  .find("\"output_write_errors\":1"),
+              std::string::npos);
 }
 
 TEST(Summary, GivesTheTotals) {

@@ -41,6 +41,9 @@ QuantizedFactors factorize(std::span<const double> column_major, std::uint32_t r
                            std::uint32_t cols, std::uint32_t rank);
 // The matrix the factors stand for, column-major (size rows * cols).
 void reconstruct(const QuantizedFactors& factors, std::span<double> column_major);
+// Column `column` of that matrix (size rows): what the decoder needs, one frame at a time.
+void reconstruct_column(const QuantizedFactors& factors, std::uint32_t column,
+                        std::span<double> out);
 
 // Encodes a signal pushed in pieces; memory is one block of frames per channel.
 class SvdEncoder {
@@ -63,15 +66,21 @@ class SvdEncoder {
     std::unique_ptr<Impl> impl_;
 };
 
-// Decodes block by block; memory is one block of frames per channel plus the output.
+// Decodes frame by frame: memory is one frame per channel and a bounded piece of output, however
+// large a block the file declares (the factors themselves are the file's own bytes).
 class SvdDecoder {
   public:
+    // Interleaved samples a piece of output holds at most (4 MiB of floats): next() synthesises
+    // as many frames as fit, at least one (hop x channels is at most 8192 x 64 = 2^19).
+    static constexpr std::size_t kMaxPieceSamples = std::size_t{1} << 20;
+
     explicit SvdDecoder(const XsvdFile& file);  // keeps a reference: `file` must outlive it
     ~SvdDecoder();
     SvdDecoder(SvdDecoder&&) noexcept;
     SvdDecoder& operator=(SvdDecoder&&) noexcept;
 
-    // Replaces `interleaved` with the samples the next block completes; false when done.
+    // Replaces `interleaved` with the samples the next piece of frames completes (at most
+    // kMaxPieceSamples plus, at the very end, n_fft per channel; possibly none); false when done.
     bool next(std::vector<float>& interleaved);
 
   private:

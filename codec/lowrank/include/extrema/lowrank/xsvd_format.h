@@ -11,7 +11,7 @@
 //   16      4     n_fft (power of two, 16..16384)
 //   20      4     hop (divides n_fft, at most n_fft/2)
 //   24      4     rank k requested at encoding (1..min(n_fft/2+1, block frames))
-//   28      4     frames per block B (1..65535)
+//   28      4     frames per block B (1..65535, and rows x B at most kMaxXsvdBlockValues)
 //   32      4     block count (= ceil(frames / B), frames = 1 + ceil(samples / hop))
 //   36      4     reserved, 0
 //   40      8     samples per channel
@@ -37,6 +37,10 @@ inline constexpr std::size_t kXsvdBlockHeaderBytes = 4;
 inline constexpr std::uint16_t kXsvdQuantInt16 = 1;
 inline constexpr std::uint16_t kMaxXsvdChannels = 64;
 inline constexpr std::uint32_t kMaxXsvdBlockFrames = 65535;
+// Values in one block's part (rows x B): the encoder holds two such matrices per channel as
+// doubles, so this bounds its memory (2^23 values: 64 MiB a matrix), and a header cannot ask
+// for more. The default 513 x 512 and n_fft 16384 at 512 frames (8193 x 512) are well inside.
+inline constexpr std::uint64_t kMaxXsvdBlockValues = std::uint64_t{1} << 23;
 // 2^40 samples (over 200 days at 48 kHz). With the other limits it keeps the size formula below
 // 2^63, so no size computation can overflow.
 inline constexpr std::uint64_t kMaxXsvdSamples = std::uint64_t{1} << 40;
