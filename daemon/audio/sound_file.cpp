@@ -119,7 +119,8 @@ SoundFileWriter::SoundFileWriter(const std::filesystem::path& path, int rate_hz,
     SF_INFO sf{};
     sf.samplerate = rate_hz;
     sf.channels = channels;
-    const auto ext = path.extension().string();
+    auto ext = path.extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const int major = ext == ".flac" ? SF_FORMAT_FLAC : SF_FORMAT_WAV;
     const int sub = format == SampleFormat::kFloat32 && major == SF_FORMAT_WAV ? SF_FORMAT_FLOAT
                                                                                : SF_FORMAT_PCM_16;

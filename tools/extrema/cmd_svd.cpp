@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "extrema/lowrank/svd_codec.h"
 #include "extrema/lowrank/xsvd_format.h"
+#include "file_kinds.h"
 #include "progress.h"
 
 namespace extrema::cli {
@@ -36,6 +37,8 @@ void run_svd_encode(SvdEncodeOptions opt) {
                                  ": it must be at least 1 and at most the spectrogram's rank");
     }
     opt.config.rank = static_cast<std::uint32_t>(opt.rank);
+    require_xsvd_output(opt.output);
+    require_audio_input(opt.input);
     // Streamed: the reader and the encoder each hold one block, whatever the file's length.
     audio::SoundFileReader reader(opt.input);
     const audio::SoundInfo info = reader.info();
@@ -67,6 +70,7 @@ void run_svd_encode(SvdEncodeOptions opt) {
     const lowrank::XsvdFile file = encoder->finish();
     const std::vector<std::uint8_t> bytes = lowrank::serialize_xsvd(file);
     audio::write_file_atomically(opt.output, bytes);
+    progress.finish();
     const double seconds = static_cast<double>(samples) / info.rate_hz;
     fmt::print("{}: rank {}, {} blocks, {} bytes, {:.2f} kbps\n", opt.output, opt.config.rank,
                file.header.block_count, bytes.size(),
@@ -74,6 +78,8 @@ void run_svd_encode(SvdEncodeOptions opt) {
 }
 
 void run_svd_decode(const SvdDecodeOptions& opt) {
+    require_audio_output(opt.output);
+    require_xsvd_input(opt.input);
     const std::vector<std::uint8_t> bytes = audio::read_whole_file(opt.input);
     lowrank::XsvdFile file;
     try {
@@ -100,6 +106,7 @@ void run_svd_decode(const SvdDecodeOptions& opt) {
         progress.update(done);
     }
     writer.commit();
+    progress.finish();
 }
 
 }  // namespace
