@@ -41,12 +41,7 @@ constexpr auto kPollPeriod = 100ms;
 // STATUS= is refreshed this often (systemctl status shows it).
 constexpr auto kStatusPeriod = 2s;
 
-struct Options {
-    std::string config_file;
-    std::string check_config_file;
-    std::string mode;
-    config::ConfigOverrides overrides;
-};
+using Options = CommandLine;
 
 LinkConfig load(const Options& options) {
     if (options.config_file.empty()) {
@@ -104,8 +99,8 @@ int Daemon::run(service::SignalWaiter& signals) {
     while (true) {
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kPollPeriod);
         if (watchdog) {
-            wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      watchdog->period()));
+            wait = std::min(
+                wait, std::chrono::duration_cast<std::chrono::milliseconds>(watchdog->period()));
         }
         const std::optional<service::Signal> signal = signals.wait_for(wait);
         if (signal == service::Signal::kStop) {
@@ -146,9 +141,8 @@ void Daemon::log_stats(Clock::time_point now) {
     if (interval <= 0.0 || elapsed < interval) return;
     const pipeline::LinkStats stats = link_->stats();
     spdlog::info("{}", service::format_stats_line(stats, last_stats_, elapsed));
-    if (stats_json_ &&
-        !stats_json_->append(service::format_stats_json(stats, last_stats_, elapsed,
-                                                        std::chrono::system_clock::now()))) {
+    if (stats_json_ && !stats_json_->append(service::format_stats_json(
+                           stats, last_stats_, elapsed, std::chrono::system_clock::now()))) {
         spdlog::warn("cannot write stats to '{}'", stats_json_->path());
     }
     last_stats_ = stats;
@@ -193,19 +187,25 @@ void Daemon::reload() {
 
 }  // namespace
 
+void add_extremad_options(CLI::App& app, CommandLine& line) {
+    app.name("extremad");
+    app.description("extremad: live voice link over RTP with the extrema codec (docs/daemon.md)");
+    app.set_version_flag("--version", std::string("extremad ") + EXTREMA_VERSION);
+    app.add_option("mode", line.mode, "send, receive or duplex (overrides the config's mode)")
+        ->check(CLI::IsMember({"send", "receive", "duplex"}));
+    app.add_option("-c,--config", line.config_file, "TOML config file (docs/config.md)");
+    app.add_option("--check-config", line.check_config_file,
+                   "Validate this config file (with the flags given) and exit");
+    config::add_config_flags(app, line.overrides);
+}
+
 int run_extremad(int argc, char** argv) {
     // Before any thread exists, so every thread inherits the blocked signals.
     service::SignalWaiter signals;
 
     Options options;
-    CLI::App app{"extremad: live voice link over RTP with the extrema codec (docs/daemon.md)"};
-    app.set_version_flag("--version", std::string("extremad ") + EXTREMA_VERSION);
-    app.add_option("mode", options.mode, "send, receive or duplex (overrides the config's mode)")
-        ->check(CLI::IsMember({"send", "receive", "duplex"}));
-    app.add_option("-c,--config", options.config_file, "TOML config file (docs/config.md)");
-    app.add_option("--check-config", options.check_config_file,
-                   "Validate this config file (with the flags given) and exit");
-    config::add_config_flags(app, options.overrides);
+    CLI::App app;
+    add_extremad_options(app, options);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
