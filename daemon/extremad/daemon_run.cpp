@@ -22,6 +22,7 @@
 #include "pipeline/endpoints.h"
 #include "pipeline/link.h"
 #include "service/logging.h"
+#include "service/receiver_idle.h"
 #include "service/signal_waiter.h"
 #include "service/stats_json_file.h"
 #include "service/stats_reporter.h"
@@ -74,6 +75,7 @@ class Daemon {
     std::unique_ptr<pipeline::Link> link_;
     std::optional<service::StatsJsonFile> stats_json_;
     pipeline::LinkStats last_stats_;
+    service::ReceiverIdle idle_;  // no sender: idle time, not concealment
     Clock::time_point last_stats_at_{};
     pipeline::LinkStats last_status_;
     Clock::time_point last_status_at_{};
@@ -124,7 +126,10 @@ int Daemon::run(service::SignalWaiter& signals) {
         spdlog::error("while stopping: {}", e.what());
         code = kExitFailure;
     }
-    spdlog::info("{}", service::format_summary(link_->stats()));
+    const pipeline::LinkStats total = link_->stats();
+    idle_.update(total, last_stats_,
+                 std::chrono::duration<double>(Clock::now() - last_stats_at_).count());
+    spdlog::info("{}", service::format_summary(total, idle_.idle_samples()));
     return code;
 }
 
@@ -140,7 +145,8 @@ void Daemon::log_stats(Clock::time_point now) {
     const double elapsed = std::chrono::duration<double>(now - last_stats_at_).count();
     if (interval <= 0.0 || elapsed < interval) return;
     const pipeline::LinkStats stats = link_->stats();
-    spdlog::info("{}", service::format_stats_line(stats, last_stats_, elapsed));
+    idle_.update(stats, last_stats_, elapsed);
+    spdlog::info("{}", service::format_stats_line(stats, last_stats_, elapsed, idle_.idle_s()));
     if (stats_json_ && !stats_json_->append(service::format_stats_json(
                            stats, last_stats_, elapsed, std::chrono::system_clock::now()))) {
         spdlog::warn("cannot write stats to '{}'", stats_json_->path());

@@ -14,6 +14,8 @@ packages=(
   jackd2 libjack-jackd2-dev sndfile-tools
   # test material and checks
   alsa-utils espeak-ng sox systemd chromium iproute2 procps
+  # the .deb and its checks; the man pages rendered by the tests
+  dpkg-dev lintian man-db groff-base
 )
 
 missing=()

@@ -1,0 +1,11 @@
+# Debian's hardening build flags (dpkg-buildflags with hardening=+all, less PIE, which GCC on
+# Debian already defaults to): a fortified libc, stack protector, format checks, read-only
+# relocations bound at start-up. Left out of sanitizer and fuzzer builds, which bring their own
+# instrumentation (and FORTIFY_SOURCE hides calls from ASan's interceptors).
+option(EXTREMA_HARDENING "Build with Debian's hardening flags" ON)
+if(EXTREMA_HARDENING AND EXTREMA_SANITIZE STREQUAL "" AND NOT EXTREMA_BUILD_FUZZERS)
+  # FORTIFY_SOURCE needs the optimiser: not in Debug.
+  add_compile_options(-fstack-protector-strong -Wformat -Werror=format-security
+                      $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+  add_link_options(-Wl,-z,relro -Wl,-z,now)
+endif()
