@@ -210,5 +210,18 @@ TEST(ExtremaUsage, BashCompletionOffersCommandsOptionsAndChoices) {
     EXPECT_NE(complete("extrema svd e", 2).find("encode\n"), std::string::npos);
 }
 
+#ifdef EXTREMA_LINK_CPU
+TEST(LinkCpuUsage, ParsesItsArgumentsInsteadOfRunningForZeroSeconds) {
+    const auto help = run_shell(std::string(EXTREMA_LINK_CPU) + " --help");
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_NE(help.output.find("SECONDS"), std::string::npos) << help.output;
+    EXPECT_EQ(help.output.find("inf%"), std::string::npos) << help.output;
+    const auto bad = run_shell(std::string(EXTREMA_LINK_CPU) + " abc");
+    EXPECT_EQ(bad.exit_code, 2) << bad.output;
+    EXPECT_EQ(bad.output.find("inf%"), std::string::npos) << bad.output;
+    EXPECT_EQ(run_shell(std::string(EXTREMA_LINK_CPU) + " 0").exit_code, 2);
+}
+#endif
+
 }  // namespace
 }  // namespace extrema::test

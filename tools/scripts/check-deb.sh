@@ -2,10 +2,12 @@
 # Builds the .deb from a built release tree and checks it as Debian would: lintian without
 # errors, and the files where Debian expects them (binaries stripped, man pages, completions,
 # units, conffiles, copyright and changelog).
-# Usage: tools/scripts/check-deb.sh [BUILD_DIR]   (default build/release, already built)
+# Usage: tools/scripts/check-deb.sh   (configures and builds the `package` preset: hardened)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-build=${1:-build/release}
+build=build/package
+cmake --preset package >/dev/null
+cmake --build --preset package -j"$(nproc)"
 
 rm -f "${build}"/extrema_*.deb
 (cd "${build}" && cpack -G DEB >/dev/null)

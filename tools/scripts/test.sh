@@ -23,7 +23,7 @@ run_suite() {
 
 run_suite release
 echo "== release: the .deb, checked by lintian"
-tools/scripts/check-deb.sh build/release
+tools/scripts/check-deb.sh
 [[ "${1:-}" == "--quick" ]] && exit 0
 run_suite asan
 
