@@ -11,18 +11,19 @@ set(CPACK_PACKAGE_VENDOR "Extrema developers")
 set(CPACK_PACKAGE_CONTACT "${EXTREMA_DEB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${EXTREMA_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "real-time low-bandwidth voice links over RTP")
-# The extended description: each line of it starts with a space in the control file.
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "real-time low-bandwidth voice links over RTP
- Extrema carries live voice between two machines at a fraction of the bitrate
- of PCM. Its codec cuts the waveform at its peaks and sends each segment as
- the closest of 255 curve shapes, in 5-byte records.
- .
- This package holds extremad, the streaming daemon (audio capture, RTP over
- UDP with optional SRTP, jitter buffer, loss concealment, playback), run by
- hand or as a systemd service, and extrema, the command-line tool that
- encodes, decodes and measures files and tests a link through an impairment
- proxy.")
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "")
+# The extended description, after the summary line; CPack indents it and turns the empty line
+# into the " ." paragraph separator.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Extrema carries live voice between two machines at a fraction of the bitrate
+of PCM. Its codec cuts the waveform at its peaks and sends each segment as
+the closest of 255 curve shapes, in 5-byte records.
+
+This package holds extremad, the streaming daemon (audio capture, RTP over
+UDP with optional SRTP, jitter buffer, loss concealment, playback), run by
+hand or as a systemd service, and extrema, the command-line tool that
+encodes, decodes and measures files and tests a link through an impairment
+proxy.")
+# A Debian revision: the package is not native, so its changelog is changelog.Debian.gz.
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_RESOURCE_FILE_LICENSE "${CMAKE_CURRENT_SOURCE_DIR}/LICENSE")
 set(CPACK_DEBIAN_PACKAGE_SECTION sound)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
