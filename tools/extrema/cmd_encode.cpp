@@ -7,10 +7,10 @@
 
 #include "audio/sound_file.h"
 #include "commands.h"
+#include "encoder_defaults.h"
 #include "extrema/codec/xtr_encoder.h"
 #include "extrema/codec/xtr_format.h"
 #include "file_kinds.h"
-#include "pipeline/link_config.h"
 #include "progress.h"
 #include "stdio_paths.h"
 #include "summary_line.h"
@@ -21,12 +21,8 @@ namespace {
 struct EncodeOptions {
     std::string input;
     std::string output;
-    // The live link's cap by default, so a file encodes to the stream extremad would send.
-    codec::EncoderConfig config = [] {
-        codec::EncoderConfig c;
-        c.max_segment_ms = pipeline::EncoderSettings{}.max_segment_ms;
-        return c;
-    }();
+    codec::EncoderConfig config = file_encoder_defaults();  // the live link's segment cap
+
     std::string segmentation = "peaks";
     std::string bank = "standard";
 };

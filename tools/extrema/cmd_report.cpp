@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "compressor_options.h"
+#include "encoder_defaults.h"
 #include "extrema/lowrank/xsvd_format.h"
 #include "extrema/quality/error.h"
 #include "extrema/quality/json.h"
@@ -48,7 +49,7 @@ struct ReportOptions {
     std::string input;
     std::string output;
     std::string keep_dir;
-    codec::EncoderConfig extrema;
+    codec::EncoderConfig extrema = file_encoder_defaults();
     // Unset: kDefaultRank, capped to what the input allows. Signed, so "-3" reaches our range
     // check rather than a parse error.
     long long rank = kRankUnset;
