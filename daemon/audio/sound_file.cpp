@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -179,7 +180,8 @@ void remove_temporaries() noexcept {
 }
 
 Container container_for(const std::filesystem::path& path) {
-    const auto ext = path.extension().string();
+    auto ext = path.extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (ext == ".flac") return Container::kFlac;
     if (ext == ".w64") return Container::kW64;
     if (ext == ".rf64") return Container::kRf64;

@@ -22,6 +22,7 @@
 #include "pipeline/endpoints.h"
 #include "pipeline/link.h"
 #include "service/logging.h"
+#include "service/receiver_idle.h"
 #include "service/signal_waiter.h"
 #include "service/stats_json_file.h"
 #include "service/stats_reporter.h"
@@ -41,12 +42,7 @@ constexpr auto kPollPeriod = 100ms;
 // STATUS= is refreshed this often (systemctl status shows it).
 constexpr auto kStatusPeriod = 2s;
 
-struct Options {
-    std::string config_file;
-    std::string check_config_file;
-    std::string mode;
-    config::ConfigOverrides overrides;
-};
+using Options = CommandLine;
 
 LinkConfig load(const Options& options) {
     if (options.config_file.empty()) {
@@ -79,6 +75,7 @@ class Daemon {
     std::unique_ptr<pipeline::Link> link_;
     std::optional<service::StatsJsonFile> stats_json_;
     pipeline::LinkStats last_stats_;
+    service::ReceiverIdle idle_;  // no sender: idle time, not concealment
     Clock::time_point last_stats_at_{};
     pipeline::LinkStats last_status_;
     Clock::time_point last_status_at_{};
@@ -104,8 +101,8 @@ int Daemon::run(service::SignalWaiter& signals) {
     while (true) {
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kPollPeriod);
         if (watchdog) {
-            wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      watchdog->period()));
+            wait = std::min(
+                wait, std::chrono::duration_cast<std::chrono::milliseconds>(watchdog->period()));
         }
         const std::optional<service::Signal> signal = signals.wait_for(wait);
         if (signal == service::Signal::kStop) {
@@ -129,7 +126,10 @@ int Daemon::run(service::SignalWaiter& signals) {
         spdlog::error("while stopping: {}", e.what());
         code = kExitFailure;
     }
-    spdlog::info("{}", service::format_summary(link_->stats()));
+    const pipeline::LinkStats total = link_->stats();
+    idle_.update(total, last_stats_,
+                 std::chrono::duration<double>(Clock::now() - last_stats_at_).count());
+    spdlog::info("{}", service::format_summary(total, idle_.idle_samples()));
     return code;
 }
 
@@ -145,10 +145,10 @@ void Daemon::log_stats(Clock::time_point now) {
     const double elapsed = std::chrono::duration<double>(now - last_stats_at_).count();
     if (interval <= 0.0 || elapsed < interval) return;
     const pipeline::LinkStats stats = link_->stats();
-    spdlog::info("{}", service::format_stats_line(stats, last_stats_, elapsed));
-    if (stats_json_ &&
-        !stats_json_->append(service::format_stats_json(stats, last_stats_, elapsed,
-                                                        std::chrono::system_clock::now()))) {
+    idle_.update(stats, last_stats_, elapsed);
+    spdlog::info("{}", service::format_stats_line(stats, last_stats_, elapsed, idle_.idle_s()));
+    if (stats_json_ && !stats_json_->append(service::format_stats_json(
+                           stats, last_stats_, elapsed, std::chrono::system_clock::now()))) {
         spdlog::warn("cannot write stats to '{}'", stats_json_->path());
     }
     last_stats_ = stats;
@@ -193,19 +193,25 @@ void Daemon::reload() {
 
 }  // namespace
 
+void add_extremad_options(CLI::App& app, CommandLine& line) {
+    app.name("extremad");
+    app.description("extremad: live voice link over RTP with the extrema codec (docs/daemon.md)");
+    app.set_version_flag("--version", std::string("extremad ") + EXTREMA_VERSION);
+    app.add_option("mode", line.mode, "send, receive or duplex (overrides the config's mode)")
+        ->check(CLI::IsMember({"send", "receive", "duplex"}));
+    app.add_option("-c,--config", line.config_file, "TOML config file (docs/config.md)");
+    app.add_option("--check-config", line.check_config_file,
+                   "Validate this config file (with the flags given) and exit");
+    config::add_config_flags(app, line.overrides);
+}
+
 int run_extremad(int argc, char** argv) {
     // Before any thread exists, so every thread inherits the blocked signals.
     service::SignalWaiter signals;
 
     Options options;
-    CLI::App app{"extremad: live voice link over RTP with the extrema codec (docs/daemon.md)"};
-    app.set_version_flag("--version", std::string("extremad ") + EXTREMA_VERSION);
-    app.add_option("mode", options.mode, "send, receive or duplex (overrides the config's mode)")
-        ->check(CLI::IsMember({"send", "receive", "duplex"}));
-    app.add_option("-c,--config", options.config_file, "TOML config file (docs/config.md)");
-    app.add_option("--check-config", options.check_config_file,
-                   "Validate this config file (with the flags given) and exit");
-    config::add_config_flags(app, options.overrides);
+    CLI::App app;
+    add_extremad_options(app, options);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -152,7 +152,8 @@ IntervalStats stats_rates(const LinkStats& now, const LinkStats& previous, doubl
     return d;
 }
 
-std::string format_stats_line(const LinkStats& now, const LinkStats& previous, double interval_s) {
+std::string format_stats_line(const LinkStats& now, const LinkStats& previous, double interval_s,
+                              double idle_s) {
     const IntervalStats d = stats_rates(now, previous, interval_s);
     std::string out;
     auto it = std::back_inserter(out);
@@ -164,6 +165,11 @@ std::string format_stats_line(const LinkStats& now, const LinkStats& previous, d
     if (now.receiving) {
         const pipeline::ReceiveStats& r = now.receive;
         if (!out.empty()) out += " | ";
+        if (idle_s > 0.0) {
+            fmt::format_to(it, "rx: no sender for {:.0f} s", idle_s);
+            append_drops(out, d.drops);
+            return out;
+        }
         fmt::format_to(it, "rx {:.1f} kbps {} pkts, lost {} ({:.1f}%), late {}, dup {}", d.rx_kbps,
                        d.received, d.lost, d.loss_percent, d.late, d.duplicate);
         append_if_nonzero(out, "early", d.early);
@@ -214,7 +220,7 @@ std::string format_status(const LinkStats& now, const LinkStats& previous, doubl
     return out;
 }
 
-std::string format_summary(const LinkStats& total) {
+std::string format_summary(const LinkStats& total, std::uint64_t idle_samples) {
     std::string out = fmt::format("summary: up {}", format_duration(total.uptime_s));
     auto it = std::back_inserter(out);
     const pipeline::SendStats& s = total.send;
@@ -233,8 +239,9 @@ std::string format_summary(const LinkStats& total) {
                        r.packets, format_bytes(r.wire_bytes), kbps(r.wire_bytes, total.uptime_s),
                        r.lost, loss_percent(r.packets, r.lost), r.late, r.duplicate, r.early);
         append_drops(out, r.drops);
-        fmt::format_to(it, ", concealed {} samples, underruns {} samples", r.concealed_samples,
-                       r.playback_underruns);
+        const std::uint64_t idle = std::min(idle_samples, r.concealed_samples);
+        fmt::format_to(it, ", concealed {} samples, idle {} samples, underruns {} samples",
+                       r.concealed_samples - idle, idle, r.playback_underruns);
         append_if_nonzero(out, "xruns", r.device_xruns);
         append_if_nonzero(out, "resyncs", r.resyncs);
         append_if_nonzero(out, "output write errors", r.output_write_errors);

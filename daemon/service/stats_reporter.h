@@ -50,8 +50,10 @@ IntervalStats stats_rates(const pipeline::LinkStats& now, const pipeline::LinkSt
 // Counts are for the interval (the JSON record and the summary carry totals). The tx part only
 // when sending, the rx part only when receiving; drops, early packets, send errors and device
 // xruns only when non-zero. Underruns and overruns count samples.
+// With `idle_s` > 0 (ReceiverIdle: no packet for that long) the rx part is only
+// "rx: no sender for N s" (and drops, if any), not the stale buffer and latency figures.
 std::string format_stats_line(const pipeline::LinkStats& now, const pipeline::LinkStats& previous,
-                              double interval_s);
+                              double interval_s, double idle_s = 0.0);
 
 // One JSON object on one line (no newline): the time, every total of `now` with every drop
 // reason by name (a fixed schema, zeros included), and the interval's kbps and loss.
@@ -64,8 +66,9 @@ std::string format_status(const pipeline::LinkStats& now, const pipeline::LinkSt
                           double interval_s);
 
 // The totals at exit, one line: uptime, packets and bytes each way with the average rate,
-// losses, drops by reason, concealment, underruns and overruns.
-std::string format_summary(const pipeline::LinkStats& total);
+// losses, drops by reason, concealment, underruns and overruns. `idle_samples` (ReceiverIdle) of
+// the concealed samples were played while no sender was there: counted as idle, not concealed.
+std::string format_summary(const pipeline::LinkStats& total, std::uint64_t idle_samples = 0);
 
 // "2024-05-01T12:00:00.123Z": UTC, millisecond resolution.
 std::string format_utc_time(std::chrono::system_clock::time_point time);

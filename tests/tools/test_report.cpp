@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 const std::string kSpeech = "/usr/share/sounds/alsa/Front_Center.wav";
 // The systems compared with the input, and the file each decodes to in --keep-dir.
 const std::vector<std::string> kSystems = {"extrema", "svd", "compressed"};
-const std::vector<std::string> kPanels = {"input", "extrema", "svd", "compressed"};
+const std::vector<std::string> kPanels = {"input", "extrema", "svd", "compressed", "extrema-error"};
 const std::vector<std::string> kFigureFields = {"stoi", "segsnr_db", "snr_db", "lsd_db",
                                                 "delay_samples"};
 
@@ -217,17 +217,42 @@ TEST(ReportPage, HasNoExternalReferences) {
     }
 }
 
-TEST(ReportPage, HasFourPlayersAndEveryFigure) {
+TEST(ReportPage, KeepsTheCompressorOutOfTheCodecTable) {
     const std::string& html = Report::get().html();
-    EXPECT_EQ(count_of(html, "<audio controls"), 4u);
-    EXPECT_EQ(count_of(html, "src=\"data:audio/wav;base64,UklGR"), 4u) << "RIFF WAV data";
+    const auto effects = html.find("<h3>Effects</h3>");
+    ASSERT_NE(effects, std::string::npos);
+    const auto codec_table_end = html.find("</table>");
+    EXPECT_LT(html.find("id=\"figures-svd\""), codec_table_end);
+    EXPECT_GT(html.find("id=\"figures-compressed\""), effects);
+    EXPECT_EQ(html.find("id=\"figures-extrema-error\""), std::string::npos) << "no figures";
+}
+
+TEST(ReportPage, ShowsTheErrorSignalAsInputMinusExtrema) {
+    const Report& r = Report::get();
+    const auto input = audio::read_sound_file(kSpeech);
+    const auto decoded = audio::read_sound_file(r.keep() / "extrema.wav");
+    ASSERT_EQ(input.samples.size(), decoded.samples.size());
+    double error_peak = 0.0;
+    for (std::size_t i = 0; i < input.samples.size(); ++i) {
+        error_peak = std::max(error_peak, std::abs(double(input.samples[i] - decoded.samples[i])));
+    }
+    EXPECT_GT(error_peak, 0.0);
+    const std::string& html = r.html();
+    EXPECT_FALSE(tag_with_id(html, "spectrogram-extrema-error").empty());
+    EXPECT_FALSE(tag_with_id(html, "waveform-extrema-error").empty());
+}
+
+TEST(ReportPage, HasAPlayerPerPanelAndEveryFigure) {
+    const std::string& html = Report::get().html();
+    EXPECT_EQ(count_of(html, "<audio controls"), 5u);
+    EXPECT_EQ(count_of(html, "src=\"data:audio/wav;base64,UklGR"), 5u) << "RIFF WAV data";
     for (const std::string& key : kPanels) {
         EXPECT_FALSE(tag_with_id(html, "player-" + key).empty()) << key;
         EXPECT_EQ(attribute(tag_with_id(html, "player-" + key), "data-seconds"), "1.428") << key;
         EXPECT_FALSE(tag_with_id(html, "waveform-" + key).empty()) << key;
         EXPECT_FALSE(tag_with_id(html, "spectrogram-" + key).empty()) << key;
     }
-    EXPECT_EQ(count_of(html, "data:image/bmp;base64,Qk"), 4u) << "four BMP spectrograms";
+    EXPECT_EQ(count_of(html, "data:image/bmp;base64,Qk"), 5u) << "five BMP spectrograms";
     EXPECT_NE(html.find("id=\"zoom\""), std::string::npos);
     EXPECT_NE(html.find("class=\"extremum\""), std::string::npos) << "segment boundaries";
 }
@@ -312,7 +337,7 @@ TEST(ReportPage, ShortStereoInputAtAnotherRate) {
     EXPECT_NE(html.find("22050 Hz · 2 channels"), std::string::npos);
     // 0.25 s has 12 STFT frames: the default rank 16 is capped to what the blocks allow.
     EXPECT_NE(html.find("rank 12,"), std::string::npos);
-    EXPECT_EQ(count_of(html, "<audio controls"), 4u);
+    EXPECT_EQ(count_of(html, "<audio controls"), 5u);
     // Too short for STOI: eval refuses the pair, and the page says why instead of the figures.
     const CliResult eval =
         run_cli("eval " + (dir / "st.wav").string() + " " + (dir / "k" / "svd.wav").string());
@@ -425,7 +450,7 @@ TEST(ReportBrowser, DumpedDomShowsTheFiguresOfEvalAndTheConsoleStaysQuiet) {
     const std::string& dom = run.out;
     ASSERT_NE(dom.find("id=\"figures\""), std::string::npos) << dom.substr(0, 2000);
     expect_figures_equal_eval(dom, r.keep());
-    EXPECT_EQ(count_of(dom, "<audio controls"), 4u);
+    EXPECT_EQ(count_of(dom, "<audio controls"), 5u);
     // Chromium logs page console messages and uncaught exceptions as ":CONSOLE" lines.
     EXPECT_EQ(run.err.find(":CONSOLE"), std::string::npos) << run.err;
     EXPECT_EQ(run.err.find("Uncaught"), std::string::npos) << run.err;
@@ -437,8 +462,8 @@ TEST(ReportBrowser, EveryImageAndPlayerDecodesWithoutErrorOrRequest) {
     const PageProbe probe = probe_page(file_url(r.html_path()), kProbe);
     ASSERT_TRUE(probe.failure.empty()) << probe.failure;
     EXPECT_EQ(probe.value,
-              "images 4/4;player-input 1.428;player-extrema 1.428;player-svd 1.428;"
-              "player-compressed 1.428");
+              "images 5/5;player-input 1.428;player-extrema 1.428;player-svd 1.428;"
+              "player-compressed 1.428;player-extrema-error 1.428");
     EXPECT_TRUE(probe.errors.empty()) << probe.errors.front();
     // The page itself is the only thing fetched from outside the page.
     for (const std::string& url : probe.requests) {

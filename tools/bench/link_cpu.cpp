@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -102,8 +103,23 @@ double idle_wakeup_floor_percent(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const double seconds = argc > 1 ? std::atof(argv[1]) : 60.0;
-    const double packet_ms = argc > 2 ? std::atof(argv[2]) : 10.0;
+    double seconds = 60.0;
+    double packet_ms = 10.0;
+    CLI::App app{
+        "extrema_link_cpu: the CPU one duplex link costs (two links on 127.0.0.1, tone in, null "
+        "out), measured over SECONDS"};
+    app.add_option("seconds", seconds, "How long to measure, s")
+        ->check(CLI::Range(1.0, 86400.0))
+        ->capture_default_str();
+    app.add_option("packet_ms", packet_ms, "Audio per packet, ms")
+        ->check(CLI::Range(1.0, 100.0))
+        ->capture_default_str();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;  // 2: a usage error, as extrema and extremad
+    }
     try {
         const double floor = idle_wakeup_floor_percent(std::min(seconds, 10.0));
         const std::string a = free_port();

@@ -1,4 +1,5 @@
 // extrema decode IN.xtr OUT.wav
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -8,8 +9,11 @@
 #include "commands.h"
 #include "extrema/codec/decoder.h"
 #include "extrema/codec/xtr_format.h"
+#include "file_kinds.h"
 #include "output_file.h"
 #include "progress.h"
+#include "stdio_paths.h"
+#include "summary_line.h"
 #include "xtr_file.h"
 
 namespace extrema::cli {
@@ -24,7 +28,11 @@ struct DecodeOptions {
 
 void run_decode(const DecodeOptions& opt) {
     refuse_overwriting_input(opt.input, opt.output);
-    const codec::XtrStream stream = read_xtr_file(opt.input);
+    require_audio_output(opt.output);
+    const InputPath input(opt.input, ".xtr");
+    require_xtr_input(input.path());
+    OutputPath output(opt.output, ".wav");
+    const codec::XtrStream stream = read_xtr_file(input.path());
     const codec::CurveBank& bank = *codec::CurveBank::find(stream.bank_id);
     const double hours =
         static_cast<double>(stream.samples_per_channel) / stream.sample_rate_hz / 3600.0;
@@ -33,12 +41,12 @@ void run_decode(const DecodeOptions& opt) {
                                  " hours of audio, over --max-hours; refusing");
     }
     const std::size_t channels = stream.channels.size();
-    check_audio_output({opt.output, static_cast<int>(channels), stream.samples_per_channel},
+    check_audio_output({output.path(), static_cast<int>(channels), stream.samples_per_channel},
                        opt.max_bytes);
     std::vector<codec::StreamDecoder> decoders;
     for (const auto& records : stream.channels) decoders.emplace_back(records, bank);
 
-    audio::SoundFileWriter writer(opt.output, static_cast<int>(stream.sample_rate_hz),
+    audio::SoundFileWriter writer(output.path(), static_cast<int>(stream.sample_rate_hz),
                                   static_cast<int>(channels));
     constexpr std::size_t kBlockFrames = 8192;
     std::vector<std::int16_t> channel(kBlockFrames);
@@ -57,6 +65,11 @@ void run_decode(const DecodeOptions& opt) {
         progress.update(done);
     }
     writer.commit();
+    output.finish();
+    progress.finish();
+    const auto bytes = std::filesystem::file_size(output.path());
+    print_summary(output.is_stdout(), opt.output,
+                  {done, stream.sample_rate_hz, bytes, static_cast<int>(channels)}, "16-bit");
 }
 
 }  // namespace
@@ -65,8 +78,10 @@ void add_decode_command(CLI::App& app) {
     auto opt = std::make_shared<DecodeOptions>();
     auto* cmd = app.add_subcommand("decode",
                                    "Decode an .xtr stream (or a headerless seed stream) to audio");
-    cmd->add_option("input", opt->input, "Input .xtr file")->required();
-    cmd->add_option("output", opt->output, "Output audio file (.wav or .flac), 16-bit")->required();
+    cmd->add_option("input", opt->input, "Input .xtr file, or - for standard input")->required();
+    cmd->add_option("output", opt->output,
+                    "Output audio file (.wav or .flac), 16-bit, or - for WAV on standard output")
+        ->required();
     cmd->add_option("--max-hours", opt->max_hours, "Refuse streams that decode to more than this")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();

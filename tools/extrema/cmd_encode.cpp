@@ -7,11 +7,15 @@
 
 #include "audio/sound_file.h"
 #include "commands.h"
+#include "encoder_defaults.h"
 #include "extrema/codec/rate_controller.h"
 #include "extrema/codec/xtr_encoder.h"
 #include "extrema/codec/xtr_format.h"
+#include "file_kinds.h"
 #include "output_file.h"
 #include "progress.h"
+#include "stdio_paths.h"
+#include "summary_line.h"
 
 namespace extrema::cli {
 namespace {
@@ -19,14 +23,19 @@ namespace {
 struct EncodeOptions {
     std::string input;
     std::string output;
-    codec::EncoderConfig config;
+    codec::EncoderConfig config = file_encoder_defaults();  // the live link's segment cap
+
     std::string segmentation = "peaks";
     std::string bank = "standard";
 };
 
 void run_encode(const EncodeOptions& opt) {
     refuse_overwriting_input(opt.input, opt.output);
-    audio::SoundFileReader reader(opt.input);
+    require_xtr_output(opt.output);
+    const InputPath input(opt.input, ".wav");
+    OutputPath output(opt.output, ".xtr");
+    require_audio_input(input.path());
+    audio::SoundFileReader reader(input.path());
     const auto info = reader.info();
     codec::EncoderConfig config = opt.config;
     config.sample_rate_hz = info.rate_hz;
@@ -54,7 +63,16 @@ void run_encode(const EncodeOptions& opt) {
         progress.update(frames_done);
     }
     const codec::XtrStream stream = encoder->finish();
-    audio::write_file_atomically(opt.output, codec::serialize_xtr(stream));
+    const auto bytes = codec::serialize_xtr(stream);
+    audio::write_file_atomically(output.path(), bytes);
+    output.finish();
+    progress.finish();
+    std::size_t records = 0;
+    for (const auto& channel : stream.channels) records += channel.size();
+    print_summary(output.is_stdout(), opt.output,
+                  {stream.samples_per_channel, stream.sample_rate_hz, bytes.size(),
+                   static_cast<int>(stream.channels.size())},
+                  std::to_string(records) + " records");
 }
 
 }  // namespace
@@ -63,8 +81,11 @@ void add_encode_command(CLI::App& app) {
     auto opt = std::make_shared<EncodeOptions>();
     auto* cmd =
         app.add_subcommand("encode", "Encode an audio file (WAV, FLAC, ...) into an .xtr stream");
-    cmd->add_option("input", opt->input, "Input audio file")->required();
-    cmd->add_option("output", opt->output, "Output .xtr file")->required();
+    cmd->add_option("input", opt->input,
+                    "Input audio file (WAV, FLAC, ...), or - for standard input")
+        ->required();
+    cmd->add_option("output", opt->output, "Output .xtr file, or - for standard output")
+        ->required();
     cmd->add_option("--threshold", opt->config.threshold_lsb,
                     "Hysteresis threshold, LSB of int16 (seed: 50)")
         ->check(CLI::Range(0.0f, 32767.0f))
@@ -72,8 +93,9 @@ void add_encode_command(CLI::App& app) {
     cmd->add_option("--lowpass", opt->config.lowpass_hz, "Pre-filter cutoff, Hz (0 = off)")
         ->check(CLI::Range(0.0, 384000.0))
         ->capture_default_str();
-    cmd->add_option("--max-segment-ms", opt->config.max_segment_ms,
-                    "Longest record, ms (0 = no cap)")
+    cmd->add_option(
+           "--max-segment-ms", opt->config.max_segment_ms,
+           "Longest record, ms (0 = no cap; extremad's default, so files and the live link agree)")
         ->check(CLI::Range(0.0, 1.0e6))
         ->capture_default_str();
     cmd->add_option("--kbps", opt->config.target_kbps,

@@ -16,6 +16,7 @@
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/xtr_format.h"
 #include "extrema/lowrank/xsvd_format.h"
+#include "file_kinds.h"
 #include "service/json_writer.h"
 #include "xtr_file.h"
 
@@ -71,6 +72,11 @@ void run_xsvd_info(const InfoOptions& opt) {
 }
 
 void run_info(const InfoOptions& opt) {
+    if (sniff_file(opt.input) == FileKind::kAudio) {
+        throw std::runtime_error("'" + opt.input +
+                                 "': this is an audio file, not an extrema stream: use 'extrema "
+                                 "encode' to make one");
+    }
     if (has_xsvd_magic(opt.input)) {
         run_xsvd_info(opt);
         return;

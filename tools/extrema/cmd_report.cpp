@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "compressor_options.h"
+#include "encoder_defaults.h"
 #include "extrema/lowrank/xsvd_format.h"
 #include "extrema/quality/error.h"
 #include "extrema/quality/json.h"
@@ -48,7 +49,7 @@ struct ReportOptions {
     std::string input;
     std::string output;
     std::string keep_dir;
-    codec::EncoderConfig extrema;
+    codec::EncoderConfig extrema = file_encoder_defaults();
     // Unset: kDefaultRank, capped to what the input allows. Signed, so "-3" reaches our range
     // check rather than a parse error.
     long long rank = kRankUnset;
@@ -192,6 +193,13 @@ report::SystemPanel make_panel(const ReportOptions& opt, const InputSignal& in,
     return p;
 }
 
+// a - b, sample by sample, over the shorter of the two.
+std::vector<float> difference(std::span<const float> a, std::span<const float> b) {
+    std::vector<float> out(std::min(a.size(), b.size()));
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = a[i] - b[i];
+    return out;
+}
+
 struct ZoomWindow {
     std::int64_t first = 0;  // samples
     std::int64_t count = 0;
@@ -284,6 +292,7 @@ void run_report(const ReportOptions& opt) {
 
     auto& input_panel =
         data.panels.emplace_back(make_panel(opt, in, in.samples, "input", "Input", "#343a40"));
+    input_panel.role = report::PanelRole::kReference;
     input_panel.settings = "the original file";
     input_panel.bytes_text = std::to_string(data.input_bytes);
     // The input file's own bitrate, for scale (file bytes * 8 / duration, like the codecs').
@@ -291,6 +300,7 @@ void run_report(const ReportOptions& opt) {
         fmt::format("{:.3f}", static_cast<double>(data.input_bytes) * 8.0 /
                                   (static_cast<double>(in.info.frames) / in.info.rate_hz) / 1000.0);
 
+    std::vector<float> extrema_error;
     {
         const ExtremaOutput ex = run_extrema(in, opt.extrema, dir.path());
         auto& p = data.panels.emplace_back(
@@ -301,6 +311,7 @@ void run_report(const ReportOptions& opt) {
                                                    : std::string("off"));
         evaluate_into(p, in, ex.output, ex.output.kbps);  // the kbps of eval --xtr
         data.zoom = zoom_view(opt, in, ex, zoom, data.zoom_note);
+        extrema_error = difference(in.samples, ex.output.samples);
     }
     {
         const SystemOutput out = run_svd(in, svd, dir.path());
@@ -316,8 +327,17 @@ void run_report(const ReportOptions& opt) {
         const SystemOutput out = run_compressor(in, compressor, dir.path());
         auto& p = data.panels.emplace_back(
             make_panel(opt, in, out.samples, "compressed", "Compressor", "#2f9e44"));
+        p.role = report::PanelRole::kEffect;
         p.settings = compressor_summary(opt.compressor);
         evaluate_into(p, in, out, std::nullopt);
+    }
+    {
+        // What the codec got wrong, heard and seen: extrema keeps the timeline (no delay), so
+        // the difference is sample by sample.
+        auto& p = data.panels.emplace_back(make_panel(
+            opt, in, extrema_error, "extrema-error", "Extrema error (input − extrema)", "#ae3ec9"));
+        p.role = report::PanelRole::kDifference;
+        p.settings = "the difference signal";
     }
 
     float peak = 0.0f;

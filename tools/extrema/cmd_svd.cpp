@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "extrema/lowrank/svd_codec.h"
 #include "extrema/lowrank/xsvd_format.h"
+#include "file_kinds.h"
 #include "output_file.h"
 #include "progress.h"
 
@@ -39,6 +40,8 @@ void run_svd_encode(SvdEncodeOptions opt) {
     }
     opt.config.rank = static_cast<std::uint32_t>(opt.rank);
     refuse_overwriting_input(opt.input, opt.output);
+    require_xsvd_output(opt.output);
+    require_audio_input(opt.input);
     // Streamed: the reader and the encoder each hold one block, whatever the file's length.
     audio::SoundFileReader reader(opt.input);
     const audio::SoundInfo info = reader.info();
@@ -70,6 +73,7 @@ void run_svd_encode(SvdEncodeOptions opt) {
     const lowrank::XsvdFile file = encoder->finish();
     const std::vector<std::uint8_t> bytes = lowrank::serialize_xsvd(file);
     audio::write_file_atomically(opt.output, bytes);
+    progress.finish();
     const double seconds = static_cast<double>(samples) / info.rate_hz;
     fmt::print("{}: rank {}, {} blocks, {} bytes, {:.2f} kbps\n", opt.output, opt.config.rank,
                file.header.block_count, bytes.size(),
@@ -78,6 +82,8 @@ void run_svd_encode(SvdEncodeOptions opt) {
 
 void run_svd_decode(const SvdDecodeOptions& opt) {
     refuse_overwriting_input(opt.input, opt.output);
+    require_audio_output(opt.output);
+    require_xsvd_input(opt.input);
     const std::vector<std::uint8_t> bytes = audio::read_whole_file(opt.input);
     lowrank::XsvdFile file;
     try {
@@ -106,6 +112,7 @@ void run_svd_decode(const SvdDecodeOptions& opt) {
         progress.update(done);
     }
     writer.commit();
+    progress.finish();
 }
 
 }  // namespace

@@ -16,7 +16,16 @@ Progress::Progress(std::string label, std::uint64_t total)
       start_(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() {
-    if (enabled_ && last_percent_ >= 0) std::fprintf(stderr, "\r\033[K");
+    if (enabled_ && last_percent_ >= 0 && !finished_) std::fputc('\n', stderr);
+}
+
+void Progress::finish() {
+    if (!enabled_ || finished_) return;
+    last_percent_ = -1;
+    update(total_);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start_;
+    std::fprintf(stderr, " in %.1f s\n", took.count());
+    finished_ = true;
 }
 
 void Progress::update(std::uint64_t done) {

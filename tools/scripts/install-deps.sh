@@ -16,6 +16,8 @@ packages=(
   alsa-utils espeak-ng sox systemd chromium iproute2 procps
   # the standard voice codecs the quality tests and the rate-quality bench compare with
   ffmpeg
+  # the .deb and its checks; the man pages rendered by the tests
+  dpkg-dev lintian man-db groff-base
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs, builds, and runs every test:
-#   1. the release build's whole suite (unit, integration, JACK, headless browser);
+#   1. the release build's whole suite (unit, integration, JACK, headless browser), then its .deb
+#      through lintian (tools/scripts/check-deb.sh);
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the threaded parts (network, pipeline, audio I/O, service) under ThreadSanitizer;
 #   4. each libFuzzer target for a short run over its corpus (clang, ASan + UBSan).
@@ -21,6 +22,8 @@ run_suite() {
 }
 
 run_suite release
+echo "== release: the .deb, checked by lintian"
+tools/scripts/check-deb.sh
 [[ "${1:-}" == "--quick" ]] && exit 0
 run_suite asan
 

@@ -1,6 +1,7 @@
 // The stats texts from two LinkStats snapshots: wire kbps from bytes and interval, interval
 // counts, drop reasons by name (non-zero only), the JSON record (valid, fixed schema), systemd's
 // STATUS= and the exit summary.
+#include "service/receiver_idle.h"
 #include "service/stats_reporter.h"
 
 #include <gtest/gtest.h>
@@ -206,7 +207,7 @@ TEST(Summary, GivesTheTotals) {
               "summary: up 15.0 s; tx 1500 pkts, 108.3 kB, 57.7 kbps average, overruns 0 "
               "samples; rx 1488 pkts, 107.2 kB, 57.2 kbps average, lost 7 (0.47%), late 1, "
               "dup 0, early 0, drops 6 (foreign_peer 1, auth 5), concealed 960 samples, "
-              "underruns 0 samples");
+              "idle 0 samples, underruns 0 samples");
     LinkStats day = after();
     day.uptime_s = 90'061.0;  // 25 h 1 min 1 s
     day.receiving = false;
@@ -216,6 +217,36 @@ TEST(Summary, GivesTheTotals) {
               "summary: up 25h 01m 01s; tx 1500 pkts, 148.5 MB, 13.2 kbps average, overruns 0 "
               "samples");
     EXPECT_EQ(format_summary(LinkStats{}), "summary: up 0.0 s");
+}
+
+TEST(Summary, CountsTheTimeWithoutASenderAsIdleNotConcealed) {
+    EXPECT_NE(format_summary(after(), 900).find("concealed 60 samples, idle 900 samples"),
+              std::string::npos);
+    EXPECT_NE(format_summary(after(), 5000).find("concealed 0 samples, idle 960 samples"),
+              std::string::npos);
+}
+
+TEST(ReceiverIdleTest, CountsSecondsAndConcealmentSinceTheLastPacket) {
+    ReceiverIdle idle;
+    LinkStats a = after();
+    idle.update(a, before(), 5.0);  // packets arrived
+    EXPECT_EQ(idle.idle_s(), 0.0);
+    LinkStats b = a;  // the sender stopped: no packet, the buffer conceals
+    b.receive.concealed_samples += 240'000;
+    idle.update(b, a, 5.0);
+    LinkStats c = b;
+    c.receive.concealed_samples += 240'000;
+    idle.update(c, b, 5.0);
+    EXPECT_EQ(idle.idle_s(), 10.0);
+    EXPECT_EQ(idle.idle_samples(), 480'000u);
+    const std::string line = format_stats_line(c, b, 5.0, idle.idle_s());
+    EXPECT_NE(line.find("rx: no sender for 10 s"), std::string::npos) << line;
+    EXPECT_EQ(line.find("latency"), std::string::npos) << line;
+    LinkStats d = c;  // it came back
+    d.receive.packets += 500;
+    idle.update(d, c, 5.0);
+    EXPECT_EQ(idle.idle_s(), 0.0);
+    EXPECT_EQ(idle.idle_samples(), 480'000u);
 }
 
 }  // namespace

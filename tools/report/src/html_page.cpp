@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 
 #include "extrema/report/base64.h"
@@ -82,18 +83,18 @@ std::string cell(const std::string& key, const char* field, const std::string& t
     return fmt::format("<td id=\"{}-{}\">{}</td>", key, field, escape_html(text));
 }
 
-std::string figures_section(const ReportData& d) {
+std::string figures_table(const ReportData& d, bool effects) {
     std::string out =
-        "<section id=\"figures\"><h2>Figures</h2><p class=\"note\">Each system's output against "
-        "the input, computed by the same function as <code>extrema eval --json</code> on the same "
-        "pair of files (aligned by cross-correlation, multichannel mixed to mono; STOI 0…1, "
-        "higher is better; LSD lower is better). Bitrate: coded file size × 8 / duration.</p>"
         "<table class=\"figures\"><thead><tr><th>system</th><th>coded size (bytes)</th>"
         "<th>bitrate (kbps)</th>";
     for (const Column& c : kMetricColumns)
         fmt::format_to(std::back_inserter(out), "<th>{}</th>", c.header);
     out += "</tr></thead><tbody>";
     for (const SystemPanel& p : d.panels) {
+        const bool in_table = effects
+                                  ? p.role == PanelRole::kEffect
+                                  : p.role == PanelRole::kReference || p.role == PanelRole::kCodec;
+        if (!in_table) continue;
         std::vector<std::pair<std::string, std::string>> fields;
         if (!p.eval_json.empty()) fields = json_fields(p.eval_json);
         fmt::format_to(std::back_inserter(out), "<tr id=\"figures-{}\"{}><td>{} {}</td>", p.key,
@@ -115,7 +116,28 @@ std::string figures_section(const ReportData& d) {
         }
         out += "</tr>";
     }
-    out += "</tbody></table></section>";
+    out += "</tbody></table>";
+    return out;
+}
+
+std::string figures_section(const ReportData& d) {
+    std::string out =
+        "<section id=\"figures\"><h2>Figures</h2><p class=\"note\">Each system's output against "
+        "the input, computed by the same function as <code>extrema eval --json</code> on the same "
+        "pair of files (aligned by cross-correlation, multichannel mixed to mono; STOI 0…1, "
+        "higher is better; LSD lower is better). Bitrate: coded file size × 8 / duration.</p>";
+    out += figures_table(d, false);
+    const bool any_effect = std::any_of(d.panels.begin(), d.panels.end(), [](const SystemPanel& p) {
+        return p.role == PanelRole::kEffect;
+    });
+    if (any_effect) {
+        out +=
+            "<h3>Effects</h3><p class=\"note\">Not codecs: an effect changes the sound on "
+            "purpose and codes nothing, so its figures say how far it moved the signal, not a "
+            "loss of quality.</p>";
+        out += figures_table(d, true);
+    }
+    out += "</section>";
     return out;
 }
 

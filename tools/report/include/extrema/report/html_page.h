@@ -18,8 +18,14 @@
 
 namespace extrema::report {
 
+// What a panel shows: the input, a codec's output (the figures table compares codecs), an
+// effect's output (the compressor changes the sound on purpose: its own table, no bitrate), or a
+// difference signal (input minus a codec's output: what the codec got wrong; no figures).
+enum class PanelRole { kReference, kCodec, kEffect, kDifference };
+
 struct SystemPanel {
-    std::string key;         // "input", "extrema", "svd", "compressed": element ids derive from it
+    std::string key;  // "input", "extrema", "svd", "compressed", "extrema-error": element ids
+    PanelRole role = PanelRole::kCodec;
     std::string title;       // heading
     std::string settings;    // one line: the options this system ran with
     std::string colour;      // CSS colour of its waveform
