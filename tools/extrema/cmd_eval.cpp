@@ -84,17 +84,19 @@ void run_eval(const EvalOptions& opt) {
     try {
         // The perceptual model first: its checks (too short, silent, lengths apart) name the
         // input problem before any other metric can trip over it.
-        Progress bar("MOS-LQO", ref.samples.size());
-        const double mos =
-            quality::speech_quality(ref.samples, ref.rate_hz, test.samples, test.rate_hz,
-                                    [&](double fraction) {
-                                        bar.update(static_cast<std::uint64_t>(
-                                            fraction * static_cast<double>(ref.samples.size())));
-                                    })
-                .mos;
+        // The perceptual model is the first half of the bar, the other metrics the second.
+        Progress bar("eval", ref.samples.size());
+        const auto total = static_cast<double>(ref.samples.size());
+        const double mos = quality::speech_quality(
+                               ref.samples, ref.rate_hz, test.samples, test.rate_hz,
+                               [&](double fraction) {
+                                   bar.update(static_cast<std::uint64_t>(fraction * total / 2.0));
+                               })
+                               .mos;
         const std::vector<float> test_at_ref_rate =
             quality::resample(test.samples, test.rate_hz, ref.rate_hz);
         metrics = quality::evaluate(ref.samples, test_at_ref_rate, ref.rate_hz);
+        bar.update(ref.samples.size());
         metrics.mos = mos;
     } catch (const quality::QualityError& e) {
         throw std::runtime_error(
