@@ -70,6 +70,10 @@ TEST(Json, StableKeyOrderAndFormat) {
     EXPECT_EQ(to_json(m, 12.3456),
               R"({"delay_samples": -12, "snr_db": 19.877, "segsnr_db": 8.500, )"
               R"("lsd_db": 0.333, "stoi": 0.91235, "kbps": 12.346})");
+    m.mos = 3.14159;
+    EXPECT_EQ(to_json(m, 12.3456),
+              R"({"delay_samples": -12, "snr_db": 19.877, "segsnr_db": 8.500, )"
+              R"("lsd_db": 0.333, "stoi": 0.91235, "mos": 3.142, "kbps": 12.346})");
 }
 
 TEST(Json, NonFiniteBecomesNull) {

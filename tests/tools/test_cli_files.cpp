@@ -169,6 +169,11 @@ TEST(ExtremaCli, EvalScoresAcrossRatesAndRejectsSilence) {
     const auto r = run_cli("eval " + kSpeech + " " + (dir / "third.wav").string());
     EXPECT_EQ(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find("MOS-LQO"), std::string::npos) << r.output;
+    const auto json = run_cli("eval --json " + kSpeech + " " + (dir / "third.wav").string());
+    EXPECT_EQ(json.exit_code, 0) << json.output;
+    EXPECT_NE(json.output.find("\"mos\": "), std::string::npos) << json.output;
+    // Not a terminal: no progress bar drawn.
+    EXPECT_EQ(json.output.find('\r'), std::string::npos) << json.output;
     // A silent reference has no quality to compare against: one line, non-zero exit, no NaN.
     audio::write_sound_file(dir / "silent.wav", 16000, 1, std::vector<float>(32000, 0.0f));
     const auto silent = run_cli("eval " + (dir / "silent.wav").string() + " " + kSpeech);

@@ -114,7 +114,7 @@ void expect_figures_equal_eval(const std::string& html, const fs::path& keep) {
         const std::string json = trim(eval.output);
         EXPECT_EQ(attribute(tag_with_id(html, "figures-" + key), "data-eval-json"), json) << key;
         const auto fields = json_numbers(json);
-        ASSERT_EQ(fields.size(), key == "extrema" ? 6u : 5u) << json;
+        ASSERT_EQ(fields.size(), key == "extrema" ? 7u : 6u) << json;  // with "mos"
         for (const std::string& field : kFigureFields) {
             EXPECT_EQ(text_of(html, key + "-" + field), fields.at(field)) << key << " " << field;
         }

@@ -82,19 +82,21 @@ void run_eval(const EvalOptions& opt) {
     if (!opt.xtr.empty()) kbps = stream_kbps(opt.xtr);
     quality::Metrics metrics;
     try {
-        // The perceptual model first: its checks (too short, silent, lengths apart) name the
-        // input problem before any other metric can trip over it.
-        Progress bar("MOS-LQO", ref.samples.size());
-        const double mos =
-            quality::speech_quality(ref.samples, ref.rate_hz, test.samples, test.rate_hz,
-                                    [&](double fraction) {
-                                        bar.update(static_cast<std::uint64_t>(
-                                            fraction * static_cast<double>(ref.samples.size())));
-                                    })
-                .mos;
+        // The sample metrics are the first half of the bar, the perceptual model the second;
+        // this order is also extrema report's, so both name the same problem with a pair.
+        Progress bar("eval", ref.samples.size());
+        const auto total = static_cast<double>(ref.samples.size());
         const std::vector<float> test_at_ref_rate =
             quality::resample(test.samples, test.rate_hz, ref.rate_hz);
         metrics = quality::evaluate(ref.samples, test_at_ref_rate, ref.rate_hz);
+        bar.update(ref.samples.size() / 2);
+        const double mos =
+            quality::speech_quality(
+                ref.samples, ref.rate_hz, test.samples, test.rate_hz,
+                [&](double fraction) {
+                    bar.update(static_cast<std::uint64_t>((0.5 + fraction / 2.0) * total));
+                })
+                .mos;
         metrics.mos = mos;
     } catch (const quality::QualityError& e) {
         throw std::runtime_error(

@@ -21,6 +21,7 @@
 #include "extrema/quality/json.h"
 #include "extrema/quality/metrics.h"
 #include "extrema/quality/mixdown.h"
+#include "extrema/quality/visqol.h"
 #include "extrema/report/html_page.h"
 #include "extrema/report/json_fields.h"
 #include "extrema/report/wav_bytes.h"
@@ -164,7 +165,9 @@ void evaluate_into(report::SystemPanel& p, const InputSignal& in, const SystemOu
     if (kbps) p.kbps_text = fmt::format("{:.3f}", *kbps);
     try {
         const std::vector<float> mono = quality::mix_to_mono(out.samples, in.info.channels);
-        p.eval_json = quality::to_json(quality::evaluate(in.mono, mono, in.info.rate_hz), kbps);
+        quality::Metrics m = quality::evaluate(in.mono, mono, in.info.rate_hz);
+        m.mos = quality::speech_mos(in.mono, in.info.rate_hz, mono, in.info.rate_hz);  // as eval
+        p.eval_json = quality::to_json(m, kbps);
         if (kbps) p.kbps_text = report::json_field(report::json_fields(p.eval_json), "kbps");
     } catch (const quality::QualityError& e) {
         p.eval_error = e.what();

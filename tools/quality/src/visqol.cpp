@@ -67,6 +67,7 @@ void match_level(std::span<const float> ref, std::vector<float>& test) {
 std::vector<bool> voice_activity(std::span<const float> ref) {
     float peak = 0.0F;
     for (const float v : ref) peak = std::max(peak, std::abs(v));
+    if (peak == 0.0F) throw QualityError("reference signal is silent at 16 kHz");
     const std::size_t chunks = ref.size() / kHopSamples;
     std::vector<bool> loud(chunks, false);
     for (std::size_t c = 0; c < chunks; ++c) {
@@ -187,8 +188,9 @@ std::vector<Match> match_patches(const Spectrogram& ref, const Spectrogram& deg,
     for (std::size_t p = count; p-- > 0;) {
         const std::int64_t prev = back[p][offset - lowest(p)];
         matches[p].deg_start = offset;
-        matches[p].lost = p > 0 && prev == static_cast<std::int64_t>(offset);
-        if (p > 0) offset = static_cast<std::size_t>(prev);
+        // No predecessor (prev < 0) only happens for the first patch; treated as lost elsewhere.
+        matches[p].lost = p > 0 && (prev < 0 || prev == static_cast<std::int64_t>(offset));
+        if (p > 0 && prev >= 0) offset = static_cast<std::size_t>(prev);
     }
     return matches;
 }
@@ -206,7 +208,12 @@ PatchSimilarity refine(const GammatoneBank& bank, std::span<const float> ref,
     const auto d = deg.subspan(db, std::min(kPatchSamples, deg.size() - db));
     // visqol limits this lag to half the stretch.
     const double max_lag_s = static_cast<double>(kPatchSamples) / 2.0 / kRateHz;
-    const AlignedPair pair = align(r, d, envelope_delay(r, d, max_lag_s));
+    AlignedPair pair;
+    try {
+        pair = align(r, d, envelope_delay(r, d, max_lag_s));
+    } catch (const QualityError&) {
+        return coarse;  // the stretches do not overlap at any lag: keep the coarse match
+    }
     if (pair.ref.size() <= kFrameSamples) return coarse;
     Spectrogram rs = bank.build(pair.ref);
     Spectrogram ds = bank.build(pair.test);
