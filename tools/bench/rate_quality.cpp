@@ -1,12 +1,13 @@
 // extrema_rate_quality FOLDER [--extrema PATH] [--ffmpeg PATH] [--json OUT.json]
-// [--extrema-settings "ARGS;ARGS;..."]: every speech file in FOLDER through extrema at several
-// settings and through the standard voice codecs (peer_codecs.h), in one run. Prints one markdown
-// table of payload kbit/s, MOS-LQO (visqol.h), STOI and segmental SNR averaged over the files,
-// and writes the per-file and mean figures as JSON.
+// [--extrema-settings "ARGS;ARGS;..."] [--no-peers]: every speech file in FOLDER through extrema at
+// several settings and through the standard voice codecs (peer_codecs.h), in one run. Prints one
+// markdown table of payload kbit/s, MOS-LQO (visqol.h), STOI and segmental SNR averaged over the
+// files, and writes the per-file and mean figures as JSON.
 //
 // Payload is codec bytes only: for extrema the .xtr records (file size less its mono header);
 // for the ffmpeg codecs the raw codec stream; for Opus the packets. Target-rate settings (e.g.
-// "--kbps 12") are only more ARGS for `extrema encode` in --extrema-settings.
+// "--kbps 12") are only more ARGS for `extrema encode` in --extrema-settings. --no-peers leaves
+// the standard codecs out, to compare extrema's own variants.
 #include <fmt/core.h>
 #include <unistd.h>
 
@@ -36,11 +37,11 @@ namespace {
 
 // The .xtr header of a mono file (docs/format.md): 24 bytes plus 8 per channel.
 constexpr std::size_t kMonoXtrHeaderBytes = 24 + 8;
-// Today's knobs: the defaults, then the coarser thresholds and narrower pre-filters the README
-// has long quoted.
+// The knobs: the defaults, the coarser thresholds and narrower pre-filters the README has long
+// quoted, then payload targets from 16 to 64 kbps under rate control.
 const char* const kDefaultExtremaSettings =
     ";--threshold 200;--threshold 400 --lowpass 4000;--threshold 800;--threshold 800 --lowpass "
-    "3400";
+    "3400;--kbps 16;--kbps 24;--kbps 32;--kbps 48;--kbps 64";
 
 struct Options {
     fs::path folder;
@@ -48,6 +49,7 @@ struct Options {
     std::string ffmpeg = "ffmpeg";
     fs::path json_out = "rate_quality.json";
     std::vector<std::string> extrema_settings;
+    bool peers = true;  // --no-peers: extrema's rows only (comparing its own variants)
 };
 
 struct Figures {
@@ -113,6 +115,8 @@ Options parse(int argc, char** argv) {
             opt.json_out = value();
         else if (a == "--extrema-settings")
             opt.extrema_settings = split(value(), ';');
+        else if (a == "--no-peers")
+            opt.peers = false;
         else if (opt.folder.empty())
             opt.folder = a;
         else
@@ -121,7 +125,7 @@ Options parse(int argc, char** argv) {
     if (opt.folder.empty()) {
         throw std::runtime_error(
             "usage: extrema_rate_quality FOLDER [--extrema PATH] [--ffmpeg PATH] [--json OUT] "
-            "[--extrema-settings \"ARGS;ARGS\"]");
+            "[--extrema-settings \"ARGS;ARGS\"] [--no-peers]");
     }
     return opt;
 }
@@ -151,12 +155,14 @@ int main(int argc, char** argv) try {
                             return extrema_round_trip(opt, s, x, r, work);
                         }});
     }
-    for (const auto& c : extrema::bench::standard_ffmpeg_codecs()) {
+    const auto ffmpeg_peers = opt.peers ? extrema::bench::standard_ffmpeg_codecs()
+                                        : std::vector<extrema::bench::FfmpegCodec>{};
+    for (const auto& c : ffmpeg_peers) {
         rows.push_back({c.name, [&, c](const std::vector<float>& x, int r) {
                             return extrema::bench::ffmpeg_round_trip(opt.ffmpeg, c, x, r, work);
                         }});
     }
-    if (extrema::bench::opus_available()) {
+    if (opt.peers && extrema::bench::opus_available()) {
         for (const int kbps : {8, 12, 16, 24, 32}) {
             rows.push_back(
                 {fmt::format("Opus VOIP {}", kbps), [kbps](const std::vector<float>& x, int r) {
