@@ -41,4 +41,7 @@ wait "${receiver_pid}"
 receiver_pid=""
 
 echo "== received audio against the input"
-"${extrema}" eval "${input}" "${out}/received.wav"
+# The receiver records from its start to its stop, so the speech sits between stretches of
+# digital silence (no sender yet, then the sender gone); the score compares the speech.
+sox -V1 "${out}/received.wav" "${out}/speech.wav" silence 1 0.001 -90d reverse silence 1 0.001 -90d reverse
+"${extrema}" eval "${input}" "${out}/speech.wav"
