@@ -1,10 +1,11 @@
 #pragma once
 // Helpers shared by the network tests: RTP datagrams built by hand, a voice-like test signal,
-// and an allocation counter that proves the real-time paths do not allocate.
+// and the allocation counter that proves the real-time paths do not allocate.
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "allocation_counter.h"
 #include "extrema/codec/record.h"
 #include "net/rtp_header.h"
 
@@ -17,14 +18,6 @@ std::vector<std::uint8_t> make_datagram(const RtpHeader& header,
 // Two decaying tones with pauses, int16 scale: curves and silences, like speech.
 std::vector<std::int16_t> voice_like(std::size_t samples, double rate_hz);
 
-// Counts operator new calls made on this thread while a scope is alive.
-class AllocationCounter {
-  public:
-    AllocationCounter();
-    ~AllocationCounter();
-    AllocationCounter(const AllocationCounter&) = delete;
-    AllocationCounter& operator=(const AllocationCounter&) = delete;
-    std::uint64_t count() const;
-};
+using extrema::test::AllocationCounter;
 
 }  // namespace extrema::net::test

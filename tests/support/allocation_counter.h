@@ -1,6 +1,7 @@
 #pragma once
 // Counts the global operator new calls made on this thread while an AllocationCounter lives
-// (allocation_counter.cpp replaces the global allocation functions for the whole test binary).
+// (allocation_counter.cpp, compiled into the test binaries that use it, replaces the global
+// allocation functions for the whole binary).
 #include <cstdint>
 
 namespace extrema::test {
