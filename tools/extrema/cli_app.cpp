@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "extrema_version.h"
-#include "help_format.h"
+#include "config/help_format.h"
 
 namespace extrema::cli {
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "config/spelling.h"
-#include "help_format.h"
+#include "config/help_format.h"
 #include "stdio_paths.h"
 
 namespace extrema::cli {
