@@ -347,11 +347,34 @@ TEST(ReportPage, LongInputsGetAShortExcerptInThePlayers) {
         EXPECT_EQ(attribute(tag_with_id(html, "player-" + key), "data-seconds"), "3.000") << key;
     }
     EXPECT_NE(html.find("The first 3.0 s of each signal (of 30.0 s"), std::string::npos);
+    // Not a terminal: no progress bar drawn.
+    EXPECT_EQ(r.output.find('\r'), std::string::npos) << r.output;
     // Four 3 s players (96 kB of WAV each) and four spectrograms (185 kB of BMP each), a third
     // more as base64, plus markup.
     EXPECT_LT(html.size(), 2u << 20);
     // Without --keep-dir nothing is left behind beside the page.
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
+}
+
+// On a terminal (a pseudo-terminal from util-linux's script), a long report draws its progress
+// and leaves it at 100 % with the time taken, followed by the summary line.
+TEST(ReportPage, DrawsAProgressBarOnATerminalAndKeepsItsLastLine) {
+    TempDir dir;
+    constexpr int kRate = 16000;
+    audio::write_sound_file(dir / "long.wav", kRate, 1, tone_with_noise(30 * kRate, 1, kRate));
+    const std::string command = "script -qec '" + std::string(EXTREMA_CLI) + " report " +
+                                (dir / "long.wav").string() + " -o " + (dir / "r.html").string() +
+                                "' /dev/null";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string out;
+    char buffer[4096];
+    while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    ASSERT_EQ(::pclose(pipe), 0) << out;
+    EXPECT_NE(out.find("\rreport ["), std::string::npos) << out;
+    EXPECT_NE(out.find("]  25%"), std::string::npos) << out;
+    const std::regex last("\\] 100% in [0-9]+\\.[0-9] s\r?\n[^\r\n]*r\\.html: [0-9]+ bytes");
+    EXPECT_TRUE(std::regex_search(out, last)) << out;
 }
 
 TEST(ReportPage, ShortStereoInputAtAnotherRate) {
