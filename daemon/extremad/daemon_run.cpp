@@ -15,6 +15,7 @@
 #include "config/config_error.h"
 #include "config/config_flags.h"
 #include "config/describe_config.h"
+#include "config/help_format.h"
 #include "config/load_config.h"
 #include "config/reload_plan.h"
 #include "config/validate_config.h"
@@ -203,6 +204,13 @@ void add_extremad_options(CLI::App& app, CommandLine& line) {
     app.add_option("--check-config", line.check_config_file,
                    "Validate this config file (with the flags given) and exit");
     config::add_config_flags(app, line.overrides);
+    app.formatter(std::make_shared<cli::HelpFormatter>());
+    // The examples at the end of --help, one command a line.
+    app.footer(
+        "extremad --check-config /etc/extremad/extremad.toml\n"
+        "extremad send --input tone --peer 192.0.2.7:5004\n"
+        "extremad receive --output null --bind 0.0.0.0:5004 --peer 192.0.2.5:5004\n"
+        "extremad -c /etc/extremad/extremad.toml --jitter-target-ms 40");
 }
 
 int run_extremad(int argc, char** argv) {

@@ -18,7 +18,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Every run gets a fresh, empty profile directory (TempDir), removed afterwards.
+// Every run gets a fresh, empty profile directory (TempDir), removed afterwards. Players may be
+// started from script (a test has no user's click to unlock playback).
 std::vector<std::string> base_args(const TempDir& profile) {
     return {chromium_path(),
             "--headless",
@@ -30,6 +31,7 @@ std::vector<std::string> base_args(const TempDir& profile) {
             "--disable-component-update",
             "--disable-sync",
             "--hide-scrollbars",
+            "--autoplay-policy=no-user-gesture-required",
             "--user-data-dir=" + profile.path().string()};
 }
 

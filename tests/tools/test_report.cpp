@@ -203,7 +203,15 @@ TEST(ReportPage, HasNoExternalReferences) {
     EXPECT_EQ(page.find("href=\"//"), std::string::npos);
     EXPECT_EQ(page.find("<link"), std::string::npos);
     EXPECT_EQ(page.find("@import"), std::string::npos);
-    EXPECT_EQ(page.find("<script"), std::string::npos) << "the page needs no script";
+    // One inline script, the A/B switch's: no src, and nothing in it that reaches outside.
+    EXPECT_EQ(count_of(page, "<script"), 1u);
+    const auto script = page.find("<script>");
+    ASSERT_NE(script, std::string::npos) << "the script is inline (no attributes, no src)";
+    const std::string code = page.substr(script, page.find("</script>", script) - script);
+    for (const char* reach : {"fetch", "XMLHttpRequest", "import", "WebSocket", "console.", "eval(",
+                              "location", "localStorage", "document.cookie"}) {
+        EXPECT_EQ(code.find(reach), std::string::npos) << reach;
+    }
     // Every src and href is a data: URI, and url() only names fragments of the page itself.
     const std::regex reference("(src|href)=\"([^\"]*)\"");
     for (auto it = std::sregex_iterator(page.begin(), page.end(), reference);
@@ -225,6 +233,27 @@ TEST(ReportPage, KeepsTheCompressorOutOfTheCodecTable) {
     EXPECT_LT(html.find("id=\"figures-svd\""), codec_table_end);
     EXPECT_GT(html.find("id=\"figures-compressed\""), effects);
     EXPECT_EQ(html.find("id=\"figures-extrema-error\""), std::string::npos) << "no figures";
+}
+
+// One point per codec in the bitrate-quality chart, with the table's kbps and eval's MOS.
+void expect_chart_matches_figures(const std::string& html, const fs::path& keep) {
+    EXPECT_EQ(count_of(html, "class=\"rq-point\""), 2u) << "extrema and svd; not the effect";
+    EXPECT_EQ(html.find("id=\"rq-compressed\""), std::string::npos);
+    EXPECT_EQ(html.find("id=\"rq-input\""), std::string::npos);
+    for (const std::string key : {"extrema", "svd"}) {
+        const CliResult eval = run_cli(eval_command(keep, key));
+        ASSERT_EQ(eval.exit_code, 0) << eval.output;
+        const auto fields = json_numbers(trim(eval.output));
+        const std::string point = tag_with_id(html, "rq-" + key);
+        ASSERT_FALSE(point.empty()) << key;
+        EXPECT_EQ(attribute(point, "data-kbps"), text_of(html, key + "-kbps")) << key;
+        EXPECT_EQ(attribute(point, "data-mos"), fields.at("mos")) << key;
+    }
+}
+
+TEST(ReportPage, ChartsBitrateAgainstMosForEachCodec) {
+    const Report& r = Report::get();
+    expect_chart_matches_figures(r.html(), r.keep());
 }
 
 TEST(ReportPage, ShowsTheErrorSignalAsInputMinusExtrema) {
@@ -318,11 +347,34 @@ TEST(ReportPage, LongInputsGetAShortExcerptInThePlayers) {
         EXPECT_EQ(attribute(tag_with_id(html, "player-" + key), "data-seconds"), "3.000") << key;
     }
     EXPECT_NE(html.find("The first 3.0 s of each signal (of 30.0 s"), std::string::npos);
+    // Not a terminal: no progress bar drawn.
+    EXPECT_EQ(r.output.find('\r'), std::string::npos) << r.output;
     // Four 3 s players (96 kB of WAV each) and four spectrograms (185 kB of BMP each), a third
     // more as base64, plus markup.
     EXPECT_LT(html.size(), 2u << 20);
     // Without --keep-dir nothing is left behind beside the page.
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
+}
+
+// On a terminal (a pseudo-terminal from util-linux's script), a long report draws its progress
+// and leaves it at 100 % with the time taken, followed by the summary line.
+TEST(ReportPage, DrawsAProgressBarOnATerminalAndKeepsItsLastLine) {
+    TempDir dir;
+    constexpr int kRate = 16000;
+    audio::write_sound_file(dir / "long.wav", kRate, 1, tone_with_noise(30 * kRate, 1, kRate));
+    const std::string command = "script -qec '" + std::string(EXTREMA_CLI) + " report " +
+                                (dir / "long.wav").string() + " -o " + (dir / "r.html").string() +
+                                "' /dev/null";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string out;
+    char buffer[4096];
+    while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+    ASSERT_EQ(::pclose(pipe), 0) << out;
+    EXPECT_NE(out.find("\rreport ["), std::string::npos) << out;
+    EXPECT_NE(out.find("]  25%"), std::string::npos) << out;
+    const std::regex last("\\] 100% in [0-9]+\\.[0-9] s\r?\n[^\r\n]*r\\.html: [0-9]+ bytes");
+    EXPECT_TRUE(std::regex_search(out, last)) << out;
 }
 
 TEST(ReportPage, ShortStereoInputAtAnotherRate) {
@@ -454,6 +506,63 @@ TEST(ReportBrowser, DumpedDomShowsTheFiguresOfEvalAndTheConsoleStaysQuiet) {
     // Chromium logs page console messages and uncaught exceptions as ":CONSOLE" lines.
     EXPECT_EQ(run.err.find(":CONSOLE"), std::string::npos) << run.err;
     EXPECT_EQ(run.err.find("Uncaught"), std::string::npos) << run.err;
+}
+
+// Waits for every player's metadata, puts extrema at 0.7 s, switches to svd, then plays svd
+// muted, switches to the compressor while it plays, and names what each step left.
+const std::string kAbProbe = R"js((async () => {
+  const audios = [...document.querySelectorAll('audio')];
+  for (const a of audios) {
+    if (a.readyState < 1) {
+      await new Promise((done) => {
+        a.addEventListener('loadedmetadata', done, {once: true});
+        a.addEventListener('error', done, {once: true});
+        a.load();
+      });
+    }
+  }
+  const get = (key) => document.getElementById('player-' + key);
+  const button = (key) => document.querySelector('#ab-switch button[data-ab=' + key + ']');
+  const pressed = () => [...document.querySelectorAll('#ab-switch button')]
+      .filter((b) => b.getAttribute('aria-pressed') === 'true').map((b) => b.dataset.ab).join('+');
+  const parts = [];
+  button('extrema').click();
+  get('extrema').currentTime = 0.7;
+  button('svd').click();
+  parts.push('svd at ' + get('svd').currentTime.toFixed(2) + ' paused ' + get('svd').paused +
+             ' pressed ' + pressed());
+  get('svd').muted = true;
+  try { await get('svd').play(); } catch (e) { parts.push('play refused ' + e.name); }
+  await new Promise((done) => setTimeout(done, 300));
+  const at = get('svd').currentTime;
+  button('compressed').click();
+  const moved = get('compressed').currentTime;
+  parts.push('compressed ' + (Math.abs(moved - at) < 0.15 && moved > 0.75 ? 'at svd position' :
+             'at ' + moved.toFixed(3) + ' vs ' + at.toFixed(3)) + ' playing ' +
+             !get('compressed').paused + ' svd paused ' + get('svd').paused +
+             ' muted ' + get('compressed').muted + ' pressed ' + pressed());
+  get('compressed').pause();
+  return parts.join(';');
+})())js";
+
+TEST(ReportBrowser, AbSwitchKeepsThePositionAndThePlayState) {
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    const Report& r = Report::get();
+    const PageProbe probe = probe_page(file_url(r.html_path()), kAbProbe);
+    ASSERT_TRUE(probe.failure.empty()) << probe.failure;
+    EXPECT_EQ(probe.value,
+              "svd at 0.70 paused true pressed svd;"
+              "compressed at svd position playing true svd paused true muted true pressed "
+              "compressed");
+    EXPECT_TRUE(probe.errors.empty()) << probe.errors.front();
+}
+
+TEST(ReportBrowser, ChartInTheDomHasOnePointPerCodec) {
+    ASSERT_NO_FATAL_FAILURE(require_chromium());
+    const Report& r = Report::get();
+    const ChromiumRun run = run_chromium({"--dump-dom", file_url(r.html_path())});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    expect_chart_matches_figures(run.out, r.keep());
 }
 
 TEST(ReportBrowser, EveryImageAndPlayerDecodesWithoutErrorOrRequest) {

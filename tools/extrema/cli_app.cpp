@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "commands.h"
+#include "config/help_format.h"
 #include "extrema_version.h"
-#include "help_format.h"
 
 namespace extrema::cli {
 namespace {

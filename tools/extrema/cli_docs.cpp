@@ -6,9 +6,9 @@
 #include <stdexcept>
 
 #include "config/config_keys.h"
+#include "config/help_format.h"
 #include "config/setting_text.h"
 #include "extrema_version.h"
-#include "help_format.h"
 
 namespace extrema::cli {
 namespace {

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/help_format.h"
 #include "config/spelling.h"
-#include "help_format.h"
 #include "stdio_paths.h"
 
 namespace extrema::cli {

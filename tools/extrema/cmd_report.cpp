@@ -27,6 +27,7 @@
 #include "extrema/report/wav_bytes.h"
 #include "extrema/report/waveform_svg.h"
 #include "extrema_version.h"
+#include "progress.h"
 #include "report_systems.h"
 
 namespace extrema::cli {
@@ -303,6 +304,15 @@ void run_report(const ReportOptions& opt) {
         fmt::format("{:.3f}", static_cast<double>(data.input_bytes) * 8.0 /
                                   (static_cast<double>(in.info.frames) / in.info.rate_hz) / 1000.0);
 
+    // Four steps of about equal weight: each system coded, decoded and measured, then the
+    // difference panel. The total is the input's length, so the bar shows for the inputs it
+    // shows for in the other commands.
+    constexpr std::uint64_t kSteps = 4;
+    Progress progress("report", data.frames);
+    progress.update(0);
+    std::uint64_t steps_done = 0;
+    const auto step_done = [&] { progress.update(++steps_done * data.frames / kSteps); };
+
     std::vector<float> extrema_error;
     {
         const ExtremaOutput ex = run_extrema(in, opt.extrema, dir.path());
@@ -316,6 +326,7 @@ void run_report(const ReportOptions& opt) {
         data.zoom = zoom_view(opt, in, ex, zoom, data.zoom_note);
         extrema_error = difference(in.samples, ex.output.samples);
     }
+    step_done();
     {
         const SystemOutput out = run_svd(in, svd, dir.path());
         auto& p = data.panels.emplace_back(
@@ -326,6 +337,7 @@ void run_report(const ReportOptions& opt) {
         evaluate_into(p, in, out, std::nullopt);
         p.kbps_text = fmt::format("{:.3f}", out.kbps);
     }
+    step_done();
     {
         const SystemOutput out = run_compressor(in, compressor, dir.path());
         auto& p = data.panels.emplace_back(
@@ -334,6 +346,7 @@ void run_report(const ReportOptions& opt) {
         p.settings = compressor_summary(opt.compressor);
         evaluate_into(p, in, out, std::nullopt);
     }
+    step_done();
     {
         // What the codec got wrong, heard and seen: extrema keeps the timeline (no delay), so
         // the difference is sample by sample.
@@ -342,6 +355,7 @@ void run_report(const ReportOptions& opt) {
         p.role = report::PanelRole::kDifference;
         p.settings = "the difference signal";
     }
+    progress.finish();
 
     float peak = 0.0f;
     for (const auto& p : data.panels) peak = std::max(peak, report::envelope_peak(p.envelope));

@@ -19,6 +19,7 @@
 #include "net/drop_counters.h"
 #include "pipeline/link.h"
 #include "pipeline/send_path.h"
+#include "progress.h"
 
 namespace extrema::cli {
 namespace {
@@ -250,9 +251,11 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
         std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(
             report.duration_s + kGraceSeconds + receiver.receiver.jitter_target_ms / 1000.0));
     std::uint64_t resyncs_seen = 0;
+    Progress progress("loopback", report.input_samples);  // what the receiver has played
     while (steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
         const pipeline::ReceiveStats rx = receive_link.stats().receive;
+        progress.update(std::min(rx.output_samples, report.input_samples));
         for (; resyncs_seen < rx.resyncs; ++resyncs_seen) {
             report.resyncs.push_back(
                 {std::chrono::duration<double>(steady_clock::now() - started).count(),
@@ -263,7 +266,10 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
         const auto needed = static_cast<std::int64_t>(*lead) +
                             static_cast<std::int64_t>(report.input_samples) -
                             receive_link.first_played_position();
-        if (static_cast<std::int64_t>(rx.output_samples) >= needed) break;
+        if (static_cast<std::int64_t>(rx.output_samples) >= needed) {
+            progress.finish();  // a run that times out leaves the bar where the output stopped
+            break;
+        }
     }
     send_link.stop();
     receive_link.stop();

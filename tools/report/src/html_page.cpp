@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <iterator>
 
+#include "extrema/report/ab_player.h"
 #include "extrema/report/base64.h"
 #include "extrema/report/json_fields.h"
+#include "extrema/report/rate_quality_svg.h"
 #include "extrema/report/svg.h"
 #include "extrema/report/waveform_svg.h"
 #include "extrema/report/zoom_svg.h"
@@ -43,6 +45,10 @@ table.figures tbody tr:hover { background: #f8f9fa; }
 .player .name { font-weight: 600; display: flex; align-items: center; gap: 8px; }
 .player .settings { color: #6c757d; font-size: 12.5px; margin-bottom: 6px; }
 .player audio { width: 100%; margin-top: auto; }
+.ab { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 0 0 12px; }
+.ab button { font: inherit; font-size: 13.5px; padding: 4px 12px; border-radius: 6px;
+  border: 1px solid #ced4da; background: #f8f9fa; color: #212529; cursor: pointer; }
+.ab button[aria-pressed="true"] { background: #343a40; border-color: #343a40; color: #fff; }
 svg.plot { display: block; width: 100%; height: auto; }
 svg.colorbar { display: block; width: 640px; max-width: 100%; height: auto; }
 svg text { font-size: 11px; fill: #495057; font-family: inherit; }
@@ -137,6 +143,19 @@ std::string figures_section(const ReportData& d) {
             "loss of quality.</p>";
         out += figures_table(d, true);
     }
+    std::vector<RateQualityPoint> points;
+    for (const SystemPanel& p : d.panels) {
+        if (p.role != PanelRole::kCodec || p.eval_json.empty()) continue;
+        points.push_back(
+            {p.key, p.title, p.colour, p.kbps_text, json_field(json_fields(p.eval_json), "mos")});
+    }
+    if (!points.empty()) {
+        out +=
+            "<h3 id=\"rate-quality\">Bitrate and quality</h3><p class=\"note\">Each codec's "
+            "bitrate and MOS-LQO (ViSQOL v3 speech, 1 bad … 5 excellent) from the table above, "
+            "with the settings each ran with: up and to the left is better.</p>";
+        out += rate_quality_svg(points);
+    }
     out += "</section>";
     return out;
 }
@@ -150,7 +169,13 @@ std::string players_section(const ReportData& d) {
                          "<code>--max-audio-s</code> sets the excerpt), as 16-bit WAV.",
                          d.panels.front().player_seconds, seconds)
                    : std::string("The whole of each signal, as 16-bit WAV.");
-    out += "</p><div class=\"players\">";
+    out +=
+        " A/B switches between the players at the same position, playing on if one was "
+        "playing.</p>";
+    std::vector<AbChoice> choices;
+    for (const SystemPanel& p : d.panels) choices.push_back({p.key, p.title});
+    out += ab_switch_html(choices);
+    out += "<div class=\"players\">";
     for (const SystemPanel& p : d.panels) {
         fmt::format_to(std::back_inserter(out),
                        "<div class=\"player\"><div class=\"name\">{} {}</div>"
@@ -160,7 +185,7 @@ std::string players_section(const ReportData& d) {
                        swatch(p.colour), escape_html(p.title), escape_html(p.settings), p.key,
                        p.player_seconds, base64_encode(p.player_wav));
     }
-    out += "</div></section>";
+    out += "</div>" + ab_script_html() + "</section>";
     return out;
 }
 
@@ -244,8 +269,8 @@ std::string render_report_html(const ReportData& d) {
     out += spectrograms_section(d);
     out += commands_section(d);
     out += fmt::format(
-        "<footer>Made by extrema {} · one self-contained file: no scripts, no "
-        "external resources.</footer></main></body></html>\n",
+        "<footer>Made by extrema {} · one self-contained file: one inline script (the A/B "
+        "switch), no external resources.</footer></main></body></html>\n",
         escape_html(d.version));
     return out;
 }

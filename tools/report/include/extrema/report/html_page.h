@@ -1,12 +1,14 @@
 #pragma once
 // The report page: everything `extrema report` measured, laid out as one self-contained HTML file
-// (inline CSS and SVG, audio and images as data: URIs, no script, no external reference).
+// (inline CSS and SVG, audio and images as data: URIs, one inline script for the A/B switch of
+// the players, no external reference).
 //
 // Stable hooks for tests and scripts: the figures table row of system KEY is
 // <tr id="figures-KEY" data-eval-json="..."> holding `extrema eval --json`'s text, and each figure
 // is a cell with id KEY-FIELD (FIELD: bytes, kbps, stoi, segsnr_db, snr_db, lsd_db,
 // delay_samples) whose text is the JSON's value verbatim; a pair eval cannot measure has a cell
-// KEY-eval-error with eval's reason instead. Players are <audio id="player-KEY">.
+// KEY-eval-error with eval's reason instead. Players are <audio id="player-KEY">, switched by
+// the A/B buttons (ab_player.h); the codecs' bitrate-quality chart is rate_quality_svg.h's.
 #include <cstdint>
 #include <string>
 #include <vector>

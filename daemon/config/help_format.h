@@ -1,6 +1,7 @@
 #pragma once
-// How `extrema` describes itself: --help, the README synopsis, the man page and the shell
-// completions are all rendered from the parser (CLI::App), so none of them can drift from it.
+// How `extrema` and `extremad` describe themselves: --help, the README synopsis, the man pages
+// and the shell completions are all rendered from the parser (CLI::App), so none of them can
+// drift from it. Shared by both binaries, so it lives beside the daemon's config flags.
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
@@ -31,7 +32,8 @@ std::string wrap(const std::string& text, std::size_t indent, std::size_t first_
 std::vector<std::string> examples(const CLI::App& command);
 
 // --help: description, usage, commands or arguments and options (each with its range and
-// default), and the command's examples at the end.
+// default; options of a named group, such as extremad's "Config [network]", under their own
+// heading, in the order the groups first appear), and the command's examples at the end.
 class HelpFormatter : public CLI::FormatterBase {
   public:
     std::string make_help(const CLI::App* app, std::string name,

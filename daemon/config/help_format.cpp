@@ -1,4 +1,4 @@
-#include "help_format.h"
+#include "config/help_format.h"
 
 #include <algorithm>
 #include <array>
@@ -49,7 +49,14 @@ std::vector<std::string> type_parts(const CLI::Option& option) {
     std::string type = option.get_type_name();
     std::size_t start = 0;
     while (start <= type.size()) {
-        const std::size_t colon = type.find(':', start);
+        // The next ':' outside brackets: the one in "HOST[:PORT]" is part of the placeholder.
+        std::size_t colon = std::string::npos;
+        int depth = 0;
+        for (std::size_t k = start; k < type.size() && colon == std::string::npos; ++k) {
+            if (type[k] == '[') ++depth;
+            if (type[k] == ']' && depth > 0) --depth;
+            if (type[k] == ':' && depth == 0) colon = k;
+        }
         parts.push_back(type.substr(start, colon - start));
         if (colon == std::string::npos) break;
         start = colon + 1;
@@ -154,6 +161,10 @@ void collect_leaves(const CLI::App& app, std::vector<const CLI::App*>& leaves) {
 // One entry of an "Options:" or "Arguments:" list: the names at column 2, the description at
 // column 28 (or on the next line, when the names are longer), wrapped.
 constexpr std::size_t kDescriptionColumn = 28;
+// The group CLI11 puts options in unless told otherwise (--help's).
+std::string default_group(const CLI::App& app) {
+    return app.get_help_ptr() != nullptr ? app.get_help_ptr()->get_group() : "Options";
+}
 
 std::string entry(const std::string& left, const std::string& description) {
     std::string text = "  " + left;
@@ -187,13 +198,22 @@ std::string synopsis(const CLI::App& command) {
     for (const CLI::Option* option : positionals(command)) {
         text += option->get_required() ? " " + metavar(*option) : " [" + metavar(*option) + "]";
     }
+    // Options of named groups (extremad's config flags) are too many for one line: their
+    // headings in --help list them.
+    const std::string own_group = default_group(command);
+    bool grouped = false;
     for (const CLI::Option* option : visible_options(command)) {
+        if (option->get_group() != own_group) {
+            grouped = true;
+            continue;
+        }
         const std::string name = option->get_lnames().empty() ? "-" + option->get_snames().front()
                                                               : "--" + option->get_lnames().front();
         const std::string value = metavar(*option);
         const std::string item = value.empty() ? name : name + " " + value;
         text += option->get_required() ? " " + item : " [" + item + "]";
     }
+    if (grouped) text += " [OPTIONS]";
     return text;
 }
 
@@ -245,13 +265,25 @@ std::string HelpFormatter::make_help(const CLI::App* app, std::string, CLI::AppF
                 text += entry(metavar(*arg), arg->get_description());
         }
     }
-    text += "\nOptions:\n";
-    for (const CLI::Option* option : visible_options(*app)) {
-        const std::string value = metavar(*option);
-        text += entry(option_names(*option) + (value.empty() ? "" : " " + value),
-                      option_description(*option));
+    // CLI11's default group first (with --help), then the named groups in order of appearance.
+    const auto options = visible_options(*app);
+    const std::string kDefaultGroup = default_group(*app);
+    std::vector<std::string> groups{kDefaultGroup};
+    for (const CLI::Option* option : options) {
+        if (std::find(groups.begin(), groups.end(), option->get_group()) == groups.end()) {
+            groups.push_back(option->get_group());
+        }
     }
-    text += entry("--help, -h", "Print this help and exit");
+    for (const std::string& group : groups) {
+        text += "\n" + (group == kDefaultGroup ? std::string("Options") : group) + ":\n";
+        for (const CLI::Option* option : options) {
+            if (option->get_group() != group) continue;
+            const std::string value = metavar(*option);
+            text += entry(option_names(*option) + (value.empty() ? "" : " " + value),
+                          option_description(*option));
+        }
+        if (group == kDefaultGroup) text += entry("--help, -h", "Print this help and exit");
+    }
     if (!subs.empty()) {
         text += "\nRun '" + command_path(*app) + " COMMAND --help' for a command's options.\n";
     }
