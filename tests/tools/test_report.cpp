@@ -402,6 +402,44 @@ TEST(ReportPage, ShortStereoInputAtAnotherRate) {
     EXPECT_EQ(text_of(html, "svd-bytes"), std::to_string(fs::file_size(dir / "k" / "svd.xsvd")));
 }
 
+TEST(ReportPage, ChartsARateQualityBenchResultAcrossSettingsAndCodecs) {
+    TempDir dir;
+    constexpr int kRate = 22050;
+    audio::write_sound_file(dir / "st.wav", kRate, 2, tone_with_noise(kRate / 4, 2, kRate));
+    // The shape tools/bench/extrema_rate_quality writes: two rows, one extrema, one peer.
+    std::ofstream(dir / "rq.json")
+        << R"({"files":["a.wav","b.wav"],"mean":[)"
+           R"({"name":"extrema --kbps 32","kbps":30.1,"mos":3.44,"stoi":0.85,"segsnr_db":8.8},)"
+           R"({"name":"G.726 32","kbps":32.0,"mos":4.15,"stoi":0.99,"segsnr_db":22.7}]})";
+    const auto page = dir / "r.html";
+    const std::string report = "report " + (dir / "st.wav").string() + " -o " + page.string();
+    const CliResult r = run_cli(report + " --rate-quality " + (dir / "rq.json").string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string html = read_text(page);
+    EXPECT_FALSE(tag_with_id(html, "bench-rate-quality-chart").empty());
+    EXPECT_EQ(attribute(tag_with_id(html, "rq-bench-1"), "data-kbps"), "30.1");
+    EXPECT_EQ(attribute(tag_with_id(html, "rq-bench-1"), "data-mos"), "3.44");
+    EXPECT_EQ(attribute(tag_with_id(html, "rq-bench-2"), "data-kbps"), "32.0");
+    EXPECT_EQ(attribute(tag_with_id(html, "rq-bench-2"), "data-mos"), "4.15");
+    EXPECT_EQ(tag_with_id(html, "rq-bench-3"), "");
+    EXPECT_NE(html.find("means over 2 speech files"), std::string::npos);
+    // Many points: numbered in the chart, named in the list below it.
+    EXPECT_NE(html.find("<li>extrema --kbps 32: 30.1 kbps, MOS-LQO 3.44</li><li>G.726 32: 32.0 "
+                        "kbps, MOS-LQO 4.15</li></ol>"),
+              std::string::npos);
+
+    // Not a bench result: one line naming the file, exit 1, no page, before any work.
+    std::ofstream(dir / "bad.json") << R"({"mean":[{"name":"x","kbps":"fast"}]})";
+    const auto no_page = dir / "none.html";
+    const CliResult bad =
+        run_cli("report " + (dir / "st.wav").string() + " -o " + no_page.string() +
+                " --rate-quality " + (dir / "bad.json").string());
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.output.find("row 1 of \"mean\" lacks a name, kbps or mos"), std::string::npos)
+        << bad.output;
+    EXPECT_FALSE(fs::exists(no_page));
+}
+
 TEST(ReportPage, BadInputFailsWithOneClearLineAndNoFile) {
     TempDir dir;
     const auto page = dir / "r.html";

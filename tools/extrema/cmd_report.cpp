@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_points.h"
 #include "commands.h"
 #include "compressor_options.h"
 #include "encoder_defaults.h"
@@ -70,6 +71,7 @@ struct ReportOptions {
     // (350 MB for 5 minutes of 48 kHz mono); longer recordings are better cut to the part worth
     // looking at.
     double max_input_s = 300.0;
+    std::string rate_quality;  // a rate-quality bench result to chart too; empty: none
 };
 
 // The directory the systems write into: --keep-dir, or a fresh one removed afterwards.
@@ -274,6 +276,8 @@ void run_report(const ReportOptions& opt) {
     if (!fs::is_directory(output_dir)) {
         throw std::runtime_error("'" + opt.output + "': its directory does not exist");
     }
+    const BenchPoints bench =
+        opt.rate_quality.empty() ? BenchPoints{} : read_bench_points(opt.rate_quality);
     const InputSignal in = read_input(opt);
     const lowrank::SvdCodecConfig svd = svd_config(opt, static_cast<std::uint64_t>(in.info.frames));
     const ZoomWindow zoom = zoom_window(opt, in);
@@ -293,6 +297,8 @@ void run_report(const ReportOptions& opt) {
     data.channels = in.info.channels;
     data.frames = static_cast<std::uint64_t>(in.info.frames);
     data.input_bytes = fs::file_size(opt.input);
+    data.bench_points = bench.points;
+    data.bench_note = bench.note;
 
     auto& input_panel =
         data.panels.emplace_back(make_panel(opt, in, in.samples, "input", "Input", "#343a40"));
@@ -415,6 +421,9 @@ void add_report_command(CLI::App& app) {
                     "Refuse longer inputs (the report holds the whole signal in memory)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_option("--rate-quality", opt->rate_quality,
+                    "A rate-quality bench result (tools/bench/rate_quality.sh's JSON) to chart "
+                    "across settings and codecs beside this file's own systems");
     cmd->callback([opt] { run_report(*opt); });
 }
 

@@ -156,6 +156,17 @@ std::string figures_section(const ReportData& d) {
             "with the settings each ran with: up and to the left is better.</p>";
         out += rate_quality_svg(points);
     }
+    if (!d.bench_points.empty()) {
+        out += "<h3 id=\"bench-rate-quality\">Across settings and codecs</h3><p class=\"note\">" +
+               escape_html(d.bench_note) + "</p>";
+        out += rate_quality_svg(d.bench_points, "bench-rate-quality-chart", PointLabels::kNumbered);
+        out += "<ol class=\"note\" id=\"bench-rate-quality-list\">";
+        for (const RateQualityPoint& p : d.bench_points) {
+            out += fmt::format("<li>{}: {} kbps, MOS-LQO {}</li>", escape_html(p.title),
+                               escape_html(p.kbps_text), escape_html(p.mos_text));
+        }
+        out += "</ol>";
+    }
     out += "</section>";
     return out;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "extrema/report/envelope.h"
+#include "extrema/report/rate_quality_svg.h"
 #include "extrema/report/spectrogram.h"
 #include "extrema/report/spectrogram_svg.h"
 #include "extrema/report/zoom_view.h"
@@ -54,6 +55,10 @@ struct ReportData {
     ZoomView zoom;
     std::string zoom_note;
     std::vector<std::string> commands;  // the equivalent command lines
+    // Optional: a rate-quality bench run (tools/bench/rate_quality.sh) charted beside this file's
+    // own systems, with a note naming where it came from.
+    std::vector<RateQualityPoint> bench_points;
+    std::string bench_note;
 };
 
 std::string render_report_html(const ReportData& data);

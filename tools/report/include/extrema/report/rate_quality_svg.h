@@ -19,7 +19,13 @@ struct RateQualityPoint {
 inline constexpr double kMosMin = 1.0;
 inline constexpr double kMosMax = 5.0;
 
-// The chart as an inline SVG; points whose figures are not numbers are left out.
-std::string rate_quality_svg(const std::vector<RateQualityPoint>& points);
+// How each point is labelled: with its title and figures, or (for many points, whose labels would
+// overlap) with its number in the list, the full label kept as the point's tooltip.
+enum class PointLabels { kFull, kNumbered };
+
+// The chart as an inline SVG with the id given; points whose figures are not numbers are left out.
+std::string rate_quality_svg(const std::vector<RateQualityPoint>& points,
+                             const std::string& chart_id = "rate-quality-chart",
+                             PointLabels labels = PointLabels::kFull);
 
 }  // namespace extrema::report
