@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <pthread.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 
@@ -38,7 +40,15 @@ class ProxyThread {
     ProxyThread(const asio::ip::udp::endpoint& destination, const net::ImpairmentConfig& config,
                 audio::Pace pace)
         : proxy_(io_, {asio::ip::make_address("127.0.0.1"), 0}, destination, config, pace),
-          thread_([this] { io_.run(); }) {}
+          thread_([this] {
+              // The proxy stands for the network, which the host's load does not delay: like the
+              // links' network threads, real-time priority when the system grants it (at a fast
+              // pace a few ms of scheduling delay are many times that of audio). Refused: carry on.
+              sched_param priority{};
+              priority.sched_priority = pipeline::kNetworkThreadPriority;
+              pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
+              io_.run();
+          }) {}
     ~ProxyThread() {
         proxy_.stop();
         io_.stop();
