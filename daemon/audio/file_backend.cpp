@@ -1,5 +1,6 @@
 #include "audio/file_backend.h"
 
+#include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -47,15 +48,19 @@ FileSource::FileSource(SampleRing& ring, const FileSourceConfig& config)
                          " channel(s); channel " + std::to_string(channel_) +
                          " does not exist (0-based, or -1 to mix down)");
     }
-    description_ = "file " + quoted(config.path) + " (" + std::to_string(info_.rate_hz) + " Hz, " +
-                   std::to_string(info_.channels) + " ch" +
-                   (info_.channels > 1
-                        ? (channel_ < 0 ? ", mixed down" : ", channel " + std::to_string(channel_))
-                        : std::string()) +
-                   (config.pacing == Pacing::kRealTime ? ", real time)" : ", as fast as possible)");
-    thread_ =
-        std::make_unique<SourceThread>(ring, rate_hz_, config.block_ms, config.pacing,
-                                       [this](std::span<float> block) { return fill(block); });
+    description_ =
+        "file " + quoted(config.path) + " (" + std::to_string(info_.rate_hz) + " Hz, " +
+        std::to_string(info_.channels) + " ch" +
+        (info_.channels > 1
+             ? (channel_ < 0 ? ", mixed down" : ", channel " + std::to_string(channel_))
+             : std::string()) +
+        (config.pacing == Pacing::kAsFastAsPossible ? ", as fast as possible)"
+         : config.pace.real_time()                  ? ", real time)"
+                                   : fmt::format(", {:g} x real time)", config.pace.speed()));
+    thread_ = std::make_unique<SourceThread>(
+        ring, rate_hz_, config.block_ms, config.pacing,
+        [this](std::span<float> block) { return fill(block); }, SourceThread::AfterBlock{},
+        config.pace);
 }
 
 FileSource::~FileSource() = default;  // thread_ (declared last) is joined before the reader goes

@@ -36,6 +36,7 @@ struct FileSourceConfig {
     int channel = -1;
     // Real time, as a live input would deliver it; kAsFastAsPossible for tests and offline runs.
     Pacing pacing = Pacing::kRealTime;
+    Pace pace;  // how fast "real time" runs (the loopback harness runs it faster)
     int block_ms = kDefaultBlockMs;
 };
 

@@ -15,12 +15,13 @@ constexpr auto kFastModeRetry = std::chrono::microseconds(200);
 }  // namespace
 
 SourceThread::SourceThread(SampleRing& ring, int rate_hz, int block_ms, Pacing pacing, Fill fill,
-                           AfterBlock after_block)
+                           AfterBlock after_block, Pace pace)
     : ring_(ring),
       rate_hz_(rate_hz),
       block_frames_(static_cast<std::size_t>(rate_hz) * static_cast<std::size_t>(block_ms) / 1000),
       channels_(static_cast<std::size_t>(ring.channels())),
       pacing_(pacing),
+      pace_(pace),
       fill_(std::move(fill)),
       after_block_(std::move(after_block)) {
     if (rate_hz < 1) throw AudioError("source rate must be positive");
@@ -73,8 +74,9 @@ void SourceThread::run_paced() {
         produced += frames;
         // A device delivers a block once it has been recorded: at the end of its span. The
         // deadline is computed from the start, in integers, so rounding never accumulates.
-        const auto due = t0 + std::chrono::nanoseconds(produced * 1'000'000'000ULL /
-                                                       static_cast<std::uint64_t>(rate_hz_));
+        const auto due =
+            t0 + pace_.wall(std::chrono::nanoseconds(produced * 1'000'000'000ULL /
+                                                     static_cast<std::uint64_t>(rate_hz_)));
         std::this_thread::sleep_until(due);
         ring_.push(std::span<const float>(block_.data(), n));
         frames_.fetch_add(frames, std::memory_order_relaxed);

@@ -1,7 +1,8 @@
 #pragma once
 // SourceThread: the producer loop shared by the file and tone sources. It asks a fill function
 // for one block at a time and pushes it into the ring, on its own thread, either
-//   in real time — one block per block duration of the steady clock, against absolute deadlines
+//   in real time — one block per block duration of the steady clock (at the link's Pace), against
+//       absolute deadlines
 //       so it never drifts; like a sound card it cannot wait, so what the ring cannot take is an
 //       overrun (counted by the ring) — or
 //   as fast as the ring accepts — waiting for room, so nothing is lost (tests, offline runs).
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "audio/delivery_clock.h"
+#include "audio/pace.h"
 #include "audio/sample_ring.h"
 
 namespace extrema::audio {
@@ -38,7 +40,7 @@ class SourceThread {
     using AfterBlock = std::function<void()>;
 
     SourceThread(SampleRing& ring, int rate_hz, int block_ms, Pacing pacing, Fill fill,
-                 AfterBlock after_block = {});
+                 AfterBlock after_block = {}, Pace pace = Pace{});
     ~SourceThread();  // stops, dropping any failure
     SourceThread(const SourceThread&) = delete;
     SourceThread& operator=(const SourceThread&) = delete;
@@ -65,6 +67,7 @@ class SourceThread {
     std::size_t block_frames_;
     std::size_t channels_;
     Pacing pacing_;
+    Pace pace_;  // of the real-time deadlines
     Fill fill_;
     AfterBlock after_block_;
     DeliveryClock delivery_;

@@ -15,11 +15,6 @@ namespace asio = boost::asio;
 using asio::ip::udp;
 using SteadyClock = std::chrono::steady_clock;
 
-SteadyClock::duration from_ms(double ms) {
-    return std::chrono::duration_cast<SteadyClock::duration>(
-        std::chrono::duration<double, std::milli>(ms));
-}
-
 // Heap order on (due, order): earliest on top. A generic lambda, so std::push_heap and
 // std::pop_heap take it as it is (the entries are a private type of the proxy).
 constexpr auto later = [](const auto& a, const auto& b) noexcept {
@@ -44,6 +39,10 @@ ImpairmentConfig checked(const ImpairmentConfig& config) {
 
 }  // namespace
 
+SteadyClock::duration ImpairmentProxy::from_ms(double ms) const noexcept {
+    return pace_.wall(std::chrono::duration<double, std::milli>(ms));
+}
+
 ImpairmentCounters ImpairmentProxy::AtomicCounters::snapshot() const noexcept {
     constexpr auto relaxed = std::memory_order_relaxed;
     return {received.load(relaxed),   forwarded.load(relaxed),  dropped.load(relaxed),
@@ -52,8 +51,10 @@ ImpairmentCounters ImpairmentProxy::AtomicCounters::snapshot() const noexcept {
 }
 
 ImpairmentProxy::ImpairmentProxy(asio::io_context& io, const udp::endpoint& listen,
-                                 const udp::endpoint& destination, const ImpairmentConfig& config)
+                                 const udp::endpoint& destination, const ImpairmentConfig& config,
+                                 audio::Pace pace)
     : config_(checked(config)),
+      pace_(pace),
       strand_(asio::make_strand(io)),
       socket_(bind_socket(io, listen, {.receive_buffer_bytes = config.receive_buffer_bytes})),
       local_(socket_.local_endpoint()),

@@ -22,6 +22,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "audio/pace.h"
+
 namespace extrema::net {
 
 struct ImpairmentConfig {
@@ -58,10 +60,11 @@ struct ImpairmentCounters {
 class ImpairmentProxy {
   public:
     // Binds `listen` (port 0: any free port) and starts receiving. Throws NetError if the port
-    // is taken, std::invalid_argument for a config out of range.
+    // is taken, std::invalid_argument for a config out of range. The config's delays are media
+    // time: at a faster `pace` (a link run faster than real time) they pass as much faster.
     ImpairmentProxy(boost::asio::io_context& io, const boost::asio::ip::udp::endpoint& listen,
                     const boost::asio::ip::udp::endpoint& destination,
-                    const ImpairmentConfig& config);
+                    const ImpairmentConfig& config, audio::Pace pace = audio::Pace{});
     ~ImpairmentProxy();
     ImpairmentProxy(const ImpairmentProxy&) = delete;
     ImpairmentProxy& operator=(const ImpairmentProxy&) = delete;
@@ -111,7 +114,11 @@ class ImpairmentProxy {
     double uniform() noexcept;  // [0, 1)
     bool chance(double percent) noexcept { return percent > 0.0 && uniform() * 100.0 < percent; }
 
+    // A delay of the config, on the steady clock at the pace.
+    std::chrono::steady_clock::duration from_ms(double ms) const noexcept;
+
     ImpairmentConfig config_;
+    audio::Pace pace_;
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     boost::asio::ip::udp::socket socket_;
     boost::asio::ip::udp::endpoint local_;

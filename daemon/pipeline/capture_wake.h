@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "audio/delivery_clock.h"
+#include "audio/pace.h"
 
 namespace extrema::pipeline {
 
@@ -19,9 +20,11 @@ inline constexpr std::chrono::microseconds kCaptureWakeMargin{300};
 // terms) that completes the next packet. Returns when to wake: `now` or earlier if the frames are
 // in the ring already; `now` + the margin if the block is late (the device is slow to wake);
 // time_point::max() if the device has stalled (two periods overdue) or `latest` says nothing
-// usable: the caller then falls back to its poll interval.
+// usable: the caller then falls back to its poll interval. `pace`: how fast the source's periods
+// pass (the margin is the machine's, not the audio's, and does not scale).
 std::chrono::steady_clock::time_point capture_wake(const audio::Delivery& latest,
                                                    std::uint64_t wanted_frames, int rate_hz,
-                                                   std::chrono::steady_clock::time_point now);
+                                                   std::chrono::steady_clock::time_point now,
+                                                   audio::Pace pace = audio::Pace{});
 
 }  // namespace extrema::pipeline

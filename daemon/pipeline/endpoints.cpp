@@ -42,8 +42,8 @@ std::unique_ptr<audio::PacedDuplex> make_paced_duplex(const AudioSettings& audio
         generator->describe() + ", into a null sink (one paced duplex thread)");
 }
 
-std::unique_ptr<audio::AudioSource> make_source(const AudioSettings& audio,
-                                                audio::SampleRing& ring) {
+std::unique_ptr<audio::AudioSource> make_source(const AudioSettings& audio, audio::SampleRing& ring,
+                                                audio::Pace pace) {
     switch (audio.input) {
         case InputKind::kDevice:
             return std::make_unique<audio::PortAudioSource>(
@@ -53,6 +53,7 @@ std::unique_ptr<audio::AudioSource> make_source(const AudioSettings& audio,
             file.path = audio.input_file;
             file.rate_hz = audio.rate_hz;
             file.pacing = pacing_of(audio.file_pacing);
+            file.pace = pace;
             return std::make_unique<audio::FileSource>(ring, file);
         }
         case InputKind::kTone:
@@ -125,7 +126,7 @@ audio::PortAudioConfig portaudio_config(const AudioSettings& audio, const std::s
 }
 
 Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
-                     audio::SampleRing* playback) {
+                     audio::SampleRing* playback, audio::Pace pace) {
     const AudioSettings& audio = config.audio;
     if (capture && playback && audio.input == InputKind::kDevice &&
         audio.output == OutputKind::kDevice) {
@@ -150,7 +151,7 @@ Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
     }
     if (capture) {
         own_source_ =
-            for_setting(input_key(audio.input), [&] { return make_source(audio, *capture); });
+            for_setting(input_key(audio.input), [&] { return make_source(audio, *capture, pace); });
         source_ = own_source_.get();
     }
 }

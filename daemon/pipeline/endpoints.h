@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "audio/audio_backend.h"
+#include "audio/pace.h"
 #include "audio/portaudio_backend.h"
 #include "audio/sample_ring.h"
 #include "pipeline/link_config.h"
@@ -19,7 +20,9 @@ class Endpoints {
   public:
     // `capture` / `playback` may be null when the mode has no such side. Device endpoints need
     // a live PortAudioSession in the process (the caller's).
-    Endpoints(const LinkConfig& config, audio::SampleRing* capture, audio::SampleRing* playback);
+    // `pace` paces a file source (Link checks that only file endpoints run faster).
+    Endpoints(const LinkConfig& config, audio::SampleRing* capture, audio::SampleRing* playback,
+              audio::Pace pace = audio::Pace{});
     ~Endpoints();
     Endpoints(const Endpoints&) = delete;
     Endpoints& operator=(const Endpoints&) = delete;

@@ -63,10 +63,19 @@ std::chrono::microseconds poll_for(double packet_ms) {
     return clamped_ms(packet_ms, 1.0, 10.0);
 }
 
-Link::Link(const LinkConfig& config)
-    : config_(config), socket_(io_), tick_(tick_for(config.network.packet_ms)) {
+Link::Link(const LinkConfig& config, audio::Pace pace)
+    : config_(config),
+      pace_(pace),
+      socket_(io_),
+      tick_(pace.wall(tick_for(config.network.packet_ms))) {
     const bool sends = config_.mode != LinkMode::kReceive;
     const bool receives = config_.mode != LinkMode::kSend;
+    // Devices, tones and the null sink keep the steady clock's own pace.
+    if (!pace_.real_time() && ((sends && config_.audio.input != InputKind::kFile) ||
+                               (receives && config_.audio.output != OutputKind::kFile) ||
+                               config_.audio.file_pacing != FilePacing::kRealTime)) {
+        throw LinkError("a link faster than real time needs real-time paced file endpoints");
+    }
     open_socket();
     if (config_.network.dtls != "off") open_dtls();
     const auto ring_frames = static_cast<std::size_t>(kRingSeconds * config_.audio.rate_hz);
@@ -89,12 +98,13 @@ Link::Link(const LinkConfig& config)
             return std::make_unique<ReceivePath>(config_, allowed_, accept_any_);
         });
     }
-    endpoints_ = std::make_unique<Endpoints>(config_, capture_ring_.get(), playback_ring_.get());
+    endpoints_ =
+        std::make_unique<Endpoints>(config_, capture_ring_.get(), playback_ring_.get(), pace_);
     if (receives) playout_in_callback_ = endpoints_->sink()->set_refill(this);
     // A file sink is fed at the wake-ups, so it keeps the tick's pace.
     if (sends && (!receives || playout_in_callback_)) {
         capture_clock_ = endpoints_->source()->delivery_clock();
-        poll_ = poll_for(config_.network.packet_ms);
+        poll_ = pace_.wall(poll_for(config_.network.packet_ms));
     }
     scratch_.resize(4096);
     refill_scratch_.resize(4096);
@@ -313,8 +323,9 @@ void Link::receive_waiting(net::Clock::time_point now) {
             dtls_to_ = sender_;
             dtls_->on_srtp_without_keys(now);
         }
+        // Arrival in media time: the jitter statistics and the SSRC timeout are spans of audio.
         receive_->on_datagram(std::span<std::uint8_t>(datagram_.data(), got.bytes), got.wire_bytes,
-                              sender_, now);
+                              sender_, pace_.media_time(started_at_, now));
     }
 }
 
@@ -328,7 +339,7 @@ steady_clock::time_point Link::next_wake(const std::optional<audio::Delivery>& d
     // wakes early, finds the packet short and plans again); the packet needs this many beyond.
     const std::uint64_t wanted =
         (delivered ? delivered->frames : 0) + send_->samples_until_packet();
-    return std::min(poll, capture_wake(*latest, wanted, config_.audio.rate_hz, now));
+    return std::min(poll, capture_wake(*latest, wanted, config_.audio.rate_hz, now, pace_));
 }
 
 void Link::on_tick() {
@@ -360,10 +371,10 @@ void Link::pump_capture(bool final) {
     }
 }
 
-// A file sink takes whatever comes: produce what the steady clock says is due.
+// A file sink takes whatever comes: produce what the steady clock, at the pace, says is due.
 void Link::feed_playback() {
     audio::SampleRing& ring = *playback_ring_;
-    const double elapsed = std::chrono::duration<double>(steady_clock::now() - started_at_).count();
+    const double elapsed = pace_.media(steady_clock::now() - started_at_).count();
     const auto due = static_cast<std::uint64_t>(elapsed * config_.audio.rate_hz);
     const std::size_t want =
         due > playback_produced_ ? static_cast<std::size_t>(due - playback_produced_) : 0;

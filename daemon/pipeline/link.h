@@ -34,6 +34,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "audio/pace.h"
 #include "audio/ring_refill.h"
 #include "audio/sample_ring.h"
 #include "net/dtls_srtp.h"
@@ -67,7 +68,9 @@ class Link final : private audio::RingRefill {
   public:
     // Throws LinkError, audio::AudioError, net::NetError, net::SrtpKeyError or
     // std::invalid_argument. Device endpoints need a PortAudioSession alive in the process.
-    explicit Link(const LinkConfig& config);
+    // `pace` runs the link's media time faster than the steady clock (audio/pace.h): for file
+    // endpoints only (the loopback harness); not a setting of the daemon, which runs in real time.
+    explicit Link(const LinkConfig& config, audio::Pace pace = audio::Pace{});
     ~Link();  // stops if still running, dropping errors
     Link(const Link&) = delete;
     Link& operator=(const Link&) = delete;
@@ -121,17 +124,18 @@ class Link final : private audio::RingRefill {
     void run() noexcept;
 
     LinkConfig config_;
+    audio::Pace pace_;
     boost::asio::io_context io_;
     boost::asio::ip::udp::socket socket_;
     boost::asio::ip::udp::endpoint local_;
     boost::asio::ip::udp::endpoint peer_;  // where the sender sends
     std::vector<boost::asio::ip::udp::endpoint> allowed_;
     bool accept_any_ = false;
-    std::chrono::microseconds tick_{};
+    std::chrono::steady_clock::duration tick_{};  // tick_for, at the pace
     // Set when the thread wakes with the capture: the source's clock, and the longest wait
     // between wake-ups (poll_for); otherwise null, and the thread ticks every tick_.
     const audio::DeliveryClock* capture_clock_ = nullptr;
-    std::chrono::microseconds poll_{};
+    std::chrono::steady_clock::duration poll_{};
 
     std::unique_ptr<audio::SampleRing> capture_ring_;
     std::unique_ptr<audio::SampleRing> playback_ring_;

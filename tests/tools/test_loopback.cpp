@@ -1,6 +1,7 @@
 // `extrema loopback`: a real sender and receiver on 127.0.0.1 through the impairment proxy, in
-// real time. Clean, the receiver plays the offline decode sample for sample; impaired, the run
-// completes at full length and the receiver counts exactly what the proxy did.
+// real time or faster (--speed). Clean, the receiver plays the offline decode sample for sample
+// at any pace; impaired, the run completes at full length, the receiver counts exactly what the
+// proxy did, and a fast run plays what the same run in real time plays.
 #include "loopback_run.h"
 
 #include <gtest/gtest.h>
@@ -42,6 +43,78 @@ TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
             .exit_code,
         0);
     EXPECT_EQ(read_int16(dir / "out.wav"), read_int16(dir / "offline.wav"));
+}
+
+// The eight ALSA speech prompts one after another (about 11 s at 48 kHz).
+std::filesystem::path all_prompts(const test::TempDir& dir) {
+    const auto path = dir / "prompts.wav";
+    audio::SoundFileWriter writer(path, 48000, 1);
+    for (const char* name : {"Front_Center", "Front_Left", "Front_Right", "Rear_Center",
+                             "Rear_Left", "Rear_Right", "Side_Left", "Side_Right"}) {
+        const audio::SoundData d =
+            audio::read_sound_file(std::string("/usr/share/sounds/alsa/") + name + ".wav");
+        writer.write(std::span<const float>(d.samples));
+    }
+    writer.commit();
+    return path;
+}
+
+TEST(Loopback, CleanLinkAtTenTimesRealTimePlaysTheOfflineDecodeSampleForSample) {
+    test::TempDir dir;
+    LoopbackOptions options;
+    options.input = all_prompts(dir);
+    options.output = dir / "out.wav";
+    options.pace = audio::Pace(10.0);
+    const LoopbackReport report = run_loopback(options);
+    EXPECT_TRUE(report.played);
+    EXPECT_EQ(report.output_samples, report.input_samples);
+    EXPECT_EQ(report.missing_samples, 0u);
+    EXPECT_TRUE(report.resyncs.empty());
+    EXPECT_EQ(report.receiver.receive.late, 0u);
+    EXPECT_EQ(report.receiver.receive.lost, 0u);
+    EXPECT_EQ(report.receiver.receive.packets, report.sender.send.packets);
+    EXPECT_TRUE(report.identical) << report.differing_samples << " samples differ";
+    EXPECT_EQ(report.timeline_error_samples, 0);
+}
+
+TEST(Loopback, ImpairedLinkAtTenTimesRealTimePlaysWhatTheRealTimeRunPlays) {
+    test::TempDir dir;
+    LoopbackOptions options;
+    options.input = kSpeechWav;
+    options.impairment.loss_percent = 10.0;
+    options.impairment.jitter_ms = 20.0;
+    options.impairment.reorder_percent = 2.0;
+    options.impairment.duplicate_percent = 2.0;
+    options.impairment.seed = 7;
+    // One target for both (the default grows with the pace, for the host's delays): the same
+    // packets then play at the same positions, so the outputs are the same samples.
+    options.jitter_target_ms = 220.0;
+    options.output = dir / "real_time.wav";
+    const LoopbackReport real_time = run_loopback(options);
+    options.output = dir / "fast.wav";
+    options.pace = audio::Pace(10.0);
+    const LoopbackReport fast = run_loopback(options);
+    // The proxy's seeded decisions follow the packets, not the clock.
+    EXPECT_EQ(fast.injected.dropped, real_time.injected.dropped);
+    EXPECT_EQ(fast.injected.duplicated, real_time.injected.duplicated);
+    EXPECT_EQ(fast.injected.reordered, real_time.injected.reordered);
+    EXPECT_GT(fast.injected.dropped, 0u);
+    EXPECT_EQ(fast.receiver.receive.late, 0u);
+    EXPECT_EQ(real_time.receiver.receive.late, 0u);
+    EXPECT_EQ(fast.receiver.receive.lost, real_time.receiver.receive.lost);
+    EXPECT_EQ(fast.output_samples, fast.input_samples);
+    EXPECT_EQ(fast.timeline_error_samples, 0);
+    EXPECT_FALSE(fast.identical);
+    EXPECT_EQ(read_int16(dir / "fast.wav"), read_int16(dir / "real_time.wav"));
+}
+
+TEST(Loopback, SpeedOutsideTheSupportedRangeIsAClearError) {
+    test::TempDir dir;
+    const test::CliResult result = test::run_cli("loopback " + kSpeechWav.string() + " " +
+                                                 (dir / "out.wav").string() + " --speed 1000");
+    EXPECT_NE(result.exit_code, 0);
+    EXPECT_NE(result.output.find("--speed"), std::string::npos) << result.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "out.wav"));
 }
 
 TEST(Loopback, ImpairedLinkCompletesAndCountsWhatWasInjected) {

@@ -1,5 +1,6 @@
 // extrema loopback IN.wav OUT.wav [--loss PCT] [--jitter-ms MS] [--reorder PCT]
-//   [--duplicate PCT] [--packet-ms MS] [--seed N] [--json]: a real sender and receiver on
+//   [--duplicate PCT] [--packet-ms MS] [--seed N] [--speed N] [--json]: a real sender and receiver
+//   on
 // 127.0.0.1 through a userspace impairment proxy; writes what the receiver played, aligned to
 // the sender's timeline, and reports the wire figures and the quality against the offline
 // decode.
@@ -17,6 +18,7 @@ void add_loopback_command(CLI::App& app) {
     auto options = std::make_shared<LoopbackOptions>();
     auto json = std::make_shared<bool>(false);
     auto target = std::make_shared<double>(-1.0);
+    auto speed = std::make_shared<double>(1.0);
     CLI::App* cmd = app.add_subcommand(
         "loopback",
         "Run a real link on 127.0.0.1 through an impairment proxy and report what arrived");
@@ -40,7 +42,7 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("--packet-ms", options->packet_ms, "Audio per packet, ms")
         ->check(CLI::Range(1.0, 100.0));
     cmd->add_option("--jitter-target-ms", *target,
-                    "Receiver's jitter buffer target, ms (default 20 + jitter + delay)")
+                    "Receiver's jitter buffer target, ms (default 20 x speed + jitter + delay)")
         ->check(CLI::Range(0.0, 1000.0));
     cmd->add_option("--threshold", options->encoder.threshold_lsb, "Encoder hysteresis, int16 LSB")
         ->check(CLI::Range(0.0, 32767.0));
@@ -52,9 +54,13 @@ void add_loopback_command(CLI::App& app) {
                     "Longest record, ms (the codec's latency cap)");
     cmd->add_option("--srtp-key", options->srtp_key_file, "Protect the link with SRTP")
         ->check(CLI::ExistingFile);
+    cmd->add_option("--speed", *speed,
+                    "Run the whole link this many times faster than real time (1 = real time)")
+        ->check(CLI::Range(1.0, audio::Pace::kMaxSpeed));
     cmd->add_flag("--json", *json, "Print the report as one JSON object");
-    cmd->callback([options, json, target] {
+    cmd->callback([options, json, target, speed] {
         if (*target >= 0.0) options->jitter_target_ms = *target;
+        options->pace = audio::Pace(*speed);
         const LoopbackReport report = run_loopback(*options);
         if (*json) {
             fmt::print("{}\n", loopback_json(report));

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include <pthread.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 
@@ -36,9 +38,18 @@ constexpr double kGraceSeconds = 5.0;
 
 class ProxyThread {
   public:
-    ProxyThread(const asio::ip::udp::endpoint& destination, const net::ImpairmentConfig& config)
-        : proxy_(io_, {asio::ip::make_address("127.0.0.1"), 0}, destination, config),
-          thread_([this] { io_.run(); }) {}
+    ProxyThread(const asio::ip::udp::endpoint& destination, const net::ImpairmentConfig& config,
+                audio::Pace pace)
+        : proxy_(io_, {asio::ip::make_address("127.0.0.1"), 0}, destination, config, pace),
+          thread_([this] {
+              // The proxy stands for the network, which the host's load does not delay: like the
+              // links' network threads, real-time priority when the system grants it (at a fast
+              // pace a few ms of scheduling delay are many times that of audio). Refused: carry on.
+              sched_param priority{};
+              priority.sched_priority = pipeline::kNetworkThreadPriority;
+              pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
+              io_.run();
+          }) {}
     ~ProxyThread() {
         proxy_.stop();
         io_.stop();
@@ -233,23 +244,28 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.network.peer.clear();
     receiver.network.allow = {"127.0.0.1"};  // the proxy, from whatever port it sends
     receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
-        20.0 + options.impairment.jitter_ms + options.impairment.delay_ms);
+        kHostAllowanceMs * options.pace.speed() + options.impairment.jitter_ms +
+        options.impairment.delay_ms);
     // Sender and receiver share this machine's clock: there is no drift to correct, and
     // correcting would only blur the sample-exact comparison with the offline decode.
     receiver.receiver.drift_correction = false;
 
-    pipeline::Link receive_link(receiver);
-    ProxyThread proxy(receive_link.local_endpoint(), options.impairment);
+    const audio::Pace pace = options.pace;
+    pipeline::Link receive_link(receiver, pace);
+    ProxyThread proxy(receive_link.local_endpoint(), options.impairment, pace);
     sender.network.peer = fmt::format("127.0.0.1:{}", proxy.endpoint().port());
-    pipeline::Link send_link(sender);
+    pipeline::Link send_link(sender, pace);
 
     receive_link.start();
     send_link.start();
     const auto started = steady_clock::now();
-    const auto deadline =
-        started +
-        std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(
-            report.duration_s + kGraceSeconds + receiver.receiver.jitter_target_ms / 1000.0));
+    // The grace is for the machine, so it stays on the steady clock.
+    const auto deadline = started +
+                          pace.wall(std::chrono::duration<double>(
+                              report.duration_s + receiver.receiver.jitter_target_ms / 1000.0)) +
+                          std::chrono::duration_cast<steady_clock::duration>(
+                              std::chrono::duration<double>(kGraceSeconds));
+    const auto audio_seconds = [&] { return pace.media(steady_clock::now() - started).count(); };
     std::uint64_t resyncs_seen = 0;
     Progress progress("loopback", report.input_samples);  // what the receiver has played
     while (steady_clock::now() < deadline) {
@@ -257,9 +273,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
         const pipeline::ReceiveStats rx = receive_link.stats().receive;
         progress.update(std::min(rx.output_samples, report.input_samples));
         for (; resyncs_seen < rx.resyncs; ++resyncs_seen) {
-            report.resyncs.push_back(
-                {std::chrono::duration<double>(steady_clock::now() - started).count(),
-                 rx.output_samples});
+            report.resyncs.push_back({audio_seconds(), rx.output_samples});
         }
         const auto lead = receive_link.lead_samples();
         if (!send_link.input_finished() || !lead) continue;
@@ -277,9 +291,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     report.receiver = receive_link.stats();
     report.injected = proxy.counters();
     for (; resyncs_seen < report.receiver.receive.resyncs; ++resyncs_seen) {
-        report.resyncs.push_back(
-            {std::chrono::duration<double>(steady_clock::now() - started).count(),
-             report.receiver.receive.output_samples});
+        report.resyncs.push_back({audio_seconds(), report.receiver.receive.output_samples});
     }
 
     const auto lead = receive_link.lead_samples();

@@ -1,8 +1,9 @@
 #pragma once
 // The loopback harness behind `extrema loopback`: a real sender Link and a real receiver Link on
 // 127.0.0.1, joined through the userspace impairment proxy, with file endpoints paced in real
-// time. It writes the receiver's output aligned to the sender's timeline, reports the figures of
-// the run, and compares the output with the offline encode + decode of the same input.
+// time, or N times faster (LoopbackOptions::pace: the whole link and the proxy at that pace). It
+// writes the receiver's output aligned to the sender's timeline, reports the figures of the run,
+// and compares the output with the offline encode + decode of the same input.
 //
 // Memory stays bounded whatever the input's length: the links stream the files, the comparison
 // re-encodes the input block by block beside the output file it reads block by block, and only
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/pace.h"
 #include "extrema/quality/metrics.h"
 #include "net/impairment_proxy.h"
 #include "pipeline/link_config.h"
@@ -27,19 +29,28 @@ struct LoopbackOptions {
     std::filesystem::path output;      // PCM16 WAV, like `extrema decode` writes
     net::ImpairmentConfig impairment;  // loss, jitter, reordering, duplication, seed
     double packet_ms = 10.0;
-    // Jitter buffer target; unset = 20 ms plus the injected jitter, so jitter alone never
-    // turns packets late.
+    // Jitter buffer target, ms of audio; unset = kHostAllowanceMs at the pace plus the injected
+    // jitter and delay, so neither the host nor the jitter alone turns packets late.
     std::optional<double> jitter_target_ms;
     pipeline::EncoderSettings encoder;  // the daemon's defaults (max_segment_ms 5)
     std::string srtp_key_file;          // "" = plain RTP
+    // How fast the run goes: every span of audio in it (the file source and sink, the network
+    // ticks, the proxy's delay and jitter, the jitter buffer's clock) passes this many times
+    // faster than real time, so the same samples play as in real time, given the CPU.
+    audio::Pace pace;
 };
+
+// What the default jitter target allows for this host's own delays (scheduling of the link's
+// threads and the proxy's, on a loaded machine), in ms of the steady clock: they do not speed
+// up with the pace, so at N x real time they are N times as many ms of audio.
+inline constexpr double kHostAllowanceMs = 20.0;
 
 // Seconds of audio at the start and at the end of the run that the quality figures and the
 // timeline error are measured on: 60 s is long enough for the alignment to be certain.
 inline constexpr double kQualityWindowSeconds = 60.0;
 
 struct ResyncEvent {
-    double at_s = 0.0;                // since the receiver started
+    double at_s = 0.0;                // since the receiver started, in audio (media) seconds
     std::uint64_t output_sample = 0;  // what the receiver had played by then (incl. buffering)
 };
 

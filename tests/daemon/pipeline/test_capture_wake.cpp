@@ -52,5 +52,26 @@ TEST(CaptureWake, AStalledDeviceLeavesTheWakeUpToThePollInterval) {
     EXPECT_EQ(capture_wake(audio::Delivery{4800, 0, kT0}, 4801, kRate, kT0), TimePoint::max());
 }
 
+TEST(CaptureWake, AtTenTimesRealTimeThePeriodsPassTenTimesFasterButNotTheMargin) {
+    const audio::Pace fast(10.0);
+    EXPECT_EQ(capture_wake(tenth_block(), 4801, kRate, kT0, fast), kT0 + 1ms + kCaptureWakeMargin);
+    EXPECT_EQ(capture_wake(tenth_block(), 5281, kRate, kT0, fast), kT0 + 2ms + kCaptureWakeMargin);
+    // Stalled: more than two (fast) periods overdue.
+    EXPECT_EQ(capture_wake(tenth_block(), 4801, kRate, kT0 + 4ms, fast), TimePoint::max());
+}
+
+TEST(Pace, ConvertsBetweenMediaTimeAndTheSteadyClock) {
+    const audio::Pace fast(10.0);
+    EXPECT_EQ(fast.wall(10ms), std::chrono::steady_clock::duration(1ms));
+    EXPECT_DOUBLE_EQ(fast.media(1ms).count(), 0.01);
+    EXPECT_EQ(fast.media_time(kT0, kT0 + 1s), kT0 + 10s);
+    const audio::Pace real_time;
+    EXPECT_TRUE(real_time.real_time());
+    EXPECT_EQ(real_time.wall(10ms), std::chrono::steady_clock::duration(10ms));
+    EXPECT_EQ(real_time.media_time(kT0, kT0 + 1s), kT0 + 1s);
+    EXPECT_THROW(audio::Pace(0.5), std::invalid_argument);
+    EXPECT_THROW(audio::Pace(audio::Pace::kMaxSpeed * 2), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace extrema::pipeline
