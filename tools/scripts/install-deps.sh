@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev clang-format clang-tidy
+  build-essential cmake ninja-build ccache pkg-config git clang libclang-rt-14-dev clang-format clang-tidy
   # libraries the code links
   libsndfile1-dev portaudio19-dev libboost-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libcli11-dev libsrtp2-dev libssl-dev libsystemd-dev libsamplerate0-dev libeigen3-dev libkissfft-dev

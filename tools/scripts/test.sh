@@ -11,6 +11,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 tools/scripts/install-deps.sh
 jobs=$(nproc)
+# Builds reuse the objects of earlier builds through ccache, with paths taken relative to this
+# tree, so any checkout of the same sources shares them; a cold cache only costs the first build.
+export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+export CCACHE_BASEDIR="${PWD}" CCACHE_NOHASHDIR=1
 
 run_suite() {
   local preset=$1
