@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -400,10 +401,14 @@ std::vector<std::uint8_t> oversize_datagram(std::span<const std::uint8_t> packet
     const std::size_t room = net::kMaxDatagramBytes - net::kRtpHeaderBytes - 4 - payload;
     const std::size_t extension = (room - 1) / 4 * 4;
     const auto padding = static_cast<std::uint8_t>(room - extension);
-    std::vector<std::uint8_t> out(packet.begin(), packet.begin() + net::kRtpHeaderBytes);
+    std::vector<std::uint8_t> out;
+    out.reserve(std::max(total, net::kMaxDatagramBytes));
+    out.assign(packet.begin(), packet.begin() + net::kRtpHeaderBytes);
     out[0] |= 0x30;  // P and X
-    out.insert(out.end(), {0xbe, 0xde, static_cast<std::uint8_t>(extension / 4 >> 8),
-                           static_cast<std::uint8_t>(extension / 4 & 0xff)});
+    const std::uint8_t extension_header[] = {0xbe, 0xde,
+                                             static_cast<std::uint8_t>(extension / 4 >> 8),
+                                             static_cast<std::uint8_t>(extension / 4 & 0xff)};
+    for (const std::uint8_t byte : extension_header) out.push_back(byte);
     out.resize(out.size() + extension, 0);
     out.insert(out.end(), packet.begin() + net::kRtpHeaderBytes, packet.end());
     out.resize(out.size() + padding, 0);
