@@ -7,10 +7,9 @@
 
 namespace extrema::test {
 
-CliResult run_cli(const std::string& args) {
+CliResult run_shell(const std::string& command) {
     CliResult result;
-    const std::string command = std::string(EXTREMA_CLI) + " " + args + " 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
+    FILE* pipe = ::popen(("( " + command + " ) 2>&1").c_str(), "r");
     if (pipe == nullptr) return result;
     std::array<char, 4096> buffer{};
     while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
@@ -18,6 +17,10 @@ CliResult run_cli(const std::string& args) {
     const int status = ::pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+CliResult run_cli(const std::string& args) {
+    return run_shell(std::string(EXTREMA_CLI) + " " + args);
 }
 
 }  // namespace extrema::test

@@ -12,6 +12,8 @@ struct CliResult {
     std::string output;  // stdout and stderr together
 };
 
+// A shell command line (pipes, redirections), and the extrema binary with arguments.
+CliResult run_shell(const std::string& command);
 CliResult run_cli(const std::string& args);
 
 }  // namespace extrema::test

@@ -15,12 +15,6 @@ namespace {
 
 const std::string kSpeech = "/usr/share/sounds/alsa/Front_Center.wav";
 
-void write_bytes(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-}
-
 std::vector<std::uint8_t> read_bytes(const std::filesystem::path& path) {
     return audio::read_whole_file(path);
 }

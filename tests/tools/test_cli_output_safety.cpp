@@ -21,12 +21,6 @@ namespace {
 
 const std::string kSpeech = "/usr/share/sounds/alsa/Front_Center.wav";
 
-void write_bytes(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-}
-
 // A mono stream of `count` silences of `each` samples: a few bytes for hours of audio.
 std::filesystem::path silences(const TempDir& dir, const std::string& name, std::uint32_t rate_hz,
                                int count, std::uint32_t each) {

@@ -14,19 +14,6 @@ namespace {
 
 const std::string kSpeech = "/usr/share/sounds/alsa/Front_Center.wav";
 
-// Runs a shell command line; returns its combined output and exit code.
-CliResult run_shell(const std::string& command) {
-    CliResult result;
-    FILE* pipe = ::popen(("( " + command + " ) 2>&1").c_str(), "r");
-    if (pipe == nullptr) return result;
-    std::array<char, 4096> buffer{};
-    while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        result.output.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
-
 void expect_error(const CliResult& r, int code, const std::string& message) {
     EXPECT_EQ(r.exit_code, code) << r.output;
     EXPECT_EQ(r.output.rfind("extrema: ", 0), 0u) << r.output;
