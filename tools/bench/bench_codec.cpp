@@ -18,6 +18,22 @@ void report(benchmark::State& state, std::size_t samples, int rate_hz) {
 }
 
 // Live-link settings: 44.1 kHz mono in 10 ms blocks, the encoder the daemon runs.
+
+// One encoder over the whole signal in 10 ms blocks, as a capture callback feeds it.
+void encode_in_blocks(const codec::EncoderConfig& config, const std::vector<std::int16_t>& speech,
+                      std::vector<codec::Record>& records) {
+    const auto block = static_cast<std::size_t>(config.sample_rate_hz / 100);
+    codec::Encoder encoder(config);
+    records.clear();
+    for (std::size_t at = 0; at < speech.size(); at += block) {
+        encoder.push(
+            std::span<const std::int16_t>(speech).subspan(at, std::min(block, speech.size() - at)),
+            records);
+    }
+    encoder.flush(records);
+    benchmark::DoNotOptimize(records.data());
+}
+
 void BM_ExtremaEncode(benchmark::State& state) {
     const int rate_hz = static_cast<int>(state.range(0));
     const auto& speech = speech_int16(rate_hz);
@@ -27,18 +43,7 @@ void BM_ExtremaEncode(benchmark::State& state) {
         state.range(1) == 0 ? codec::Segmentation::kPeaks : codec::Segmentation::kSeedSteps;
     std::vector<codec::Record> records;
     records.reserve(speech.size());
-    const std::size_t block = static_cast<std::size_t>(rate_hz / 100);
-    for (auto _ : state) {
-        codec::Encoder encoder(config);
-        records.clear();
-        for (std::size_t at = 0; at < speech.size(); at += block) {
-            encoder.push(std::span<const std::int16_t>(speech).subspan(
-                             at, std::min(block, speech.size() - at)),
-                         records);
-        }
-        encoder.flush(records);
-        benchmark::DoNotOptimize(records.data());
-    }
+    for (auto _ : state) encode_in_blocks(config, speech, records);
     state.counters["records_per_s_audio"] = static_cast<double>(records.size()) / kSpeechSeconds;
     // Where the curve search spends its time: the share of curves of 2-3 samples and of at most
     // 16 (those compared at every rendered point, curve_matcher.h).
@@ -70,18 +75,7 @@ void BM_ExtremaEncodeAtRate(benchmark::State& state) {
     config.target_kbps = static_cast<double>(state.range(0));
     std::vector<codec::Record> records;
     records.reserve(speech.size());
-    const std::size_t block = kRateHz / 100;
-    for (auto _ : state) {
-        codec::Encoder encoder(config);
-        records.clear();
-        for (std::size_t at = 0; at < speech.size(); at += block) {
-            encoder.push(std::span<const std::int16_t>(speech).subspan(
-                             at, std::min(block, speech.size() - at)),
-                         records);
-        }
-        encoder.flush(records);
-        benchmark::DoNotOptimize(records.data());
-    }
+    for (auto _ : state) encode_in_blocks(config, speech, records);
     state.counters["payload_kbps"] = static_cast<double>(records.size()) *
                                      codec::RateController::kBitsPerRecord / kSpeechSeconds /
                                      1000.0;
