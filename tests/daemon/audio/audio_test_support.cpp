@@ -1,5 +1,7 @@
 #include "audio_test_support.h"
 
+#include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -54,6 +56,45 @@ std::int64_t first_bit_difference(std::span<const float> a, std::span<const floa
         if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0) return static_cast<std::int64_t>(i);
     }
     return a.size() == b.size() ? -1 : static_cast<std::int64_t>(n);
+}
+
+BlockMatch match_blocks(std::span<const float> recording, std::span<const float> reference,
+                        std::int64_t offset, std::size_t block, std::int64_t max_slide) {
+    BlockMatch match;
+    const auto n = static_cast<std::int64_t>(reference.size());
+    // Reference sample j, and silence before and after it (as around the speech in a recording).
+    const auto want = [&](std::int64_t j) {
+        return j < 0 || j >= n ? 0.0f : reference[static_cast<std::size_t>(j)];
+    };
+    // Whether `got`, starting at recording sample `at`, is the reference bit for bit at `shift`.
+    const auto equal_at = [&](std::span<const float> got, std::int64_t at, std::int64_t shift) {
+        for (std::size_t k = 0; k < got.size(); ++k) {
+            const std::int64_t j = at + static_cast<std::int64_t>(k) - shift;
+            if (std::bit_cast<std::uint32_t>(got[k]) != std::bit_cast<std::uint32_t>(want(j))) {
+                return false;
+            }
+        }
+        return true;
+    };
+    for (std::size_t i = 0; i + block <= recording.size(); i += block) {
+        const std::span<const float> got = recording.subspan(i, block);
+        const auto at = static_cast<std::int64_t>(i);
+        bool speech = false;
+        for (std::size_t k = 0; k < block && !speech; ++k) {
+            speech = got[k] != 0.0f || want(at + static_cast<std::int64_t>(k) - offset) != 0.0f;
+        }
+        if (!speech) continue;
+        ++match.signal_blocks;
+        for (std::int64_t step = 0; step <= 2 * max_slide; ++step) {
+            // 0, +1, -1, +2, -2, ...: the nearest slide first.
+            const std::int64_t slide = step % 2 == 1 ? (step + 1) / 2 : -(step / 2);
+            if (!equal_at(got, at, offset + slide)) continue;
+            ++match.exact_blocks;
+            offset += slide;
+            break;
+        }
+    }
+    return match;
 }
 
 }  // namespace extrema::audio::test

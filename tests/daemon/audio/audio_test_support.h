@@ -46,4 +46,27 @@ std::vector<float> noise(std::size_t samples, std::uint32_t seed);
 // (lengths included: a length mismatch reports the shorter length).
 std::int64_t first_bit_difference(std::span<const float> a, std::span<const float> b);
 
+// How much of a recording is the reference bit for bit when a JACK xrun may have dropped or
+// repeated audio: the recording is cut into blocks, and each block must equal the reference at
+// the offset the previous block matched at, or at one up to `max_slide` samples away (recording
+// sample i is reference sample i - offset). Blocks silent in both count as neither.
+struct BlockMatch {
+    std::size_t signal_blocks = 0;  // blocks where the recording or the reference is not silent
+    std::size_t exact_blocks = 0;   // of those, found bit for bit in the reference
+    double exact_fraction() const noexcept {
+        return signal_blocks == 0
+                   ? 0.0
+                   : static_cast<double>(exact_blocks) / static_cast<double>(signal_blocks);
+    }
+};
+BlockMatch match_blocks(std::span<const float> recording, std::span<const float> reference,
+                        std::int64_t offset, std::size_t block, std::int64_t max_slide);
+
+// How the JACK tests (48 kHz) compare a run that had xruns in every attempt: 5 ms blocks, each
+// found within 100 ms of where the one before it matched, and at least this share of them bit
+// for bit (a clean run must match in every sample).
+inline constexpr std::size_t kXrunMatchBlock = 240;
+inline constexpr std::int64_t kXrunMaxSlide = 4800;
+inline constexpr double kMinExactShareWithXruns = 0.9;
+
 }  // namespace extrema::audio::test
