@@ -17,8 +17,8 @@ namespace asio = boost::asio;
 using asio::ip::udp;
 using std::chrono::steady_clock;
 
-// One second of audio in each ring: far more than a tick (the network thread drains the
-// capture ring every few ms), so an overrun means the thread stalled, not that the ring is short.
+// One second of audio in the capture ring: far more than a tick (the network thread drains it
+// every few ms), so an overrun means the thread stalled, not that the ring is short.
 constexpr double kRingSeconds = 1.0;
 
 // At most this many datagrams are read per tick: a flood waits in the socket (the kernel drops
@@ -80,7 +80,6 @@ Link::Link(const LinkConfig& config, audio::Pace pace)
     if (config_.network.dtls != "off") open_dtls();
     const auto ring_frames = static_cast<std::size_t>(kRingSeconds * config_.audio.rate_hz);
     if (sends) capture_ring_ = std::make_unique<audio::SampleRing>(ring_frames);
-    if (receives) playback_ring_ = std::make_unique<audio::SampleRing>(ring_frames);
     // An SRTP key is the one thing the send and receive paths open that a setting names.
     const std::string_view key_file = "network.srtp_key_file";
     if (sends) {
@@ -99,15 +98,12 @@ Link::Link(const LinkConfig& config, audio::Pace pace)
         });
     }
     endpoints_ =
-        std::make_unique<Endpoints>(config_, capture_ring_.get(), playback_ring_.get(), pace_);
-    if (receives) playout_in_callback_ = endpoints_->sink()->set_refill(this);
-    // A file sink is fed at the wake-ups, so it keeps the tick's pace.
-    if (sends && (!receives || playout_in_callback_)) {
+        std::make_unique<AudioEndpoints>(config_, capture_ring_.get(), receive_.get(), pace_);
+    if (sends) {
         capture_clock_ = endpoints_->source()->delivery_clock();
         poll_ = pace_.wall(poll_for(config_.network.packet_ms));
     }
     scratch_.resize(4096);
-    refill_scratch_.resize(4096);
     datagram_.resize(net::kMaxDatagramBytes);
 }
 
@@ -349,7 +345,6 @@ void Link::on_tick() {
         install_dtls_keys();
     }
     if (send_) pump_capture(false);
-    if (receive_ && !playout_in_callback_) feed_playback();
     note_progress();
     publish_stats();
 }
@@ -371,34 +366,6 @@ void Link::pump_capture(bool final) {
     }
 }
 
-// A file sink takes whatever comes: produce what the steady clock, at the pace, says is due.
-void Link::feed_playback() {
-    audio::SampleRing& ring = *playback_ring_;
-    const double elapsed = pace_.media(steady_clock::now() - started_at_).count();
-    const auto due = static_cast<std::uint64_t>(elapsed * config_.audio.rate_hz);
-    const std::size_t want =
-        due > playback_produced_ ? static_cast<std::size_t>(due - playback_produced_) : 0;
-    playback_produced_ += decode_into_ring(want, ring, scratch_);
-}
-
-// The playback callback, right before it takes `samples` from the ring (mono: one per frame).
-void Link::refill(std::size_t samples) noexcept {
-    decode_into_ring(samples, *playback_ring_, refill_scratch_);
-}
-
-std::size_t Link::decode_into_ring(std::size_t samples, audio::SampleRing& ring,
-                                   std::vector<float>& scratch) noexcept {
-    samples = std::min(samples, ring.write_available());
-    for (std::size_t left = samples; left > 0;) {
-        const std::size_t n = std::min(left, scratch.size());
-        const std::span<float> block(scratch.data(), n);
-        receive_->fill(block);
-        ring.push_available(block);
-        left -= n;
-    }
-    return samples;
-}
-
 void Link::publish_stats() {
     LinkStats stats;
     stats.uptime_s = std::chrono::duration<double>(steady_clock::now() - started_at_).count();
@@ -417,17 +384,11 @@ void Link::publish_stats() {
         const audio::EndpointStats sink = endpoints_->sink()->stats();
         stats.receive.device_xruns = sink.device_xruns;
         stats.receive.output_write_errors = sink.write_errors;
-        stats.receive.playback_underruns = playback_ring_->counters().underrun_samples;
-        const double rate = config_.audio.rate_hz;
-        const double ring_ms = static_cast<double>(playback_ring_->capacity_samples() -
-                                                   playback_ring_->write_available()) *
-                               1000.0 / rate;
         // The peer's packetisation and capture device are assumed to match ours: this end
         // cannot see them. A duplex stream reports capture plus playback already.
         const double devices_ms =
             endpoints_->duplex_stream() ? sink.latency_ms : 2.0 * sink.latency_ms;
-        stats.receive.latency_ms =
-            config_.network.packet_ms + stats.receive.buffer_ms + ring_ms + devices_ms;
+        stats.receive.latency_ms = config_.network.packet_ms + stats.receive.buffer_ms + devices_ms;
     }
     const std::lock_guard lock(stats_mutex_);
     snapshot_ = stats;

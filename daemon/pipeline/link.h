@@ -3,18 +3,17 @@
 //
 //   capture callback -> capture ring -> [network thread: SendPath] -> UDP
 //   UDP -> [network thread: ReceivePath validation] -> hand-over queue
-//       -> [playback callback: jitter buffer, decoder, drift corrector] -> playback ring -> device
+//       -> [sink's clock pulls: jitter buffer, decoder, drift corrector] -> device or file
 //
 // The capture callback only moves samples into its ring. The network thread wakes on its own
 // schedule and nothing else: when the capture device delivers the block that can complete the
 // next packet (a sending link whose source keeps a DeliveryClock, capture_wake.h), else at a
 // steady tick, and at least every poll interval. Each time it reads the datagrams waiting on the
 // (Boost.Asio, non-blocking) socket and hands the validated packets over lock-free, then drains
-// the capture ring into the encoder and sends what is ready. The playback callback refills its ring
-// from the jitter buffer right before it plays (audio::RingRefill), so the ring never holds more
-// than one callback's worth: no margin for a producer thread's wake-up, which would be latency. A
-// file sink has no clock of its own; for it the network thread decodes what is due at each tick.
-// Nothing the audio callbacks touch takes a lock or allocates.
+// the capture ring into the encoder and sends what is ready. The sink pulls what it plays from
+// the receive path (an audio::FrameReader) on its own clock, a device's callback or, for a sink
+// without one, an audio::Pump: nothing waits between them. Nothing the audio callbacks touch
+// takes a lock or allocates.
 //
 // Construction opens everything (socket, devices, files, keys) and throws on any bad set-up
 // with a message naming what failed; nothing is left running then. start() starts audio and the
@@ -35,10 +34,9 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "audio/pace.h"
-#include "audio/ring_refill.h"
 #include "audio/sample_ring.h"
 #include "net/dtls_srtp.h"
-#include "pipeline/endpoints.h"
+#include "pipeline/audio_endpoints.h"
 #include "pipeline/link_config.h"
 #include "pipeline/link_stats.h"
 #include "pipeline/receive_path.h"
@@ -64,7 +62,7 @@ std::chrono::microseconds tick_for(double packet_ms);
 // one packet, clamped to 1..10 ms (link.cpp says why).
 std::chrono::microseconds poll_for(double packet_ms);
 
-class Link final : private audio::RingRefill {
+class Link final {
   public:
     // Throws LinkError, audio::AudioError, net::NetError, net::SrtpKeyError or
     // std::invalid_argument. Device endpoints need a PortAudioSession alive in the process.
@@ -106,10 +104,6 @@ class Link final : private audio::RingRefill {
     bool dtls_peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept;
     void install_dtls_keys();
     void receive_waiting(net::Clock::time_point now);
-    void refill(std::size_t samples) noexcept override;  // playback callback thread
-    // The next `samples` of the timeline (as many as fit) through `scratch` into `ring`.
-    std::size_t decode_into_ring(std::size_t samples, audio::SampleRing& ring,
-                                 std::vector<float>& scratch) noexcept;
     void on_tick();
     // When to wake after a tick that ran at `now`; `delivered` is the capture clock read before
     // the tick drained the ring.
@@ -118,7 +112,6 @@ class Link final : private audio::RingRefill {
     void apply_pending_reload();
     void apply_reload_now(const LinkConfig& fresh);
     void pump_capture(bool final);
-    void feed_playback();
     void publish_stats();
     void note_progress() noexcept;
     void run() noexcept;
@@ -138,7 +131,6 @@ class Link final : private audio::RingRefill {
     std::chrono::steady_clock::duration poll_{};
 
     std::unique_ptr<audio::SampleRing> capture_ring_;
-    std::unique_ptr<audio::SampleRing> playback_ring_;
     std::unique_ptr<SendPath> send_;
     std::unique_ptr<ReceivePath> receive_;
     // DTLS-SRTP key agreement (network.dtls), network thread only; it sends to dtls_to_: the
@@ -150,12 +142,7 @@ class Link final : private audio::RingRefill {
     std::vector<float> scratch_;
     std::vector<std::uint8_t> datagram_;
     boost::asio::ip::udp::endpoint sender_;
-    std::uint64_t playback_produced_ = 0;  // file sinks only
     bool flushed_ = false;
-    // The sink refills the playback ring from its callback (a device, the null sink); false for
-    // a file sink, which the network thread feeds.
-    bool playout_in_callback_ = false;
-    std::vector<float> refill_scratch_;  // playback callback thread only
 
     // A Link runs at most once: kIdle -> kRunning (start) -> kStopped (stop). A stop() before
     // start() goes straight to kStopped, so a later start() does nothing.
@@ -183,9 +170,9 @@ class Link final : private audio::RingRefill {
     LinkStats snapshot_;
     std::optional<std::uint64_t> lead_samples_;
     std::int64_t first_played_position_ = 0;
-    // Last: destroyed first, so no audio callback still runs while anything it reaches (rings,
-    // paths, scratch buffers) goes away.
-    std::unique_ptr<Endpoints> endpoints_;
+    // Last: destroyed first, so no audio callback still runs while anything it reaches (the
+    // capture ring, the receive path) goes away.
+    std::unique_ptr<AudioEndpoints> endpoints_;
 };
 
 }  // namespace extrema::pipeline

@@ -251,7 +251,7 @@ struct Result {
     double encoder_mean_ms = 0.0;
     double encoder_max_ms = 0.0;
 #if EXTREMA_RT_COUNTERS
-    // Calls made inside the audio callbacks (capture, and the playback refill that runs the
+    // Calls made inside the audio callbacks (capture, and the playback pull that runs the
     // jitter buffer and the decoder) from start() to stop(): all must stay zero (SPEC §1).
     audio::test::RtCounts realtime;
 #endif
