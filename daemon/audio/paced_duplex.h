@@ -1,10 +1,10 @@
 #pragma once
 // PacedDuplex: a pretend full-duplex sound card, a generated microphone (the tone) and a null
 // speaker on one clock. One thread, one period at a time: it delivers a captured block into the
-// capture ring, then plays one block from the playback ring into nothing, as PortAudioDuplex's
-// single callback does for a real card. A ToneSource and a NullSink side by side would wake two
-// threads each period for what one wake-up does. The playing pulls from a FrameReader in a
-// RealtimeScope, like a callback.
+// capture ring, then plays one block into nothing, as PortAudioDuplex's single callback does for
+// a real card. A ToneSource and a NullSink side by side would wake two threads each period for
+// what one wake-up does. The playing pulls from a FrameReader in a RealtimeScope, like a
+// callback.
 #include <atomic>
 #include <cstdint>
 #include <memory>

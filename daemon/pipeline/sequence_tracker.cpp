@@ -9,8 +9,8 @@ void SequenceTracker::observe(std::uint16_t sequence) noexcept {
         first_ = highest_ = sequence;
         return;
     }
-    const auto delta = static_cast<std::int16_t>(
-        static_cast<std::uint16_t>(sequence - static_cast<std::uint16_t>(highest_)));
+    const auto delta =
+        static_cast<std::int16_t>(static_cast<std::uint16_t>(sequence - static_cast<std::uint16_t>(highest_)));
     const std::int64_t extended = highest_ + delta;
     if (delta > kMaxDropout || delta < -kMaxDropout || extended < first_ - kMaxDropout) {
         // A new numbering: close the old one, start counting afresh.

@@ -32,8 +32,8 @@ class SequenceTracker {
     }
 
     bool started_ = false;
-    std::int64_t first_ = 0;             // extended sequence number of the first packet
-    std::int64_t highest_ = 0;           // highest extended sequence number seen
+    std::int64_t first_ = 0;    // extended sequence number of the first packet
+    std::int64_t highest_ = 0;  // highest extended sequence number seen
     std::uint64_t expected_before_ = 0;  // expected packets of earlier numberings
     std::uint64_t received_ = 0;
 };
