@@ -1,19 +1,19 @@
 #pragma once
 // The one interface the pipeline sees for every audio endpoint (SPEC §6): PortAudio devices,
 // files, the tone generator and the null sink. A source produces interleaved frames into a
-// SampleRing at rate_hz(); a sink consumes them from one. The pipeline owns the rings and hands
-// each endpoint its ring at construction; the ring must outlive the endpoint.
+// SampleRing at rate_hz(); a sink pulls what it plays from a FrameReader, on its own clock. The
+// pipeline owns the ring and the reader and hands them to the endpoints at construction; they
+// must outlive the endpoints.
 //
 // Life cycle: construct (opens and validates everything; every bad set-up throws there, with
 // nothing left running) -> start() -> stop(). start() and stop() are idempotent; after stop() the
-// endpoint no longer touches its ring. Destruction stops. An endpoint that failed on its own
-// thread (a read error, a device that vanished) reports it by throwing AudioError from stop().
+// endpoint no longer touches its ring or reader. Destruction stops. An endpoint that failed on its
+// own thread (a read error, a device that vanished) reports it by throwing AudioError from stop().
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
 #include "audio/delivery_clock.h"
-#include "audio/ring_refill.h"
 
 namespace extrema::audio {
 
@@ -65,10 +65,6 @@ class AudioSink {
     virtual int channels() const noexcept = 0;
     virtual EndpointStats stats() const noexcept = 0;
     virtual std::string describe() const = 0;
-    // A sink that consumes at its own clock (a device, the null sink) calls `refill` before each
-    // take from its ring and returns true; call before start(). A sink that takes whatever
-    // arrives (a file) returns false: its producer paces itself in real time instead.
-    virtual bool set_refill(RingRefill* refill) noexcept = 0;
 };
 
 }  // namespace extrema::audio

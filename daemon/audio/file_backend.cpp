@@ -9,12 +9,9 @@
 namespace extrema::audio {
 namespace {
 
-// How often the sink thread looks for samples. The producer is a real-time callback that cannot
-// signal (no syscall), so the sink polls; every 2 ms keeps little in the ring, for 500 wake-ups
-// a second on a thread that only writes a file.
-constexpr auto kSinkPoll = std::chrono::milliseconds(2);
-// Samples the sink moves per write: 4096 = 85 ms of mono at 48 kHz, plenty for one poll.
-constexpr std::size_t kSinkBlockSamples = 4096;
+// The file sink's playout period: the granularity at which the timeline reaches the file, and
+// at which playout can start (the moment the jitter buffer's target is met).
+constexpr auto kSinkPeriod = std::chrono::milliseconds(2);
 // How often the sink flushes the file and its header to the disk: what a crash can lose.
 constexpr auto kSinkSyncPeriod = std::chrono::seconds(1);
 
@@ -93,48 +90,38 @@ std::size_t FileSource::fill(std::span<float> block) {
 
 // --- sink ---
 
-FileSink::FileSink(SampleRing& ring, const FileSinkConfig& config)
-    : ring_(ring), rate_hz_(config.rate_hz), channels_(config.channels) {
-    if (ring.channels() != config.channels) {
-        throw AudioError("file sink " + quoted(config.path) + ": the ring has " +
-                         std::to_string(ring.channels()) + " channel(s), the file " +
-                         std::to_string(config.channels));
-    }
+FileSink::FileSink(FrameReader& reader, const FileSinkConfig& config)
+    : rate_hz_(config.rate_hz), channels_(config.channels) {
     try {
         writer_ = std::make_unique<SoundFileWriter>(config.path, config.rate_hz, config.channels,
                                                     config.format);
     } catch (const SoundFileError& e) {
         throw AudioError(e.what());
     }
-    const std::size_t channels = static_cast<std::size_t>(config.channels);
-    block_.resize(kSinkBlockSamples - kSinkBlockSamples % channels);
     description_ = "file " + quoted(config.path) + " (" + std::to_string(config.rate_hz) + " Hz, " +
                    std::to_string(config.channels) + " ch, " +
                    (config.format == SampleFormat::kFloat32 ? "float" : "16-bit") + ")";
+    pump_ = std::make_unique<Pump>(
+        reader, config.rate_hz, config.channels, kSinkPeriod,
+        [this](std::span<const float> samples) { write(samples); }, config.pace);
 }
 
 FileSink::~FileSink() {
-    stop_requested_ = true;
-    if (thread_.joinable()) thread_.join();
+    pump_->stop();
     // writer_'s destructor removes the temporary unless stop() committed it.
 }
 
 void FileSink::start() {
-    if (thread_.joinable() || committed_) return;
-    stop_requested_ = false;
-    thread_ = std::thread([this] { run(); });
+    if (committed_) return;
+    next_sync_ = std::chrono::steady_clock::now() + kSinkSyncPeriod;
+    pump_->start();
 }
 
 void FileSink::stop() {
     if (committed_) return;
-    stop_requested_ = true;
-    if (thread_.joinable()) thread_.join();
+    pump_->stop();
     committed_ = true;  // whatever happens below, there is nothing more to do
     try {
-        if (failure_.empty()) {
-            while (drain() > 0) {
-            }
-        }
         writer_->commit();
     } catch (const SoundFileError& e) {
         writer_.reset();  // removes the temporary
@@ -147,19 +134,22 @@ void FileSink::stop() {
     }
 }
 
-std::size_t FileSink::drain() {
-    const std::size_t got = ring_.pop_available(std::span<float>(block_));
-    if (got > 0 && failure_.empty()) {
-        try {
-            writer_->write(std::span<const float>(block_.data(), got));
-        } catch (const SoundFileError& e) {
-            frames_.store(writer_->frames_written(), std::memory_order_relaxed);  // part of it
-            fail(e.what());
-            return got;
+void FileSink::write(std::span<const float> samples) noexcept {
+    if (!failure_.empty()) return;  // pulled all the same: playout must not back up
+    try {
+        writer_->write(samples);
+        frames_.fetch_add(samples.size() / static_cast<std::size_t>(channels_),
+                          std::memory_order_relaxed);
+        if (std::chrono::steady_clock::now() >= next_sync_) {
+            writer_->sync();
+            next_sync_ += kSinkSyncPeriod;
         }
-        frames_.fetch_add(got / static_cast<std::size_t>(channels_), std::memory_order_relaxed);
+    } catch (const SoundFileError& e) {
+        frames_.store(writer_->frames_written(), std::memory_order_relaxed);  // part of it
+        fail(e.what());
+    } catch (const std::exception& e) {
+        fail(e.what());  // not a write error libsndfile reported, but the file stops all the same
     }
-    return got;
 }
 
 void FileSink::fail(const std::string& message) {
@@ -167,30 +157,6 @@ void FileSink::fail(const std::string& message) {
     write_errors_.fetch_add(1, std::memory_order_relaxed);
     // Now, not at stop: a full disk an hour into a session must not go unnoticed until then.
     spdlog::error("{}; no more audio is written to it (what was written is kept)", message);
-}
-
-void FileSink::run() noexcept {
-    try {
-        loop();
-    } catch (const std::exception& e) {
-        fail(e.what());  // not a write error libsndfile reported, but the file stops all the same
-    }
-}
-
-void FileSink::loop() {
-    auto next_sync = std::chrono::steady_clock::now() + kSinkSyncPeriod;
-    while (!stop_requested_.load(std::memory_order_relaxed)) {
-        // After a failure the ring is still drained (and discarded): playout must not back up.
-        if (drain() < block_.size()) std::this_thread::sleep_for(kSinkPoll);
-        if (failure_.empty() && std::chrono::steady_clock::now() >= next_sync) {
-            try {
-                writer_->sync();
-            } catch (const SoundFileError& e) {
-                fail(e.what());
-            }
-            next_sync += kSinkSyncPeriod;
-        }
-    }
 }
 
 }  // namespace extrema::audio

@@ -7,21 +7,25 @@
 // bit-exact and what a test feeds is what the pipeline gets; resample the file beforehand, or run
 // the stream at the file's rate (the codec works at any rate), which rate_hz = 0 does.
 //
-// FileSink writes what it pops, on its own thread, through SoundFileWriter: into a temporary
-// beside the target, renamed over it by stop(), so an abandoned run never leaves a half file.
+// FileSink has no clock of its own: a Pump pulls the timeline at real-time pace (at the link's
+// Pace) and writes it through SoundFileWriter: into a temporary beside the target, renamed over
+// it by stop(), so an abandoned run never leaves a half file.
 // Every second it flushes the file and its header to the disk, so a crash loses at most that. A
 // write error (a full disk) is logged when it happens and counted in stats(); the sink then
-// discards what comes, and stop() keeps what was written before the error under the real name
-// and reports the error.
+// still pulls (playout must not back up) but discards, and stop() keeps what was written before the
+// error under the real name and reports the error.
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "audio/audio_backend.h"
+#include "audio/frame_reader.h"
+#include "audio/pump.h"
 #include "audio/sample_ring.h"
 #include "audio/sound_file.h"
 #include "audio/source_thread.h"
@@ -80,20 +84,19 @@ struct FileSinkConfig {
     // Float WAV records exactly what was played (tests compare bit for bit); kPcm16 for files
     // every player opens.
     SampleFormat format = SampleFormat::kFloat32;
+    Pace pace;  // how fast "real time" runs (the loopback harness runs it faster)
 };
 
 class FileSink final : public AudioSink {
   public:
-    // Creates the temporary output (AudioError if it cannot). The ring's channel count must
-    // match.
-    FileSink(SampleRing& ring, const FileSinkConfig& config);
-    // Without stop(): stops the thread and discards the output (nothing appears under the name).
+    // Creates the temporary output (AudioError if it cannot).
+    FileSink(FrameReader& reader, const FileSinkConfig& config);
+    // Without stop(): stops the pump and discards the output (nothing appears under the name).
     ~FileSink() override;
 
     void start() override;
-    // Stops the thread, writes what is still in the ring, and commits the file; after a write
-    // failure of the thread it commits what was written before it and throws the failure as
-    // AudioError.
+    // Stops the pump and commits the file; after a write failure it commits what was written
+    // before it and throws the failure as AudioError.
     void stop() override;
     int rate_hz() const noexcept override { return rate_hz_; }
     int channels() const noexcept override { return channels_; }
@@ -102,27 +105,21 @@ class FileSink final : public AudioSink {
                 write_errors_.load(std::memory_order_relaxed)};
     }
     std::string describe() const override { return description_; }
-    // Writes whatever arrives: no clock of its own to refill by.
-    bool set_refill(RingRefill* /*refill*/) noexcept override { return false; }
 
   private:
-    void run() noexcept;
-    void loop();
-    std::size_t drain();  // writes what the ring holds now; returns samples taken from it
-    void fail(const std::string& message);  // the first write error: logged and counted
+    void write(std::span<const float> samples) noexcept;  // the pump's thread
+    void fail(const std::string& message);                // the first write error: logged, counted
 
-    SampleRing& ring_;
     std::unique_ptr<SoundFileWriter> writer_;
     int rate_hz_;
     int channels_;
     std::string description_;
-    std::vector<float> block_;
-    std::thread thread_;
-    std::atomic<bool> stop_requested_{false};
     std::atomic<std::uint64_t> frames_{0};
     std::atomic<std::uint64_t> write_errors_{0};
-    std::string failure_;  // the first write error's message; set by the thread, read after join
+    std::string failure_;  // the first write error's message; set by the pump, read after stop
+    std::chrono::steady_clock::time_point next_sync_{};  // the pump's thread
     bool committed_ = false;
+    std::unique_ptr<Pump> pump_;  // last: stopped before the writer goes
 };
 
 }  // namespace extrema::audio

@@ -1,58 +1,38 @@
 #pragma once
-// NullSink: consumes and discards at real-time pace, as a sound card would, so a receiver without
-// audio output (a monitor, a test) still drains its ring at the right speed and its underrun
-// counters mean what they would on a device. Its pop runs in a RealtimeScope, like a callback.
-#include <atomic>
-#include <cstddef>
+// NullSink: pulls and discards at real-time pace, as a sound card would, so a receiver without
+// audio output (a monitor, a test) still plays out its timeline at the right speed. Its clock is
+// a Pump, whose pulls run in a RealtimeScope, like a callback.
 #include <cstdint>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "audio/audio_backend.h"
-#include "audio/playout_gate.h"
-#include "audio/sample_ring.h"
+#include "audio/frame_reader.h"
+#include "audio/pump.h"
 #include "audio/source_thread.h"
 
 namespace extrema::audio {
 
 struct NullSinkConfig {
     int rate_hz = kDefaultStreamRateHz;
+    int channels = kDefaultChannels;
     // One "period" of the pretend device; 10 ms like the other paced endpoints.
     int block_ms = kDefaultBlockMs;
-    // As PortAudioConfig::prefill_frames: 0 = start consuming with the first frame.
-    std::size_t prefill_frames = 0;
 };
 
 class NullSink final : public AudioSink {
   public:
-    NullSink(SampleRing& ring, const NullSinkConfig& config);
-    ~NullSink() override;
+    NullSink(FrameReader& reader, const NullSinkConfig& config);
 
-    void start() override;
-    void stop() override;
+    void start() override { pump_.start(); }
+    void stop() override { pump_.stop(); }
     int rate_hz() const noexcept override { return config_.rate_hz; }
-    int channels() const noexcept override { return ring_.channels(); }
-    EndpointStats stats() const noexcept override {
-        return {frames_.load(std::memory_order_relaxed), 0};
-    }
+    int channels() const noexcept override { return config_.channels; }
+    EndpointStats stats() const noexcept override { return {pump_.frames(), 0}; }
     std::string describe() const override;
-    bool set_refill(RingRefill* refill) noexcept override {
-        gate_.set_refill(refill);
-        return true;
-    }
 
   private:
-    void run() noexcept;
-
-    SampleRing& ring_;
     NullSinkConfig config_;
-    PlayoutGate gate_;
-    std::size_t block_frames_;
-    std::vector<float> block_;
-    std::thread thread_;
-    std::atomic<bool> stop_requested_{false};
-    std::atomic<std::uint64_t> frames_{0};
+    Pump pump_;
 };
 
 }  // namespace extrema::audio

@@ -1,10 +1,10 @@
 #pragma once
 // PacedDuplex: a pretend full-duplex sound card, a generated microphone (the tone) and a null
 // speaker on one clock. One thread, one period at a time: it delivers a captured block into the
-// capture ring, then plays one block from the playback ring into nothing, as PortAudioDuplex's
-// single callback does for a real card. A ToneSource and a NullSink side by side would wake two
-// threads each period for what one wake-up does. The playing runs in a RealtimeScope, like a
-// callback, and refills from the link through the PlayoutGate.
+// capture ring, then plays one block into nothing, as PortAudioDuplex's single callback does for
+// a real card. A ToneSource and a NullSink side by side would wake two threads each period for
+// what one wake-up does. The playing pulls from a FrameReader in a RealtimeScope, like a
+// callback.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "audio/audio_backend.h"
-#include "audio/playout_gate.h"
+#include "audio/frame_reader.h"
 #include "audio/sample_ring.h"
 #include "audio/source_thread.h"
 
@@ -21,15 +21,15 @@ namespace extrema::audio {
 class PacedDuplex final : public AudioSource, public AudioSink {
   public:
     // `fill` makes the captured blocks (SourceThread::Fill); an ending fill ends playback too.
-    // AudioError if the rings' channel counts differ or the rate or period is not positive.
-    PacedDuplex(SampleRing& capture_ring, SampleRing& playback_ring, int rate_hz, int block_ms,
+    // Plays as many channels as it captures. AudioError if the rate or period is not positive.
+    PacedDuplex(SampleRing& capture_ring, FrameReader& playback, int rate_hz, int block_ms,
                 SourceThread::Fill fill, std::string description);
     ~PacedDuplex() override;
 
     void start() override { thread_->start(); }
     void stop() override { thread_->stop(); }
     int rate_hz() const noexcept override { return rate_hz_; }
-    int channels() const noexcept override { return playback_ring_.channels(); }
+    int channels() const noexcept override { return channels_; }
     // Frames of the stream: every period captures and plays the same number.
     EndpointStats stats() const noexcept override { return {thread_->frames(), 0}; }
     std::string describe() const override { return description_; }
@@ -37,18 +37,14 @@ class PacedDuplex final : public AudioSource, public AudioSink {
     const DeliveryClock* delivery_clock() const noexcept override {
         return thread_->delivery_clock();
     }
-    bool set_refill(RingRefill* refill) noexcept override {
-        gate_.set_refill(refill);
-        return true;
-    }
 
   private:
     void play_block() noexcept;  // the duplex thread, after each captured block
 
-    SampleRing& playback_ring_;
+    FrameReader& playback_;
     int rate_hz_;
+    int channels_;
     std::string description_;
-    PlayoutGate gate_;
     std::vector<float> block_;
     std::unique_ptr<SourceThread> thread_;  // last: joined before the rest goes
 };

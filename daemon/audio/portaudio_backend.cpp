@@ -107,8 +107,8 @@ std::string describe_stream(const char* kind, const std::string& device, int rat
            " Hz x" + std::to_string(channels);
 }
 
-// The callback bodies, shared by the three endpoints. Real-time: only ring moves and relaxed
-// atomic increments.
+// The callback bodies, shared by the three endpoints. Real-time: ring moves, the reader's pull
+// and relaxed atomic increments.
 void count_xruns(std::atomic<std::uint64_t>& xruns, PaStreamCallbackFlags flags) noexcept {
     if ((flags & kXrunFlags) != 0) xruns.fetch_add(1, std::memory_order_relaxed);
 }
@@ -127,10 +127,9 @@ void capture(SampleRing& ring, detail::PaEndpointStream& stream, const void* inp
                             std::chrono::steady_clock::now());
 }
 
-void play(PlayoutGate& gate, SampleRing& ring, void* output, unsigned long frames,
-          int channels) noexcept {
-    gate.pop(ring, std::span(static_cast<float*>(output), static_cast<std::size_t>(frames) *
-                                                              static_cast<std::size_t>(channels)));
+void play(FrameReader& reader, void* output, unsigned long frames, int channels) noexcept {
+    reader.read(std::span(static_cast<float*>(output),
+                          static_cast<std::size_t>(frames) * static_cast<std::size_t>(channels)));
 }
 
 }  // namespace
@@ -194,11 +193,8 @@ int PortAudioSource::on_audio(const void* input, void* /*output*/, unsigned long
 
 // --- sink ---
 
-PortAudioSink::PortAudioSink(SampleRing& ring, const PortAudioConfig& config)
-    : ring_(ring),
-      gate_(config.prefill_frames * static_cast<std::size_t>(config.channels)),
-      stream_(config.rate_hz, config.channels) {
-    check_ring("playback", ring, config);
+PortAudioSink::PortAudioSink(FrameReader& reader, const PortAudioConfig& config)
+    : reader_(reader), stream_(config.rate_hz, config.channels) {
     const Endpoint out = resolve(config, Direction::kOutput);
     stream_.description = describe_stream("playback", out.name, config.rate_hz, config.channels);
     stream_.handle.reset(open_stream(nullptr, &out, config, &on_audio, this));
@@ -211,19 +207,16 @@ int PortAudioSink::on_audio(const void* /*input*/, void* output, unsigned long f
     const RealtimeScope realtime;
     auto& sink = *static_cast<PortAudioSink*>(self);
     count_xruns(sink.stream_.xruns, flags);
-    play(sink.gate_, sink.ring_, output, frames, sink.stream_.channels);
+    play(sink.reader_, output, frames, sink.stream_.channels);
     sink.stream_.frames.fetch_add(frames, std::memory_order_relaxed);
     return paContinue;
 }
 
 // --- duplex ---
 
-PortAudioDuplex::PortAudioDuplex(SampleRing& capture_ring, SampleRing& playback_ring,
+PortAudioDuplex::PortAudioDuplex(SampleRing& capture_ring, FrameReader& playback,
                                  const PortAudioConfig& input, const PortAudioConfig& output)
-    : capture_ring_(capture_ring),
-      playback_ring_(playback_ring),
-      gate_(output.prefill_frames * static_cast<std::size_t>(output.channels)),
-      stream_(input.rate_hz, input.channels) {
+    : capture_ring_(capture_ring), playback_(playback), stream_(input.rate_hz, input.channels) {
     if (output.rate_hz != input.rate_hz || output.channels != input.channels) {
         throw AudioError("a duplex stream needs the same rate and channel count both ways (" +
                          std::to_string(input.rate_hz) + " Hz x" + std::to_string(input.channels) +
@@ -231,7 +224,6 @@ PortAudioDuplex::PortAudioDuplex(SampleRing& capture_ring, SampleRing& playback_
                          std::to_string(output.channels) + " out)");
     }
     check_ring("capture", capture_ring, input);
-    check_ring("playback", playback_ring, output);
     const Endpoint in = resolve(input, Direction::kInput);
     const Endpoint out = resolve(output, Direction::kOutput);
     stream_.description =
@@ -248,7 +240,7 @@ int PortAudioDuplex::on_audio(const void* input, void* output, unsigned long fra
     auto& duplex = *static_cast<PortAudioDuplex*>(self);
     count_xruns(duplex.stream_.xruns, flags);
     capture(duplex.capture_ring_, duplex.stream_, input, frames);
-    play(duplex.gate_, duplex.playback_ring_, output, frames, duplex.stream_.channels);
+    play(duplex.playback_, output, frames, duplex.stream_.channels);
     return paContinue;
 }
 

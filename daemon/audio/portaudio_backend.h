@@ -1,16 +1,17 @@
 #pragma once
-// PortAudio endpoints: a capture stream into a ring (PortAudioSource), a playback stream out of a
-// ring (PortAudioSink), and one full-duplex stream doing both (PortAudioDuplex: a single callback
-// for capture and playback, so on JACK the loop can add no period beyond the server's own, where a
-// separate source and sink joined by a ring may add one; test_audio_jack measures both, and on its
-// dummy server at 64-frame periods both came back with 0 frames added).
+// PortAudio endpoints: a capture stream into a ring (PortAudioSource), a playback stream that
+// pulls each period from a FrameReader (PortAudioSink), and one full-duplex stream doing both
+// (PortAudioDuplex: a single callback for capture and playback, so on JACK the loop can add no
+// period beyond the server's own, where a separate source and sink may add one; test_audio_jack
+// measures both).
 //
 // Callback API with paFloat32 interleaved, always: the blocking API of PortAudio's JACK host
 // hard-codes two float channels and corrupts the heap otherwise, and float32 passes through JACK
 // bit-exactly (int16 does not). The callbacks only move samples between the stream and the ring,
 // bump atomic counters and note when capture came (DeliveryClock; the steady clock is read in the
 // vDSO, as PortAudio itself does around every callback): no lock, allocation, logging, syscall or
-// exception (SPEC §1); each runs inside a RealtimeScope so the tests can prove it.
+// exception (SPEC §1); each runs inside a RealtimeScope so the tests can prove it, the reader's
+// work included.
 //
 // Needs a live PortAudioSession for its whole life. Construction opens the stream (so every
 // set-up error surfaces there as AudioError: unknown device, unsupported rate, device busy);
@@ -23,7 +24,7 @@
 #include <string>
 
 #include "audio/audio_backend.h"
-#include "audio/playout_gate.h"
+#include "audio/frame_reader.h"
 #include "audio/sample_ring.h"
 
 namespace extrema::audio {
@@ -40,9 +41,6 @@ struct PortAudioConfig {
     // Seconds; negative = the device's default *low* latency, which is what a live voice link
     // wants (the high default is meant for playing files).
     double suggested_latency_s = -1.0;
-    // Playback only: frames the ring must hold before playback leaves silence (PlayoutGate).
-    // 0 = start with the first frame: no added latency; latency is the jitter buffer's job.
-    std::size_t prefill_frames = 0;
 };
 
 namespace detail {
@@ -68,8 +66,8 @@ class PaStreamHandle {
 // What the three endpoints share: the open stream, its format and description, the latency the
 // host API reported and the counters the callback bumps. Each endpoint holds one as its last
 // member (not as a base class, which would outlive the members): it is destroyed first, and its
-// handle (its own last member) closes the stream, so no callback runs once the endpoint's rings
-// and gate start to go.
+// handle (its own last member) closes the stream, so no callback runs once the endpoint's ring
+// and reader start to go.
 struct PaEndpointStream {
     PaEndpointStream(int rate, int channel_count) noexcept
         : rate_hz(rate), channels(channel_count) {}
@@ -115,7 +113,7 @@ class PortAudioSource final : public AudioSource {
 
 class PortAudioSink final : public AudioSink {
   public:
-    PortAudioSink(SampleRing& ring, const PortAudioConfig& config);
+    PortAudioSink(FrameReader& reader, const PortAudioConfig& config);
 
     void start() override { stream_.start(); }
     void stop() override { stream_.stop(); }
@@ -123,18 +121,13 @@ class PortAudioSink final : public AudioSink {
     int channels() const noexcept override { return stream_.channels; }
     EndpointStats stats() const noexcept override { return stream_.stats(); }
     std::string describe() const override { return stream_.description; }
-    bool set_refill(RingRefill* refill) noexcept override {
-        gate_.set_refill(refill);
-        return true;
-    }
 
   private:
     static int on_audio(const void* input, void* output, unsigned long frames,
                         const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
                         void* self) noexcept;
 
-    SampleRing& ring_;
-    PlayoutGate gate_;  // callback thread only
+    FrameReader& reader_;
     detail::PaEndpointStream stream_;
 };
 
@@ -143,8 +136,8 @@ class PortAudioSink final : public AudioSink {
 // different devices of the same host API; they share the input config's rate and period.
 class PortAudioDuplex final : public AudioSource, public AudioSink {
   public:
-    PortAudioDuplex(SampleRing& capture_ring, SampleRing& playback_ring,
-                    const PortAudioConfig& input, const PortAudioConfig& output);
+    PortAudioDuplex(SampleRing& capture_ring, FrameReader& playback, const PortAudioConfig& input,
+                    const PortAudioConfig& output);
 
     void start() override { stream_.start(); }
     void stop() override { stream_.stop(); }
@@ -155,10 +148,6 @@ class PortAudioDuplex final : public AudioSource, public AudioSink {
     EndpointStats stats() const noexcept override { return stream_.stats(); }
     std::string describe() const override { return stream_.description; }
     const DeliveryClock* delivery_clock() const noexcept override { return &stream_.delivery; }
-    bool set_refill(RingRefill* refill) noexcept override {
-        gate_.set_refill(refill);
-        return true;
-    }
 
   private:
     static int on_audio(const void* input, void* output, unsigned long frames,
@@ -166,8 +155,7 @@ class PortAudioDuplex final : public AudioSource, public AudioSink {
                         void* self) noexcept;
 
     SampleRing& capture_ring_;
-    SampleRing& playback_ring_;
-    PlayoutGate gate_;
+    FrameReader& playback_;
     detail::PaEndpointStream stream_;
 };
 

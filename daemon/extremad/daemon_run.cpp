@@ -20,7 +20,7 @@
 #include "config/reload_plan.h"
 #include "config/validate_config.h"
 #include "extrema_version.h"
-#include "pipeline/endpoints.h"
+#include "pipeline/audio_endpoints.h"
 #include "pipeline/link.h"
 #include "service/logging.h"
 #include "service/receiver_idle.h"

@@ -34,20 +34,9 @@
 //    that the read position arrives exactly on a whole sample, and bypass resumes on that sample.
 //    Nothing is skipped, repeated or stepped over, so no click.
 //
-// Figures: the lines test_drift prints (`test_drift --gtest_filter='Senders/*:*NewTarget*'`;
-// tests/daemon/pipeline/test_drift_corrector.cpp: 10 ms packets, 48 kHz, 120 s of simulated
-// time; without correction the level moves by ppm x duration, 24 ms at 200 ppm):
-//  - +-200 ppm, 256-sample fills or fills on arrival, 0-2 ms of jitter: the 1-s mean level stays
-//    within 2.6 ms of the target throughout; drift_ppm() is within 20 ppm after 10-11 s and within
-//    1 ppm at 120 s. Steady state: 7-8 corrections in 120 s, resampling 42-46 % of the time (15 %
-//    at 50 ppm). A shared clock never leaves bypass (mean level within 0.33 ms). The first
-//    correction is due ~10 s in (2 ms dead band at 0.2 ms/s; arithmetic, not printed).
-//  - A 10-ms target change is reached to within 2.5 ms in 7 s (1000 ppm, slewed).
-//  - Fills locked to the packet period (see the caveat above): the worst 1-s level error is
-//    4.5-5.3 ms with 5-ms fills (about half a packet) and 10.4 ms with 10-ms fills (about one
-//    packet); the drift estimate takes ~1 minute (5-ms fills) to ~2 minutes (10-ms fills).
+// How well it holds the level, measured by test_drift: docs/daemon.md ("Drift").
 // No allocation, lock or system call after construction; single-threaded (the playout thread:
-// the playback callback, or the network thread for a file output).
+// the sink's callback or pump).
 #include <cstddef>
 #include <cstdint>
 #include <memory>

@@ -1,20 +1,17 @@
 #pragma once
 // Link: one extremad link, assembled from its LinkConfig (SPEC §1, §5, §6).
 //
-//   capture callback -> capture ring -> [network thread: SendPath] -> UDP
-//   UDP -> [network thread: ReceivePath validation] -> hand-over queue
-//       -> [playback callback: jitter buffer, decoder, drift corrector] -> playback ring -> device
+//   capture callback -> capture ring -> [network thread: SendPath] -> LinkSocket -> UDP
+//   UDP -> LinkSocket -> [network thread: ReceivePath validation] -> hand-over queue
+//       -> [sink's clock pulls: jitter buffer, decoder, drift corrector] -> device or file
 //
-// The capture callback only moves samples into its ring. The network thread wakes on its own
-// schedule and nothing else: when the capture device delivers the block that can complete the
-// next packet (a sending link whose source keeps a DeliveryClock, capture_wake.h), else at a
-// steady tick, and at least every poll interval. Each time it reads the datagrams waiting on the
-// (Boost.Asio, non-blocking) socket and hands the validated packets over lock-free, then drains
-// the capture ring into the encoder and sends what is ready. The playback callback refills its ring
-// from the jitter buffer right before it plays (audio::RingRefill), so the ring never holds more
-// than one callback's worth: no margin for a producer thread's wake-up, which would be latency. A
-// file sink has no clock of its own; for it the network thread decodes what is due at each tick.
-// Nothing the audio callbacks touch takes a lock or allocates.
+// The parts, each in its own file: LinkSocket (the socket and who may send), NetworkLoop (the
+// network thread and when it wakes), SendPath and ReceivePath (the two directions), KeyAgreement
+// (DTLS-SRTP), AudioEndpoints (the devices or files). The link joins them and does one wake-up's
+// work: read what waits in the socket, drain the capture ring into the encoder and send what is
+// ready. The sink pulls what it plays from the receive path (an audio::FrameReader) on its own
+// clock, a device's callback or an audio::Pump: nothing waits between them. Nothing the audio
+// callbacks touch takes a lock or allocates.
 //
 // Construction opens everything (socket, devices, files, keys) and throws on any bad set-up
 // with a message naming what failed; nothing is left running then. start() starts audio and the
@@ -22,49 +19,30 @@
 // playback stops (a file output is committed), the socket closes.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
+#include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
 #include "audio/pace.h"
-#include "audio/ring_refill.h"
 #include "audio/sample_ring.h"
-#include "net/dtls_srtp.h"
-#include "pipeline/endpoints.h"
+#include "pipeline/audio_endpoints.h"
+#include "pipeline/key_agreement.h"
 #include "pipeline/link_config.h"
+#include "pipeline/link_error.h"
+#include "pipeline/link_socket.h"
 #include "pipeline/link_stats.h"
+#include "pipeline/network_loop.h"
 #include "pipeline/receive_path.h"
 #include "pipeline/send_path.h"
 
 namespace extrema::pipeline {
 
-// Set-up errors that are not about audio or the network (a mode without a peer, ...).
-class LinkError : public std::runtime_error {
-  public:
-    using std::runtime_error::runtime_error;
-};
-
-// The name of every link's network thread (Linux allows 15 characters).
-inline constexpr const char* kNetworkThreadName = "extrema-net";
-// SCHED_FIFO priority of the network thread when allowed: above ordinary threads, below JACK's
-// own (5 and up) and its clients.
-inline constexpr int kNetworkThreadPriority = 3;
-
-// The network tick for a packet duration: half a packet, clamped to 1..5 ms (link.cpp says why).
-std::chrono::microseconds tick_for(double packet_ms);
-// The longest a datagram waits in the socket when the thread wakes with the capture instead:
-// one packet, clamped to 1..10 ms (link.cpp says why).
-std::chrono::microseconds poll_for(double packet_ms);
-
-class Link final : private audio::RingRefill {
+class Link final : private NetworkWork {
   public:
     // Throws LinkError, audio::AudioError, net::NetError, net::SrtpKeyError or
     // std::invalid_argument. Device endpoints need a PortAudioSession alive in the process.
@@ -82,17 +60,17 @@ class Link final : private audio::RingRefill {
 
     // Send side: the whole input (a file) has been captured, encoded and sent.
     bool input_finished() const noexcept { return input_finished_.load(std::memory_order_acquire); }
-    // Grows while the pipeline makes progress: network ticks ran and audio frames moved. The
+    // Grows while the pipeline makes progress: network wake-ups ran and audio frames moved. The
     // service pets systemd's watchdog only while it grows.
     std::uint64_t progress() const noexcept;
 
     LinkStats stats() const;
     // Live reconfiguration (SIGHUP): the compressor and the jitter target; the caller has
-    // validated `fresh`. Applied on the network thread at its next tick; returns once applied.
-    void reload(const LinkConfig& fresh);
+    // validated `fresh`. Applied on the network thread at its next wake-up; returns once applied.
+    void reload(const LinkConfig& fresh) { loop_->reload(fresh); }
 
     const LinkConfig& config() const noexcept { return config_; }
-    boost::asio::ip::udp::endpoint local_endpoint() const { return local_; }
+    boost::asio::ip::udp::endpoint local_endpoint() const { return socket_.local_endpoint(); }
     std::string describe() const;
 
     // Receive side, once playout has started: output samples before the first timeline sample,
@@ -101,91 +79,49 @@ class Link final : private audio::RingRefill {
     std::int64_t first_played_position() const;
 
   private:
-    void open_socket();
-    void open_dtls();
-    bool dtls_peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept;
-    void install_dtls_keys();
-    void receive_waiting(net::Clock::time_point now);
-    void refill(std::size_t samples) noexcept override;  // playback callback thread
-    // The next `samples` of the timeline (as many as fit) through `scratch` into `ring`.
-    std::size_t decode_into_ring(std::size_t samples, audio::SampleRing& ring,
-                                 std::vector<float>& scratch) noexcept;
-    void on_tick();
-    // When to wake after a tick that ran at `now`; `delivered` is the capture clock read before
-    // the tick drained the ring.
-    std::chrono::steady_clock::time_point next_wake(const std::optional<audio::Delivery>& delivered,
-                                                    std::chrono::steady_clock::time_point now);
-    void apply_pending_reload();
-    void apply_reload_now(const LinkConfig& fresh);
+    // NetworkWork, on the network thread.
+    void on_start() override;
+    void on_wake() override;
+    void on_finish() override;
+    std::optional<std::uint64_t> samples_until_packet() const override;
+    void apply_reload(const LinkConfig& fresh) override;
+
+    void receive_waiting();
+    void install(const std::optional<net::DtlsSrtpKeys>& keys);
     void pump_capture(bool final);
-    void feed_playback();
     void publish_stats();
     void note_progress() noexcept;
-    void run() noexcept;
 
     LinkConfig config_;
     audio::Pace pace_;
-    boost::asio::io_context io_;
-    boost::asio::ip::udp::socket socket_;
-    boost::asio::ip::udp::endpoint local_;
-    boost::asio::ip::udp::endpoint peer_;  // where the sender sends
-    std::vector<boost::asio::ip::udp::endpoint> allowed_;
-    bool accept_any_ = false;
-    std::chrono::steady_clock::duration tick_{};  // tick_for, at the pace
-    // Set when the thread wakes with the capture: the source's clock, and the longest wait
-    // between wake-ups (poll_for); otherwise null, and the thread ticks every tick_.
-    const audio::DeliveryClock* capture_clock_ = nullptr;
-    std::chrono::steady_clock::duration poll_{};
-
+    LinkSocket socket_;
+    std::unique_ptr<KeyAgreement> dtls_;  // network.dtls only
     std::unique_ptr<audio::SampleRing> capture_ring_;
-    std::unique_ptr<audio::SampleRing> playback_ring_;
     std::unique_ptr<SendPath> send_;
     std::unique_ptr<ReceivePath> receive_;
-    // DTLS-SRTP key agreement (network.dtls), network thread only; it sends to dtls_to_: the
-    // peer, or (server) the sender of the last handshake datagram.
-    std::unique_ptr<net::DtlsSrtp> dtls_;
-    boost::asio::ip::udp::endpoint dtls_to_;
 
     // Network thread only.
     std::vector<float> scratch_;
-    std::vector<std::uint8_t> datagram_;
-    boost::asio::ip::udp::endpoint sender_;
-    std::uint64_t playback_produced_ = 0;  // file sinks only
     bool flushed_ = false;
-    // The sink refills the playback ring from its callback (a device, the null sink); false for
-    // a file sink, which the network thread feeds.
-    bool playout_in_callback_ = false;
-    std::vector<float> refill_scratch_;  // playback callback thread only
+    std::uint64_t last_frames_ = 0;
 
     // A Link runs at most once: kIdle -> kRunning (start) -> kStopped (stop). A stop() before
     // start() goes straight to kStopped, so a later start() does nothing.
     enum class State { kIdle, kRunning, kStopped };
-    std::thread thread_;
     std::atomic<State> state_{State::kIdle};
-    std::atomic<bool> finish_{false};  // the network thread runs its last tick and ends
     std::atomic<bool> input_finished_{false};
     std::atomic<std::uint64_t> progress_{0};
-    std::uint64_t last_frames_ = 0;                       // network thread only
-    std::uint64_t wakeups_ = 0;                           // network thread only
     std::chrono::steady_clock::time_point started_at_{};  // set by start(), before the thread
-
-    // Reload hand-over: reload() leaves `pending_reload_` and waits; the network thread applies it
-    // at its next tick (or as it ends) and clears it. One reload at a time.
-    std::mutex reload_serial_;
-    std::mutex reload_mutex_;
-    std::condition_variable reload_done_;
-    std::atomic<bool> reload_waiting_{false};
-    std::optional<LinkConfig> pending_reload_;
-    std::exception_ptr reload_failure_;
-    bool thread_active_ = false;  // under reload_mutex_: the network thread will still apply
 
     mutable std::mutex stats_mutex_;  // network thread writes, anyone reads; never on audio
     LinkStats snapshot_;
     std::optional<std::uint64_t> lead_samples_;
     std::int64_t first_played_position_ = 0;
-    // Last: destroyed first, so no audio callback still runs while anything it reaches (rings,
-    // paths, scratch buffers) goes away.
-    std::unique_ptr<Endpoints> endpoints_;
+    // Destroyed before everything its thread reaches above.
+    std::unique_ptr<NetworkLoop> loop_;
+    // Last: destroyed first, so no audio callback still runs while anything it reaches (the
+    // capture ring, the receive path) goes away.
+    std::unique_ptr<AudioEndpoints> endpoints_;
 };
 
 }  // namespace extrema::pipeline

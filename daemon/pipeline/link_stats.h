@@ -36,7 +36,6 @@ struct ReceiveStats {
     std::uint64_t concealed_samples = 0;
     std::uint64_t played_samples = 0;       // samples decoded from packets
     std::uint64_t output_samples = 0;       // samples handed to playback, silence included
-    std::uint64_t playback_underruns = 0;   // samples the playback ring zero-filled
     std::uint64_t device_xruns = 0;         // over/underflows the playback device reported
     std::uint64_t resyncs = 0;              // sender timeline jumps followed
     std::uint64_t output_write_errors = 0;  // failed writes of a file output (it stops at one)

@@ -35,8 +35,8 @@ DriftCorrectorConfig drift_config(const LinkConfig& config) {
 }
 
 // Validated packets the network thread may hand over before the playout thread takes them. The
-// playout thread takes them every callback (a few ms; 10 ms for the null sink, one tick for a
-// file), when a link delivers one to a few; 128 covers a second of 10 ms packets arriving at once
+// playout thread takes them every period of the sink's clock (a few ms), when a link delivers
+// one to a few; 128 covers a second of 10 ms packets arriving at once
 // after a network stall. Beyond that a stalled audio device is the problem: counted, dropped.
 constexpr std::size_t kHandoffPackets = 128;
 
@@ -138,7 +138,7 @@ void ReceivePath::take_arrivals() noexcept {
     });
 }
 
-void ReceivePath::fill(std::span<float> out) noexcept {
+void ReceivePath::read(std::span<float> out) noexcept {
     const double target_ms = requested_target_ms_.load(std::memory_order_relaxed);
     if (target_ms != applied_target_ms_) apply_target(target_ms);
     take_arrivals();

@@ -4,12 +4,12 @@
 //   network thread:  datagram -> [SSRC lock, SRTP unprotect] -> validator -> hand-over queue
 //   playout thread:  hand-over queue -> jitter buffer -> drift corrector -> samples
 //
-// The playout thread is the sink's audio callback (a device, the null sink) or, for a file
-// sink, the network thread itself. The two halves share only the lock-free hand-over queue, a
-// latest-value snapshot of the playout counters and the requested jitter target, so fill() is
-// real-time safe. Every datagram is counted, every drop has a reason (net::DropReason, the
-// jitter buffer's late/duplicate/early, or a full hand-over queue). Nothing allocates after
-// construction but a new DTLS-SRTP session's keys, on the network thread.
+// The playout half is the sink's audio::FrameReader: its thread is the device's callback, or
+// the Pump of a sink without a clock (a file, the null sink). The two halves share only the
+// lock-free hand-over queue, a latest-value snapshot of the playout counters and the requested
+// jitter target, so read() is real-time safe. Every datagram is counted, every drop has a reason
+// (net::DropReason, the jitter buffer's late/duplicate/early, or a full hand-over queue). Nothing
+// allocates after construction but a new DTLS-SRTP session's keys, on the network thread.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -20,6 +20,7 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/lockfree/spsc_queue.hpp>
 
+#include "audio/frame_reader.h"
 #include "net/jitter_buffer.h"
 #include "net/packet_validator.h"
 #include "net/srtp_session.h"
@@ -31,7 +32,7 @@
 
 namespace extrema::pipeline {
 
-class ReceivePath {
+class ReceivePath final : public audio::FrameReader {
   public:
     // `peers`: the senders accepted (resolved by the link); empty with accept_any_peer = anyone.
     // Throws std::invalid_argument for settings out of range, net::SrtpKeyError for a bad key.
@@ -47,19 +48,19 @@ class ReceivePath {
     // Playout thread (real-time safe). The next out.size() samples of the sender's timeline
     // (normalised mono): silence until playout starts, concealment where packets are missing,
     // slightly resampled while the drift corrector steers the buffer back to its target.
-    void fill(std::span<float> out) noexcept;
+    void read(std::span<float> out) noexcept override;
 
     // Playout thread, or any thread once the playout thread has stopped: files the packets
     // still in the hand-over queue and publishes the counters, so a final stats() is complete.
     void settle() noexcept;
 
-    // Any thread (SIGHUP): a new target delay, applied at the next fill(). With drift correction
+    // Any thread (SIGHUP): a new target delay, applied at the next read(). With drift correction
     // the buffer slews to it without a gap; without, the new target applies from the next
     // (re)start of playout. Throws std::invalid_argument here, on the caller's thread, for a
     // target the jitter buffer would refuse, so the playout thread never meets one.
     void set_target_delay_ms(double target_ms);
 
-    // Network thread. Counters of both halves (the playout half as of its last fill()), and the
+    // Network thread. Counters of both halves (the playout half as of its last read()), and the
     // playout start: output samples before the first timeline sample, and that sample's index.
     void fill_stats(ReceiveStats& stats) noexcept;
     std::optional<std::uint64_t> lead_samples() noexcept;
@@ -79,7 +80,7 @@ class ReceivePath {
         net::ValidatedPacket packet;
         net::Clock::time_point at;
     };
-    // What the playout half publishes for the network thread after each fill().
+    // What the playout half publishes for the network thread after each read().
     struct PlayoutCounters {
         net::JitterBufferCounters jitter;
         std::uint64_t lost = 0;
@@ -125,7 +126,7 @@ class ReceivePath {
     double target_samples_ = 0.0;  // mean level the drift corrector holds
     std::uint64_t resyncs_seen_ = 0;
     SequenceTracker sequence_;
-    std::uint64_t produced_ = 0;  // samples handed out by fill()
+    std::uint64_t produced_ = 0;  // samples handed out by read()
     bool started_ = false;
     std::uint64_t lead_samples_ = 0;
     std::int64_t first_played_position_ = 0;

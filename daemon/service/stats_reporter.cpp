@@ -115,7 +115,6 @@ JsonObject receive_json(const LinkStats& now, const IntervalStats& rates) {
         .add_uint("concealed_samples", r.concealed_samples)
         .add_uint("played_samples", r.played_samples)
         .add_uint("output_samples", r.output_samples)
-        .add_uint("playback_underruns", r.playback_underruns)
         .add_uint("device_xruns", r.device_xruns)
         .add_uint("resyncs", r.resyncs)
         .add_uint("output_write_errors", r.output_write_errors)
@@ -145,7 +144,6 @@ IntervalStats stats_rates(const LinkStats& now, const LinkStats& previous, doubl
     }
     d.send_errors = delta(now.send.send_errors, previous.send.send_errors);
     d.overruns = delta(now.send.capture_overruns, previous.send.capture_overruns);
-    d.underruns = delta(now.receive.playback_underruns, previous.receive.playback_underruns);
     d.capture_xruns = delta(now.send.device_xruns, previous.send.device_xruns);
     d.playback_xruns = delta(now.receive.device_xruns, previous.receive.device_xruns);
     d.loss_percent = loss_percent(d.received, d.lost);
@@ -175,8 +173,7 @@ std::string format_stats_line(const LinkStats& now, const LinkStats& previous, d
         append_if_nonzero(out, "early", d.early);
         append_if_nonzero(out, "handoff overflows", d.handoff_overflows);
         append_drops(out, d.drops);
-        fmt::format_to(it, ", jitter {:.1f} ms, buffer {:.1f} ms, underruns {}", r.jitter_ms,
-                       r.buffer_ms, d.underruns);
+        fmt::format_to(it, ", jitter {:.1f} ms, buffer {:.1f} ms", r.jitter_ms, r.buffer_ms);
         append_if_nonzero(out, "xruns", d.playback_xruns);
         fmt::format_to(it, ", drift {:+.1f} ppm, latency {:.1f} ms", r.drift_ppm, r.latency_ms);
         append_if_nonzero(out, "output write errors", r.output_write_errors);
@@ -240,8 +237,8 @@ std::string format_summary(const LinkStats& total, std::uint64_t idle_samples) {
                        r.lost, loss_percent(r.packets, r.lost), r.late, r.duplicate, r.early);
         append_drops(out, r.drops);
         const std::uint64_t idle = std::min(idle_samples, r.concealed_samples);
-        fmt::format_to(it, ", concealed {} samples, idle {} samples, underruns {} samples",
-                       r.concealed_samples - idle, idle, r.playback_underruns);
+        fmt::format_to(it, ", concealed {} samples, idle {} samples", r.concealed_samples - idle,
+                       idle);
         append_if_nonzero(out, "xruns", r.device_xruns);
         append_if_nonzero(out, "resyncs", r.resyncs);
         append_if_nonzero(out, "output write errors", r.output_write_errors);

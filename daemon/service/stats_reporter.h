@@ -31,7 +31,6 @@ struct IntervalStats {
     std::array<std::uint64_t, net::kDropReasonCount> drops{};
     std::uint64_t send_errors = 0;
     std::uint64_t overruns = 0;        // capture samples dropped
-    std::uint64_t underruns = 0;       // playback samples zero-filled
     std::uint64_t capture_xruns = 0;   // as the capture device reported them
     std::uint64_t playback_xruns = 0;  // as the playback device reported them
     // lost / (received + lost) in percent: the share of expected packets that never came; 0
@@ -45,11 +44,11 @@ IntervalStats stats_rates(const pipeline::LinkStats& now, const pipeline::LinkSt
 
 // One human line for the log, e.g.
 //   tx 13.2 kbps 500 pkts, overruns 0 | rx 13.1 kbps 498 pkts, lost 2 (0.4%), late 0, dup 0,
-//   drops 4 (foreign_peer 1, auth 3), jitter 1.2 ms, buffer 20.0 ms, underruns 0,
-//   drift +3.1 ppm, latency 31.0 ms
+//   drops 4 (foreign_peer 1, auth 3), jitter 1.2 ms, buffer 20.0 ms, drift +3.1 ppm,
+//   latency 31.0 ms
 // Counts are for the interval (the JSON record and the summary carry totals). The tx part only
 // when sending, the rx part only when receiving; drops, early packets, send errors and device
-// xruns only when non-zero. Underruns and overruns count samples.
+// xruns only when non-zero. Overruns count samples.
 // With `idle_s` > 0 (ReceiverIdle: no packet for that long) the rx part is only
 // "rx: no sender for N s" (and drops, if any), not the stale buffer and latency figures.
 std::string format_stats_line(const pipeline::LinkStats& now, const pipeline::LinkStats& previous,
@@ -66,7 +65,7 @@ std::string format_status(const pipeline::LinkStats& now, const pipeline::LinkSt
                           double interval_s);
 
 // The totals at exit, one line: uptime, packets and bytes each way with the average rate,
-// losses, drops by reason, concealment, underruns and overruns. `idle_samples` (ReceiverIdle) of
+// losses, drops by reason, concealment and overruns. `idle_samples` (ReceiverIdle) of
 // the concealed samples were played while no sender was there: counted as idle, not concealed.
 std::string format_summary(const pipeline::LinkStats& total, std::uint64_t idle_samples = 0);
 

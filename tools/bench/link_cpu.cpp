@@ -157,12 +157,12 @@ int main(int argc, char** argv) {
             audio::kDefaultBlockMs, floor, per_link_percent - floor);
         std::printf(
             "link A: network thread woke %.1f times a second; sent %llu packets, received "
-            "%llu, lost %llu, underruns %llu samples\n",
+            "%llu, lost %llu, concealed %llu samples\n",
             static_cast<double>(s.network_wakeups) / s.uptime_s,
             static_cast<unsigned long long>(s.send.packets),
             static_cast<unsigned long long>(s.receive.packets),
             static_cast<unsigned long long>(s.receive.lost),
-            static_cast<unsigned long long>(s.receive.playback_underruns));
+            static_cast<unsigned long long>(s.receive.concealed_samples));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "extrema_link_cpu: %s\n", e.what());
         return 1;

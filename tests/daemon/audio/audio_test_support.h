@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the audio tests: test material, a consumer that drains a ring on its own
-// thread, and bit-for-bit comparison of float signals. (Temporary directories: temp_dir.h.)
+// thread, a frame reader that plays a ring, and bit-for-bit comparison of float signals. (Temporary
+// directories: temp_dir.h.)
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "audio/frame_reader.h"
 #include "audio/sample_ring.h"
 
 namespace extrema::audio::test {
@@ -33,6 +35,17 @@ class RingDrain {
     std::vector<float> received_;
     std::atomic<bool> stop_{false};
     std::thread thread_;
+};
+
+// The consumer end of a ring as what a sink plays: what is missing is zero-filled and counted
+// by the ring as an underrun (SampleRing::pop), as a device playing a ring would.
+class RingReader final : public FrameReader {
+  public:
+    explicit RingReader(SampleRing& ring) : ring_(ring) {}
+    void read(std::span<float> out) noexcept override { ring_.pop(out); }
+
+  private:
+    SampleRing& ring_;
 };
 
 // Polls `done` every `poll` until it holds or `timeout` has passed; returns its last value.

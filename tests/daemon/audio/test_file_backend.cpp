@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -147,56 +148,88 @@ TEST(FileSource, NoSuchChannelIsAClearError) {
     }
 }
 
-TEST(FileSink, WritesWhatItPopsAndCommitsAtStop) {
+// A pulling sink at the fastest pace: a second of audio in 50 ms of the steady clock.
+FileSinkConfig fast_sink(const std::filesystem::path& path) {
+    FileSinkConfig config;
+    config.path = path;
+    config.pace = Pace(Pace::kMaxSpeed);
+    return config;
+}
+
+// What a sink pulling a ring wrote: `signal`, then the silence the ring zero-filled once empty.
+void expect_signal_then_silence(const std::vector<float>& written, std::span<const float> signal) {
+    ASSERT_GE(written.size(), signal.size());
+    EXPECT_EQ(first_bit_difference(std::span<const float>(written).first(signal.size()), signal),
+              -1);
+    EXPECT_TRUE(std::all_of(written.begin() + static_cast<std::ptrdiff_t>(signal.size()),
+                            written.end(), [](float s) { return s == 0.0f; }));
+}
+
+TEST(FileSink, WritesWhatItPullsAndCommitsAtStop) {
     TempDir dir;
     const auto signal = test::noise(30000, 5);
-    SampleRing ring(2048);
-    FileSinkConfig config;
-    config.path = dir / "out.wav";
-    FileSink sink(ring, config);
+    SampleRing ring(signal.size());
+    ring.push(signal);
+    test::RingReader reader(ring);
+    const FileSinkConfig config = fast_sink(dir / "out.wav");
+    FileSink sink(reader, config);
     sink.start();
-    std::span<const float> rest(signal);
-    while (!rest.empty()) {
-        rest =
-            rest.subspan(ring.push_available(rest.first(std::min<std::size_t>(rest.size(), 700))));
-        std::this_thread::sleep_for(std::chrono::microseconds(100));
-    }
+    ASSERT_TRUE(
+        wait_until([&] { return sink.stats().frames >= signal.size(); }, std::chrono::seconds(5)));
     EXPECT_FALSE(std::filesystem::exists(config.path)) << "visible before commit";
     sink.stop();
     ASSERT_TRUE(std::filesystem::exists(config.path));
     const SoundData back = read_sound_file(config.path);
     EXPECT_EQ(back.info.rate_hz, 48000);
-    EXPECT_EQ(first_bit_difference(back.samples, signal), -1);
-    EXPECT_EQ(sink.stats().frames, signal.size());
+    EXPECT_EQ(back.samples.size(), sink.stats().frames);
+    expect_signal_then_silence(back.samples, signal);
+}
+
+// The pump pulls at the pace of the clock it stands for: real time, or the link's Pace.
+TEST(FileSink, PullsInRealTime) {
+    TempDir dir;
+    SampleRing ring(48000);
+    test::RingReader reader(ring);
+    FileSinkConfig config;
+    config.path = dir / "out.wav";
+    FileSink sink(reader, config);
+    sink.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    sink.stop();
+    const double frames = static_cast<double>(sink.stats().frames);
+    EXPECT_GT(frames, 24000 * 0.8);
+    EXPECT_LT(frames, 24000 * 1.2);
 }
 
 TEST(FileSink, WithoutStopLeavesNothingBehind) {
     TempDir dir;
     SampleRing ring(1024);
-    FileSinkConfig config;
-    config.path = dir / "abandoned.wav";
+    ring.push(test::noise(512, 6));
+    test::RingReader reader(ring);
     {
-        FileSink sink(ring, config);
+        FileSink sink(reader, fast_sink(dir / "abandoned.wav"));
         sink.start();
-        ring.push(test::noise(512, 6));
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_TRUE(std::filesystem::is_empty(dir / ""));
 }
 
 TEST(FileSink, UnwritablePathIsAClearError) {
     SampleRing ring(1024);
+    test::RingReader reader(ring);
     FileSinkConfig config;
     config.path = "/nonexistent-dir/out.wav";
-    EXPECT_THROW(FileSink(ring, config), AudioError);
+    EXPECT_THROW(FileSink(reader, config), AudioError);
 }
 
 TEST(FileSink, ADirectoryAsOutputIsRefusedAtStart) {
     TempDir dir;
     SampleRing ring(1024);
+    test::RingReader reader(ring);
     FileSinkConfig config;
     config.path = dir.path();
     try {
-        FileSink sink(ring, config);
+        FileSink sink(reader, config);
         FAIL() << "a directory was accepted as the output file";
     } catch (const AudioError& e) {
         EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos) << e.what();
@@ -212,32 +245,26 @@ std::filesystem::path temporary_in(const std::filesystem::path& dir) {
     return {};
 }
 
-// Pushes `samples` into the ring as a producer would, in pieces the sink can keep up with.
-void push_all(SampleRing& ring, std::span<const float> samples) {
-    while (!samples.empty()) {
-        samples = samples.subspan(
-            ring.push_available(samples.first(std::min<std::size_t>(samples.size(), 700))));
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-}
-
 TEST(FileSink, FlushesTheFileEverySecondSoACrashLosesAtMostThat) {
     TempDir dir;
     const auto signal = test::noise(24000, 8);
-    SampleRing ring(4096);
+    SampleRing ring(signal.size());
+    ring.push(signal);
+    test::RingReader reader(ring);
     FileSinkConfig config;
     config.path = dir / "out.wav";
-    FileSink sink(ring, config);
+    FileSink sink(reader, config);
     sink.start();
-    push_all(ring, signal);
+    ASSERT_TRUE(
+        wait_until([&] { return sink.stats().frames >= signal.size(); }, std::chrono::seconds(3)));
     const std::filesystem::path temp = temporary_in(dir.path());
     ASSERT_FALSE(temp.empty());
-    // A crash now would leave the temporary as it is: its header must already count the audio.
+    // A crash now would leave the temporary as it is: its header must soon count the audio.
     std::int64_t frames = 0;
     ASSERT_TRUE(wait_until(
         [&] {
             frames = SoundFileReader(temp).info().frames;
-            return frames == static_cast<std::int64_t>(signal.size());
+            return frames >= static_cast<std::int64_t>(signal.size());
         },
         std::chrono::seconds(3), std::chrono::milliseconds(50)))
         << "the temporary says " << frames << " frames";
@@ -268,14 +295,14 @@ class FileSizeLimit {
 TEST(FileSink, AWriteErrorIsCountedAtOnceAndWhatWasWrittenIsKept) {
     TempDir dir;
     const auto signal = test::noise(100000, 9);  // 400 kB of float samples
-    SampleRing ring(4096);
-    FileSinkConfig config;
-    config.path = dir / "out.wav";
-    FileSink sink(ring, config);
+    SampleRing ring(signal.size());
+    ring.push(signal);
+    test::RingReader reader(ring);
+    const FileSinkConfig config = fast_sink(dir / "out.wav");
+    FileSink sink(reader, config);
     {
         const FileSizeLimit limit(64 * 1024);
         sink.start();
-        push_all(ring, signal);
         // Counted while running, not only at stop.
         EXPECT_TRUE(
             wait_until([&] { return sink.stats().write_errors > 0; }, std::chrono::seconds(5)));
@@ -300,20 +327,23 @@ TEST(FileSink, AWriteErrorIsCountedAtOnceAndWhatWasWrittenIsKept) {
 TEST(FileBackends, FileThroughRingToFileIsBitExact) {
     TempDir dir;
     const SoundData speech = read_sound_file(test::kSpeechWav);
-    SampleRing ring(1024);  // small: both ends must wait for each other
+    // The whole file fits: the fast source fills it before the sink's clock starts pulling.
+    SampleRing ring(speech.samples.size());
     FileSourceConfig in;
     in.path = test::kSpeechWav;
     in.pacing = Pacing::kAsFastAsPossible;
-    FileSinkConfig out;
-    out.path = dir / "copy.wav";
+    const FileSinkConfig out = fast_sink(dir / "copy.wav");
     FileSource source(ring, in);
-    FileSink sink(ring, out);
-    sink.start();
+    test::RingReader reader(ring);
+    FileSink sink(reader, out);
     source.start();
-    wait_until([&] { return source.finished(); }, std::chrono::seconds(20));
+    ASSERT_TRUE(wait_until([&] { return source.finished(); }, std::chrono::seconds(20)));
     source.stop();
+    sink.start();
+    ASSERT_TRUE(wait_until([&] { return sink.stats().frames >= speech.samples.size(); },
+                           std::chrono::seconds(20)));
     sink.stop();
-    EXPECT_EQ(first_bit_difference(read_sound_file(out.path).samples, speech.samples), -1);
+    expect_signal_then_silence(read_sound_file(out.path).samples, speech.samples);
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // down by each test. The test's own JACK clients (JackProbe) play speech into the PortAudio
 // capture port and record the PortAudio playback port:
 //
-//   probe-play:out -> <pa>:in_0 -> PortAudioSource -> SampleRing -> PortAudioSink -> <pa>:out_0
-//                                                                        -> probe-rec:in
+//   probe-play:out -> <pa>:in_0 -> PortAudioSource -> SampleRing -> RingReader -> PortAudioSink
+//                                                                   -> <pa>:out_0 -> probe-rec:in
 //
 // The recording must equal the speech bit for bit (float32 through JACK is exact), shifted by a
 // latency the test measures on JACK's frame clock and prints; and during the run, the PortAudio
@@ -82,15 +82,16 @@ LoopResult run_loop(const std::string& pa_client, Topology topology) {
 
     // 4096 frames = 85 ms: room for many periods; the loop keeps at most one in it.
     SampleRing ring(4096);
+    test::RingReader reader(ring);
     std::unique_ptr<PortAudioSource> source;
     std::unique_ptr<PortAudioSink> sink;
     std::unique_ptr<PortAudioDuplex> duplex;
     if (topology == Topology::kSourceRingSink) {
         source = std::make_unique<PortAudioSource>(ring, PortAudioConfig{});
-        sink = std::make_unique<PortAudioSink>(ring, PortAudioConfig{});
+        sink = std::make_unique<PortAudioSink>(reader, PortAudioConfig{});
     } else {
         duplex =
-            std::make_unique<PortAudioDuplex>(ring, ring, PortAudioConfig{}, PortAudioConfig{});
+            std::make_unique<PortAudioDuplex>(ring, reader, PortAudioConfig{}, PortAudioConfig{});
     }
     LoopResult result;
 #if EXTREMA_RT_COUNTERS
@@ -99,8 +100,8 @@ LoopResult run_loop(const std::string& pa_client, Topology topology) {
     if (duplex) {
         duplex->start();
     } else {
-        // Playback first: its gate holds it silent until the first captured frame, so the ring
-        // carries no backlog from the gap between the two starts (which would add to latency).
+        // Playback first: it plays the empty ring's zeros until the first captured frame, so the
+        // ring carries no backlog from the gap between the two starts (which would add latency).
         sink->start();
         source->start();
     }
@@ -270,6 +271,7 @@ std::string error_of(const std::function<void()>& open) {
 
 TEST_F(PortAudioOnJack, UnknownDeviceNameIsAClearError) {
     SampleRing ring(1024);
+    test::RingReader reader(ring);
     PortAudioConfig config;
     config.device = "no-such-card";
     const std::string message = error_of([&] { PortAudioSource source(ring, config); });
@@ -278,7 +280,7 @@ TEST_F(PortAudioOnJack, UnknownDeviceNameIsAClearError) {
     EXPECT_NE(message.find("system (JACK Audio Connection Kit)"), std::string::npos) << message;
 
     config.device = "17";
-    const std::string by_index = error_of([&] { PortAudioSink sink(ring, config); });
+    const std::string by_index = error_of([&] { PortAudioSink sink(reader, config); });
     EXPECT_NE(by_index.find("no audio device with index 17"), std::string::npos) << by_index;
 }
 
@@ -292,13 +294,14 @@ TEST_F(PortAudioOnJack, DeviceFoundByNameCaseInsensitively) {
 
 TEST_F(PortAudioOnJack, UnsupportedRateIsAClearError) {
     SampleRing ring(1024);
+    test::RingReader reader(ring);
     PortAudioConfig config;
     config.rate_hz = 12345;
     const std::string capture = error_of([&] { PortAudioSource source(ring, config); });
     std::printf("[jack] %s\n", capture.c_str());
     EXPECT_NE(capture.find("cannot capture at 12345 Hz"), std::string::npos) << capture;
     EXPECT_NE(capture.find("rates it supports: 48000 Hz"), std::string::npos) << capture;
-    const std::string playback = error_of([&] { PortAudioSink sink(ring, config); });
+    const std::string playback = error_of([&] { PortAudioSink sink(reader, config); });
     EXPECT_NE(playback.find("cannot play at 12345 Hz"), std::string::npos) << playback;
 }
 

@@ -1,6 +1,6 @@
 // The real-time guard itself: the counters must see an allocation, a lock and a sleep made inside
 // a RealtimeScope (else a zero proves nothing), ignore them outside, and the ring operations and
-// the null sink's paced pop must make none.
+// the pump's paced pull (the null sink's, the paced duplex's) must make none.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -16,6 +16,7 @@
 #include "audio/tone_backend.h"
 
 #if EXTREMA_RT_COUNTERS
+#include "audio_test_support.h"
 #include "rt_counters.h"
 #endif
 
@@ -86,11 +87,12 @@ TEST(RtGuard, RingOperationsMakeNoAllocationLockOrSyscall) {
     EXPECT_GT(ring.counters().underrun_events, 0u);
 }
 
-TEST(RtGuard, NullSinkPacedPopIsRealtimeSafe) {
+TEST(RtGuard, NullSinkPacedPullIsRealtimeSafe) {
     SampleRing ring(48000);
     ring.push(std::vector<float>(4800, 0.5f));
+    test::RingReader reader(ring);
     const RtCounts before = rt_counts();
-    NullSink sink(ring, NullSinkConfig{});
+    NullSink sink(reader, NullSinkConfig{});
     sink.start();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // through the end: underruns
     sink.stop();
@@ -99,15 +101,16 @@ TEST(RtGuard, NullSinkPacedPopIsRealtimeSafe) {
     expect_nothing_forbidden(delta);
 }
 
-// The pretend duplex device's playback side, refilled by nothing (underruns) like the null sink.
+// The pretend duplex device's playback side, pulling a ring that runs dry like the null sink's.
 TEST(RtGuard, PacedDuplexPeriodIsRealtimeSafe) {
     SampleRing capture(48000);
     SampleRing playback(48000);
     playback.push(std::vector<float>(4800, 0.5f));
+    test::RingReader reader(playback);
     auto tone = std::make_shared<ToneGenerator>(ToneConfig{}, 1);
     const RtCounts before = rt_counts();
     PacedDuplex duplex(
-        capture, playback, 48000, 10, [tone](std::span<float> block) { return tone->fill(block); },
+        capture, reader, 48000, 10, [tone](std::span<float> block) { return tone->fill(block); },
         "tone");
     duplex.start();
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // through the end: underruns

@@ -540,7 +540,6 @@ TEST(Link, ToneAndNullDuplexLinksTalkThroughOneDeviceThreadEach) {
         EXPECT_GT(s.send.packets, 80u);
         EXPECT_GT(s.receive.packets, 80u);
         EXPECT_GT(s.receive.played_samples, 24000u);
-        EXPECT_EQ(s.receive.playback_underruns, 0u);
         EXPECT_LT(s.network_wakeups, 2 * s.send.packets);
     }
     EXPECT_NE(link_a.describe().find("one paced duplex thread"), std::string::npos)

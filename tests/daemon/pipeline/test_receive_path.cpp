@@ -1,10 +1,12 @@
-// ReceivePath under SRTP, fed datagrams directly: someone holding the key floods new SSRCs,
+// ReceivePath fed datagrams directly and pulled as a sink pulls it: silence before the first
+// packet is not counted as anything; and under SRTP, someone holding the key floods new SSRCs,
 // before and while a sender is locked. The flood is refused by the SSRC lock before SRTP, keeps
 // no libsrtp2 stream, and the real sender plays on.
 #include "pipeline/receive_path.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <vector>
 
@@ -22,6 +24,52 @@ using extrema::test::TempDir;
 
 const asio::ip::udp::endpoint kPeer(asio::ip::make_address("127.0.0.1"), 5004);
 const net::Clock::time_point kT0 = net::Clock::time_point{} + 1h;
+
+// One 10 ms packet (anchor + a 480-sample curve), in clear.
+std::vector<std::uint8_t> plain_packet(std::uint32_t ssrc, std::uint16_t sequence) {
+    const std::vector<codec::Record> records = {codec::Record::anchor(0),
+                                                codec::Record::curve(3, 480, 1000)};
+    std::vector<std::uint8_t> bytes(net::kRtpHeaderBytes + records.size() * codec::kRecordBytes);
+    const net::RtpHeader header{false, 96, sequence, sequence * 480u, ssrc};
+    net::pack_rtp_header(header, std::span<std::uint8_t>(bytes).first<net::kRtpHeaderBytes>());
+    codec::pack_records(records, std::span<std::uint8_t>(bytes).subspan(net::kRtpHeaderBytes));
+    return bytes;
+}
+
+// A sink pulls from the moment it starts, long before the first packet. Until playout starts
+// that is silence, neither concealment nor anything else the stats would blame; it is the lead
+// before the first timeline sample, which then plays.
+TEST(ReceivePath, PullsSilenceUncountedUntilPlayoutStarts) {
+    LinkConfig config;
+    config.mode = LinkMode::kReceive;
+    ReceivePath path(config, {kPeer}, false);
+    std::vector<float> period(64, 1.0f);
+    for (int i = 0; i < 50; ++i) {
+        path.read(period);
+        ASSERT_TRUE(std::all_of(period.begin(), period.end(), [](float x) { return x == 0.0f; }));
+    }
+    ReceiveStats waiting;
+    path.fill_stats(waiting);
+    EXPECT_EQ(waiting.output_samples, 50u * period.size());
+    EXPECT_EQ(waiting.concealed_samples, 0u);
+    EXPECT_EQ(waiting.played_samples, 0u);
+    EXPECT_FALSE(path.lead_samples().has_value());
+
+    // Four 10 ms packets: more than the jitter target, so the next pull starts playout.
+    auto now = kT0;
+    for (std::uint16_t sequence = 1; sequence <= 4; ++sequence, now += 10ms) {
+        auto bytes = plain_packet(0xC0FFEE, sequence);
+        path.on_datagram(bytes, bytes.size(), kPeer, now);
+    }
+    path.read(period);
+    ASSERT_TRUE(path.lead_samples().has_value());
+    EXPECT_EQ(*path.lead_samples(), 50u * period.size());
+    EXPECT_TRUE(std::any_of(period.begin(), period.end(), [](float x) { return x != 0.0f; }));
+    ReceiveStats playing;
+    path.fill_stats(playing);
+    EXPECT_EQ(playing.concealed_samples, 0u);
+    EXPECT_EQ(playing.played_samples, period.size());
+}
 
 // One 10 ms packet (anchor + a 480-sample curve), SRTP-protected by `srtp`.
 std::vector<std::uint8_t> protected_packet(net::SrtpSession& srtp, std::uint32_t ssrc,

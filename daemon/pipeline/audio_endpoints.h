@@ -1,14 +1,15 @@
 #pragma once
-// Opens a link's audio endpoints from its settings: the capture source (send, duplex) and the
-// playback sink (receive, duplex), each bound to its ring. Duplex on PortAudio devices both ways
-// opens one full-duplex stream (one callback, one period less of latency than two streams); a
-// real-time tone with a null speaker is likewise one pretend duplex device (one thread, one
-// wake-up a period instead of two).
-// Everything is opened here, so every bad set-up (unknown device, unsupported rate, missing
-// file) throws audio::AudioError before anything has started.
+// Opens a link's audio endpoints from its settings: the capture source (send, duplex), bound to
+// the capture ring, and the playback sink (receive, duplex), which pulls from the receive side.
+// Duplex on PortAudio devices both ways opens one full-duplex stream (one callback, one period less
+// of latency than two streams); a real-time tone with a null speaker is likewise one pretend duplex
+// device (one thread, one wake-up a period instead of two). Everything is opened here, so every bad
+// set-up (unknown device, unsupported rate, missing file) throws audio::AudioError before anything
+// has started.
 #include <memory>
 
 #include "audio/audio_backend.h"
+#include "audio/frame_reader.h"
 #include "audio/pace.h"
 #include "audio/portaudio_backend.h"
 #include "audio/sample_ring.h"
@@ -16,16 +17,16 @@
 
 namespace extrema::pipeline {
 
-class Endpoints {
+class AudioEndpoints {
   public:
     // `capture` / `playback` may be null when the mode has no such side. Device endpoints need
     // a live PortAudioSession in the process (the caller's).
-    // `pace` paces a file source (Link checks that only file endpoints run faster).
-    Endpoints(const LinkConfig& config, audio::SampleRing* capture, audio::SampleRing* playback,
-              audio::Pace pace = audio::Pace{});
-    ~Endpoints();
-    Endpoints(const Endpoints&) = delete;
-    Endpoints& operator=(const Endpoints&) = delete;
+    // `pace` paces the file endpoints (Link checks that only file endpoints run faster).
+    AudioEndpoints(const LinkConfig& config, audio::SampleRing* capture,
+                   audio::FrameReader* playback, audio::Pace pace = audio::Pace{});
+    ~AudioEndpoints();
+    AudioEndpoints(const AudioEndpoints&) = delete;
+    AudioEndpoints& operator=(const AudioEndpoints&) = delete;
 
     audio::AudioSource* source() const noexcept { return source_; }
     audio::AudioSink* sink() const noexcept { return sink_; }

@@ -1,4 +1,4 @@
-#include "pipeline/endpoints.h"
+#include "pipeline/audio_endpoints.h"
 
 #include "audio/file_backend.h"
 #include "audio/null_sink.h"
@@ -33,7 +33,7 @@ audio::ToneConfig tone_config(const AudioSettings& audio) {
 // A tone in real time and a null speaker: one pretend duplex device.
 std::unique_ptr<audio::PacedDuplex> make_paced_duplex(const AudioSettings& audio,
                                                       audio::SampleRing& capture,
-                                                      audio::SampleRing& playback) {
+                                                      audio::FrameReader& playback) {
     const audio::ToneConfig tone = tone_config(audio);
     auto generator = std::make_shared<audio::ToneGenerator>(tone, capture.channels());
     return std::make_unique<audio::PacedDuplex>(
@@ -62,21 +62,23 @@ std::unique_ptr<audio::AudioSource> make_source(const AudioSettings& audio, audi
     throw audio::AudioError("unknown input kind");
 }
 
-std::unique_ptr<audio::AudioSink> make_sink(const AudioSettings& audio, audio::SampleRing& ring) {
+std::unique_ptr<audio::AudioSink> make_sink(const AudioSettings& audio, audio::FrameReader& reader,
+                                            audio::Pace pace) {
     switch (audio.output) {
         case OutputKind::kDevice:
             return std::make_unique<audio::PortAudioSink>(
-                ring, portaudio_config(audio, audio.output_device));
+                reader, portaudio_config(audio, audio.output_device));
         case OutputKind::kFile: {
             audio::FileSinkConfig file;
             file.path = audio.output_file;
             file.rate_hz = audio.rate_hz;
-            return std::make_unique<audio::FileSink>(ring, file);
+            file.pace = pace;
+            return std::make_unique<audio::FileSink>(reader, file);
         }
         case OutputKind::kNull: {
             audio::NullSinkConfig null;
             null.rate_hz = audio.rate_hz;
-            return std::make_unique<audio::NullSink>(ring, null);
+            return std::make_unique<audio::NullSink>(reader, null);
         }
     }
     throw audio::AudioError("unknown output kind");
@@ -125,8 +127,8 @@ audio::PortAudioConfig portaudio_config(const AudioSettings& audio, const std::s
     return pa;
 }
 
-Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
-                     audio::SampleRing* playback, audio::Pace pace) {
+AudioEndpoints::AudioEndpoints(const LinkConfig& config, audio::SampleRing* capture,
+                               audio::FrameReader* playback, audio::Pace pace) {
     const AudioSettings& audio = config.audio;
     if (capture && playback && audio.input == InputKind::kDevice &&
         audio.output == OutputKind::kDevice) {
@@ -145,8 +147,8 @@ Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
         return;
     }
     if (playback) {
-        own_sink_ =
-            for_setting(output_key(audio.output), [&] { return make_sink(audio, *playback); });
+        own_sink_ = for_setting(output_key(audio.output),
+                                [&] { return make_sink(audio, *playback, pace); });
         sink_ = own_sink_.get();
     }
     if (capture) {
@@ -156,9 +158,9 @@ Endpoints::Endpoints(const LinkConfig& config, audio::SampleRing* capture,
     }
 }
 
-Endpoints::~Endpoints() = default;
+AudioEndpoints::~AudioEndpoints() = default;
 
-void Endpoints::start() {
+void AudioEndpoints::start() {
     if (duplex_) {
         duplex_->start();
         return;
@@ -173,14 +175,14 @@ void Endpoints::start() {
     }
 }
 
-void Endpoints::stop_source() {
+void AudioEndpoints::stop_source() {
     if (source_stopped_) return;
     source_stopped_ = true;
     if (duplex_) return;  // the duplex stream stops with the sink side, after the drain
     if (source_) source_->stop();
 }
 
-void Endpoints::stop_sink() {
+void AudioEndpoints::stop_sink() {
     if (sink_stopped_) return;
     sink_stopped_ = true;
     if (duplex_) {
