@@ -23,11 +23,11 @@ std::int16_t to_int16(float v) noexcept {
     return static_cast<std::int16_t>(std::clamp(rounded, -32768, 32767));
 }
 
-// Swing bank: two half-cycles become one swing record when the swing's extremum lands within this
-// many samples of the waveform's (the grid of tau is coarse for long segments) and its mean
-// squared error over both is at most this share of their mean squared height (the error is
-// level-normalised, so quiet passages are treated like loud ones). Chosen with
-// tools/bench/rate_quality.sh (docs/quality.md).
+// Swing bank: two half-cycles become one swing record when the swing's turn lands within this
+// many samples of the waveform's extremum (the grid of tau is coarse for long segments) and its
+// squared error over both, as the decoder renders it, is per sample at most this share of the sum
+// of the two heights squared: level-normalised, so a quiet passage is judged like a loud one.
+// Chosen with tools/bench/rate_quality.sh (docs/quality.md, "The swing bank").
 constexpr float kSwingMaxSlipSamples = 1.5f;
 constexpr float kSwingErrorShare = 0.02f;
 
