@@ -100,6 +100,20 @@ TEST(SwingFit, ASwingBackToTheStartIsApproximated) {
     EXPECT_LT(std::sqrt(fit.error), 0.2f * 2000.0f);
 }
 
+TEST(SwingBank, HostileSwingsSaturateInsteadOfOverflowing) {
+    // The tallest swings between the int16 extremes overshoot full scale about nine times.
+    const std::uint8_t tallest = swing::swing_id(4, swing::kRatioSteps / 2 - 1);
+    ASSERT_GT(swing::peak(swing::kRatioSteps / 2 - 1), 9.0);
+    const std::vector<Record> records{Record::curve(tallest, 500, 32767),
+                                      Record::curve(tallest, 500, -32768),
+                                      Record::curve(swing::swing_id(0, 0), 3, 0)};
+    const auto decoded = decode_all(records, bank());
+    ASSERT_EQ(decoded.size(), 1003u);
+    EXPECT_EQ(*std::max_element(decoded.begin(), decoded.end()), 32767);
+    EXPECT_EQ(*std::min_element(decoded.begin(), decoded.end()), -32768);
+    EXPECT_EQ(decoded.back(), 0);
+}
+
 std::vector<Record> encode_in_blocks(std::span<const std::int16_t> samples,
                                      const EncoderConfig& config, std::size_t block) {
     Encoder encoder(config, bank());
