@@ -1,5 +1,7 @@
 #include "extrema/codec/curve_bank.h"
 
+#include "extrema/codec/swing_bank.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -66,13 +68,56 @@ std::vector<Shape> power_shapes() {
     return shapes;
 }
 
-std::vector<float> tabulate(const std::vector<Shape>& shapes) {
+// Swing bank (id 3), layout in swing_bank.h:
+//   ids 1..63:    C(t) = sharpen(skew(t, b_j), s_i), s_i = 2 i / 6 (i = 0..6),
+//                 b_j = -0.9 + 1.8 j / 8 (j = 0..8), id = 1 + 9 i + j;
+//   ids 64..69:   C(t) = t^p_m,          p_m = 1.25 * (8 / 1.25)^(m / 5), m = 0..5;
+//   ids 70..75:   C(t) = 1 - (1 - t)^p_m, same p_m;
+//   ids 76..255:  swings, id = 76 + 20 a + k: with tau = tau_a and r = peak_k,
+//                 C(t) = r h(t / tau) for t <= tau, r + (1 - r) h((t - tau) / (1 - tau)) after,
+//                 h the half-cosine ease.
+std::vector<Shape> swing_shapes() {
+    std::vector<Shape> shapes;
+    for (int i = 0; i < swing::kSharpnessSteps; ++i) {
+        for (int j = 0; j < swing::kSkewSteps; ++j) {
+            const double s = 2.0 * i / (swing::kSharpnessSteps - 1);
+            const double b = -0.9 + 1.8 * j / (swing::kSkewSteps - 1);
+            shapes.emplace_back([s, b](double t) { return sharpen(skew(t, b), s); });
+        }
+    }
+    for (int flip = 0; flip < 2; ++flip) {
+        for (int m = 0; m < swing::kPowerSteps; ++m) {
+            const double p = 1.25 * std::pow(8.0 / 1.25, m / (swing::kPowerSteps - 1.0));
+            if (flip == 0) {
+                shapes.emplace_back([p](double t) { return std::pow(t, p); });
+            } else {
+                shapes.emplace_back([p](double t) { return 1.0 - std::pow(1.0 - t, p); });
+            }
+        }
+    }
+    for (int a = 0; a < swing::kTauSteps; ++a) {
+        for (int k = 0; k < swing::kRatioSteps; ++k) {
+            const double tau = swing::tau(a);
+            const double r = swing::peak(k);
+            shapes.emplace_back([tau, r](double t) {
+                return t <= tau ? r * half_cosine(t / tau)
+                                : r + (1.0 - r) * half_cosine((t - tau) / (1.0 - tau));
+            });
+        }
+    }
+    return shapes;
+}
+
+// Monotone banks are clamped to [0, 1] (against rounding); a swing bank's tables leave it.
+std::vector<float> tabulate(const std::vector<Shape>& shapes, bool monotone = true) {
     assert(shapes.size() == kBankCurves);
     std::vector<float> tables(kBankCurves * kBankPoints);
     for (std::size_t k = 0; k < kBankCurves; ++k) {
         for (std::size_t j = 0; j < kBankPoints; ++j) {
             const double t = static_cast<double>(j) / (kBankPoints - 1);
-            tables[k * kBankPoints + j] = static_cast<float>(std::clamp(shapes[k](t), 0.0, 1.0));
+            const double v = shapes[k](t);
+            tables[k * kBankPoints + j] =
+                static_cast<float>(monotone ? std::clamp(v, 0.0, 1.0) : v);
         }
         // The contract fixes the ends exactly, whatever the formula's rounding.
         tables[k * kBankPoints] = 0.0f;
@@ -82,6 +127,19 @@ std::vector<float> tabulate(const std::vector<Shape>& shapes) {
 }
 
 }  // namespace
+
+namespace swing {
+
+double tau(int index) noexcept {
+    return kTauLow + (kTauHigh - kTauLow) * index / (kTauSteps - 1);
+}
+
+double peak(int ratio_index) noexcept {
+    const double q = -std::pow(10.0, -1.0 + (2.0 * ratio_index + 1.0) / kRatioSteps);
+    return 1.0 / (1.0 + q);
+}
+
+}  // namespace swing
 
 CurveBank::CurveBank(BankId id, std::string_view name, std::vector<float> tables)
     : id_(id), name_(name), tables_(std::move(tables)) {
@@ -120,12 +178,32 @@ const CurveBank& CurveBank::power() noexcept {
     return bank;
 }
 
+const CurveBank& CurveBank::swing() noexcept {
+    static const CurveBank bank(BankId::kSwing, "swing-v1", tabulate(swing_shapes(), false));
+    return bank;
+}
+
+const CurveBank& CurveBank::swing_monotone() noexcept {
+    static const CurveBank bank = [] {
+        const CurveBank& full = swing();
+        std::vector<float> tables(full.tables_.begin(),
+                                  full.tables_.begin() + swing::kMonotoneCurves * kBankPoints);
+        const auto line = full.table(swing::kLinearCurve);
+        while (tables.size() < kBankCurves * kBankPoints)
+            tables.insert(tables.end(), line.begin(), line.end());
+        return CurveBank(BankId::kSwing, "swing-v1-monotone", std::move(tables));
+    }();
+    return bank;
+}
+
 const CurveBank* CurveBank::find(std::uint16_t id) noexcept {
     switch (static_cast<BankId>(id)) {
         case BankId::kStandard:
             return &standard();
         case BankId::kPower:
             return &power();
+        case BankId::kSwing:
+            return &swing();
     }
     return nullptr;
 }

@@ -8,6 +8,8 @@
 
 #include "extrema/codec/decoder.h"
 #include "extrema/codec/sample_rate.h"
+#include "extrema/codec/swing_bank.h"
+#include "extrema/codec/swing_fit.h"
 
 namespace extrema::codec {
 namespace {
@@ -21,6 +23,14 @@ std::int16_t to_int16(float v) noexcept {
     return static_cast<std::int16_t>(std::clamp(rounded, -32768, 32767));
 }
 
+// Swing bank: two half-cycles become one swing record when the swing's turn lands within this
+// many samples of the waveform's extremum (the grid of tau is coarse for long segments) and its
+// squared error over both, as the decoder renders it, is per sample at most this share of the sum
+// of the two heights squared: level-normalised, so a quiet passage is judged like a loud one.
+// Chosen with tools/bench/rate_quality.sh (docs/quality.md, "The swing bank").
+constexpr float kSwingMaxSlipSamples = 1.5f;
+constexpr float kSwingErrorShare = 0.02f;
+
 std::uint32_t ms_to_samples(double ms, double rate_hz) {
     return static_cast<std::uint32_t>(std::llround(ms * rate_hz / 1000.0));
 }
@@ -29,7 +39,9 @@ std::uint32_t ms_to_samples(double ms, double rate_hz) {
 
 Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
     : config_(config),
-      matcher_(bank),
+      matcher_(bank.id() == BankId::kSwing ? CurveBank::swing_monotone() : bank),
+      bank_(&bank),
+      swing_bank_(bank.id() == BankId::kSwing),
       threshold_(config.threshold_lsb),
       rate_(RateControlConfig{config.sample_rate_hz, config.target_kbps}) {
     if (!valid_sample_rate(config.sample_rate_hz)) {
@@ -54,6 +66,8 @@ Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
     still_hold_ =
         std::max<std::uint32_t>(1, ms_to_samples(config.still_hold_ms, config.sample_rate_hz));
     segment_.assign(cap_, 0.0f);
+    if (bank.id() == BankId::kSwing) held_samples_.assign(cap_, 0.0f);
+    swing_ = swing_bank_ && config.segmentation == Segmentation::kPeaks;
     if (rate_.enabled()) {
         threshold_ = rate_.threshold_lsb();
         until_control_ = rate_.interval_samples();
@@ -61,7 +75,7 @@ Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
 }
 
 std::uint64_t Encoder::pending_samples() const noexcept {
-    return mode_ == Mode::kStill ? silence_ : length_;
+    return mode_ == Mode::kStill ? silence_ : length_ + held_;
 }
 
 template <typename Sample, typename Convert>
@@ -166,7 +180,8 @@ std::size_t Encoder::scan_moving(const float* samples, std::size_t count) noexce
     std::size_t length = length_;
     // A sample is consumed here only if it leaves room for one more (the cap is an event) and
     // neither confirms the extremum nor completes the hold (both events).
-    const std::size_t quiet = length + 1 < cap_ ? std::min(count, cap_ - 1 - length) : 0;
+    const std::size_t cap = cap_ - held_;  // a held half-cycle shares the latency budget
+    const std::size_t quiet = length + 1 < cap ? std::min(count, cap - 1 - length) : 0;
     std::size_t i = 0;
     for (; i < quiet; ++i) {
         const float s = samples[i];
@@ -194,6 +209,7 @@ void Encoder::note_record() noexcept {
 }
 
 void Encoder::emit_silence(std::vector<Record>& out) {
+    if (held_ > 0) emit_held(out);
     if (silence_ > 0) {
         out.push_back(Record::silence(silence_));
         note_record();
@@ -201,26 +217,88 @@ void Encoder::emit_silence(std::vector<Record>& out) {
     silence_ = 0;
 }
 
-void Encoder::emit_curve(std::size_t count, std::vector<Record>& out) {
+void Encoder::emit_curve(std::size_t count, std::vector<Record>& out, Close close) {
     const std::span<const float> samples(segment_.data(), count);
     const std::int16_t end = to_int16(samples.back());
-    if (pending_count_ == pending_.size()) choose_curves(out);
-    // The id is a placeholder until choose_curves().
-    out.push_back(Record::curve(1, static_cast<std::uint16_t>(count), end));
-    note_record();
-    Pending& pending = pending_[pending_count_++];
-    pending.record = out.size() - 1;
-    matcher_.prepare(samples, static_cast<float>(pos_), static_cast<float>(end), pending.target);
-    pos_ = end;
+    bool done = false;
+    if (swing_) {
+        if (held_ > 0) {
+            done = close != Close::kCap && merge_held(count, samples.back(), out);
+            if (!done) emit_held(out);
+        }
+        if (!done && close == Close::kExtremum) {
+            // Held until the next half-cycle closes: the two may make one swing record.
+            matcher_.prepare(samples, static_cast<float>(pos_), static_cast<float>(end),
+                             held_target_);
+            held_ = static_cast<std::uint32_t>(count);
+            std::copy(samples.begin(), samples.end(), held_samples_.begin());
+            held_from_ = static_cast<float>(pos_);
+            held_peak_ = samples.back();
+            held_end_ = end;
+            pos_ = end;
+            // Counted now: alone or in a swing it will be one record, and the rate controller
+            // must see it as soon as it is spent.
+            note_record();
+            done = true;
+        }
+    }
+    if (!done) {
+        if (pending_count_ == pending_.size()) choose_curves(out);
+        // The id is a placeholder until choose_curves().
+        out.push_back(Record::curve(1, static_cast<std::uint16_t>(count), end));
+        note_record();
+        Pending& pending = pending_[pending_count_++];
+        pending.record = out.size() - 1;
+        matcher_.prepare(samples, static_cast<float>(pos_), static_cast<float>(end),
+                         pending.target);
+        pos_ = end;
+    }
     // What followed the segment's end opens the next one.
     std::copy(segment_.begin() + static_cast<std::ptrdiff_t>(count),
               segment_.begin() + static_cast<std::ptrdiff_t>(length_), segment_.begin());
     length_ -= count;
 }
 
+void Encoder::emit_held(std::vector<Record>& out) {
+    if (pending_count_ == pending_.size()) choose_curves(out);
+    out.push_back(Record::curve(1, static_cast<std::uint16_t>(held_), held_end_));
+    Pending& pending = pending_[pending_count_++];
+    pending.record = out.size() - 1;
+    pending.target = held_target_;
+    held_ = 0;  // pos_ already is held_end_
+}
+
+bool Encoder::merge_held(std::size_t count, float end, std::vector<Record>& out) {
+    const auto n = static_cast<std::uint32_t>(held_ + count);
+    const SwingFit fit = fit_swing(held_from_, held_peak_, end, held_, n);
+    const float rise = held_peak_ - held_from_;
+    const float fall = end - held_peak_;
+    if (fit.slip_samples > kSwingMaxSlipSamples) return false;
+    // The swing as the decoder renders it, against both half-cycles.
+    const float* table = bank_->table(fit.id).data();
+    const float step = static_cast<float>(kBankPoints - 1) / static_cast<float>(n);
+    const float height = static_cast<float>(fit.end) - held_from_;
+    float err = 0.0f;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const float s = i < held_ ? held_samples_[i] : segment_[i - held_];
+        const float d =
+            s - (held_from_ + height * render_point(table, static_cast<float>(i + 1), step));
+        err += d * d;
+    }
+    if (err > kSwingErrorShare * static_cast<float>(n) * (rise * rise + fall * fall)) return false;
+    out.push_back(Record::curve(fit.id, static_cast<std::uint16_t>(n), fit.end));
+    pos_ = fit.end;
+    held_ = 0;
+    return true;
+}
+
 void Encoder::choose_curves(std::vector<Record>& out) noexcept {
-    for (std::size_t i = 0; i < pending_count_; ++i)
-        out[pending_[i].record].id = matcher_.choose(pending_[i].target);
+    for (std::size_t i = 0; i < pending_count_; ++i) {
+        std::uint8_t id = matcher_.choose(pending_[i].target);
+        // The swing bank's matcher pads its monotone part with copies of the line.
+        if (swing_bank_ && id > swing::kMonotoneCurves) id = swing::kLinearCurve;
+        out[pending_[i].record].id = id;
+    }
     pending_count_ = 0;
 }
 
@@ -253,13 +331,15 @@ void Encoder::push_peaks(float s, std::vector<Record>& out) {
             // The extremum is confirmed: its segment closes there; what followed it starts the
             // next segment, whose running extremum is this sample (the others lie within the
             // threshold of the old extremum, so on the other side of this one).
-            if (extremum_ >= 0) emit_curve(static_cast<std::size_t>(extremum_) + 1, out);
+            if (extremum_ >= 0)
+                emit_curve(static_cast<std::size_t>(extremum_) + 1, out, Close::kExtremum);
             mode_ = up ? Mode::kDown : Mode::kUp;
             extremum_ = static_cast<std::ptrdiff_t>(length_) - 1;
             extremum_value_ = s;
         } else if (last - extremum_ >= static_cast<std::ptrdiff_t>(still_hold_)) {
             // Flat since the extremum: close the segment there; the rest is silence at its value.
-            if (extremum_ >= 0) emit_curve(static_cast<std::size_t>(extremum_) + 1, out);
+            if (extremum_ >= 0)
+                emit_curve(static_cast<std::size_t>(extremum_) + 1, out, Close::kFlat);
             silence_ = static_cast<std::uint32_t>(length_);
             length_ = 0;
             mode_ = Mode::kStill;
@@ -267,11 +347,16 @@ void Encoder::push_peaks(float s, std::vector<Record>& out) {
             return;
         }
     }
-    if (length_ == cap_) {
-        // Latency or u16 cap: close at the newest sample and go on in the same direction.
-        extremum_value_ = segment_[length_ - 1];
-        emit_curve(length_, out);
-        extremum_ = -1;
+    if (length_ + held_ == cap_) {
+        if (held_ > 0) {
+            // The pair would outlast the cap: the held half-cycle goes on its own.
+            emit_held(out);
+        } else {
+            // Latency or u16 cap: close at the newest sample and go on in the same direction.
+            extremum_value_ = segment_[length_ - 1];
+            emit_curve(length_, out, Close::kCap);
+            extremum_ = -1;
+        }
     }
 }
 
@@ -290,7 +375,7 @@ void Encoder::push_seed(float s, std::vector<Record>& out) {
             emit_silence(out);
         } else if (length_ > 0) {
             // Empty when the cap closed the run on its last sample: nothing left to close.
-            emit_curve(length_, out);
+            emit_curve(length_, out, Close::kCap);
         }
         mode_ = direction;
     }
@@ -298,7 +383,7 @@ void Encoder::push_seed(float s, std::vector<Record>& out) {
         if (++silence_ == silence_cap_) emit_silence(out);
     } else {
         segment_[length_++] = s;
-        if (length_ == cap_) emit_curve(length_, out);
+        if (length_ == cap_) emit_curve(length_, out, Close::kCap);
     }
 }
 
@@ -307,8 +392,9 @@ void Encoder::flush(std::vector<Record>& out) {
     if (mode_ == Mode::kStill) {
         emit_silence(out);
     } else if (length_ > 0) {
-        emit_curve(length_, out);
+        emit_curve(length_, out, Close::kFlat);
     }
+    if (held_ > 0) emit_held(out);
     choose_curves(out);
     if (config_.segmentation == Segmentation::kPeaks) {
         // A flushed stream continues as if from silence at the last value.

@@ -64,7 +64,8 @@ TEST(CurveBank, FindKnowsOnlyDefinedIds) {
     EXPECT_EQ(CurveBank::find(1), &CurveBank::standard());
     EXPECT_EQ(CurveBank::find(2), &CurveBank::power());
     EXPECT_EQ(CurveBank::find(0), nullptr);
-    EXPECT_EQ(CurveBank::find(3), nullptr);
+    EXPECT_EQ(CurveBank::find(3), &CurveBank::swing());
+    EXPECT_EQ(CurveBank::find(4), nullptr);
 }
 
 TEST(CurveBank, LinearCurveIsAStraightLine) {

@@ -21,9 +21,10 @@ void report(benchmark::State& state, std::size_t samples, int rate_hz) {
 
 // One encoder over the whole signal in 10 ms blocks, as a capture callback feeds it.
 void encode_in_blocks(const codec::EncoderConfig& config, const std::vector<std::int16_t>& speech,
-                      std::vector<codec::Record>& records) {
+                      std::vector<codec::Record>& records,
+                      const codec::CurveBank& bank = codec::CurveBank::standard()) {
     const auto block = static_cast<std::size_t>(config.sample_rate_hz / 100);
-    codec::Encoder encoder(config);
+    codec::Encoder encoder(config, bank);
     records.clear();
     for (std::size_t at = 0; at < speech.size(); at += block) {
         encoder.push(
@@ -90,6 +91,32 @@ BENCHMARK(BM_ExtremaEncodeAtRate)
     ->Arg(64)
     ->Unit(benchmark::kMillisecond);
 
+// The same with the swing bank (a record may cover two half-cycles), bare and, at 24 and 32 kbps,
+// with the 3.5 kHz pre-filter docs/quality.md pairs it with there.
+void BM_ExtremaEncodeSwingAtRate(benchmark::State& state) {
+    constexpr int kRateHz = 48000;
+    const auto& speech = speech_int16(kRateHz);
+    codec::EncoderConfig config;
+    config.sample_rate_hz = kRateHz;
+    config.max_segment_ms = 5.0;
+    config.target_kbps = static_cast<double>(state.range(0));
+    config.lowpass_hz = static_cast<double>(state.range(1));
+    std::vector<codec::Record> records;
+    records.reserve(speech.size());
+    for (auto _ : state) encode_in_blocks(config, speech, records, codec::CurveBank::swing());
+    state.counters["payload_kbps"] = static_cast<double>(records.size()) *
+                                     codec::RateController::kBitsPerRecord / kSpeechSeconds /
+                                     1000.0;
+    report(state, speech.size(), kRateHz);
+}
+BENCHMARK(BM_ExtremaEncodeSwingAtRate)
+    ->ArgNames({"kbps", "lowpass"})
+    ->Args({24, 3500})
+    ->Args({32, 3500})
+    ->Args({32, 0})
+    ->Args({64, 0})
+    ->Unit(benchmark::kMillisecond);
+
 void BM_ExtremaDecode(benchmark::State& state) {
     const int rate_hz = static_cast<int>(state.range(0));
     const auto& speech = speech_int16(rate_hz);
@@ -109,5 +136,28 @@ BENCHMARK(BM_ExtremaDecode)
     ->Arg(48000)
     ->Unit(benchmark::kMillisecond);
 
+// Decoding a 32 kbps stream (48 kHz, live cap) of the standard bank (1) or the swing bank (3),
+// whose swings are long curves rendered from the table.
+void BM_ExtremaDecodeAtRate(benchmark::State& state) {
+    constexpr int kRateHz = 48000;
+    const auto& speech = speech_int16(kRateHz);
+    codec::EncoderConfig config;
+    config.sample_rate_hz = kRateHz;
+    config.max_segment_ms = 5.0;
+    config.target_kbps = 32.0;
+    const auto& bank = *codec::CurveBank::find(static_cast<std::uint16_t>(state.range(0)));
+    const auto records = codec::encode_all(speech, config, bank);
+    std::vector<float> out(static_cast<std::size_t>(kRateHz / 100));
+    for (auto _ : state) {
+        codec::StreamDecoder decoder(records, bank);
+        while (decoder.read(std::span<float>(out)) > 0) benchmark::DoNotOptimize(out.data());
+    }
+    report(state, speech.size(), kRateHz);
+}
+BENCHMARK(BM_ExtremaDecodeAtRate)
+    ->ArgNames({"bank"})
+    ->Arg(1)
+    ->Arg(3)
+    ->Unit(benchmark::kMillisecond);
 }  // namespace
 }  // namespace extrema::bench

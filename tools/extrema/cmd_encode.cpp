@@ -43,8 +43,9 @@ void run_encode(const EncodeOptions& opt) {
     if (info.channels > 0) config.target_kbps /= info.channels;
     config.segmentation =
         opt.segmentation == "seed" ? codec::Segmentation::kSeedSteps : codec::Segmentation::kPeaks;
-    const codec::CurveBank& bank =
-        opt.bank == "power" ? codec::CurveBank::power() : codec::CurveBank::standard();
+    const codec::CurveBank& bank = opt.bank == "power"   ? codec::CurveBank::power()
+                                   : opt.bank == "swing" ? codec::CurveBank::swing()
+                                                         : codec::CurveBank::standard();
 
     std::optional<codec::XtrEncoder> encoder;
     try {
@@ -110,8 +111,10 @@ void add_encode_command(CLI::App& app) {
                     "peaks (default) or seed (the prototype's step rule)")
         ->check(CLI::IsMember({"peaks", "seed"}))
         ->capture_default_str();
-    cmd->add_option("--bank", opt->bank, "Curve bank: standard or power (the naive baseline)")
-        ->check(CLI::IsMember({"standard", "power"}))
+    cmd->add_option("--bank", opt->bank,
+                    "Curve bank: standard, swing (records may span two half-cycles) or power (the "
+                    "naive baseline)")
+        ->check(CLI::IsMember({"standard", "swing", "power"}))
         ->capture_default_str();
     cmd->callback([opt] { run_encode(*opt); });
 }

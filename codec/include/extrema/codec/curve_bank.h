@@ -1,5 +1,5 @@
 #pragma once
-// The curve bank: 255 monotone shapes C_k on [0,1], C(0) = 0, C(1) = 1, tabulated at 1024 points
+// The curve bank: 255 shapes C_k on [0,1], C(0) = 0, C(1) = 1, tabulated at 1024 points
 // and read with linear interpolation. The bank is part of the wire format (SPEC §2): its tables are
 // generated from the formulas documented in docs/format.md, identified by a bank id, and pinned by
 // a checksum test. Changing a formula means a new bank id.
@@ -31,6 +31,7 @@ inline float render_point(const float* table, float k, float step) noexcept {
 enum class BankId : std::uint16_t {
     kStandard = 1,  // eased half-cosine family with skew, plus power curves (the default)
     kPower = 2,  // naive bank of plain power curves t^p, kept to measure the standard one against
+    kSwing = 3,  // monotone shapes plus swings that cover two half-cycles (swing_bank.h)
 };
 
 class CurveBank {
@@ -39,6 +40,11 @@ class CurveBank {
     static const CurveBank* find(std::uint16_t id) noexcept;
     static const CurveBank& standard() noexcept;
     static const CurveBank& power() noexcept;
+    static const CurveBank& swing() noexcept;
+    // The swing bank's monotone curves (ids 1..swing::kMonotoneCurves), the other ids padded with
+    // copies of its straight line: what the encoder searches for a segment recorded on its own.
+    // Not a wire bank (find() never returns it).
+    static const CurveBank& swing_monotone() noexcept;
 
     BankId id() const noexcept { return id_; }
     std::string_view name() const noexcept { return name_; }

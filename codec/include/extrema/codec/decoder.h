@@ -29,7 +29,7 @@ class Decoder {
     std::uint64_t pending() const noexcept { return remaining_; }
 
     // Writes up to out.size() samples of the current record; returns how many. Float output is
-    // normalised (int16 scale / 32767); int16 output is rounded and saturated.
+    // int16 scale / 32767, unclamped (swings overshoot: may leave [-1, 1]); int16 is saturated.
     std::size_t read(std::span<float> out) noexcept;
     std::size_t read(std::span<std::int16_t> out) noexcept;
     // Same, on the int16 scale without rounding (what tests compare against end values).

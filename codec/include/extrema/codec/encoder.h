@@ -69,7 +69,14 @@ class Encoder {
     std::size_t scan_still(const float* samples, std::size_t count) noexcept;
     template <bool kUp>
     std::size_t scan_moving(const float* samples, std::size_t count) noexcept;
-    void emit_curve(std::size_t count, std::vector<Record>& out);
+    // Why a moving segment closes: at a confirmed extremum (the swing bank may hold it for a
+    // swing), before a flat run or the stream's end (it may complete a held one), or at the cap.
+    enum class Close { kExtremum, kFlat, kCap };
+    void emit_curve(std::size_t count, std::vector<Record>& out, Close close);
+    // Swing bank: the held half-cycle as a record of its own, or with the segment of `count`
+    // samples ending at `end` as one swing record when that fits well enough (returns true).
+    void emit_held(std::vector<Record>& out);
+    bool merge_held(std::size_t count, float end, std::vector<Record>& out);
     // Sets the ids of the curve records emitted since the last call (before push() or flush()
     // returns, or when the batch is full).
     void choose_curves(std::vector<Record>& out) noexcept;
@@ -78,6 +85,17 @@ class Encoder {
 
     EncoderConfig config_;
     CurveMatcher matcher_;
+    const CurveBank* bank_;
+    bool swing_bank_ = false;  // ids past the monotone part are swings (swing_bank.h)
+    bool swing_ = false;       // and consecutive half-cycles may merge (kPeaks only)
+    // The half-cycle awaiting the next one (swing_): held_ samples from held_from_ to its
+    // extremum held_peak_; pos_ is already held_end_, as if it were recorded on its own.
+    std::uint32_t held_ = 0;
+    float held_from_ = 0.0f;
+    float held_peak_ = 0.0f;
+    std::int16_t held_end_ = 0;
+    CurveMatcher::Target held_target_;
+    std::vector<float> held_samples_;  // its samples; cap_, allocated once
     // Curve records awaiting their id: searching a batch back to back lets the CPU overlap them.
     struct Pending {
         std::size_t record = 0;  // index in the caller's output
