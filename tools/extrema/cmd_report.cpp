@@ -24,12 +24,12 @@
 #include "extrema/quality/mixdown.h"
 #include "extrema/quality/visqol.h"
 #include "extrema/report/html_page.h"
-#include "extrema/report/json_fields.h"
 #include "extrema/report/wav_bytes.h"
 #include "extrema/report/waveform_svg.h"
 #include "extrema_version.h"
 #include "progress.h"
 #include "report_systems.h"
+#include "service/json_text.h"
 
 namespace extrema::cli {
 namespace {
@@ -158,20 +158,23 @@ lowrank::SvdCodecConfig svd_config(const ReportOptions& opt, std::uint64_t frame
     return config;
 }
 
+// A bitrate as `extrema eval --json` and `info --json` write it.
+std::string kbps_text(double kbps) {
+    return json::one_line(json::rounded(kbps, 3));
+}
+
 // Fills the panel's figures: `extrema eval --json`'s text for (input, output), the same function
 // on the same samples. A pair eval cannot measure (e.g. too little speech for STOI) gets eval's
 // reason instead, which the page shows in place of the figures.
 void evaluate_into(report::SystemPanel& p, const InputSignal& in, const SystemOutput& out,
                    std::optional<double> kbps) {
     if (out.coded_bytes > 0) p.bytes_text = std::to_string(out.coded_bytes);
-    // As eval --xtr and info --json print a bitrate; replaced by eval's own text below if it ran.
-    if (kbps) p.kbps_text = fmt::format("{:.3f}", *kbps);
+    if (kbps) p.kbps_text = kbps_text(*kbps);
     try {
         const std::vector<float> mono = quality::mix_to_mono(out.samples, in.info.channels);
         quality::Metrics m = quality::evaluate(in.mono, mono, in.info.rate_hz);
         m.mos = quality::speech_mos(in.mono, in.info.rate_hz, mono, in.info.rate_hz);  // as eval
         p.eval_json = quality::to_json(m, kbps);
-        if (kbps) p.kbps_text = report::json_field(report::json_fields(p.eval_json), "kbps");
     } catch (const quality::QualityError& e) {
         p.eval_error = e.what();
         fmt::print(stderr, "extrema report: no figures for {}: {}\n", p.title, e.what());
@@ -307,8 +310,8 @@ void run_report(const ReportOptions& opt) {
     input_panel.bytes_text = std::to_string(data.input_bytes);
     // The input file's own bitrate, for scale (file bytes * 8 / duration, like the codecs').
     input_panel.kbps_text =
-        fmt::format("{:.3f}", static_cast<double>(data.input_bytes) * 8.0 /
-                                  (static_cast<double>(in.info.frames) / in.info.rate_hz) / 1000.0);
+        kbps_text(static_cast<double>(data.input_bytes) * 8.0 /
+                  (static_cast<double>(in.info.frames) / in.info.rate_hz) / 1000.0);
 
     // Four steps of about equal weight: each system coded, decoded and measured, then the
     // difference panel. The total is the input's length, so the bar shows for the inputs it
@@ -341,7 +344,7 @@ void run_report(const ReportOptions& opt) {
                                  svd.stft.n_fft, svd.stft.hop, svd.block_frames);
         // eval has no .xsvd option: the bitrate is the one `extrema info --json` prints.
         evaluate_into(p, in, out, std::nullopt);
-        p.kbps_text = fmt::format("{:.3f}", out.kbps);
+        p.kbps_text = kbps_text(out.kbps);
     }
     step_done();
     {

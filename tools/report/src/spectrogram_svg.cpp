@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <iterator>
 
-#include "extrema/report/base64.h"
 #include "extrema/report/bmp.h"
 #include "extrema/report/colormap.h"
 #include "extrema/report/svg.h"
+#include "net/base64.h"
 
 namespace extrema::report {
 
@@ -30,7 +30,7 @@ std::string spectrogram_svg(const SpectrogramImage& image, const SpectrogramScal
                        "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
                        "preserveAspectRatio=\"none\" href=\"data:image/bmp;base64,{}\"/>",
                        coord(area.left), coord(area.top), coord(area.width), coord(area.height),
-                       base64_encode(bmp));
+                       net::base64_encode(bmp));
     }
     out += "</svg>";
     return out;
