@@ -280,7 +280,8 @@ TEST(ReportPage, HasAPlayerPerPanelAndEveryFigure) {
         EXPECT_FALSE(tag_with_id(html, "waveform-" + key).empty()) << key;
         EXPECT_FALSE(tag_with_id(html, "spectrogram-" + key).empty()) << key;
     }
-    EXPECT_EQ(count_of(html, "data:image/bmp;base64,Qk"), 5u) << "five BMP spectrograms";
+    // "iVBORw0KGgo" is the PNG signature in base64.
+    EXPECT_EQ(count_of(html, "data:image/png;base64,iVBORw0KGgo"), 5u) << "five PNG spectrograms";
     EXPECT_NE(html.find("id=\"zoom\""), std::string::npos);
     EXPECT_NE(html.find("class=\"extremum\""), std::string::npos) << "segment boundaries";
 }
@@ -348,8 +349,8 @@ TEST(ReportPage, LongInputsGetAShortExcerptInThePlayers) {
     EXPECT_NE(html.find("The first 3.0 s of each signal (of 12.0 s"), std::string::npos);
     // Not a terminal: no progress bar drawn.
     EXPECT_EQ(r.output.find('\r'), std::string::npos) << r.output;
-    // Four 3 s players (96 kB of WAV each) and four spectrograms (185 kB of BMP each), a third
-    // more as base64, plus markup.
+    // Four 3 s players (96 kB of WAV each) and four spectrograms (at most 184 kB of pixels each),
+    // a third more as base64, plus markup.
     EXPECT_LT(html.size(), 2u << 20);
     // Without --keep-dir nothing is left behind beside the page.
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
@@ -625,7 +626,7 @@ TEST(ReportBrowser, TheErrorChecksCatchABrokenPage) {
     TempDir dir;
     std::ofstream(dir / "broken.html")
         << "<!DOCTYPE html><html><body><p>x</p><script>no_such_function();</script>"
-           "<img src=\"data:image/bmp;base64,AAAA\"></body></html>";
+           "<img src=\"data:image/png;base64,AAAA\"></body></html>";
     const PageProbe probe = probe_page(file_url(dir / "broken.html"), kProbe);
     ASSERT_TRUE(probe.failure.empty()) << probe.failure;
     EXPECT_FALSE(probe.errors.empty());

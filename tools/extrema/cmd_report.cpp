@@ -41,8 +41,7 @@ namespace fs = std::filesystem;
 // (`extrema svd encode Front_Center.wav s.xsvd --rank 16`, `svd decode`, `eval`).
 constexpr std::uint32_t kDefaultRank = 16;
 // Spectrogram pixels: 920 columns is the waveform plots' width (one column per pixel); 200 rows
-// (120 Hz each at 48 kHz) show formants and the extrema codec's high-frequency error, and keep a
-// spectrogram at 185 kB of BMP (247 kB as base64 in the page).
+// (120 Hz each at 48 kHz) show formants and the extrema codec's high-frequency error.
 constexpr std::uint32_t kSpectrogramRows = 200;
 // 80 dB below the input's brightest pixel: the range 16-bit speech recordings use.
 constexpr double kSpectrogramRangeDb = 80.0;
