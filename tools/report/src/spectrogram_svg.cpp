@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <iterator>
 
-#include "extrema/report/indexed_png.h"
 #include "extrema/report/colormap.h"
+#include "extrema/report/indexed_png.h"
 #include "extrema/report/svg.h"
 #include "net/base64.h"
 

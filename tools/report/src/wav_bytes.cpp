@@ -95,9 +95,8 @@ std::vector<std::uint8_t> wav_bytes(std::span<const std::int16_t> interleaved, i
 std::vector<std::int16_t> to_int16(std::span<const float> samples) {
     std::vector<std::int16_t> out(samples.size());
     std::transform(samples.begin(), samples.end(), out.begin(), [](float x) {
-        const double v =
-            std::clamp(std::nearbyint(static_cast<double>(x) * codec::kFullScale), -32768.0,
-                       32767.0);
+        const double v = std::clamp(std::nearbyint(static_cast<double>(x) * codec::kFullScale),
+                                    -32768.0, 32767.0);
         return static_cast<std::int16_t>(std::isfinite(v) ? v : 0.0);
     });
     return out;
