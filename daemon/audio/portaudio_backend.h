@@ -2,8 +2,8 @@
 // PortAudio endpoints: a capture stream into a ring (PortAudioSource), a playback stream out of a
 // ring (PortAudioSink), and one full-duplex stream doing both (PortAudioDuplex: a single callback
 // for capture and playback, so on JACK the loop can add no period beyond the server's own, where a
-// separate source and sink joined by a ring may add one; test_audio_jack measures both, and on its
-// dummy server at 64-frame periods both came back with 0 frames added).
+// separate source and sink joined by a ring may add one; test_audio_jack measures both,
+// docs/daemon.md has the figures).
 //
 // Callback API with paFloat32 interleaved, always: the blocking API of PortAudio's JACK host
 // hard-codes two float channels and corrupts the heap otherwise, and float32 passes through JACK

@@ -36,9 +36,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The SVD codec's rank when --rank is not given: a middle setting, 47 kbps with STOI 0.81 on
-// 22 kHz sentences (docs/quality.md), 233 kbps with STOI 0.94 on the 1.4 s 48 kHz ALSA prompt
-// (`extrema svd encode Front_Center.wav s.xsvd --rank 16`, `svd decode`, `eval`).
+// The SVD codec's rank when --rank is not given: a middle setting of the SVD codec's
+// rate-quality table (docs/quality.md).
 constexpr std::uint32_t kDefaultRank = 16;
 // Spectrogram pixels: 920 columns is the waveform plots' width (one column per pixel); 200 rows
 // (120 Hz each at 48 kHz) show formants and the extrema codec's high-frequency error.
@@ -56,8 +55,8 @@ struct ReportOptions {
     // check rather than a parse error.
     long long rank = kRankUnset;
     CompressorOptions compressor;
-    // 10 ms: one or two pitch periods of a voice, about 40 segments at 48 kHz; few enough samples
-    // (480) that each one still shows as a dot.
+    // 10 ms: one or two pitch periods of a voice, so several segments show; few enough samples
+    // (480 at 48 kHz) that each one still shows as a dot.
     double zoom_ms = 10.0;
     double zoom_at_s = -1.0;  // < 0: the loudest stretch
     // 10 s: a sentence or two is enough to compare by ear; four players of 16-bit 48 kHz mono
@@ -66,9 +65,9 @@ struct ReportOptions {
     // 8 kHz: where speech's formants and most of its intelligibility lie; the codecs' errors show
     // there too. 0 draws up to Nyquist.
     double spectrogram_khz = 8.0;
-    // 5 minutes: the report holds the signal in several forms at once, about 24 bytes per sample
-    // (350 MB for 5 minutes of 48 kHz mono); longer recordings are better cut to the part worth
-    // looking at.
+    // 5 minutes: the report holds the signal in several forms at once (the input, each system's
+    // output, their players' WAV bytes), so its memory grows with the input; longer recordings
+    // are better cut to the part worth looking at.
     double max_input_s = 300.0;
     std::string rate_quality;  // a rate-quality bench result to chart too; empty: none
 };
