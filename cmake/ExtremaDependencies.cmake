@@ -7,7 +7,10 @@ find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(Eigen3 REQUIRED NO_MODULE)
+find_package(nlohmann_json 3 REQUIRED)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+# The report's spectrogram images.
+find_package(PNG REQUIRED)
 pkg_check_modules(PORTAUDIO REQUIRED IMPORTED_TARGET portaudio-2.0)
 pkg_check_modules(SRTP2 REQUIRED IMPORTED_TARGET libsrtp2)
 # DTLS-SRTP key agreement (RFC 5764).

@@ -3,7 +3,7 @@
 // pulls each period from a FrameReader (PortAudioSink), and one full-duplex stream doing both
 // (PortAudioDuplex: a single callback for capture and playback, so on JACK the loop can add no
 // period beyond the server's own, where a separate source and sink may add one; test_audio_jack
-// measures both).
+// measures both, docs/daemon.md has the figures).
 //
 // Callback API with paFloat32 interleaved, always: the blocking API of PortAudio's JACK host
 // hard-codes two float channels and corrupts the heap otherwise, and float32 passes through JACK

@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include "net/base64.h"
 #include "net/rtp_header.h"
 #include "net/wire_limits.h"
 
@@ -43,41 +46,16 @@ int hex_value(char c) {
     return -1;
 }
 
-int base64_value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-bool decode_hex(std::string_view text, std::basic_string<std::uint8_t>& out) {
-    if (text.size() % 2 != 0) return false;
+std::optional<std::vector<std::uint8_t>> decode_hex(std::string_view text) {
+    if (text.size() % 2 != 0) return std::nullopt;
+    std::vector<std::uint8_t> out;
     for (std::size_t i = 0; i < text.size(); i += 2) {
         const int hi = hex_value(text[i]);
         const int lo = hex_value(text[i + 1]);
-        if (hi < 0 || lo < 0) return false;
+        if (hi < 0 || lo < 0) return std::nullopt;
         out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
     }
-    return true;
-}
-
-bool decode_base64(std::string_view text, std::basic_string<std::uint8_t>& out) {
-    while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-    std::uint32_t bits = 0;
-    int held = 0;
-    for (const char c : text) {
-        const int v = base64_value(c);
-        if (v < 0) return false;
-        bits = bits << 6 | static_cast<std::uint32_t>(v);
-        held += 6;
-        if (held >= 8) {
-            held -= 8;
-            out.push_back(static_cast<std::uint8_t>(bits >> held));
-        }
-    }
-    return held < 6;  // leftover bits must not hold a whole 6-bit group
+    return out;
 }
 
 }  // namespace
@@ -101,11 +79,12 @@ SrtpKey parse_srtp_key(std::string_view text, std::string_view origin) {
 
     // Hex digits are base64 characters too: a line of hex digits only is read as hex. (A
     // 40-character base64 key made of hex digits alone has odds of about 1e-19.)
-    std::basic_string<std::uint8_t> bytes;
     const bool all_hex =
         std::all_of(key_line.begin(), key_line.end(), [](char c) { return hex_value(c) >= 0; });
-    const bool decoded = all_hex ? decode_hex(key_line, bytes) : decode_base64(key_line, bytes);
+    const std::optional<std::vector<std::uint8_t>> decoded =
+        all_hex ? decode_hex(key_line) : base64_decode(key_line);
     if (!decoded) throw SrtpKeyError(where + ": key is neither hex nor base64");
+    const std::vector<std::uint8_t>& bytes = *decoded;
     if (bytes.size() != kSrtpKeyBytes) {
         throw SrtpKeyError(where + ": key is " + std::to_string(bytes.size()) + " bytes, need " +
                            std::to_string(kSrtpKeyBytes) + " (16-byte master key + 14-byte salt)");

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "service/json_writer.h"
+#include "service/json_text.h"
 
 namespace extrema::service {
 namespace {
@@ -77,52 +77,47 @@ std::string format_bytes(std::uint64_t bytes) {
     return fmt::format("{:.1f} GB", value / 1e9);
 }
 
-JsonObject send_json(const LinkStats& now, const IntervalStats& rates) {
+json::Object send_json(const LinkStats& now, const IntervalStats& rates) {
     const pipeline::SendStats& s = now.send;
-    JsonObject tx;
-    tx.add_number("kbps", rates.tx_kbps, 3)
-        .add_uint("packets", s.packets)
-        .add_uint("wire_bytes", s.wire_bytes)
-        .add_uint("frames_captured", s.frames_captured)
-        .add_uint("records", s.records)
-        .add_uint("send_errors", s.send_errors)
-        .add_uint("capture_overruns", s.capture_overruns)
-        .add_uint("device_xruns", s.device_xruns)
-        .add_number("encoder_latency_ms", s.encoder_latency_ms, 3);
-    return tx;
+    return {{"kbps", json::rounded(rates.tx_kbps, 3)},
+            {"packets", s.packets},
+            {"wire_bytes", s.wire_bytes},
+            {"frames_captured", s.frames_captured},
+            {"records", s.records},
+            {"send_errors", s.send_errors},
+            {"capture_overruns", s.capture_overruns},
+            {"device_xruns", s.device_xruns},
+            {"encoder_latency_ms", json::rounded(s.encoder_latency_ms, 3)}};
 }
 
-JsonObject receive_json(const LinkStats& now, const IntervalStats& rates) {
+json::Object receive_json(const LinkStats& now, const IntervalStats& rates) {
     const pipeline::ReceiveStats& r = now.receive;
-    JsonObject drops;
-    for (std::size_t i = 0; i < r.drops.size(); ++i) {
-        drops.add_uint(net::to_string(reason_at(i)), r.drops[i]);
-    }
-    JsonObject rx;
-    rx.add_number("kbps", rates.rx_kbps, 3)
-        .add_number("loss_pct", rates.loss_percent, 3)
-        .add_bool("locked", r.locked)
-        .add_uint("datagrams", r.datagrams)
-        .add_uint("wire_bytes", r.wire_bytes)
-        .add_uint("packets", r.packets)
-        .add_uint("lost", r.lost)
-        .add_uint("late", r.late)
-        .add_uint("duplicate", r.duplicate)
-        .add_uint("early", r.early)
-        .add_uint("handoff_overflows", r.handoff_overflows)
-        .add_uint("drops_total", total_drops(r.drops))
-        .add_object("drops", drops)
-        .add_uint("concealed_samples", r.concealed_samples)
-        .add_uint("played_samples", r.played_samples)
-        .add_uint("output_samples", r.output_samples)
-        .add_uint("device_xruns", r.device_xruns)
-        .add_uint("resyncs", r.resyncs)
-        .add_uint("output_write_errors", r.output_write_errors)
-        .add_number("jitter_ms", r.jitter_ms, 3)
-        .add_number("buffer_ms", r.buffer_ms, 3)
-        .add_number("drift_ppm", r.drift_ppm, 3)
-        .add_number("latency_ms", r.latency_ms, 3);
-    return rx;
+    json::Object drops = json::Object::object();
+    for (std::size_t i = 0; i < r.drops.size(); ++i)
+        drops[net::to_string(reason_at(i))] = r.drops[i];
+    return {{"kbps", json::rounded(rates.rx_kbps, 3)},
+            {"loss_pct", json::rounded(rates.loss_percent, 3)},
+            {"locked", r.locked},
+            {"datagrams", r.datagrams},
+            {"wire_bytes", r.wire_bytes},
+            {"packets", r.packets},
+            {"lost", r.lost},
+            {"late", r.late},
+            {"duplicate", r.duplicate},
+            {"early", r.early},
+            {"handoff_overflows", r.handoff_overflows},
+            {"drops_total", total_drops(r.drops)},
+            {"drops", drops},
+            {"concealed_samples", r.concealed_samples},
+            {"played_samples", r.played_samples},
+            {"output_samples", r.output_samples},
+            {"device_xruns", r.device_xruns},
+            {"resyncs", r.resyncs},
+            {"output_write_errors", r.output_write_errors},
+            {"jitter_ms", json::rounded(r.jitter_ms, 3)},
+            {"buffer_ms", json::rounded(r.buffer_ms, 3)},
+            {"drift_ppm", json::rounded(r.drift_ppm, 3)},
+            {"latency_ms", json::rounded(r.latency_ms, 3)}};
 }
 
 }  // namespace
@@ -186,15 +181,14 @@ std::string format_stats_line(const LinkStats& now, const LinkStats& previous, d
 std::string format_stats_json(const LinkStats& now, const LinkStats& previous, double interval_s,
                               std::chrono::system_clock::time_point time) {
     const IntervalStats rates = stats_rates(now, previous, interval_s);
-    JsonObject record;
-    record.add_string("time", format_utc_time(time))
-        .add_number("uptime_s", now.uptime_s, 3)
-        .add_number("interval_s", interval_s, 3)
-        .add_bool("sending", now.sending)
-        .add_bool("receiving", now.receiving)
-        .add_object("tx", send_json(now, rates))
-        .add_object("rx", receive_json(now, rates));
-    return record.str();
+    const json::Object record = {{"time", format_utc_time(time)},
+                                 {"uptime_s", json::rounded(now.uptime_s, 3)},
+                                 {"interval_s", json::rounded(interval_s, 3)},
+                                 {"sending", now.sending},
+                                 {"receiving", now.receiving},
+                                 {"tx", send_json(now, rates)},
+                                 {"rx", receive_json(now, rates)}};
+    return json::one_line(record);
 }
 
 std::string format_status(const LinkStats& now, const LinkStats& previous, double interval_s) {

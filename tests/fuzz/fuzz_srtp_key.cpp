@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "net/base64.h"
 #include "net/srtp_session.h"
 
 namespace {
@@ -18,17 +19,6 @@ std::string to_hex(const SrtpKey& key) {
     for (const std::uint8_t b : key) {
         text += kDigits[b >> 4];
         text += kDigits[b & 15];
-    }
-    return text;
-}
-
-std::string to_base64(const SrtpKey& key) {
-    static constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string text;
-    for (std::size_t i = 0; i < key.size(); i += 3) {  // 30 bytes: no padding
-        const unsigned v = static_cast<unsigned>(key[i] << 16 | key[i + 1] << 8 | key[i + 2]);
-        for (int shift = 18; shift >= 0; shift -= 6) text += kAlphabet[(v >> shift) & 63];
     }
     return text;
 }
@@ -47,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_REQUIRE(extrema::net::parse_srtp_key(to_hex(key)) == key);
     // A line of hex digits only is read as hex (srtp_session.h): the base64 of some keys is just
     // that (the fuzzer found 0x69a69a...: "aaaa..."), and padding is what tells it apart.
-    std::string base64 = to_base64(key);
+    std::string base64 = extrema::net::base64_encode(key);
     if (base64.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos) base64 += '=';
     FUZZ_REQUIRE(extrema::net::parse_srtp_key("# again\ninline:" + base64 + "\n") == key);
     return 0;

@@ -9,7 +9,8 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
-#include <regex>
+
+#include <nlohmann/json.hpp>
 
 #include "temp_dir.h"
 
@@ -77,24 +78,13 @@ int wait_or_kill(pid_t pid, Clock::time_point deadline) {
     return -1;
 }
 
-std::string json_escape(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
+using Json = nlohmann::json;
 
-std::string capture(const std::string& text, const std::string& pattern) {
-    std::smatch m;
-    return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : std::string();
+// The string at `pointer` in `message` ("" when it is not there).
+std::string string_at(const Json& message, const char* pointer) {
+    const Json::json_pointer at(pointer);
+    return message.contains(at) && message[at].is_string() ? message[at].get<std::string>()
+                                                           : std::string();
 }
 
 // One DevTools session over the pipe: messages are JSON texts ended by a NUL byte.
@@ -103,44 +93,45 @@ class DevTools {
     DevTools(int write_fd, int read_fd, PageProbe& probe)
         : write_fd_(write_fd), read_fd_(read_fd), probe_(probe) {}
 
-    int send(const std::string& method, const std::string& params = "{}",
+    int send(const std::string& method, const Json& params = Json::object(),
              const std::string& session = "") {
         const int id = ++last_id_;
-        std::string message =
-            "{\"id\":" + std::to_string(id) + ",\"method\":\"" + method + "\",\"params\":" + params;
-        if (!session.empty()) message += ",\"sessionId\":\"" + session + "\"";
-        message += "}";
-        message.push_back('\0');
+        Json message = {{"id", id}, {"method", method}, {"params", params}};
+        if (!session.empty()) message["sessionId"] = session;
+        std::string text = message.dump();
+        text.push_back('\0');
         std::size_t done = 0;
-        while (done < message.size()) {
-            const ssize_t n = ::write(write_fd_, message.data() + done, message.size() - done);
+        while (done < text.size()) {
+            const ssize_t n = ::write(write_fd_, text.data() + done, text.size() - done);
             if (n <= 0) return -1;
             done += static_cast<std::size_t>(n);
         }
         return id;
     }
 
-    // The response to request `id` (empty on timeout); events seen meanwhile are recorded.
-    std::string response(int id, Clock::time_point deadline) {
-        const std::string prefix = "{\"id\":" + std::to_string(id) + ",";
-        return next([&](const std::string& m) { return m.rfind(prefix, 0) == 0; }, deadline);
+    // The response to request `id` (null on timeout); events seen meanwhile are recorded.
+    Json response(int id, Clock::time_point deadline) {
+        return next([&](const Json& m) { return m.value("id", 0) == id; }, deadline);
     }
 
-    // The first event named `method` (empty on timeout).
-    std::string event(const std::string& method, Clock::time_point deadline) {
-        const std::string needle = "\"method\":\"" + method + "\"";
-        return next([&](const std::string& m) { return m.find(needle) != std::string::npos; },
-                    deadline);
+    // The first event named `method` (null on timeout).
+    Json event(const std::string& method, Clock::time_point deadline) {
+        return next([&](const Json& m) { return string_at(m, "/method") == method; }, deadline);
     }
 
   private:
     template <typename Match>
-    std::string next(Match match, Clock::time_point deadline) {
+    Json next(Match match, Clock::time_point deadline) {
         for (;;) {
             const auto end = buffer_.find('\0');
             if (end != std::string::npos) {
-                std::string message = buffer_.substr(0, end);
+                Json message = Json::parse(std::string_view(buffer_).substr(0, end), nullptr,
+                                           /*allow_exceptions=*/false);
                 buffer_.erase(0, end + 1);
+                if (!message.is_object()) {
+                    probe_.errors.push_back("not a DevTools message");
+                    continue;
+                }
                 record(message);
                 if (match(message)) return message;
                 continue;
@@ -157,19 +148,20 @@ class DevTools {
         }
     }
 
-    void record(const std::string& m) {
-        if (m.find("\"method\":\"Runtime.exceptionThrown\"") != std::string::npos) {
-            probe_.errors.push_back("exception: " + m.substr(0, 600));
-        } else if (m.find("\"method\":\"Runtime.consoleAPICalled\"") != std::string::npos &&
-                   (m.find("\"type\":\"error\"") != std::string::npos ||
-                    m.find("\"type\":\"assert\"") != std::string::npos)) {
-            probe_.errors.push_back("console: " + m.substr(0, 600));
-        } else if (m.find("\"method\":\"Log.entryAdded\"") != std::string::npos &&
-                   m.find("\"level\":\"error\"") != std::string::npos) {
-            probe_.errors.push_back("log: " + m.substr(0, 600));
-        } else if (m.find("\"method\":\"Network.requestWillBeSent\"") != std::string::npos) {
+    void record(const Json& m) {
+        const std::string method = string_at(m, "/method");
+        const auto excerpt = [&] { return m.dump().substr(0, 600); };
+        if (method == "Runtime.exceptionThrown") {
+            probe_.errors.push_back("exception: " + excerpt());
+        } else if (method == "Runtime.consoleAPICalled" &&
+                   (string_at(m, "/params/type") == "error" ||
+                    string_at(m, "/params/type") == "assert")) {
+            probe_.errors.push_back("console: " + excerpt());
+        } else if (method == "Log.entryAdded" && string_at(m, "/params/entry/level") == "error") {
+            probe_.errors.push_back("log: " + excerpt());
+        } else if (method == "Network.requestWillBeSent") {
             // The request's own URL (data: URLs can be long: keep the scheme and a little more).
-            probe_.requests.push_back(capture(m, R"re("request":\{"url":"([^"]{0,80}))re"));
+            probe_.requests.push_back(string_at(m, "/params/request/url").substr(0, 80));
         }
     }
 
@@ -225,36 +217,36 @@ PageProbe probe_page(const std::string& url, const std::string& expression,
     {
         DevTools dt(to_browser[1], from_browser[0], probe);
         const auto fail = [&](const std::string& why) { probe.failure = why; };
-        const std::string target = capture(
-            dt.response(dt.send("Target.createTarget", "{\"url\":\"about:blank\"}"), deadline),
-            R"re("targetId":"([^"]+)")re");
+        const std::string target = string_at(
+            dt.response(dt.send("Target.createTarget", {{"url", "about:blank"}}), deadline),
+            "/result/targetId");
         const std::string session =
             target.empty()
                 ? std::string()
-                : capture(dt.response(dt.send("Target.attachToTarget",
-                                              "{\"targetId\":\"" + target + "\",\"flatten\":true}"),
-                                      deadline),
-                          R"re("sessionId":"([^"]+)")re");
+                : string_at(dt.response(dt.send("Target.attachToTarget",
+                                                {{"targetId", target}, {"flatten", true}}),
+                                        deadline),
+                            "/result/sessionId");
         if (pid < 0 || session.empty()) {
             fail("no DevTools session (chromium did not start?)");
         } else {
             for (const char* domain :
                  {"Runtime.enable", "Log.enable", "Page.enable", "Network.enable"}) {
-                dt.response(dt.send(domain, "{}", session), deadline);
+                dt.response(dt.send(domain, Json::object(), session), deadline);
             }
-            dt.send("Page.navigate", "{\"url\":\"" + json_escape(url) + "\"}", session);
-            probe.loaded = !dt.event("Page.loadEventFired", deadline).empty();
+            dt.send("Page.navigate", {{"url", url}}, session);
+            probe.loaded = !dt.event("Page.loadEventFired", deadline).is_null();
             if (!probe.loaded) {
                 fail("the page never fired its load event");
             } else {
-                const std::string result =
-                    dt.response(dt.send("Runtime.evaluate",
-                                        "{\"expression\":\"" + json_escape(expression) +
-                                            "\",\"awaitPromise\":true,\"returnByValue\":true}",
-                                        session),
-                                deadline);
-                probe.value = capture(result, R"re("value":"([^"\\]*)")re");
-                if (result.empty()) fail("the probe expression did not finish in time");
+                const Json result = dt.response(dt.send("Runtime.evaluate",
+                                                        {{"expression", expression},
+                                                         {"awaitPromise", true},
+                                                         {"returnByValue", true}},
+                                                        session),
+                                                deadline);
+                probe.value = string_at(result, "/result/result/value");
+                if (result.is_null()) fail("the probe expression did not finish in time");
             }
         }
         dt.send("Browser.close");

@@ -32,7 +32,7 @@ struct PageProbe {
     std::string failure;                // why the probe could not finish, if it did not
 };
 
-// `expression` must evaluate to a string (or a Promise of one) without '"' or '\'.
+// `expression` must evaluate to a string (or a Promise of one).
 PageProbe probe_page(const std::string& url, const std::string& expression,
                      std::chrono::seconds timeout = std::chrono::seconds(90));
 

@@ -10,7 +10,7 @@
 #include "audio/device_list.h"
 #include "audio/portaudio_session.h"
 #include "commands.h"
-#include "service/json_writer.h"
+#include "service/json_text.h"
 
 namespace extrema::cli {
 namespace {
@@ -26,19 +26,20 @@ std::string rate_list(const std::vector<int>& rates_hz, const char* separator) {
 }
 
 void print_json(const std::vector<audio::DeviceInfo>& devices) {
-    fmt::print("{{\"devices\": [");
-    for (std::size_t i = 0; i < devices.size(); ++i) {
-        const auto& d = devices[i];
-        fmt::print(
-            "{}{{\"index\": {}, \"name\": {}, \"host_api\": {}, \"max_input_channels\": {}, "
-            "\"max_output_channels\": {}, \"default_rate_hz\": {}, \"default_input\": {}, "
-            "\"default_output\": {}, \"input_rates_hz\": [{}], \"output_rates_hz\": [{}]}}",
-            i == 0 ? "" : ", ", d.index, service::json_string(d.name),
-            service::json_string(d.host_api), d.max_input_channels, d.max_output_channels,
-            d.default_rate_hz, d.default_input, d.default_output, rate_list(d.input_rates_hz, ", "),
-            rate_list(d.output_rates_hz, ", "));
+    json::Object list = json::Object::array();
+    for (const auto& d : devices) {
+        list.push_back({{"index", d.index},
+                        {"name", d.name},
+                        {"host_api", d.host_api},
+                        {"max_input_channels", d.max_input_channels},
+                        {"max_output_channels", d.max_output_channels},
+                        {"default_rate_hz", d.default_rate_hz},
+                        {"default_input", d.default_input},
+                        {"default_output", d.default_output},
+                        {"input_rates_hz", d.input_rates_hz},
+                        {"output_rates_hz", d.output_rates_hz}});
     }
-    fmt::print("]}}\n");
+    fmt::print("{}\n", json::one_line({{"devices", list}}));
 }
 
 void print_table(const std::vector<audio::DeviceInfo>& devices) {

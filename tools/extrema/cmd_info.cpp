@@ -17,7 +17,7 @@
 #include "extrema/codec/xtr_format.h"
 #include "extrema/lowrank/xsvd_format.h"
 #include "file_kinds.h"
-#include "service/json_writer.h"
+#include "service/json_text.h"
 #include "xtr_file.h"
 
 namespace extrema::cli {
@@ -52,12 +52,19 @@ void run_xsvd_info(const InfoOptions& opt) {
     const double kbps =
         seconds > 0 ? static_cast<double>(bytes.size()) * 8.0 / seconds / 1000.0 : 0.0;
     if (opt.json) {
-        fmt::print(
-            "{{\"file\": {}, \"format\": \"xsvd1\", \"rate_hz\": {}, \"channels\": {}, "
-            "\"samples\": {}, \"duration_s\": {:.6f}, \"rank\": {}, \"blocks\": {}, "
-            "\"block_frames\": {}, \"n_fft\": {}, \"hop\": {}, \"bytes\": {}, \"kbps\": {:.3f}}}\n",
-            service::json_string(opt.input), h.sample_rate_hz, h.channels, h.samples_per_channel,
-            seconds, h.rank, h.block_count, h.block_frames, h.n_fft, h.hop, bytes.size(), kbps);
+        fmt::print("{}\n", json::one_line({{"file", opt.input},
+                                           {"format", "xsvd1"},
+                                           {"rate_hz", h.sample_rate_hz},
+                                           {"channels", h.channels},
+                                           {"samples", h.samples_per_channel},
+                                           {"duration_s", json::rounded(seconds, 6)},
+                                           {"rank", h.rank},
+                                           {"blocks", h.block_count},
+                                           {"block_frames", h.block_frames},
+                                           {"n_fft", h.n_fft},
+                                           {"hop", h.hop},
+                                           {"bytes", bytes.size()},
+                                           {"kbps", json::rounded(kbps, 3)}}));
         return;
     }
     fmt::print("file:        {}\n", opt.input);
@@ -105,15 +112,21 @@ void run_info(const InfoOptions& opt) {
     const auto* bank = codec::CurveBank::find(stream.bank_id);
     const std::string format = stream.raw ? "raw seed stream (headerless)" : "xtr v1";
     if (opt.json) {
-        fmt::print(
-            "{{\"file\": {}, \"format\": \"{}\", \"rate_hz\": {}, \"channels\": {}, "
-            "\"samples\": {}, "
-            "\"duration_s\": {:.6f}, \"records\": {}, \"curves\": {}, \"silences\": {}, "
-            "\"anchors\": {}, "
-            "\"bank_id\": {}, \"bytes\": {}, \"kbps\": {:.3f}, \"mean_record_samples\": {:.3f}}}\n",
-            service::json_string(opt.input), stream.raw ? "raw" : "xtr1", stream.sample_rate_hz,
-            stream.channels.size(), stream.samples_per_channel, seconds, records, curves, silences,
-            anchors, stream.bank_id, file_bytes, kbps, mean_record_samples);
+        fmt::print("{}\n", json::one_line(
+                               {{"file", opt.input},
+                                {"format", stream.raw ? "raw" : "xtr1"},
+                                {"rate_hz", stream.sample_rate_hz},
+                                {"channels", stream.channels.size()},
+                                {"samples", stream.samples_per_channel},
+                                {"duration_s", json::rounded(seconds, 6)},
+                                {"records", records},
+                                {"curves", curves},
+                                {"silences", silences},
+                                {"anchors", anchors},
+                                {"bank_id", stream.bank_id},
+                                {"bytes", file_bytes},
+                                {"kbps", json::rounded(kbps, 3)},
+                                {"mean_record_samples", json::rounded(mean_record_samples, 3)}}));
         return;
     }
     fmt::print("file:        {}\n", opt.input);

@@ -24,25 +24,23 @@
 #include "extrema/quality/mixdown.h"
 #include "extrema/quality/visqol.h"
 #include "extrema/report/html_page.h"
-#include "extrema/report/json_fields.h"
 #include "extrema/report/wav_bytes.h"
 #include "extrema/report/waveform_svg.h"
 #include "extrema_version.h"
 #include "progress.h"
 #include "report_systems.h"
+#include "service/json_text.h"
 
 namespace extrema::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-// The SVD codec's rank when --rank is not given: a middle setting, 47 kbps with STOI 0.81 on
-// 22 kHz sentences (docs/quality.md), 233 kbps with STOI 0.94 on the 1.4 s 48 kHz ALSA prompt
-// (`extrema svd encode Front_Center.wav s.xsvd --rank 16`, `svd decode`, `eval`).
+// The SVD codec's rank when --rank is not given: a middle setting of the SVD codec's
+// rate-quality table (docs/quality.md).
 constexpr std::uint32_t kDefaultRank = 16;
 // Spectrogram pixels: 920 columns is the waveform plots' width (one column per pixel); 200 rows
-// (120 Hz each at 48 kHz) show formants and the extrema codec's high-frequency error, and keep a
-// spectrogram at 185 kB of BMP (247 kB as base64 in the page).
+// (120 Hz each at 48 kHz) show formants and the extrema codec's high-frequency error.
 constexpr std::uint32_t kSpectrogramRows = 200;
 // 80 dB below the input's brightest pixel: the range 16-bit speech recordings use.
 constexpr double kSpectrogramRangeDb = 80.0;
@@ -57,8 +55,8 @@ struct ReportOptions {
     // check rather than a parse error.
     long long rank = kRankUnset;
     CompressorOptions compressor;
-    // 10 ms: one or two pitch periods of a voice, about 40 segments at 48 kHz; few enough samples
-    // (480) that each one still shows as a dot.
+    // 10 ms: one or two pitch periods of a voice, so several segments show; few enough samples
+    // (480 at 48 kHz) that each one still shows as a dot.
     double zoom_ms = 10.0;
     double zoom_at_s = -1.0;  // < 0: the loudest stretch
     // 10 s: a sentence or two is enough to compare by ear; four players of 16-bit 48 kHz mono
@@ -67,9 +65,9 @@ struct ReportOptions {
     // 8 kHz: where speech's formants and most of its intelligibility lie; the codecs' errors show
     // there too. 0 draws up to Nyquist.
     double spectrogram_khz = 8.0;
-    // 5 minutes: the report holds the signal in several forms at once, about 24 bytes per sample
-    // (350 MB for 5 minutes of 48 kHz mono); longer recordings are better cut to the part worth
-    // looking at.
+    // 5 minutes: the report holds the signal in several forms at once (the input, each system's
+    // output, their players' WAV bytes), so its memory grows with the input; longer recordings
+    // are better cut to the part worth looking at.
     double max_input_s = 300.0;
     std::string rate_quality;  // a rate-quality bench result to chart too; empty: none
 };
@@ -158,20 +156,23 @@ lowrank::SvdCodecConfig svd_config(const ReportOptions& opt, std::uint64_t frame
     return config;
 }
 
+// A bitrate as `extrema eval --json` and `info --json` write it.
+std::string kbps_text(double kbps) {
+    return json::one_line(json::rounded(kbps, 3));
+}
+
 // Fills the panel's figures: `extrema eval --json`'s text for (input, output), the same function
 // on the same samples. A pair eval cannot measure (e.g. too little speech for STOI) gets eval's
 // reason instead, which the page shows in place of the figures.
 void evaluate_into(report::SystemPanel& p, const InputSignal& in, const SystemOutput& out,
                    std::optional<double> kbps) {
     if (out.coded_bytes > 0) p.bytes_text = std::to_string(out.coded_bytes);
-    // As eval --xtr and info --json print a bitrate; replaced by eval's own text below if it ran.
-    if (kbps) p.kbps_text = fmt::format("{:.3f}", *kbps);
+    if (kbps) p.kbps_text = kbps_text(*kbps);
     try {
         const std::vector<float> mono = quality::mix_to_mono(out.samples, in.info.channels);
         quality::Metrics m = quality::evaluate(in.mono, mono, in.info.rate_hz);
         m.mos = quality::speech_mos(in.mono, in.info.rate_hz, mono, in.info.rate_hz);  // as eval
         p.eval_json = quality::to_json(m, kbps);
-        if (kbps) p.kbps_text = report::json_field(report::json_fields(p.eval_json), "kbps");
     } catch (const quality::QualityError& e) {
         p.eval_error = e.what();
         fmt::print(stderr, "extrema report: no figures for {}: {}\n", p.title, e.what());
@@ -307,8 +308,8 @@ void run_report(const ReportOptions& opt) {
     input_panel.bytes_text = std::to_string(data.input_bytes);
     // The input file's own bitrate, for scale (file bytes * 8 / duration, like the codecs').
     input_panel.kbps_text =
-        fmt::format("{:.3f}", static_cast<double>(data.input_bytes) * 8.0 /
-                                  (static_cast<double>(in.info.frames) / in.info.rate_hz) / 1000.0);
+        kbps_text(static_cast<double>(data.input_bytes) * 8.0 /
+                  (static_cast<double>(in.info.frames) / in.info.rate_hz) / 1000.0);
 
     // Four steps of about equal weight: each system coded, decoded and measured, then the
     // difference panel. The total is the input's length, so the bar shows for the inputs it
@@ -341,7 +342,7 @@ void run_report(const ReportOptions& opt) {
                                  svd.stft.n_fft, svd.stft.hop, svd.block_frames);
         // eval has no .xsvd option: the bitrate is the one `extrema info --json` prints.
         evaluate_into(p, in, out, std::nullopt);
-        p.kbps_text = fmt::format("{:.3f}", out.kbps);
+        p.kbps_text = kbps_text(out.kbps);
     }
     step_done();
     {

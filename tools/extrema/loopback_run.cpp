@@ -22,6 +22,7 @@
 #include "pipeline/link.h"
 #include "pipeline/send_path.h"
 #include "progress.h"
+#include "service/json_text.h"
 
 namespace extrema::cli {
 namespace {
@@ -319,33 +320,41 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
 
 std::string loopback_json(const LoopbackReport& r) {
     const pipeline::ReceiveStats& rx = r.receiver.receive;
-    std::string drops;
+    json::Object drops = json::Object::object();
     for (std::size_t i = 0; i < rx.drops.size(); ++i) {
-        if (rx.drops[i] == 0) continue;
-        drops += fmt::format("{}\"{}\": {}", drops.empty() ? "" : ", ",
-                             net::to_string(static_cast<net::DropReason>(i)), rx.drops[i]);
+        if (rx.drops[i] != 0) drops[net::to_string(static_cast<net::DropReason>(i))] = rx.drops[i];
     }
-    std::string resyncs;
+    json::Object resyncs = json::Object::array();
     for (const ResyncEvent& e : r.resyncs) {
-        resyncs += fmt::format("{}{{\"at_s\": {:.3f}, \"output_sample\": {}}}",
-                               resyncs.empty() ? "" : ", ", e.at_s, e.output_sample);
+        resyncs.push_back({{"at_s", json::rounded(e.at_s, 3)}, {"output_sample", e.output_sample}});
     }
-    return fmt::format(
-        "{{\"rate_hz\": {}, \"input_samples\": {}, \"output_samples\": {}, "
-        "\"wire_kbps\": {:.3f}, \"ip_kbps\": {:.3f}, "
-        "\"packets_sent\": {}, \"packets_received\": {}, "
-        "\"injected\": {{\"dropped\": {}, \"duplicated\": {}, \"reordered\": {}, "
-        "\"out_of_order\": {}}}, "
-        "\"lost\": {}, \"late\": {}, \"duplicate\": {}, \"early\": {}, \"drops\": {{{}}}, "
-        "\"concealed_samples\": {}, \"lead_samples\": {}, \"timeline_error_samples\": {}, "
-        "\"timeline_error_end_samples\": {}, \"missing_samples\": {}, \"resyncs\": [{}], "
-        "\"identical_to_offline\": {}, \"differing_samples\": {}, \"vs_offline\": {}}}",
-        r.rate_hz, r.input_samples, r.output_samples, r.wire_kbps, r.ip_kbps, r.sender.send.packets,
-        rx.packets, r.injected.dropped, r.injected.duplicated, r.injected.reordered,
-        r.injected.out_of_order, rx.lost, rx.late, rx.duplicate, rx.early, drops,
-        rx.concealed_samples, r.lead_samples, r.timeline_error_samples,
-        r.timeline_error_end_samples, r.missing_samples, resyncs, r.identical ? "true" : "false",
-        r.differing_samples, r.vs_offline ? quality::to_json(*r.vs_offline) : std::string("null"));
+    return json::one_line(
+        {{"rate_hz", r.rate_hz},
+         {"input_samples", r.input_samples},
+         {"output_samples", r.output_samples},
+         {"wire_kbps", json::rounded(r.wire_kbps, 3)},
+         {"ip_kbps", json::rounded(r.ip_kbps, 3)},
+         {"packets_sent", r.sender.send.packets},
+         {"packets_received", rx.packets},
+         {"injected",
+          {{"dropped", r.injected.dropped},
+           {"duplicated", r.injected.duplicated},
+           {"reordered", r.injected.reordered},
+           {"out_of_order", r.injected.out_of_order}}},
+         {"lost", rx.lost},
+         {"late", rx.late},
+         {"duplicate", rx.duplicate},
+         {"early", rx.early},
+         {"drops", drops},
+         {"concealed_samples", rx.concealed_samples},
+         {"lead_samples", r.lead_samples},
+         {"timeline_error_samples", r.timeline_error_samples},
+         {"timeline_error_end_samples", r.timeline_error_end_samples},
+         {"missing_samples", r.missing_samples},
+         {"resyncs", resyncs},
+         {"identical_to_offline", r.identical},
+         {"differing_samples", r.differing_samples},
+         {"vs_offline", r.vs_offline ? quality::json_object(*r.vs_offline) : json::Object()}});
 }
 
 std::string loopback_text(const LoopbackReport& r) {

@@ -25,11 +25,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A whole test_audio_jack fixture (jackd start, PortAudio, jackd stop) took 0.2-0.3 s on a
-// busy 2-core machine; 15 s leaves room for a far more loaded one.
+// A jackd start is a fraction of a second; 15 s leaves room for a heavily loaded machine.
 constexpr auto kReadyTimeout = 15s;
 constexpr auto kReadyPoll = 20ms;
-// A clean jackd shutdown is part of those 0.2-0.3 s.
+// A clean jackd shutdown is quicker still.
 constexpr auto kStopTimeout = 5s;
 
 // execvp/posix_spawnp's argv: pointers into `args`, null-terminated.

@@ -6,12 +6,12 @@
 #include <iterator>
 
 #include "extrema/report/ab_player.h"
-#include "extrema/report/base64.h"
 #include "extrema/report/json_fields.h"
 #include "extrema/report/rate_quality_svg.h"
 #include "extrema/report/svg.h"
 #include "extrema/report/waveform_svg.h"
 #include "extrema/report/zoom_svg.h"
+#include "net/base64.h"
 
 namespace extrema::report {
 namespace {
@@ -101,8 +101,6 @@ std::string figures_table(const ReportData& d, bool effects) {
                                   ? p.role == PanelRole::kEffect
                                   : p.role == PanelRole::kReference || p.role == PanelRole::kCodec;
         if (!in_table) continue;
-        std::vector<std::pair<std::string, std::string>> fields;
-        if (!p.eval_json.empty()) fields = json_fields(p.eval_json);
         fmt::format_to(std::back_inserter(out), "<tr id=\"figures-{}\"{}><td>{} {}</td>", p.key,
                        p.eval_json.empty()
                            ? std::string(" data-reference=\"true\"")
@@ -117,7 +115,7 @@ std::string figures_table(const ReportData& d, bool effects) {
                            std::size(kMetricColumns), p.key, escape_html(p.eval_error));
         } else {
             for (const Column& c : kMetricColumns) {
-                out += cell(p.key, c.key, json_field(fields, c.key));
+                out += cell(p.key, c.key, json_field(p.eval_json, c.key));
             }
         }
         out += "</tr>";
@@ -146,8 +144,7 @@ std::string figures_section(const ReportData& d) {
     std::vector<RateQualityPoint> points;
     for (const SystemPanel& p : d.panels) {
         if (p.role != PanelRole::kCodec || p.eval_json.empty()) continue;
-        points.push_back(
-            {p.key, p.title, p.colour, p.kbps_text, json_field(json_fields(p.eval_json), "mos")});
+        points.push_back({p.key, p.title, p.colour, p.kbps_text, json_field(p.eval_json, "mos")});
     }
     if (!points.empty()) {
         out +=
@@ -194,7 +191,7 @@ std::string players_section(const ReportData& d) {
                        "<audio controls preload=\"metadata\" id=\"player-{}\" "
                        "data-seconds=\"{:.3f}\" src=\"data:audio/wav;base64,{}\"></audio></div>",
                        swatch(p.colour), escape_html(p.title), escape_html(p.settings), p.key,
-                       p.player_seconds, base64_encode(p.player_wav));
+                       p.player_seconds, net::base64_encode(p.player_wav));
     }
     out += "</div>" + ab_script_html() + "</section>";
     return out;

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <iterator>
 
-#include "extrema/report/base64.h"
-#include "extrema/report/bmp.h"
 #include "extrema/report/colormap.h"
+#include "extrema/report/indexed_png.h"
 #include "extrema/report/svg.h"
+#include "net/base64.h"
 
 namespace extrema::report {
 
@@ -23,14 +23,14 @@ std::string spectrogram_svg(const SpectrogramImage& image, const SpectrogramScal
     // Axes first: the image then hides the grid lines inside the plot area.
     out += axes_svg(area, {"time (s)", "frequency (kHz)", 10, 5, 1.0, 1e-3});
     if (image.width > 0 && image.height > 0) {
-        const auto bmp =
-            bmp_indexed(image.width, image.height,
+        const auto png =
+            indexed_png(image.width, image.height,
                         spectrogram_pixels(image, scale.top_db, scale.range_db), viridis_palette());
         fmt::format_to(std::back_inserter(out),
                        "<image x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
-                       "preserveAspectRatio=\"none\" href=\"data:image/bmp;base64,{}\"/>",
+                       "preserveAspectRatio=\"none\" href=\"data:image/png;base64,{}\"/>",
                        coord(area.left), coord(area.top), coord(area.width), coord(area.height),
-                       base64_encode(bmp));
+                       net::base64_encode(png));
     }
     out += "</svg>";
     return out;

@@ -1,17 +1,63 @@
 #include "extrema/report/wav_bytes.h"
 
+#include <sndfile.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "extrema/codec/decoder.h"
-#include "extrema/codec/little_endian.h"
 
 namespace extrema::report {
 namespace {
 
-void put_tag(std::vector<std::uint8_t>& out, const char (&tag)[5]) {
-    out.insert(out.end(), tag, tag + 4);
+// A growable file in memory behind libsndfile's virtual I/O: libsndfile writes the header, seeks
+// back to fill in its sizes on close, and may read what it wrote.
+struct MemoryFile {
+    std::vector<std::uint8_t> bytes;
+    sf_count_t position = 0;
+};
+
+MemoryFile& file_of(void* user) {
+    return *static_cast<MemoryFile*>(user);
+}
+
+sf_count_t memory_length(void* user) {
+    return static_cast<sf_count_t>(file_of(user).bytes.size());
+}
+
+sf_count_t memory_seek(sf_count_t offset, int whence, void* user) {
+    MemoryFile& f = file_of(user);
+    const sf_count_t base = whence == SEEK_CUR   ? f.position
+                            : whence == SEEK_END ? static_cast<sf_count_t>(f.bytes.size())
+                                                 : 0;
+    if (base + offset < 0) return -1;
+    f.position = base + offset;
+    return f.position;
+}
+
+sf_count_t memory_read(void* out, sf_count_t count, void* user) {
+    MemoryFile& f = file_of(user);
+    const auto size = static_cast<sf_count_t>(f.bytes.size());
+    const sf_count_t n = std::clamp<sf_count_t>(size - f.position, 0, count);
+    if (n > 0) std::memcpy(out, f.bytes.data() + f.position, static_cast<std::size_t>(n));
+    f.position += n;
+    return n;
+}
+
+sf_count_t memory_write(const void* in, sf_count_t count, void* user) {
+    MemoryFile& f = file_of(user);
+    const auto end = static_cast<std::size_t>(f.position + count);
+    if (end > f.bytes.size()) f.bytes.resize(end);
+    std::memcpy(f.bytes.data() + f.position, in, static_cast<std::size_t>(count));
+    f.position += count;
+    return count;
+}
+
+sf_count_t memory_tell(void* user) {
+    return file_of(user).position;
 }
 
 }  // namespace
@@ -22,36 +68,35 @@ std::vector<std::uint8_t> wav_bytes(std::span<const std::int16_t> interleaved, i
         interleaved.size() % static_cast<std::size_t>(channels) != 0) {
         throw std::invalid_argument("wav_bytes: bad rate, channel count or sample count");
     }
-    constexpr std::uint64_t kMaxData = 0xFFFFFFFFull - 36;
-    const std::uint64_t data_bytes = interleaved.size() * 2;
-    if (data_bytes > kMaxData) throw std::invalid_argument("wav_bytes: over 4 GiB of samples");
-    const auto ch = static_cast<std::uint32_t>(channels);
-    const auto rate = static_cast<std::uint32_t>(rate_hz);
-    std::vector<std::uint8_t> out;
-    out.reserve(44 + data_bytes);
-    put_tag(out, "RIFF");
-    codec::put_le(out, static_cast<std::uint32_t>(36 + data_bytes), 4);
-    put_tag(out, "WAVE");
-    put_tag(out, "fmt ");
-    codec::put_le(out, 16, 4);  // PCMWAVEFORMAT
-    codec::put_le(out, 1, 2);   // WAVE_FORMAT_PCM
-    codec::put_le(out, ch, 2);
-    codec::put_le(out, rate, 4);
-    codec::put_le(out, rate * ch * 2, 4);  // bytes per second
-    codec::put_le(out, ch * 2, 2);         // block align
-    codec::put_le(out, 16, 2);             // bits per sample
-    put_tag(out, "data");
-    codec::put_le(out, static_cast<std::uint32_t>(data_bytes), 4);
-    for (const std::int16_t s : interleaved) codec::put_le(out, static_cast<std::uint16_t>(s), 2);
-    return out;
+    // A RIFF file's sizes are 32-bit; what is beyond would need RF64, which browsers do not play.
+    constexpr std::uint64_t kMaxData = 0xFFFFFFFFull - 1024;
+    if (interleaved.size() * 2 > kMaxData) {
+        throw std::invalid_argument("wav_bytes: over 4 GiB of samples");
+    }
+    SF_VIRTUAL_IO io{memory_length, memory_seek, memory_read, memory_write, memory_tell};
+    MemoryFile file;
+    file.bytes.reserve(64 + interleaved.size() * 2);
+    SF_INFO info{};
+    info.samplerate = rate_hz;
+    info.channels = channels;
+    info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+    SNDFILE* sf = sf_open_virtual(&io, SFM_WRITE, &info, &file);
+    if (sf == nullptr) {
+        throw std::runtime_error(std::string("wav_bytes: libsndfile: ") + sf_strerror(nullptr));
+    }
+    const auto count = static_cast<sf_count_t>(interleaved.size());
+    const sf_count_t written = sf_write_short(sf, interleaved.data(), count);
+    const std::string error = sf_strerror(sf);
+    sf_close(sf);  // writes the final sizes into the header
+    if (written != count) throw std::runtime_error("wav_bytes: libsndfile: " + error);
+    return std::move(file.bytes);
 }
 
 std::vector<std::int16_t> to_int16(std::span<const float> samples) {
     std::vector<std::int16_t> out(samples.size());
     std::transform(samples.begin(), samples.end(), out.begin(), [](float x) {
-        const double v =
-            std::clamp(std::nearbyint(static_cast<double>(x) * codec::kFullScale), -32768.0,
-                       32767.0);
+        const double v = std::clamp(std::nearbyint(static_cast<double>(x) * codec::kFullScale),
+                                    -32768.0, 32767.0);
         return static_cast<std::int16_t>(std::isfinite(v) ? v : 0.0);
     });
     return out;

@@ -23,8 +23,7 @@ struct SvdCodecConfig {
     StftConfig stft;         // n_fft 1024, hop 512 (SPEC §8)
     // 512 frames (5.5 s at 48 kHz, 5.9 s at 44.1 kHz): long enough for the low-rank structure of
     // speech to pay off, small enough that a block's SVD (513 x 512) takes well under a second
-    // (`extrema svd encode -k 32` of 61 s of 48 kHz speech, 12 blocks of 2 SVDs: 3.9 s in all,
-    // RelWithDebInfo on the 2-core build VM).
+    // (docs/svd-format.md, "Blocks").
     std::uint32_t block_frames = 512;
 };
 

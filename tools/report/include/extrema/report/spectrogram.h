@@ -33,7 +33,7 @@ SpectrogramImage compute_spectrogram(std::span<const float> mono, int rate_hz, s
 // The highest level in the image (-200 if it is all silence).
 float spectrogram_peak_db(const SpectrogramImage& image) noexcept;
 
-// Palette indices for a BMP: level top_db and above is 255, top_db - range_db and below is 0.
+// Palette indices for the image: level top_db and above is 255, top_db - range_db and below is 0.
 std::vector<std::uint8_t> spectrogram_pixels(const SpectrogramImage& image, double top_db,
                                              double range_db);
 

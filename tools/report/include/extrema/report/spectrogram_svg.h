@@ -1,5 +1,5 @@
 #pragma once
-// A spectrogram as an inline SVG figure: the image (an embedded BMP) inside labelled axes, and a
+// A spectrogram as an inline SVG figure: the image (an embedded PNG) inside labelled axes, and a
 // separate colour bar that gives the dB scale shared by every panel.
 #include <string>
 

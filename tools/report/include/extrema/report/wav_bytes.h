@@ -1,5 +1,6 @@
 #pragma once
-// A 16-bit PCM WAV file in memory, for the report's <audio> players (every browser plays it).
+// A 16-bit PCM WAV file in memory (libsndfile's virtual I/O), for the report's <audio> players:
+// every browser plays it.
 #include <cstdint>
 #include <span>
 #include <vector>
