@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -109,6 +110,11 @@ TEST(LoopbackSoak, AnHourWithFivePercentLossStaysFlatAndOnTheTimeline) {
         }
         peak = std::max(peak, samples_kib[i]);
     }
+    // The figures of the run, pass or fail (docs/loopback.md quotes them).
+    std::printf("%smemory:    %llu KiB early, %llu KiB at the streaming peak, %llu KiB at peak\n",
+                loopback_text(report).c_str(), static_cast<unsigned long long>(early),
+                static_cast<unsigned long long>(streaming_peak),
+                static_cast<unsigned long long>(peak));
     constexpr std::uint64_t kGrowthMarginKib = 16 * 1024;
     constexpr std::uint64_t kPeakLimitKib = 256 * 1024;
     EXPECT_LE(streaming_peak, early + kGrowthMarginKib)

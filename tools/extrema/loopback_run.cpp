@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "audio/sound_file.h"
+#include "audio/source_thread.h"
 #include "extrema/codec/decoder.h"
 #include "extrema/codec/encoder.h"
 #include "extrema/quality/json.h"
@@ -61,6 +63,46 @@ class ProxyThread {
   private:
     asio::io_context io_;
     net::ImpairmentProxy proxy_;
+    std::thread thread_;
+};
+
+// Measures the host's stalls while it lives (see HostStalls); read counters() after stop().
+class StallProbe {
+  public:
+    explicit StallProbe(audio::Pace pace)
+        : pace_(pace), started_(steady_clock::now()), thread_([this] { run(); }) {}
+    ~StallProbe() { stop(); }
+    void stop() {
+        stop_.store(true, std::memory_order_relaxed);
+        if (thread_.joinable()) thread_.join();
+    }
+    const HostStalls& counters() const { return stalls_; }  // after stop()
+
+  private:
+    void run() {
+        sched_param priority{};
+        priority.sched_priority = audio::kRealTimeSourcePriority;
+        pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
+        const auto period = std::chrono::duration_cast<steady_clock::duration>(
+            std::chrono::duration<double, std::milli>(kStallProbePeriodMs));
+        while (!stop_.load(std::memory_order_relaxed)) {
+            const auto due = steady_clock::now() + period;
+            std::this_thread::sleep_until(due);
+            const auto now = steady_clock::now();
+            const double late_ms = std::chrono::duration<double, std::milli>(now - due).count();
+            if (late_ms <= kHostStallMs) continue;
+            ++stalls_.count;
+            if (late_ms > stalls_.longest_ms) {
+                stalls_.longest_ms = late_ms;
+                stalls_.longest_at_s = pace_.media(due - started_).count();
+            }
+        }
+    }
+
+    audio::Pace pace_;
+    steady_clock::time_point started_;
+    std::atomic<bool> stop_{false};
+    HostStalls stalls_;  // written by the thread until it is joined
     std::thread thread_;
 };
 
@@ -256,6 +298,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     sender.network.peer = fmt::format("127.0.0.1:{}", proxy.endpoint().port());
     pipeline::Link send_link(sender, pace);
 
+    StallProbe stall_probe(pace);
     receive_link.start();
     send_link.start();
     const auto started = steady_clock::now();
@@ -287,6 +330,8 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     }
     send_link.stop();
     receive_link.stop();
+    stall_probe.stop();
+    report.host_stalls = stall_probe.counters();
     report.sender = send_link.stats();
     report.receiver = receive_link.stats();
     report.injected = proxy.counters();
@@ -339,13 +384,15 @@ std::string loopback_json(const LoopbackReport& r) {
         "\"lost\": {}, \"late\": {}, \"duplicate\": {}, \"early\": {}, \"drops\": {{{}}}, "
         "\"concealed_samples\": {}, \"lead_samples\": {}, \"timeline_error_samples\": {}, "
         "\"timeline_error_end_samples\": {}, \"missing_samples\": {}, \"resyncs\": [{}], "
-        "\"identical_to_offline\": {}, \"differing_samples\": {}, \"vs_offline\": {}}}",
+        "\"identical_to_offline\": {}, \"differing_samples\": {}, \"vs_offline\": {}, "
+        "\"host_stalls\": {{\"count\": {}, \"longest_ms\": {:.3f}, \"longest_at_s\": {:.3f}}}}}",
         r.rate_hz, r.input_samples, r.output_samples, r.wire_kbps, r.ip_kbps, r.sender.send.packets,
         rx.packets, r.injected.dropped, r.injected.duplicated, r.injected.reordered,
         r.injected.out_of_order, rx.lost, rx.late, rx.duplicate, rx.early, drops,
         rx.concealed_samples, r.lead_samples, r.timeline_error_samples,
         r.timeline_error_end_samples, r.missing_samples, resyncs, r.identical ? "true" : "false",
-        r.differing_samples, r.vs_offline ? quality::to_json(*r.vs_offline) : std::string("null"));
+        r.differing_samples, r.vs_offline ? quality::to_json(*r.vs_offline) : std::string("null"),
+        r.host_stalls.count, r.host_stalls.longest_ms, r.host_stalls.longest_at_s);
 }
 
 std::string loopback_text(const LoopbackReport& r) {
@@ -381,6 +428,13 @@ std::string loopback_text(const LoopbackReport& r) {
     for (std::size_t i = 0; i < r.resyncs.size(); ++i) {
         text += fmt::format("{} at {:.3f} s (output sample {})", i == 0 ? ":" : ",",
                             r.resyncs[i].at_s, r.resyncs[i].output_sample);
+    }
+    text += "\n";
+    const HostStalls& stalls = r.host_stalls;
+    text += fmt::format("host:      {} stalls over {:.0f} ms", stalls.count, kHostStallMs);
+    if (stalls.count > 0) {
+        text +=
+            fmt::format(", longest {:.1f} ms at {:.3f} s", stalls.longest_ms, stalls.longest_at_s);
     }
     text += "\n";
     text +=

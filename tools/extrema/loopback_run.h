@@ -49,6 +49,20 @@ inline constexpr double kHostAllowanceMs = 20.0;
 // timeline error are measured on: 60 s is long enough for the alignment to be certain.
 inline constexpr double kQualityWindowSeconds = 60.0;
 
+// The harness's own wake-ups, to tell the host's stalls from the link's faults: a thread at the
+// file source's real-time priority (so the load of other programs does not delay it, only the
+// host itself: a preempted virtual CPU, a long kernel path) sleeps kStallProbePeriodMs of the
+// steady clock at a time and notes every wake-up later than kHostStallMs. At N x real time a
+// stall weighs N times its length in audio.
+inline constexpr double kStallProbePeriodMs = 2.0;
+inline constexpr double kHostStallMs = 5.0;
+
+struct HostStalls {
+    std::uint64_t count = 0;    // wake-ups later than kHostStallMs
+    double longest_ms = 0.0;    // of the steady clock
+    double longest_at_s = 0.0;  // when, in audio seconds since the links started
+};
+
 struct ResyncEvent {
     double at_s = 0.0;                // since the receiver started, in audio (media) seconds
     std::uint64_t output_sample = 0;  // what the receiver had played by then (incl. buffering)
@@ -72,6 +86,7 @@ struct LoopbackReport {
     std::uint64_t output_samples = 0;   // written, aligned to the timeline: at most the input's
     std::uint64_t missing_samples = 0;  // input samples the output does not reach
     std::vector<ResyncEvent> resyncs;   // the receiver's timeline jumps, as they happened
+    HostStalls host_stalls;             // while the links ran
     // eval's alignment delay of output vs offline over the first and over the last window.
     std::int64_t timeline_error_samples = 0;
     std::int64_t timeline_error_end_samples = 0;
