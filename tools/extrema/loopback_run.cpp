@@ -66,44 +66,74 @@ class ProxyThread {
     std::thread thread_;
 };
 
-// Measures the host's stalls while it lives (see HostStalls); read counters() after stop().
+// Measures the host's stalls while it lives (see HostStalls); read stalls() after stop().
 class StallProbe {
   public:
-    explicit StallProbe(audio::Pace pace)
-        : pace_(pace), started_(steady_clock::now()), thread_([this] { run(); }) {}
+    explicit StallProbe(audio::Pace pace) : pace_(pace), started_(steady_clock::now()) {
+        const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+        found_.resize(cpus);
+        for (unsigned cpu = 0; cpu < cpus; ++cpu) {
+            threads_.emplace_back([this, cpu] { run(static_cast<int>(cpu)); });
+        }
+    }
     ~StallProbe() { stop(); }
     void stop() {
         stop_.store(true, std::memory_order_relaxed);
-        if (thread_.joinable()) thread_.join();
+        for (std::thread& t : threads_) {
+            if (t.joinable()) t.join();
+        }
     }
-    const HostStalls& counters() const { return stalls_; }  // after stop()
+    HostStalls stalls() const {  // after stop()
+        HostStalls all;
+        for (const Found& f : found_) {
+            all.count += f.count;
+            all.longest.insert(all.longest.end(), f.longest.begin(), f.longest.end());
+        }
+        keep_longest(all.longest);
+        return all;
+    }
 
   private:
-    void run() {
+    struct Found {
+        std::uint64_t count = 0;
+        std::vector<HostStall> longest;
+    };
+
+    static void keep_longest(std::vector<HostStall>& stalls) {
+        std::sort(stalls.begin(), stalls.end(),
+                  [](const HostStall& a, const HostStall& b) { return a.late_ms > b.late_ms; });
+        if (stalls.size() > kListedHostStalls) stalls.resize(kListedHostStalls);
+    }
+
+    void run(int cpu) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // refused: wherever it runs
         sched_param priority{};
         priority.sched_priority = audio::kRealTimeSourcePriority;
         pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
+        Found& found = found_[static_cast<std::size_t>(cpu)];
+        found.longest.reserve(2 * kListedHostStalls + 1);
         const auto period = std::chrono::duration_cast<steady_clock::duration>(
             std::chrono::duration<double, std::milli>(kStallProbePeriodMs));
         while (!stop_.load(std::memory_order_relaxed)) {
             const auto due = steady_clock::now() + period;
             std::this_thread::sleep_until(due);
-            const auto now = steady_clock::now();
-            const double late_ms = std::chrono::duration<double, std::milli>(now - due).count();
+            const double late_ms =
+                std::chrono::duration<double, std::milli>(steady_clock::now() - due).count();
             if (late_ms <= kHostStallMs) continue;
-            ++stalls_.count;
-            if (late_ms > stalls_.longest_ms) {
-                stalls_.longest_ms = late_ms;
-                stalls_.longest_at_s = pace_.media(due - started_).count();
-            }
+            ++found.count;
+            found.longest.push_back({pace_.media(due - started_).count(), late_ms, cpu});
+            if (found.longest.size() > 2 * kListedHostStalls) keep_longest(found.longest);
         }
     }
 
     audio::Pace pace_;
     steady_clock::time_point started_;
     std::atomic<bool> stop_{false};
-    HostStalls stalls_;  // written by the thread until it is joined
-    std::thread thread_;
+    std::vector<Found> found_;  // one per CPU, written by its thread until it is joined
+    std::vector<std::thread> threads_;
 };
 
 // The offline encode + decode of the input, produced block by block as it is read: the same
@@ -331,7 +361,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     send_link.stop();
     receive_link.stop();
     stall_probe.stop();
-    report.host_stalls = stall_probe.counters();
+    report.host_stalls = stall_probe.stalls();
     report.sender = send_link.stats();
     report.receiver = receive_link.stats();
     report.injected = proxy.counters();
@@ -375,6 +405,11 @@ std::string loopback_json(const LoopbackReport& r) {
         resyncs += fmt::format("{}{{\"at_s\": {:.3f}, \"output_sample\": {}}}",
                                resyncs.empty() ? "" : ", ", e.at_s, e.output_sample);
     }
+    std::string stalls;
+    for (const HostStall& e : r.host_stalls.longest) {
+        stalls += fmt::format("{}{{\"at_s\": {:.3f}, \"late_ms\": {:.3f}, \"cpu\": {}}}",
+                              stalls.empty() ? "" : ", ", e.at_s, e.late_ms, e.cpu);
+    }
     return fmt::format(
         "{{\"rate_hz\": {}, \"input_samples\": {}, \"output_samples\": {}, "
         "\"wire_kbps\": {:.3f}, \"ip_kbps\": {:.3f}, "
@@ -385,14 +420,14 @@ std::string loopback_json(const LoopbackReport& r) {
         "\"concealed_samples\": {}, \"lead_samples\": {}, \"timeline_error_samples\": {}, "
         "\"timeline_error_end_samples\": {}, \"missing_samples\": {}, \"resyncs\": [{}], "
         "\"identical_to_offline\": {}, \"differing_samples\": {}, \"vs_offline\": {}, "
-        "\"host_stalls\": {{\"count\": {}, \"longest_ms\": {:.3f}, \"longest_at_s\": {:.3f}}}}}",
+        "\"host_stalls\": {{\"count\": {}, \"longest\": [{}]}}}}",
         r.rate_hz, r.input_samples, r.output_samples, r.wire_kbps, r.ip_kbps, r.sender.send.packets,
         rx.packets, r.injected.dropped, r.injected.duplicated, r.injected.reordered,
         r.injected.out_of_order, rx.lost, rx.late, rx.duplicate, rx.early, drops,
         rx.concealed_samples, r.lead_samples, r.timeline_error_samples,
         r.timeline_error_end_samples, r.missing_samples, resyncs, r.identical ? "true" : "false",
         r.differing_samples, r.vs_offline ? quality::to_json(*r.vs_offline) : std::string("null"),
-        r.host_stalls.count, r.host_stalls.longest_ms, r.host_stalls.longest_at_s);
+        r.host_stalls.count, stalls);
 }
 
 std::string loopback_text(const LoopbackReport& r) {
@@ -407,12 +442,13 @@ std::string loopback_text(const LoopbackReport& r) {
         "{} reordered\n",
         r.sender.send.packets, rx.packets, r.injected.dropped, r.injected.duplicated,
         r.injected.reordered);
-    text += fmt::format("receiver:  {} lost, {} late, {} duplicate, {} dropped as invalid\n",
-                        rx.lost, rx.late, rx.duplicate, [&] {
-                            std::uint64_t total = 0;
-                            for (const auto n : rx.drops) total += n;
-                            return total;
-                        }());
+    text +=
+        fmt::format("receiver:  {} lost, {} late, {} early, {} duplicate, {} dropped as invalid\n",
+                    rx.lost, rx.late, rx.early, rx.duplicate, [&] {
+                        std::uint64_t total = 0;
+                        for (const auto n : rx.drops) total += n;
+                        return total;
+                    }());
     text += fmt::format("concealed: {} samples ({:.1f} ms)\n", rx.concealed_samples,
                         static_cast<double>(rx.concealed_samples) * 1000.0 / r.rate_hz);
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
@@ -430,11 +466,11 @@ std::string loopback_text(const LoopbackReport& r) {
                             r.resyncs[i].at_s, r.resyncs[i].output_sample);
     }
     text += "\n";
-    const HostStalls& stalls = r.host_stalls;
-    text += fmt::format("host:      {} stalls over {:.0f} ms", stalls.count, kHostStallMs);
-    if (stalls.count > 0) {
-        text +=
-            fmt::format(", longest {:.1f} ms at {:.3f} s", stalls.longest_ms, stalls.longest_at_s);
+    text += fmt::format("host:      {} stalls over {:.0f} ms", r.host_stalls.count, kHostStallMs);
+    for (std::size_t i = 0; i < r.host_stalls.longest.size(); ++i) {
+        const HostStall& e = r.host_stalls.longest[i];
+        text += fmt::format("{} {:.1f} ms at {:.3f} s (CPU {})", i == 0 ? "; longest:" : ",",
+                            e.late_ms, e.at_s, e.cpu);
     }
     text += "\n";
     text +=

@@ -49,18 +49,25 @@ inline constexpr double kHostAllowanceMs = 20.0;
 // timeline error are measured on: 60 s is long enough for the alignment to be certain.
 inline constexpr double kQualityWindowSeconds = 60.0;
 
-// The harness's own wake-ups, to tell the host's stalls from the link's faults: a thread at the
-// file source's real-time priority (so the load of other programs does not delay it, only the
-// host itself: a preempted virtual CPU, a long kernel path) sleeps kStallProbePeriodMs of the
-// steady clock at a time and notes every wake-up later than kHostStallMs. At N x real time a
-// stall weighs N times its length in audio.
+// The harness's own wake-ups, to tell the host's stalls from the link's faults: one thread per
+// CPU, pinned there, at the file source's real-time priority (so the load of other programs does
+// not delay it, only the host itself: a preempted virtual CPU, a long kernel path), sleeps
+// kStallProbePeriodMs of the steady clock at a time and notes every wake-up later than
+// kHostStallMs. At N x real time a stall weighs N times its length in audio.
 inline constexpr double kStallProbePeriodMs = 2.0;
 inline constexpr double kHostStallMs = 5.0;
+// Stalls listed with their times (the longest are kept): enough to match every resync of a run.
+inline constexpr std::size_t kListedHostStalls = 16;
+
+struct HostStall {
+    double at_s = 0.0;     // when it began, in audio seconds since the links started
+    double late_ms = 0.0;  // how late the wake-up was, ms of the steady clock
+    int cpu = 0;
+};
 
 struct HostStalls {
-    std::uint64_t count = 0;    // wake-ups later than kHostStallMs
-    double longest_ms = 0.0;    // of the steady clock
-    double longest_at_s = 0.0;  // when, in audio seconds since the links started
+    std::uint64_t count = 0;         // wake-ups later than kHostStallMs, on all CPUs
+    std::vector<HostStall> longest;  // the kListedHostStalls longest, longest first
 };
 
 struct ResyncEvent {
