@@ -81,6 +81,7 @@ void JitterBuffer::reset() noexcept {
     concealing_ = false;
     preroll_samples_ = 0;
     consecutive_bad_ = 0;
+    has_last_late_ = false;
     have_transit_ = false;
     // Whatever was playing fades out during the new pre-roll instead of stopping dead.
     fade_out_from_ = last_value_;
@@ -144,25 +145,26 @@ InsertResult JitterBuffer::classify(std::int64_t start) noexcept {
 }
 
 bool JitterBuffer::counts_toward_resync(InsertResult result, std::int64_t start) noexcept {
-    if (consecutive_bad_ == 0) {  // a new run of bad packets: where it began, on both timelines
-        run_first_start_ = start;
-        run_first_play_pos_ = play_pos_;
-    }
     if (result == InsertResult::kTooEarly) {
         // Refused for room, not for distance: a full buffer (the receiver's own stall, then what
         // waited in the socket all at once) says nothing about the sender's timeline.
         return beyond_reach(start);
     }
-    if (consecutive_bad_ == 0) return true;
     // Late packets whose timestamps gain on the playout position are a backlog draining (the
     // sender or the network held them and now delivers them faster than real time): they reach
     // the playout by themselves, on the same timeline, so following them would only replay
     // audio already concealed and shift the output for good. A timeline that jumped back gains
     // nothing: its packets come at the playout's own rate, give or take the jitter, which the
-    // factor of two leaves room for.
-    const std::int64_t gained = start - run_first_start_;
-    const std::int64_t played = play_pos_ - run_first_play_pos_;
-    return gained <= 2 * played;
+    // factor of two leaves room for. Each late packet is compared with the one before, not with
+    // the first of the run: a late packet, then a stall's silence, then its backlog must not
+    // read as packets that kept pace with the playout through the stall.
+    const bool first = consecutive_bad_ == 0 || !has_last_late_;
+    const std::int64_t gained = start - last_late_start_;
+    const std::int64_t played = play_pos_ - last_late_play_pos_;
+    last_late_start_ = start;
+    last_late_play_pos_ = play_pos_;
+    has_last_late_ = true;
+    return first || gained <= 2 * played;
 }
 
 InsertResult JitterBuffer::insert(const ValidatedPacket& packet,

@@ -175,8 +175,9 @@ class JitterBuffer {
     std::uint32_t ssrc_ = 0;  // sender of the current timeline
     bool has_ssrc_ = false;
     std::size_t consecutive_bad_ = 0;
-    std::int64_t run_first_start_ = 0;     // the first bad packet of the run: its start,
-    std::int64_t run_first_play_pos_ = 0;  // and the playout position when it came
+    bool has_last_late_ = false;           // the last late packet since the reset:
+    std::int64_t last_late_start_ = 0;     // its start,
+    std::int64_t last_late_play_pos_ = 0;  // and the playout position when it came
     bool have_transit_ = false;
     double last_transit_ = 0.0;
     double jitter_samples_ = 0.0;

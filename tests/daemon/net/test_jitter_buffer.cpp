@@ -444,18 +444,26 @@ TEST(JitterBuffer, ResynchronisesWhenSenderTimelineJumps) {
 // resync_after_drops packets, then sends its backlog at once: the playout concealed that span,
 // so most of the backlog is late. Those packets gain on the playout: they are the same timeline
 // coming late, not a jump, so they are dropped and the output stays on the sender's timeline
-// (following them would replay concealed audio and shift everything after, for good).
-TEST(JitterBuffer, BacklogAfterStallIsDroppedWithoutResync) {
+// (following them would replay concealed audio and shift everything after, for good). With
+// `late_first`, the packet before the stall already comes late, alone, before the stall's
+// silence: the backlog must still read as gaining on the playout.
+void backlog_after_stall_keeps_the_timeline(bool late_first) {
     const Stream stream = make_stream(48000 * 3);
     JitterBuffer buffer(test_config());
     // The sender's clock, in samples: a packet leaves once its last sample is captured; none
     // leaves from 1 s to 1.6 s (60 packets of 10 ms), then all that waited leave together.
     constexpr std::int64_t kStallFrom = 48000, kStallTo = 48000 + 28800;
+    // The late one leaves 40 ms into the stall (its playout time has passed by then).
+    constexpr std::int64_t kLateOneAt = kStallFrom + 4 * kPacket;
     std::vector<float> out;
     std::size_t next = 0;
     std::int64_t lead = -1;  // output samples ahead of the timeline, once playing
     for (std::int64_t now = 0; out.size() < stream.reference.size() + 4800; now += kPacket) {
-        const bool stalled = now >= kStallFrom && now < kStallTo;
+        const std::int64_t held_from = late_first ? kStallFrom - 2 * kPacket : kStallFrom;
+        const bool stalled = now >= held_from && now < kStallTo;
+        if (late_first && now == kLateOneAt) {
+            EXPECT_EQ(buffer.insert(stream.packets[next++], kT0), InsertResult::kLate);
+        }
         while (!stalled && next < stream.packets.size() &&
                stream.packets[next].header.timestamp + stream.packets[next].samples <=
                    static_cast<std::uint64_t>(now)) {
@@ -478,6 +486,14 @@ TEST(JitterBuffer, BacklogAfterStallIsDroppedWithoutResync) {
     const auto at = out.begin() + lead + static_cast<std::ptrdiff_t>(from);
     EXPECT_TRUE(std::equal(stream.reference.begin() + static_cast<std::ptrdiff_t>(from),
                            stream.reference.end(), at));
+}
+
+TEST(JitterBuffer, BacklogAfterStallIsDroppedWithoutResync) {
+    backlog_after_stall_keeps_the_timeline(false);
+}
+
+TEST(JitterBuffer, BacklogAfterALatePacketAndAStallIsDroppedWithoutResync) {
+    backlog_after_stall_keeps_the_timeline(true);
 }
 
 // The receiver stalls (its thread held up) while the packets keep coming; then it reads them all
