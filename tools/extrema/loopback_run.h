@@ -57,7 +57,7 @@ inline constexpr double kQualityWindowSeconds = 60.0;
 inline constexpr double kStallProbePeriodMs = 2.0;
 inline constexpr double kHostStallMs = 5.0;
 // Stalls listed with their times (the longest are kept): enough to match every resync of a run.
-inline constexpr std::size_t kListedHostStalls = 16;
+inline constexpr std::size_t kListedHostStalls = 32;
 
 struct HostStall {
     double at_s = 0.0;     // when it began, in audio seconds since the links started
