@@ -345,6 +345,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
         const pipeline::ReceiveStats rx = receive_link.stats().receive;
         progress.update(std::min(rx.output_samples, report.input_samples));
+        report.peak_latency_ms = std::max(report.peak_latency_ms, rx.latency_ms);
         for (; resyncs_seen < rx.resyncs; ++resyncs_seen) {
             report.resyncs.push_back({audio_seconds(), rx.output_samples});
         }
@@ -453,6 +454,7 @@ std::string loopback_text(const LoopbackReport& r) {
                         static_cast<double>(rx.concealed_samples) * 1000.0 / r.rate_hz);
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
                         static_cast<double>(r.lead_samples) * 1000.0 / r.rate_hz);
+    text += fmt::format("latency:   {:.1f} ms at the highest (receiver)\n", r.peak_latency_ms);
     text +=
         fmt::format("timeline:  error {} samples over the first {:.0f} s, {} over the last\n",
                     r.timeline_error_samples, kQualityWindowSeconds, r.timeline_error_end_samples);

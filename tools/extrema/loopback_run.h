@@ -94,6 +94,10 @@ struct LoopbackReport {
     std::uint64_t missing_samples = 0;  // input samples the output does not reach
     std::vector<ResyncEvent> resyncs;   // the receiver's timeline jumps, as they happened
     HostStalls host_stalls;             // while the links ran
+    // The receiver's latency (jitter buffer, playback ring, packet) at its highest as polled
+    // every 10 ms of the steady clock: near the ring's second of audio, the file sink's thread
+    // stopped taking what was played, and the playout waited for it.
+    double peak_latency_ms = 0.0;
     // eval's alignment delay of output vs offline over the first and over the last window.
     std::int64_t timeline_error_samples = 0;
     std::int64_t timeline_error_end_samples = 0;
