@@ -3,6 +3,8 @@
 #include <chrono>
 #include <utility>
 
+#include <pthread.h>
+
 #include "audio/audio_backend.h"
 
 namespace extrema::audio {
@@ -50,8 +52,12 @@ void SourceThread::stop() {
 }
 
 void SourceThread::run() noexcept {
+    pthread_setname_np(pthread_self(), kSourceThreadName);
     try {
         if (pacing_ == Pacing::kRealTime) {
+            sched_param priority{};
+            priority.sched_priority = kRealTimeSourcePriority;
+            pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
             run_paced();
         } else {
             run_fast();

@@ -29,6 +29,14 @@ enum class Pacing { kRealTime, kAsFastAsPossible };
 // encoder downstream sees a steady flow, at 100 wake-ups a second.
 inline constexpr int kDefaultBlockMs = 10;
 
+// A real-time source's thread stands for a sound card's callback, which the host's load must not
+// delay: SCHED_FIFO at this priority when the system grants it (root, or the unit's LimitRTPRIO),
+// one above the network thread that waits for its blocks (pipeline::kNetworkThreadPriority) and
+// below JACK's own threads (5 and up). Refused: an ordinary thread, as before.
+inline constexpr int kRealTimeSourcePriority = 4;
+// The thread's name, so `top -H` tells it from the network and sink threads.
+inline constexpr const char* kSourceThreadName = "extrema-source";
+
 class SourceThread {
   public:
     // Writes up to block.size() samples (whole frames) and returns how many; fewer means the

@@ -81,6 +81,7 @@ void JitterBuffer::reset() noexcept {
     concealing_ = false;
     preroll_samples_ = 0;
     consecutive_bad_ = 0;
+    has_last_late_ = false;
     have_transit_ = false;
     // Whatever was playing fades out during the new pre-roll instead of stopping dead.
     fade_out_from_ = last_value_;
@@ -119,6 +120,12 @@ void JitterBuffer::update_jitter(std::int64_t start, Clock::time_point arrival) 
     have_transit_ = true;
 }
 
+bool JitterBuffer::beyond_reach(std::int64_t start) const noexcept {
+    const std::int64_t reference = started_ ? play_pos_ : slots_[order_.front()].start;
+    const auto ahead = static_cast<std::int64_t>(max_ahead_samples_);
+    return start - reference > ahead || reference - start > ahead;
+}
+
 InsertResult JitterBuffer::classify(std::int64_t start) noexcept {
     for (const std::size_t slot : order_) {
         if (slots_[slot].start == start) return InsertResult::kDuplicate;
@@ -127,11 +134,7 @@ InsertResult JitterBuffer::classify(std::int64_t start) noexcept {
         const bool played = std::find(played_.begin(), played_.end(), start) != played_.end();
         return played ? InsertResult::kDuplicate : InsertResult::kLate;
     }
-    if (!order_.empty() || started_) {
-        const std::int64_t reference = started_ ? play_pos_ : slots_[order_.front()].start;
-        const auto ahead = static_cast<std::int64_t>(max_ahead_samples_);
-        if (start - reference > ahead || reference - start > ahead) return InsertResult::kTooEarly;
-    }
+    if ((!order_.empty() || started_) && beyond_reach(start)) return InsertResult::kTooEarly;
     if (free_.empty()) {
         // Full: room only by evicting the furthest packet, and only for one that plays before it.
         const std::size_t last = order_.back();
@@ -139,6 +142,29 @@ InsertResult JitterBuffer::classify(std::int64_t start) noexcept {
         if (!evictable) return InsertResult::kTooEarly;
     }
     return InsertResult::kAccepted;
+}
+
+bool JitterBuffer::counts_toward_resync(InsertResult result, std::int64_t start) noexcept {
+    if (result == InsertResult::kTooEarly) {
+        // Refused for room, not for distance: a full buffer (the receiver's own stall, then what
+        // waited in the socket all at once) says nothing about the sender's timeline.
+        return beyond_reach(start);
+    }
+    // Late packets whose timestamps gain on the playout position are a backlog draining (the
+    // sender or the network held them and now delivers them faster than real time): they reach
+    // the playout by themselves, on the same timeline, so following them would only replay
+    // audio already concealed and shift the output for good. A timeline that jumped back gains
+    // nothing: its packets come at the playout's own rate, give or take the jitter, which the
+    // factor of two leaves room for. Each late packet is compared with the one before, not with
+    // the first of the run: a late packet, then a stall's silence, then its backlog must not
+    // read as packets that kept pace with the playout through the stall.
+    const bool first = consecutive_bad_ == 0 || !has_last_late_;
+    const std::int64_t gained = start - last_late_start_;
+    const std::int64_t played = play_pos_ - last_late_play_pos_;
+    last_late_start_ = start;
+    last_late_play_pos_ = play_pos_;
+    has_last_late_ = true;
+    return first || gained <= 2 * played;
 }
 
 InsertResult JitterBuffer::insert(const ValidatedPacket& packet,
@@ -155,7 +181,8 @@ InsertResult JitterBuffer::insert(const ValidatedPacket& packet,
         return result;
     }
     if (result != InsertResult::kAccepted) {
-        if (++consecutive_bad_ < config_.resync_after_drops) {
+        if (!counts_toward_resync(result, start) ||
+            ++consecutive_bad_ < config_.resync_after_drops) {
             // Neither feeds the jitter estimate: a late packet's timestamp may be anything
             // behind the playout position (a spoofed one hours behind reads as hours of jitter),
             // and a refused one's is bogus. What they cost shows in the late and early counts.

@@ -14,8 +14,11 @@
 //    timestamp of a buffered or recently played packet is a duplicate; one beyond max_ahead_ms
 //    (or with every slot taken by earlier audio) is too early.
 //  - Many late or early packets in a row mean the sender's timeline jumped (a restart): the
-//    buffer then resynchronises to the new timeline. A new SSRC (the validator re-locked to
-//    another sender) does the same at once.
+//    buffer then resynchronises to the new timeline. Late packets that gain on the playout
+//    position do not count: they are a backlog draining after a stall (of the sender, the
+//    network or the host), on the same timeline, and dropping them keeps the output on it;
+//    nor do packets refused only because every slot is taken (the receiver's own stall).
+//    A new SSRC (the validator re-locked to another sender) resynchronises at once.
 // Single-threaded: insert() and read() are called from one thread (the playback callback, or for
 // a file output the network thread). No allocation, lock or system call after construction.
 #include <cstddef>
@@ -43,9 +46,10 @@ struct JitterBufferConfig {
     // A packet starting further than this ahead of the playout position is too early. 1 s is
     // beyond any sane jitter; what lies further is a sender that jumped or a bogus timestamp.
     double max_ahead_ms = 1000.0;
-    // This many late or too-early packets in a row mean the sender's timeline moved (restart,
-    // long stall): resynchronise to it. 25 packets is 250 ms at 10 ms per packet, long enough
-    // that a burst of reordering or a short stall never triggers it.
+    // This many late or too-early packets in a row mean the sender's timeline moved (a restart,
+    // or a delay that grew for good): resynchronise to it. 25 packets is 250 ms at 10 ms per
+    // packet, long enough that a burst of reordering never triggers it. The late backlog of a
+    // stall, which gains on the playout, does not count (see above).
     std::size_t resync_after_drops = 25;
     // With nothing buffered to aim at, concealment fades to zero over this time, then holds it.
     // 5 ms is short enough to stop a held value from sounding like a tone, long enough for no
@@ -119,8 +123,14 @@ class JitterBuffer {
     std::int64_t extend(std::uint32_t timestamp) const noexcept;
     void update_jitter(std::int64_t start, Clock::time_point arrival) noexcept;
     InsertResult classify(std::int64_t start) noexcept;
+    // Whether `start` lies further than max_ahead_ms from the playout position (or, before
+    // playout, from the first buffered packet); needs one of them.
+    bool beyond_reach(std::int64_t start) const noexcept;
     InsertResult store(const ValidatedPacket& packet, std::int64_t start) noexcept;
     InsertResult count_bad(InsertResult result) noexcept;
+    // Whether a refused packet (`result`, starting at `start`) adds to the run of bad packets
+    // that makes the buffer resynchronise.
+    bool counts_toward_resync(InsertResult result, std::int64_t start) noexcept;
     // End (extended timestamp just past the last sample) of the furthest buffered packet; 0
     // when none is.
     std::int64_t buffered_end() const noexcept;
@@ -165,6 +175,9 @@ class JitterBuffer {
     std::uint32_t ssrc_ = 0;  // sender of the current timeline
     bool has_ssrc_ = false;
     std::size_t consecutive_bad_ = 0;
+    bool has_last_late_ = false;           // the last late packet since the reset:
+    std::int64_t last_late_start_ = 0;     // its start,
+    std::int64_t last_late_play_pos_ = 0;  // and the playout position when it came
     bool have_transit_ = false;
     double last_transit_ = 0.0;
     double jitter_samples_ = 0.0;

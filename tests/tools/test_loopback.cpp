@@ -1,12 +1,20 @@
 // `extrema loopback`: a real sender and receiver on 127.0.0.1 through the impairment proxy, in
 // real time or faster (--speed). Clean, the receiver plays the offline decode sample for sample
 // at any pace; impaired, the run completes at full length, the receiver counts exactly what the
-// proxy did, and a fast run plays what the same run in real time plays.
+// proxy did, and a fast run plays what the same run in real time plays; a stall of the whole
+// host is reported and leaves the output on the timeline.
 #include "loopback_run.h"
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <ctime>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
+
 #include "audio/sound_file.h"
 #include "cli_runner.h"
 
@@ -76,6 +84,45 @@ TEST(Loopback, CleanLinkAtTenTimesRealTimePlaysTheOfflineDecodeSampleForSample) 
     EXPECT_EQ(report.receiver.receive.packets, report.sender.send.packets);
     EXPECT_TRUE(report.identical) << report.differing_samples << " samples differ";
     EXPECT_EQ(report.timeline_error_samples, 0);
+}
+
+// What a host that preempts the whole machine does to a fast run, made on purpose: a child
+// process stops this one for 80 ms of the steady clock (800 ms of audio at 10 x: beyond the
+// target delay plus resync_after_drops packets, within max_ahead_ms) in the middle of the run.
+// The harness's probe reports the stall; the packets held up come late (or more at once than
+// the jitter buffer holds) and are concealed, but the receiver does not resync and the output
+// stays on the sender's timeline.
+TEST(Loopback, AHostStallIsReportedAndTheOutputStaysOnTheTimeline) {
+    test::TempDir dir;
+    LoopbackOptions options;
+    options.input = all_prompts(dir);
+    options.output = dir / "out.wav";
+    options.pace = audio::Pace(10.0);
+    const pid_t harness = getpid();
+    const pid_t stopper = fork();
+    ASSERT_GE(stopper, 0);
+    if (stopper == 0) {  // only async-signal-safe calls in the child
+        const timespec before{0, 400'000'000}, stall{0, 80'000'000};
+        nanosleep(&before, nullptr);
+        kill(harness, SIGSTOP);
+        nanosleep(&stall, nullptr);
+        kill(harness, SIGCONT);
+        _exit(0);
+    }
+    const LoopbackReport report = run_loopback(options);
+    int status = 0;
+    waitpid(stopper, &status, 0);
+    EXPECT_GE(report.host_stalls.count, 1u);
+    ASSERT_FALSE(report.host_stalls.longest.empty());
+    EXPECT_GE(report.host_stalls.longest.front().late_ms, 60.0) << loopback_text(report);
+    const pipeline::ReceiveStats& rx = report.receiver.receive;
+    EXPECT_GT(rx.late + rx.early, 0u) << loopback_text(report);
+    EXPECT_EQ(rx.resyncs, 0u) << loopback_text(report);
+    EXPECT_TRUE(report.resyncs.empty());
+    EXPECT_EQ(report.output_samples, report.input_samples);
+    EXPECT_EQ(report.missing_samples, 0u);
+    EXPECT_EQ(report.timeline_error_samples, 0);
+    EXPECT_EQ(report.timeline_error_end_samples, 0);
 }
 
 TEST(Loopback, ImpairedLinkAtTenTimesRealTimePlaysWhatTheRealTimeRunPlays) {
@@ -164,6 +211,8 @@ TEST(Loopback, CommandPrintsAJsonReport) {
     }
     EXPECT_TRUE(report.at("resyncs").is_array()) << result.output;
     EXPECT_TRUE(report.at("vs_offline").at("stoi").is_number()) << result.output;
+    EXPECT_TRUE(report.at("host_stalls").at("count").is_number()) << result.output;
+    EXPECT_TRUE(report.at("host_stalls").at("longest").is_array()) << result.output;
     EXPECT_TRUE(std::filesystem::exists(dir / "out.wav"));
 }
 

@@ -2,11 +2,15 @@
 // with 5 % loss, at kSoakSpeed times real time, so it takes minutes; EXTREMA_SOAK_SECONDS
 // shortens it. Checks: resident memory stays flat while the link streams, the output is on the
 // sender's timeline at the start and at the end and reaches the input's end, and the link never
-// resyncs (random loss alone gives it no reason to).
+// resyncs (random loss alone gives it no reason to, nor does the late backlog of a stall). A
+// resync right after a host stall the harness measured makes the run inconclusive (skipped);
+// one without fails.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -47,6 +51,20 @@ std::filesystem::path long_speech(const test::TempDir& dir, double seconds) {
 // 10 x: the hour streams in 6 minutes, and the comparison with the offline decode follows, within
 // the 10 minutes a soak may take on two shared cores (docs/loopback.md).
 constexpr double kSoakSpeed = 10.0;
+
+// Whether the harness's probes measured, shortly before `resync`, a stall of the host longer
+// than the jitter target allows for (kHostAllowanceMs of the steady clock): the receiver may
+// then meet, at once, more audio than it buffers for, which a real-time run would meet only after
+// a stall kSoakSpeed times as long. Shortly: within kStallToResyncSeconds of audio, the time the
+// backlog of such a stall takes to reach the receiver and be counted.
+constexpr double kStallToResyncSeconds = 3.0;
+
+bool follows_host_stall(const ResyncEvent& resync, const HostStalls& stalls) {
+    return std::any_of(stalls.longest.begin(), stalls.longest.end(), [&](const HostStall& s) {
+        return s.late_ms > kHostAllowanceMs && s.at_s <= resync.at_s &&
+               s.at_s >= resync.at_s - kStallToResyncSeconds;
+    });
+}
 
 std::uint64_t resident_kib() {
     std::ifstream status("/proc/self/status");
@@ -109,6 +127,11 @@ TEST(LoopbackSoak, AnHourWithFivePercentLossStaysFlatAndOnTheTimeline) {
         }
         peak = std::max(peak, samples_kib[i]);
     }
+    // The figures of the run, pass or fail (docs/loopback.md quotes them).
+    std::printf("%smemory:    %llu KiB early, %llu KiB at the streaming peak, %llu KiB at peak\n",
+                loopback_text(report).c_str(), static_cast<unsigned long long>(early),
+                static_cast<unsigned long long>(streaming_peak),
+                static_cast<unsigned long long>(peak));
     constexpr std::uint64_t kGrowthMarginKib = 16 * 1024;
     constexpr std::uint64_t kPeakLimitKib = 256 * 1024;
     EXPECT_LE(streaming_peak, early + kGrowthMarginKib)
@@ -121,10 +144,24 @@ TEST(LoopbackSoak, AnHourWithFivePercentLossStaysFlatAndOnTheTimeline) {
     EXPECT_GT(rx.lost, 0u);
     EXPECT_EQ(report.missing_samples, 0u);
     EXPECT_EQ(report.output_samples, report.input_samples);
+    EXPECT_EQ(rx.resyncs, report.resyncs.size());
+    // A resync with no host stall before it is the receiver's fault: it fails the test. One that
+    // follows a stall the harness measured is the machine's; the run is then inconclusive on the
+    // timeline (skipped, not passed), since the receiver was not given the time it was promised.
+    std::size_t unexplained = 0;
+    for (const ResyncEvent& resync : report.resyncs) {
+        if (!follows_host_stall(resync, report.host_stalls)) ++unexplained;
+    }
+    EXPECT_EQ(unexplained, 0u) << "resyncs with no host stall over " << kHostAllowanceMs
+                               << " ms before them\n"
+                               << loopback_text(report);
+    if (unexplained == 0 && !report.resyncs.empty()) {
+        GTEST_SKIP() << report.resyncs.size() << " resyncs, each after a host stall over "
+                     << kHostAllowanceMs << " ms of the steady clock (the machine, not the link)";
+    }
+    EXPECT_TRUE(report.resyncs.empty());
     EXPECT_EQ(report.timeline_error_samples, 0);
     EXPECT_EQ(report.timeline_error_end_samples, 0);
-    EXPECT_EQ(rx.resyncs, 0u);
-    EXPECT_TRUE(report.resyncs.empty()) << loopback_text(report);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "audio/sound_file.h"
+#include "audio/source_thread.h"
 #include "extrema/codec/decoder.h"
 #include "extrema/codec/encoder.h"
 #include "extrema/quality/json.h"
@@ -63,6 +65,76 @@ class ProxyThread {
     asio::io_context io_;
     net::ImpairmentProxy proxy_;
     std::thread thread_;
+};
+
+// Measures the host's stalls while it lives (see HostStalls); read stalls() after stop().
+class StallProbe {
+  public:
+    explicit StallProbe(audio::Pace pace) : pace_(pace), started_(steady_clock::now()) {
+        const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+        found_.resize(cpus);
+        for (unsigned cpu = 0; cpu < cpus; ++cpu) {
+            threads_.emplace_back([this, cpu] { run(static_cast<int>(cpu)); });
+        }
+    }
+    ~StallProbe() { stop(); }
+    void stop() {
+        stop_.store(true, std::memory_order_relaxed);
+        for (std::thread& t : threads_) {
+            if (t.joinable()) t.join();
+        }
+    }
+    HostStalls stalls() const {  // after stop()
+        HostStalls all;
+        for (const Found& f : found_) {
+            all.count += f.count;
+            all.longest.insert(all.longest.end(), f.longest.begin(), f.longest.end());
+        }
+        keep_longest(all.longest);
+        return all;
+    }
+
+  private:
+    struct Found {
+        std::uint64_t count = 0;
+        std::vector<HostStall> longest;
+    };
+
+    static void keep_longest(std::vector<HostStall>& stalls) {
+        std::sort(stalls.begin(), stalls.end(),
+                  [](const HostStall& a, const HostStall& b) { return a.late_ms > b.late_ms; });
+        if (stalls.size() > kListedHostStalls) stalls.resize(kListedHostStalls);
+    }
+
+    void run(int cpu) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // refused: wherever it runs
+        sched_param priority{};
+        priority.sched_priority = audio::kRealTimeSourcePriority;
+        pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority);
+        Found& found = found_[static_cast<std::size_t>(cpu)];
+        found.longest.reserve(2 * kListedHostStalls + 1);
+        const auto period = std::chrono::duration_cast<steady_clock::duration>(
+            std::chrono::duration<double, std::milli>(kStallProbePeriodMs));
+        while (!stop_.load(std::memory_order_relaxed)) {
+            const auto due = steady_clock::now() + period;
+            std::this_thread::sleep_until(due);
+            const double late_ms =
+                std::chrono::duration<double, std::milli>(steady_clock::now() - due).count();
+            if (late_ms <= kHostStallMs) continue;
+            ++found.count;
+            found.longest.push_back({pace_.media(due - started_).count(), late_ms, cpu});
+            if (found.longest.size() > 2 * kListedHostStalls) keep_longest(found.longest);
+        }
+    }
+
+    audio::Pace pace_;
+    steady_clock::time_point started_;
+    std::atomic<bool> stop_{false};
+    std::vector<Found> found_;  // one per CPU, written by its thread until it is joined
+    std::vector<std::thread> threads_;
 };
 
 // The offline encode + decode of the input, produced block by block as it is read: the same
@@ -257,6 +329,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     sender.network.peer = fmt::format("127.0.0.1:{}", proxy.endpoint().port());
     pipeline::Link send_link(sender, pace);
 
+    StallProbe stall_probe(pace);
     receive_link.start();
     send_link.start();
     const auto started = steady_clock::now();
@@ -273,6 +346,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
         const pipeline::ReceiveStats rx = receive_link.stats().receive;
         progress.update(std::min(rx.output_samples, report.input_samples));
+        report.peak_latency_ms = std::max(report.peak_latency_ms, rx.latency_ms);
         for (; resyncs_seen < rx.resyncs; ++resyncs_seen) {
             report.resyncs.push_back({audio_seconds(), rx.output_samples});
         }
@@ -288,6 +362,8 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     }
     send_link.stop();
     receive_link.stop();
+    stall_probe.stop();
+    report.host_stalls = stall_probe.stalls();
     report.sender = send_link.stats();
     report.receiver = receive_link.stats();
     report.injected = proxy.counters();
@@ -328,6 +404,12 @@ std::string loopback_json(const LoopbackReport& r) {
     for (const ResyncEvent& e : r.resyncs) {
         resyncs.push_back({{"at_s", json::rounded(e.at_s, 3)}, {"output_sample", e.output_sample}});
     }
+    json::Object stalls = json::Object::array();
+    for (const HostStall& e : r.host_stalls.longest) {
+        stalls.push_back({{"at_s", json::rounded(e.at_s, 3)},
+                          {"late_ms", json::rounded(e.late_ms, 3)},
+                          {"cpu", e.cpu}});
+    }
     return json::one_line(
         {{"rate_hz", r.rate_hz},
          {"input_samples", r.input_samples},
@@ -354,7 +436,8 @@ std::string loopback_json(const LoopbackReport& r) {
          {"resyncs", resyncs},
          {"identical_to_offline", r.identical},
          {"differing_samples", r.differing_samples},
-         {"vs_offline", r.vs_offline ? quality::json_object(*r.vs_offline) : json::Object()}});
+         {"vs_offline", r.vs_offline ? quality::json_object(*r.vs_offline) : json::Object()},
+         {"host_stalls", {{"count", r.host_stalls.count}, {"longest", stalls}}}});
 }
 
 std::string loopback_text(const LoopbackReport& r) {
@@ -369,16 +452,18 @@ std::string loopback_text(const LoopbackReport& r) {
         "{} reordered\n",
         r.sender.send.packets, rx.packets, r.injected.dropped, r.injected.duplicated,
         r.injected.reordered);
-    text += fmt::format("receiver:  {} lost, {} late, {} duplicate, {} dropped as invalid\n",
-                        rx.lost, rx.late, rx.duplicate, [&] {
-                            std::uint64_t total = 0;
-                            for (const auto n : rx.drops) total += n;
-                            return total;
-                        }());
+    text +=
+        fmt::format("receiver:  {} lost, {} late, {} early, {} duplicate, {} dropped as invalid\n",
+                    rx.lost, rx.late, rx.early, rx.duplicate, [&] {
+                        std::uint64_t total = 0;
+                        for (const auto n : rx.drops) total += n;
+                        return total;
+                    }());
     text += fmt::format("concealed: {} samples ({:.1f} ms)\n", rx.concealed_samples,
                         static_cast<double>(rx.concealed_samples) * 1000.0 / r.rate_hz);
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
                         static_cast<double>(r.lead_samples) * 1000.0 / r.rate_hz);
+    text += fmt::format("latency:   {:.1f} ms at the highest (receiver)\n", r.peak_latency_ms);
     text +=
         fmt::format("timeline:  error {} samples over the first {:.0f} s, {} over the last\n",
                     r.timeline_error_samples, kQualityWindowSeconds, r.timeline_error_end_samples);
@@ -390,6 +475,13 @@ std::string loopback_text(const LoopbackReport& r) {
     for (std::size_t i = 0; i < r.resyncs.size(); ++i) {
         text += fmt::format("{} at {:.3f} s (output sample {})", i == 0 ? ":" : ",",
                             r.resyncs[i].at_s, r.resyncs[i].output_sample);
+    }
+    text += "\n";
+    text += fmt::format("host:      {} stalls over {:.0f} ms", r.host_stalls.count, kHostStallMs);
+    for (std::size_t i = 0; i < r.host_stalls.longest.size(); ++i) {
+        const HostStall& e = r.host_stalls.longest[i];
+        text += fmt::format("{} {:.1f} ms at {:.3f} s (CPU {})", i == 0 ? "; longest:" : ",",
+                            e.late_ms, e.at_s, e.cpu);
     }
     text += "\n";
     text +=

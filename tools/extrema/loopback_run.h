@@ -49,6 +49,27 @@ inline constexpr double kHostAllowanceMs = 20.0;
 // timeline error are measured on: 60 s is long enough for the alignment to be certain.
 inline constexpr double kQualityWindowSeconds = 60.0;
 
+// The harness's own wake-ups, to tell the host's stalls from the link's faults: one thread per
+// CPU, pinned there, at the file source's real-time priority (so the load of other programs does
+// not delay it, only the host itself: a preempted virtual CPU, a long kernel path), sleeps
+// kStallProbePeriodMs of the steady clock at a time and notes every wake-up later than
+// kHostStallMs. At N x real time a stall weighs N times its length in audio.
+inline constexpr double kStallProbePeriodMs = 2.0;
+inline constexpr double kHostStallMs = 5.0;
+// Stalls listed with their times (the longest are kept): enough to match every resync of a run.
+inline constexpr std::size_t kListedHostStalls = 32;
+
+struct HostStall {
+    double at_s = 0.0;     // when it began, in audio seconds since the links started
+    double late_ms = 0.0;  // how late the wake-up was, ms of the steady clock
+    int cpu = 0;
+};
+
+struct HostStalls {
+    std::uint64_t count = 0;         // wake-ups later than kHostStallMs, on all CPUs
+    std::vector<HostStall> longest;  // the kListedHostStalls longest, longest first
+};
+
 struct ResyncEvent {
     double at_s = 0.0;                // since the receiver started, in audio (media) seconds
     std::uint64_t output_sample = 0;  // what the receiver had played by then (incl. buffering)
@@ -72,6 +93,11 @@ struct LoopbackReport {
     std::uint64_t output_samples = 0;   // written, aligned to the timeline: at most the input's
     std::uint64_t missing_samples = 0;  // input samples the output does not reach
     std::vector<ResyncEvent> resyncs;   // the receiver's timeline jumps, as they happened
+    HostStalls host_stalls;             // while the links ran
+    // The receiver's latency (jitter buffer, playback ring, packet) at its highest as polled
+    // every 10 ms of the steady clock: near the ring's second of audio, the file sink's thread
+    // stopped taking what was played, and the playout waited for it.
+    double peak_latency_ms = 0.0;
     // eval's alignment delay of output vs offline over the first and over the last window.
     std::int64_t timeline_error_samples = 0;
     std::int64_t timeline_error_end_samples = 0;

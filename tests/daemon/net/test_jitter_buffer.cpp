@@ -1,6 +1,6 @@
 // Jitter buffer: in-order playout equal to the offline decode, duplicates, late and early
 // packets, gap concealment without clicks, reordering, truncation, timestamp wraparound,
-// underruns, resynchronisation, and no allocation on the real-time path.
+// underruns, resynchronisation (and none after a stall), and no allocation on the real-time path.
 #include "net/jitter_buffer.h"
 
 #include <gtest/gtest.h>
@@ -438,6 +438,128 @@ TEST(JitterBuffer, ResynchronisesWhenSenderTimelineJumps) {
     EXPECT_EQ(refused, JitterBufferConfig{}.resync_after_drops - 1);
     EXPECT_EQ(buffer.counters().resyncs, 1u);
     EXPECT_FALSE(buffer.playing());  // buffering the new timeline
+}
+
+// A sender (or the host under it) stalls for longer than the target delay plus
+// resync_after_drops packets, then sends its backlog at once: the playout concealed that span,
+// so most of the backlog is late. Those packets gain on the playout: they are the same timeline
+// coming late, not a jump, so they are dropped and the output stays on the sender's timeline
+// (following them would replay concealed audio and shift everything after, for good). With
+// `late_first`, the packet before the stall already comes late, alone, before the stall's
+// silence: the backlog must still read as gaining on the playout.
+void backlog_after_stall_keeps_the_timeline(bool late_first) {
+    const Stream stream = make_stream(48000 * 3);
+    JitterBuffer buffer(test_config());
+    // The sender's clock, in samples: a packet leaves once its last sample is captured; none
+    // leaves from 1 s to 1.6 s (60 packets of 10 ms), then all that waited leave together.
+    constexpr std::int64_t kStallFrom = 48000, kStallTo = 48000 + 28800;
+    // The late one leaves 40 ms into the stall (its playout time has passed by then).
+    constexpr std::int64_t kLateOneAt = kStallFrom + 4 * kPacket;
+    std::vector<float> out;
+    std::size_t next = 0;
+    std::int64_t lead = -1;  // output samples ahead of the timeline, once playing
+    for (std::int64_t now = 0; out.size() < stream.reference.size() + 4800; now += kPacket) {
+        const std::int64_t held_from = late_first ? kStallFrom - 2 * kPacket : kStallFrom;
+        const bool stalled = now >= held_from && now < kStallTo;
+        if (late_first && now == kLateOneAt) {
+            EXPECT_EQ(buffer.insert(stream.packets[next++], kT0), InsertResult::kLate);
+        }
+        while (!stalled && next < stream.packets.size() &&
+               stream.packets[next].header.timestamp + stream.packets[next].samples <=
+                   static_cast<std::uint64_t>(now)) {
+            buffer.insert(stream.packets[next++], kT0 + std::chrono::microseconds(now * 1000 / 48));
+        }
+        std::vector<float> block(kPacket);
+        buffer.read(block);
+        out.insert(out.end(), block.begin(), block.end());
+        if (lead < 0 && buffer.playing()) {
+            lead = static_cast<std::int64_t>(out.size()) - buffer.playout_position();
+        }
+    }
+    EXPECT_GT(buffer.counters().late, JitterBufferConfig{}.resync_after_drops);
+    EXPECT_EQ(buffer.counters().resyncs, 0u);
+    ASSERT_GE(lead, 0);
+    EXPECT_EQ(static_cast<std::int64_t>(out.size()) - buffer.playout_position(), lead);
+    // From the first packet after the backlog to the end: the sender's timeline, sample for
+    // sample, at the lead it had before the stall.
+    const auto from = static_cast<std::size_t>(kStallTo + 4 * kPacket);
+    const auto at = out.begin() + lead + static_cast<std::ptrdiff_t>(from);
+    EXPECT_TRUE(std::equal(stream.reference.begin() + static_cast<std::ptrdiff_t>(from),
+                           stream.reference.end(), at));
+}
+
+TEST(JitterBuffer, BacklogAfterStallIsDroppedWithoutResync) {
+    backlog_after_stall_keeps_the_timeline(false);
+}
+
+TEST(JitterBuffer, BacklogAfterALatePacketAndAStallIsDroppedWithoutResync) {
+    backlog_after_stall_keeps_the_timeline(true);
+}
+
+// The receiver stalls (its thread held up) while the packets keep coming; then it reads them all
+// at once, more than its slots hold, before it plays what fell due meanwhile. What does not fit
+// is refused and concealed, but a full buffer is no sign of a jump: the output stays on the
+// sender's timeline.
+TEST(JitterBuffer, PacketsRefusedForRoomDoNotResync) {
+    const Stream stream = make_stream(48000 * 3);
+    auto config = test_config();
+    config.slot_count = 32;
+    JitterBuffer buffer(config);
+    std::vector<float> out;
+    std::vector<float> block(kPacket);
+    std::size_t next = 0;
+    std::int64_t lead = -1;
+    constexpr std::size_t kStallFrom = 50, kStallPackets = 70;
+    for (std::size_t step = 0; out.size() < stream.reference.size() + 4800; ++step) {
+        // Up to this step's packet: all that arrived while the receiver was held up, at once.
+        const bool stalled = step >= kStallFrom && step < kStallFrom + kStallPackets;
+        while (!stalled && next < stream.packets.size() && next <= step) {
+            buffer.insert(stream.packets[next++], kT0);
+        }
+        if (stalled) continue;  // no playout either while held up: it catches up after
+        for (std::size_t owed = step == kStallFrom + kStallPackets ? kStallPackets + 1 : 1;
+             owed > 0; --owed) {
+            buffer.read(block);
+            out.insert(out.end(), block.begin(), block.end());
+        }
+        if (lead < 0 && buffer.playing()) {
+            lead = static_cast<std::int64_t>(out.size()) - buffer.playout_position();
+        }
+    }
+    EXPECT_GT(buffer.counters().early, JitterBufferConfig{}.resync_after_drops);
+    EXPECT_EQ(buffer.counters().resyncs, 0u);
+    ASSERT_GE(lead, 0);
+    EXPECT_EQ(static_cast<std::int64_t>(out.size()) - buffer.playout_position(), lead);
+    // The packets that fitted play as sent; after the refused ones, the timeline again.
+    const auto from =
+        static_cast<std::size_t>(stream.packets[kStallFrom + kStallPackets + 2].header.timestamp);
+    const auto at = out.begin() + lead + static_cast<std::ptrdiff_t>(from);
+    EXPECT_TRUE(std::equal(stream.reference.begin() + static_cast<std::ptrdiff_t>(from),
+                           stream.reference.end(), at));
+}
+
+// The sender's timeline jumps back (a restart with the same SSRC): its packets are late by the
+// same amount one after another, arriving at the playout's own rate, and never reach it; after
+// resync_after_drops of them the buffer follows the new timeline.
+TEST(JitterBuffer, ResynchronisesWhenSenderTimelineJumpsBack) {
+    const Stream stream = make_stream(48000 * 2);
+    JitterBuffer buffer(test_config());
+    std::vector<float> block(kPacket);
+    for (std::size_t i = 0; i < 50; ++i) {
+        buffer.insert(stream.packets[i], kT0);
+        buffer.read(block);
+    }
+    ASSERT_TRUE(buffer.playing());
+    std::size_t refused = 0;
+    for (std::size_t i = 50; i < 100; ++i) {
+        auto jumped = stream.packets[i];  // 400 ms back, off the grid of what was played
+        jumped.header.timestamp -= 40 * kPacket + 7;
+        if (buffer.insert(jumped, kT0) != InsertResult::kLate) break;
+        ++refused;
+        buffer.read(block);
+    }
+    EXPECT_EQ(refused, JitterBufferConfig{}.resync_after_drops - 1);
+    EXPECT_EQ(buffer.counters().resyncs, 1u);
 }
 
 TEST(JitterBuffer, NewSsrcStartsNewTimeline) {
