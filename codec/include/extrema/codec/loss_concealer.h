@@ -49,6 +49,9 @@ class LossConcealer {
     std::size_t silence_after_samples() const noexcept { return 6 * frame_; }
     // Samples of one 10 ms step of the schedule.
     std::size_t frame_samples() const noexcept { return frame_; }
+    // Longest merge into the real samples after an erasure (10 ms): from there on they are
+    // played untouched.
+    std::size_t max_merge_samples() const noexcept { return frame_; }
 
   private:
     void start_erasure() noexcept;
