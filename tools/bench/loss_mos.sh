@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Perceived quality under random packet loss (the concealment table of docs/loopback.md): each
+# alsa-utils prompt through `extrema loopback` at every loss rate and seed, scored by
+# `extrema eval` (MOS-LQO) against the same binary's clean run of that prompt.
+#   tools/bench/loss_mos.sh [EXTREMA] [OUT_TSV] [LOSSES] [SEEDS]
+# (defaults: build/release/tools/extrema/extrema, loss_mos.tsv, "1 3 5 10", "1 2 3 4 5")
+# Prints the mean MOS per loss rate; OUT_TSV holds every run (prompt, loss, seed, concealed
+# samples, MOS).
+set -euo pipefail
+extrema=${1:-build/release/tools/extrema/extrema}
+out=${2:-loss_mos.tsv}
+losses=${3:-1 3 5 10}
+seeds=${4:-1 2 3 4 5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+json_field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+printf 'prompt\tloss_pct\tseed\tconcealed_samples\tmos\n' >"$out"
+for prompt in Front_Center Front_Left Front_Right Rear_Center Rear_Left Rear_Right Side_Left \
+              Side_Right; do
+  in="/usr/share/sounds/alsa/$prompt.wav"
+  # --speed 5: the proxy makes the same decisions for a seed at any pace.
+  "$extrema" loopback "$in" "$work/clean.wav" --speed 5 >/dev/null
+  for loss in $losses; do
+    for seed in $seeds; do
+      report=$("$extrema" loopback "$in" "$work/lossy.wav" --speed 5 --loss "$loss" \
+        --seed "$seed" --json)
+      concealed=$(json_field concealed_samples <<<"$report")
+      mos=$("$extrema" eval "$work/clean.wav" "$work/lossy.wav" --json | json_field mos)
+      printf '%s\t%s\t%s\t%s\t%s\n' "$prompt" "$loss" "$seed" "$concealed" "$mos" >>"$out"
+    done
+  done
+done
+awk -F'\t' 'NR > 1 { sum[$2] += $5; n[$2]++ }
+  END { for (l in sum) printf "loss %s %%: mean MOS %.3f over %d runs\n", l, sum[l] / n[l], n[l] }' \
+  "$out" | sort -t' ' -k2 -n
