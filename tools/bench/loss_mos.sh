@@ -2,8 +2,10 @@
 # Perceived quality under random packet loss (the concealment table of docs/loopback.md): each
 # alsa-utils prompt through `extrema loopback` at every loss rate and seed, scored by
 # `extrema eval` (MOS-LQO) against the same binary's clean run of that prompt.
-#   tools/bench/loss_mos.sh [EXTREMA] [OUT_TSV] [LOSSES] [SEEDS]
-# (defaults: build/release/tools/extrema/extrema, loss_mos.tsv, "1 3 5 10", "1 2 3 4 5")
+#   tools/bench/loss_mos.sh [EXTREMA] [OUT_TSV] [LOSSES] [SEEDS] [LOOPBACK_OPTIONS...]
+# (defaults: build/release/tools/extrema/extrema, loss_mos.tsv, "1 3 5 10", "1 2 3 4 5"; the
+#  options go to every `extrema loopback`, e.g. --jitter-target-ms 300 so that a loaded machine
+#  makes no packet late and only the injected loss is concealed)
 # Prints the mean MOS per loss rate; OUT_TSV holds every run (prompt, loss, seed, concealed
 # samples, MOS).
 set -euo pipefail
@@ -11,6 +13,7 @@ extrema=${1:-build/release/tools/extrema/extrema}
 out=${2:-loss_mos.tsv}
 losses=${3:-1 3 5 10}
 seeds=${4:-1 2 3 4 5}
+shift $(($# < 4 ? $# : 4))
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 json_field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
@@ -19,11 +22,11 @@ for prompt in Front_Center Front_Left Front_Right Rear_Center Rear_Left Rear_Rig
               Side_Right; do
   in="/usr/share/sounds/alsa/$prompt.wav"
   # --speed 5: the proxy makes the same decisions for a seed at any pace.
-  "$extrema" loopback "$in" "$work/clean.wav" --speed 5 >/dev/null
+  "$extrema" loopback "$in" "$work/clean.wav" --speed 5 "$@" >/dev/null
   for loss in $losses; do
     for seed in $seeds; do
       report=$("$extrema" loopback "$in" "$work/lossy.wav" --speed 5 --loss "$loss" \
-        --seed "$seed" --json)
+        --seed "$seed" --json "$@")
       concealed=$(json_field concealed_samples <<<"$report")
       mos=$("$extrema" eval "$work/clean.wav" "$work/lossy.wav" --json | json_field mos)
       printf '%s\t%s\t%s\t%s\t%s\n' "$prompt" "$loss" "$seed" "$concealed" "$mos" >>"$out"
