@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "extrema/codec/sample_rate.h"
+
 namespace extrema::codec {
 namespace {
 
@@ -29,8 +31,8 @@ std::size_t scaled(double appendix_samples, double rate_hz) {
 }
 
 double checked_rate(double rate_hz) {
-    if (!(rate_hz >= 8000.0 && rate_hz <= 384000.0))
-        throw std::invalid_argument("loss concealer: sample rate must be 8000..384000 Hz");
+    if (!valid_sample_rate(rate_hz))
+        throw std::invalid_argument("loss concealer: sample rate out of range");
     return rate_hz;
 }
 

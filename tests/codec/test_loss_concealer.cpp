@@ -69,7 +69,7 @@ TEST(LossConcealer, PitchRangeIsTheAppendixRangeAtTheStreamRate) {
         EXPECT_EQ(plc.frame_samples(), ms(10.0, rate)) << rate;
         EXPECT_EQ(plc.silence_after_samples(), ms(60.0, rate)) << rate;
     }
-    EXPECT_THROW(LossConcealer(4000.0), std::invalid_argument);
+    EXPECT_THROW(LossConcealer(500.0), std::invalid_argument);
 }
 
 TEST(LossConcealer, ContinuesPeriodicSignalForTheFirst10Ms) {
@@ -205,6 +205,21 @@ TEST(LossConcealer, ErasuresOfAnyLengthAndBlocksOfAnySize) {
             plc.conceal(out);
             for (float v : out) ASSERT_TRUE(std::isfinite(v) && std::abs(v) < 2.0f);
             t += lost;
+        }
+    }
+}
+
+TEST(LossConcealer, BoundedAtTheExtremeRates) {
+    for (const double rate : {1000.0, 768000.0}) {
+        LossConcealer plc(rate);
+        for (const std::size_t n : {std::size_t{1}, std::size_t{7}, ms(100, rate)}) {
+            auto in = voiced_span(0, n, rate);
+            plc.receive(in);
+            std::vector<float> out(ms(100, rate));
+            plc.conceal(out);
+            for (float v : out) ASSERT_TRUE(std::isfinite(v) && std::abs(v) < 2.0f) << rate;
+            EXPECT_GE(plc.pitch_samples(), plc.min_pitch_samples());
+            EXPECT_LE(plc.pitch_samples(), plc.max_pitch_samples());
         }
     }
 }

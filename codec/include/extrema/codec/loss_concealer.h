@@ -27,7 +27,7 @@ namespace extrema::codec {
 
 class LossConcealer {
   public:
-    // Throws std::invalid_argument unless 8 kHz <= rate <= 384 kHz.
+    // Throws std::invalid_argument for a rate the codec does not take (sample_rate.h).
     explicit LossConcealer(double sample_rate_hz);
 
     // Real samples, in order, as they are about to be played. After an erasure the first ones
