@@ -11,8 +11,6 @@ namespace extrema::net {
 namespace {
 
 constexpr std::int64_t kNeverPlayed = std::numeric_limits<std::int64_t>::min();
-// Concealment end of an underrun: no packet ahead to aim at.
-constexpr std::int64_t kNoEnd = std::numeric_limits<std::int64_t>::min();
 
 std::uint64_t to_samples(double ms, double rate_hz) noexcept {
     return static_cast<std::uint64_t>(std::llround(ms * rate_hz / 1000.0));
@@ -42,8 +40,8 @@ JitterBufferConfig checked(const JitterBufferConfig& config) {
     }
     if (config.resync_after_drops < 1)
         throw std::invalid_argument("resync_after_drops must be >= 1");
-    if (!(config.underrun_fade_ms >= 0.0))
-        throw std::invalid_argument("underrun fade must be >= 0 ms");
+    if (!(config.restart_fade_ms >= 0.0))
+        throw std::invalid_argument("restart fade must be >= 0 ms");
     return config;
 }
 
@@ -57,11 +55,11 @@ bool JitterBuffer::set_target_delay_ms(double target_ms) noexcept {
 }
 
 JitterBuffer::JitterBuffer(const JitterBufferConfig& config, const codec::CurveBank& bank)
-    : config_(checked(config)), decoder_(bank) {
+    : config_(checked(config)), decoder_(bank), concealer_(config_.sample_rate_hz) {
     target_samples_ = to_samples(config_.target_delay_ms, config_.sample_rate_hz);
     max_ahead_samples_ = to_samples(config_.max_ahead_ms, config_.sample_rate_hz);
     fade_samples_ =
-        std::max<std::uint64_t>(1, to_samples(config_.underrun_fade_ms, config_.sample_rate_hz));
+        std::max<std::uint64_t>(1, to_samples(config_.restart_fade_ms, config_.sample_rate_hz));
     slots_.resize(config_.slot_count);
     records_.resize(config_.slot_count * kMaxRecordsPerPacket);
     order_.reserve(config_.slot_count);
@@ -79,6 +77,7 @@ void JitterBuffer::reset() noexcept {
     started_ = false;
     current_ = false;
     concealing_ = false;
+    concealer_.reset();
     preroll_samples_ = 0;
     consecutive_bad_ = 0;
     has_last_late_ = false;
@@ -309,6 +308,9 @@ std::size_t JitterBuffer::play(std::span<float> out) noexcept {
         for (std::size_t i = 0; i < got; ++i) {
             out[i] = static_cast<float>(block[i]) / codec::kFullScale;
         }
+        // After a gap its first samples are merged with the concealment; all join its history.
+        concealer_.receive(out.first(got));
+        concealing_ = false;
         last_value_ = out[got - 1];
         play_pos_ += static_cast<std::int64_t>(got);
         counters_.played_samples += got;
@@ -321,7 +323,6 @@ std::size_t JitterBuffer::play(std::span<float> out) noexcept {
     }
     if (!order_.empty() && slots_[order_.front()].start == play_pos_) {
         if (concealing_) decoder_.set_position(to_int16(last_value_));
-        concealing_ = false;
         current_ = true;
         next_record_ = 0;
         played_[played_next_] = play_pos_;
@@ -332,37 +333,17 @@ std::size_t JitterBuffer::play(std::span<float> out) noexcept {
 }
 
 std::size_t JitterBuffer::conceal(std::span<float> out) noexcept {
-    std::int64_t end = kNoEnd;
-    float to = 0.0f;
-    if (!order_.empty()) {
-        const std::size_t next = order_.front();
-        end = slots_[next].start;
-        if (slots_[next].has_anchor)
-            to = static_cast<float>(records_of(next)[0].end) / codec::kFullScale;
+    std::size_t count = out.size();
+    if (!order_.empty()) {  // up to the next packet, which then plays at its own timestamp
+        count = static_cast<std::size_t>(std::min<std::int64_t>(
+            static_cast<std::int64_t>(count), slots_[order_.front()].start - play_pos_));
     } else if (!underrun_counted_) {
         ++counters_.underruns;
         underrun_counted_ = true;
     }
-    if (!concealing_ || end != conceal_end_ || to != conceal_to_) {
-        // (Re)plan from where the output is now, so a packet arriving mid-gap never causes a step.
-        if (!concealing_) ++counters_.gaps;
-        concealing_ = true;
-        conceal_from_ = last_value_;
-        conceal_to_ = to;
-        conceal_start_ = play_pos_;
-        conceal_end_ = end;
-        conceal_length_ =
-            end != kNoEnd ? end - play_pos_ : static_cast<std::int64_t>(fade_samples_);
-    }
-    const std::size_t count = end != kNoEnd
-                                  ? static_cast<std::size_t>(std::min<std::int64_t>(
-                                        static_cast<std::int64_t>(out.size()), end - play_pos_))
-                                  : out.size();
-    const float span = conceal_from_ - conceal_to_;
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::int64_t k = play_pos_ + static_cast<std::int64_t>(i) - conceal_start_ + 1;
-        out[i] = conceal_to_ + span * fade_weight(k, conceal_length_);
-    }
+    if (!concealing_) ++counters_.gaps;
+    concealing_ = true;
+    concealer_.conceal(out.first(count));
     last_value_ = out[count - 1];
     play_pos_ += static_cast<std::int64_t>(count);
     counters_.concealed_samples += count;

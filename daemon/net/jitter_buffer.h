@@ -5,9 +5,10 @@
 // bits, so wraparound is invisible), which also repairs reordering. Playout starts once
 // target_delay_ms of audio is buffered and then advances exactly one timeline sample per output
 // sample: a packet plays at the position its timestamp names, whatever its arrival time.
-//  - A span with no packet (loss, or nothing arrived yet: underrun) is concealed: a raised-cosine
-//    fade from the last value played toward the next packet's first value (its anchor), or
-//    toward zero when no later packet (or no anchor) is there. No step, no click.
+//  - A span with no packet (loss, or nothing arrived yet: underrun) is concealed by
+//    codec::LossConcealer (G.711 Appendix I: the last pitch periods repeated, attenuated after
+//    10 ms, silence from 60 ms); the first samples of the packet after it are overlap-added with
+//    the substitute. The timeline is unchanged: every packet still plays at its timestamp.
 //  - A packet whose records run past the next packet's timestamp is cut there (counted); one
 //    that ends short of it leaves a gap, concealed as above.
 //  - A packet arriving after its first sample was played out is late and dropped; one with the
@@ -28,6 +29,7 @@
 
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/decoder.h"
+#include "extrema/codec/loss_concealer.h"
 #include "net/packet_validator.h"
 
 namespace extrema::net {
@@ -51,10 +53,9 @@ struct JitterBufferConfig {
     // packet, long enough that a burst of reordering never triggers it. The late backlog of a
     // stall, which gains on the playout, does not count (see above).
     std::size_t resync_after_drops = 25;
-    // With nothing buffered to aim at, concealment fades to zero over this time, then holds it.
-    // 5 ms is short enough to stop a held value from sounding like a tone, long enough for no
-    // click.
-    double underrun_fade_ms = 5.0;
+    // After a restart (resync, new sender) what was playing fades to zero over this time during
+    // the new pre-roll. 5 ms is long enough for no click, short enough to sound like a stop.
+    double restart_fade_ms = 5.0;
 };
 
 enum class InsertResult { kAccepted, kDuplicate, kLate, kTooEarly };
@@ -163,13 +164,8 @@ class JitterBuffer {
     std::size_t next_record_ = 0;  // its next record to push into the decoder
     float last_value_ = 0.0f;      // last output sample, normalised
 
-    // Concealment in progress: fade from `from` to `to` over [start, start + length), then hold.
-    bool concealing_ = false;
-    float conceal_from_ = 0.0f;
-    float conceal_to_ = 0.0f;
-    std::int64_t conceal_start_ = 0;
-    std::int64_t conceal_length_ = 0;
-    std::int64_t conceal_end_ = 0;   // the next packet's start, or none (underrun)
+    codec::LossConcealer concealer_;
+    bool concealing_ = false;        // the last output sample was concealed
     bool underrun_counted_ = false;  // once per read() call
 
     std::uint32_t ssrc_ = 0;  // sender of the current timeline

@@ -12,6 +12,7 @@
 
 #include "extrema/codec/decoder.h"
 #include "extrema/codec/encoder.h"
+#include "extrema/codec/loss_concealer.h"
 #include "extrema/codec/xtr_format.h"
 #include "net/packetizer.h"
 #include "net_test_support.h"
@@ -203,8 +204,10 @@ TEST(JitterBuffer, DropsLatePackets) {
     const auto rest = read_all(buffer, stream.reference.size() - played);
     out.insert(out.end(), rest.begin(), rest.end());
     ASSERT_EQ(out.size(), stream.reference.size());
-    // Everything after the concealed packet is the sender's timeline again, sample for sample.
-    const std::size_t resume = stream.packets[lost + 1].header.timestamp;
+    // Everything after the concealed packet and the merge into its successor (at most 10 ms)
+    // is the sender's timeline again, sample for sample.
+    const std::size_t resume =
+        stream.packets[lost + 1].header.timestamp + codec::LossConcealer(kRate).max_merge_samples();
     EXPECT_TRUE(std::equal(out.begin() + static_cast<std::ptrdiff_t>(resume), out.end(),
                            stream.reference.begin() + static_cast<std::ptrdiff_t>(resume)));
 }
@@ -260,38 +263,63 @@ TEST(JitterBuffer, ConcealsGapSmoothlyAndKeepsTimeline) {
     const auto& gap = stream.packets[lost];
     const std::size_t from = gap.header.timestamp;
     const std::size_t to = from + gap.samples;
+    const std::size_t merged = to + codec::LossConcealer(kRate).max_merge_samples();
     EXPECT_EQ(buffer.counters().concealed_samples, gap.samples);
     EXPECT_EQ(buffer.counters().gaps, 1u);
-    // Outside the gap: the reference exactly.
+    // Before the gap, and after the merge into the next packet: the reference exactly.
     EXPECT_TRUE(std::equal(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(from),
                            stream.reference.begin()));
-    EXPECT_TRUE(std::equal(out.begin() + static_cast<std::ptrdiff_t>(to), out.end(),
-                           stream.reference.begin() + static_cast<std::ptrdiff_t>(to)));
-    // Inside the gap: no step larger than a raised-cosine fade over it has (pi/2 * height / n,
-    // with a factor 2 margin); at its edges, none larger than the signal's own steepest step.
-    const float height = std::abs(out[to - 1] - out[from - 1]);
-    const float fade_bound = height * 3.2f / static_cast<float>(gap.samples) + 1e-6f;
-    EXPECT_LE(max_step(std::span(out).subspan(from, gap.samples)), fade_bound);
+    EXPECT_TRUE(std::equal(out.begin() + static_cast<std::ptrdiff_t>(merged), out.end(),
+                           stream.reference.begin() + static_cast<std::ptrdiff_t>(merged)));
+    // The concealment is what the concealer makes of the same history (the buffer adds nothing).
+    codec::LossConcealer concealer(kRate);
+    std::vector<float> expected(stream.reference.begin(),
+                                stream.reference.begin() + static_cast<std::ptrdiff_t>(from));
+    concealer.receive(expected);
+    std::vector<float> substitute(gap.samples);
+    concealer.conceal(substitute);
+    EXPECT_TRUE(std::equal(substitute.begin(), substitute.end(),
+                           out.begin() + static_cast<std::ptrdiff_t>(from)));
+    // No click at either end: no step beyond twice the signal's own steepest.
     const float natural = max_step(stream.reference) + 1e-6f;
-    EXPECT_LE(std::abs(out[from] - out[from - 1]), natural);
-    EXPECT_LE(std::abs(out[to] - out[to - 1]), natural);
-    EXPECT_GT(height, natural);  // the gap was worth concealing: a step would have been a click
-    // It lands exactly on the next packet's anchor.
-    EXPECT_FLOAT_EQ(out[to - 1], static_cast<float>(stream.packets[lost + 1].records()[0].end) /
-                                     codec::kFullScale);
+    EXPECT_LE(max_step(std::span(out).subspan(from - 1, merged - from + 1)), 2.0f * natural);
 }
 
-TEST(JitterBuffer, GapBeforePacketWithoutAnchorFadesToZero) {
+TEST(JitterBuffer, LongGapFadesToSilenceAndMergesBack) {
+    // 100 ms lost: concealment for 60 ms, then silence until the packets return.
+    const Stream stream = make_stream(48000);
+    const std::size_t first = loud_packet(stream);
+    ASSERT_GT(first, 0u);
+    JitterBuffer buffer(test_config());
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        if (i < first || i >= first + 10) buffer.insert(stream.packets[i], kT0);
+    }
+    const auto out = read_all(buffer, stream.reference.size());
+    const std::size_t from = stream.packets[first].header.timestamp;
+    const std::size_t to = stream.packets[first + 10].header.timestamp;
+    const codec::LossConcealer concealer(kRate);
+    EXPECT_EQ(buffer.counters().gaps, 1u);
+    EXPECT_EQ(buffer.counters().concealed_samples, to - from);
+    for (std::size_t i = from + concealer.silence_after_samples(); i < to; ++i)
+        ASSERT_EQ(out[i], 0.0f) << i;
+    const float natural = max_step(stream.reference) + 1e-6f;
+    EXPECT_LE(max_step(std::span(out).subspan(from - 1, to - from + kPacket)), 2.0f * natural);
+    const std::size_t merged = to + concealer.max_merge_samples();
+    EXPECT_TRUE(std::equal(out.begin() + static_cast<std::ptrdiff_t>(merged), out.end(),
+                           stream.reference.begin() + static_cast<std::ptrdiff_t>(merged)));
+}
+
+TEST(JitterBuffer, GapBeforePacketWithoutAnchorHasNoClick) {
     const Stream stream = make_stream(9600, 0, /*anchors=*/false);
     JitterBuffer buffer(test_config());
     for (std::size_t i = 0; i < stream.packets.size(); ++i) {
         if (i != 4) buffer.insert(stream.packets[i], kT0);
     }
     const auto out = read_all(buffer, stream.reference.size());
-    const std::size_t end = stream.packets[5].header.timestamp;
-    EXPECT_FLOAT_EQ(out[end - 1], 0.0f);
-    EXPECT_LE(max_step(std::span(out).subspan(stream.packets[4].header.timestamp - 1, kPacket + 1)),
-              0.01f);
+    const float natural = max_step(stream.reference) + 1e-6f;
+    EXPECT_LE(
+        max_step(std::span(out).subspan(stream.packets[4].header.timestamp - 1, 2 * kPacket + 1)),
+        2.0f * natural);
 }
 
 TEST(JitterBuffer, RepairsReordering) {
@@ -351,9 +379,14 @@ TEST(JitterBuffer, ConcealsRemainderOfShortPacket) {
     EXPECT_EQ(buffer.counters().concealed_samples, 180u);
     EXPECT_EQ(buffer.counters().truncated, 0u);
     EXPECT_FLOAT_EQ(out[299], 6000.0f / codec::kFullScale);
-    EXPECT_FLOAT_EQ(out[479], 2000.0f / codec::kFullScale);
-    EXPECT_LE(max_step(std::span(out).subspan(299, 182)),
-              4000.0f / codec::kFullScale * 3.2f / 180.0f);
+    // The 180 samples are concealed from what played (a ramp: no period to find, so they stay
+    // within its range) and the next packet's anchor is merged in, then held exactly.
+    for (std::size_t i = 300; i < 480; ++i) {
+        ASSERT_TRUE(std::abs(out[i]) <= 6000.0f / codec::kFullScale * 2.0f) << i;
+    }
+    const std::size_t merged = 480 + codec::LossConcealer(kRate).max_merge_samples();
+    for (std::size_t i = merged; i < 960; ++i)
+        ASSERT_FLOAT_EQ(out[i], 2000.0f / codec::kFullScale) << i;
 }
 
 TEST(JitterBuffer, HandlesTimestampWraparound) {
@@ -377,19 +410,24 @@ TEST(JitterBuffer, HandlesTimestampWraparound) {
     EXPECT_GT(buffer.playout_position(), std::int64_t{0xFFFFFFFF});  // it ran past 2^32
 }
 
-TEST(JitterBuffer, UnderrunFadesToSilenceWithExactLength) {
+TEST(JitterBuffer, UnderrunIsConcealedThenSilentWithExactLength) {
     const Stream stream = make_stream(4800);
     JitterBuffer buffer(test_config());
     for (const auto& p : stream.packets) buffer.insert(p, kT0);
-    std::vector<float> out(stream.reference.size() + 2000, 99.0f);
-    // Stop playing exactly in a loud spot so the fade has something to do.
+    std::vector<float> out(stream.reference.size() + 4000, 99.0f);
+    // Stop playing exactly in a loud spot so the concealment has something to do.
     buffer.read(std::span(out).first(stream.reference.size()));
     buffer.read(std::span(out).subspan(stream.reference.size(), 1000));
     buffer.read(std::span(out).subspan(stream.reference.size() + 1000));
     EXPECT_EQ(buffer.counters().underruns, 2u);
-    EXPECT_EQ(buffer.counters().concealed_samples, 2000u);
-    EXPECT_EQ(out.back(), 0.0f);
-    EXPECT_LE(max_step(std::span(out).subspan(stream.reference.size() - 1)), 0.01f);
+    EXPECT_EQ(buffer.counters().gaps, 1u);
+    EXPECT_EQ(buffer.counters().concealed_samples, 4000u);
+    // Concealed, then silent from 60 ms on.
+    const std::size_t silent =
+        stream.reference.size() + codec::LossConcealer(kRate).silence_after_samples();
+    for (std::size_t i = silent; i < out.size(); ++i) ASSERT_EQ(out[i], 0.0f) << i;
+    const float natural = max_step(stream.reference) + 1e-6f;
+    EXPECT_LE(max_step(std::span(out).subspan(stream.reference.size() - 1)), 2.0f * natural);
 }
 
 TEST(JitterBuffer, TooEarlyPacketIsRefused) {

@@ -1,0 +1,64 @@
+// The receive path as the playback callback runs it, through lost packets and an underrun:
+// concealment (codec::LossConcealer: pitch search, substitution, merge) makes no allocation, lock
+// or system call. rt_counters.cpp replaces the allocator, so this binary is not built under the
+// sanitizers.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "audio/rt_guard.h"
+#include "extrema/codec/record.h"
+#include "net/rtp_header.h"
+#include "pipeline/receive_path.h"
+#include "rt_counters.h"
+
+namespace extrema::pipeline {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+const asio::ip::udp::endpoint kPeer(asio::ip::make_address("127.0.0.1"), 5004);
+const net::Clock::time_point kT0 = net::Clock::time_point{} + 1h;
+
+// One 10 ms packet: an anchor and a swing up and down (a 100 Hz wave, voiced-like), in clear.
+std::vector<std::uint8_t> packet(std::uint16_t sequence) {
+    const std::vector<codec::Record> records = {codec::Record::anchor(-8000),
+                                                codec::Record::curve(1, 240, 8000),
+                                                codec::Record::curve(1, 240, -8000)};
+    std::vector<std::uint8_t> bytes(net::kRtpHeaderBytes + records.size() * codec::kRecordBytes);
+    const net::RtpHeader header{false, 96, sequence, sequence * 480u, 0xC0FFEE};
+    net::pack_rtp_header(header, std::span<std::uint8_t>(bytes).first<net::kRtpHeaderBytes>());
+    codec::pack_records(records, std::span<std::uint8_t>(bytes).subspan(net::kRtpHeaderBytes));
+    return bytes;
+}
+
+TEST(ReceivePathRealtime, ConcealingGapsAndUnderrunsIsRealtimeSafe) {
+    LinkConfig config;
+    config.mode = LinkMode::kReceive;
+    ReceivePath path(config, {kPeer}, false);
+    auto now = kT0;
+    for (std::uint16_t sequence = 1; sequence <= 40; ++sequence, now += 10ms) {
+        if (sequence % 4 == 0 || (sequence > 20 && sequence < 28)) continue;  // lost
+        auto bytes = packet(sequence);
+        path.on_datagram(bytes, bytes.size(), kPeer, now);
+    }
+    std::vector<float> period(64);
+    const audio::test::RtCounts before = audio::test::rt_counts();
+    {
+        const audio::RealtimeScope realtime;
+        for (int i = 0; i < 400; ++i) path.read(period);  // 533 ms: past the last packet
+    }
+    const audio::test::RtCounts delta = audio::test::rt_counts() - before;
+    EXPECT_EQ(delta.allocations, 0u);
+    EXPECT_EQ(delta.frees, 0u);
+    EXPECT_EQ(delta.locks, 0u);
+    EXPECT_EQ(delta.syscalls, 0u);
+    ReceiveStats stats;
+    path.fill_stats(stats);
+    EXPECT_GT(stats.concealed_samples, 10u * 480u);  // the gaps and the underrun were concealed
+    EXPECT_GT(stats.played_samples, 20u * 480u);
+}
+
+}  // namespace
+}  // namespace extrema::pipeline
