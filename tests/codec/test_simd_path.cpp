@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -90,10 +91,32 @@ std::vector<Output> run(const std::vector<Clip>& clips, const CurveBank& bank) {
     return out;
 }
 
+// FNV-1a 64 over every record byte and decoded sample, as hex: what a run on another CPU must
+// reproduce (tools/scripts/test-arm64.sh compares the x86 and the arm64 value).
+std::string digest(const std::vector<Output>& outputs) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    const auto add = [&h](const void* data, std::size_t size) {
+        const auto* bytes = static_cast<const std::uint8_t*>(data);
+        for (std::size_t i = 0; i < size; ++i) h = (h ^ bytes[i]) * 0x100000001b3ull;
+    };
+    for (const auto& out : outputs) {
+        add(out.records.data(), out.records.size());
+        for (const std::int16_t sample : out.decoded) {
+            const std::uint8_t le[2] = {static_cast<std::uint8_t>(sample & 0xff),
+                                        static_cast<std::uint8_t>((sample >> 8) & 0xff)};
+            add(le, 2);
+        }
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return hex;
+}
+
 void expect_every_path_alike(const CurveBank& bank) {
     const auto clips = material();
     ASSERT_GE(clips.size(), 9u);
     const auto dispatched = run(clips, bank);
+    ::testing::Test::RecordProperty("output_digest", digest(dispatched));
     for (int p = 0; p < static_cast<int>(detected_simd_path()); ++p) {
         const auto path = static_cast<SimdPath>(p);
         const ForcedPath forced(path);
