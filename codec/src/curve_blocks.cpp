@@ -110,10 +110,6 @@ CurveBlocks::CurveBlocks(std::size_t dims, const float* coords, const float* nor
 
 #if defined(__x86_64__)
 
-bool CurveBlocks::supported() noexcept {
-    return __builtin_cpu_supports("avx512f");
-}
-
 // GCC 12's AVX-512 intrinsics start from _mm512_undefined_ps(), which -Wuninitialized flags.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -158,8 +154,7 @@ __attribute__((target("avx512f"))) inline __m512 score_block(const float* norms,
 
 }  // namespace
 
-__attribute__((target("avx512f"))) std::size_t CurveBlocks::nearest(
-    const float* c) const noexcept {
+__attribute__((target("avx512f"))) std::size_t CurveBlocks::nearest(const float* c) const noexcept {
     // Squared distance from c to each block's box.
     __m512 gap2 = _mm512_setzero_ps();
     for (std::size_t d = 0; d < dims_; ++d) {
@@ -217,16 +212,6 @@ __attribute__((target("avx512f"))) std::size_t CurveBlocks::nearest(
     return lanes[best_block * kBlockLanes + first_lane(best_acc, _mm512_set1_ps(best_score))];
 }
 #pragma GCC diagnostic pop
-
-#else
-
-bool CurveBlocks::supported() noexcept {
-    return false;
-}
-
-std::size_t CurveBlocks::nearest(const float*, std::size_t*) const noexcept {
-    return 0;
-}
 
 #endif
 

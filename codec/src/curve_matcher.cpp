@@ -2,6 +2,7 @@
 
 #include "extrema/codec/curve_blocks.h"
 #include "extrema/codec/curve_cells.h"
+#include "extrema/codec/simd_path.h"
 
 #include <algorithm>
 #include <array>
@@ -23,8 +24,11 @@ namespace {
 constexpr float kNeverChosen = 1.0e30f;
 
 // The squared error of curve k against v is |v|^2 - 2 v.C_k + |C_k|^2; |v|^2 is the same for every
-// curve, so the search minimises score_k = |C_k|^2 - 2 v.C_k: one multiply-add per point and curve.
+// curve, so the search minimises score_k = |C_k|^2 - 2 v.C_k: one fused multiply-add per point and
+// curve, in the order of the points, as every kernel here computes it (so they all choose alike).
 // Point-major layout: row i holds C_k(t_i) for k = 0..255 contiguously. Ties go to the lower id.
+// __builtin_fmaf is one instruction where the CPU has FMA (aarch64 always) and libm's exactly
+// rounded fmaf elsewhere.
 std::size_t nearest_lane_portable(const float* grid, const float* norms, const float* v,
                                   std::size_t rows) noexcept {
     alignas(64) std::array<float, CurveMatcher::kLanes> score;
@@ -32,9 +36,31 @@ std::size_t nearest_lane_portable(const float* grid, const float* norms, const f
     for (std::size_t i = 0; i < rows; ++i) {
         const float weight = -2.0f * v[i];
         const float* row = grid + i * CurveMatcher::kLanes;
-        for (std::size_t k = 0; k < CurveMatcher::kLanes; ++k) score[k] += weight * row[k];
+        for (std::size_t k = 0; k < CurveMatcher::kLanes; ++k)
+            score[k] = __builtin_fmaf(row[k], weight, score[k]);
     }
     return static_cast<std::size_t>(std::min_element(score.begin(), score.end()) - score.begin());
+}
+
+// The choice among a cell's listed lanes (ascending), scored exactly as the sweeps score them:
+// one fused multiply-add per axis from the norm, ties to the lower lane.
+[[gnu::always_inline]] inline std::size_t nearest_listed_portable(
+    const float* grid, const float* norms, const float* v, std::size_t dims,
+    std::span<const std::uint8_t> lanes) noexcept {
+    float weight[CurveCells::kMaxDims];
+    for (std::size_t d = 0; d < dims; ++d) weight[d] = -2.0f * v[d];
+    float best_score = INFINITY;
+    std::size_t best = 0;
+    for (const std::uint8_t lane : lanes) {
+        float score = norms[lane];
+        for (std::size_t d = 0; d < dims; ++d)
+            score = __builtin_fmaf(grid[d * CurveMatcher::kLanes + lane], weight[d], score);
+        if (score < best_score) {
+            best_score = score;
+            best = lane;
+        }
+    }
+    return best;
 }
 
 #if defined(__x86_64__)
@@ -119,25 +145,11 @@ __attribute__((target("avx512f"))) std::size_t nearest_lane_avx512(const float* 
 }
 #pragma GCC diagnostic pop
 
-// The choice among a cell's listed lanes (ascending), scored exactly as the AVX kernels score
-// them: one fused multiply-add per axis from the norm, ties to the lower lane.
-__attribute__((target("fma"))) std::size_t nearest_listed(const float* grid, const float* norms,
-                                                          const float* v, std::size_t dims,
-                                                          std::span<const std::uint8_t> lanes) {
-    float weight[CurveCells::kMaxDims];
-    for (std::size_t d = 0; d < dims; ++d) weight[d] = -2.0f * v[d];
-    float best_score = INFINITY;
-    std::size_t best = 0;
-    for (const std::uint8_t lane : lanes) {
-        float score = norms[lane];
-        for (std::size_t d = 0; d < dims; ++d)
-            score = __builtin_fmaf(grid[d * CurveMatcher::kLanes + lane], weight[d], score);
-        if (score < best_score) {
-            best_score = score;
-            best = lane;
-        }
-    }
-    return best;
+// The same, its fused multiply-adds inlined as instructions (the portable one calls libm on x86).
+__attribute__((target("fma"))) std::size_t nearest_listed_fma(
+    const float* grid, const float* norms, const float* v, std::size_t dims,
+    std::span<const std::uint8_t> lanes) noexcept {
+    return nearest_listed_portable(grid, norms, v, dims, lanes);
 }
 #endif
 
@@ -273,15 +285,17 @@ std::shared_ptr<const CurveMatcher::Tables> CurveMatcher::tables_for(const Curve
     return entry;
 }
 
-CurveMatcher::CurveMatcher(const CurveBank& bank) : bank_(&bank), tables_(tables_for(bank)) {
+CurveMatcher::CurveMatcher(const CurveBank& bank)
+    : bank_(&bank), tables_(tables_for(bank)), path_(simd_path()) {
     nearest_ = &nearest_lane_portable;
+    listed_ = &nearest_listed_portable;
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    if (path_ >= SimdPath::kAvx2) {
         nearest_ = &nearest_lane_avx2;
-    if (__builtin_cpu_supports("avx512f")) nearest_ = &nearest_lane_avx512;
+        listed_ = &nearest_listed_fma;
+    }
+    if (path_ >= SimdPath::kAvx512) nearest_ = &nearest_lane_avx512;
 #endif
-    fused_ = nearest_ != &nearest_lane_portable;
-    pruned_ = nearest_ == &nearest_lane_avx512 && CurveBlocks::supported();
 }
 
 std::size_t CurveMatcher::search_dims(std::size_t n) const noexcept {
@@ -297,10 +311,10 @@ double CurveMatcher::mean_candidates(std::size_t n) const noexcept {
 // short grids at compile time; 0: rows at run time).
 template <std::size_t kRows>
 void CurveMatcher::project(const Reduced& r, const float* v, std::size_t rows,
-                           float* coords) noexcept {
+                           float* coords) const noexcept {
     if constexpr (kRows > 0) rows = kRows;
 #if defined(__x86_64__)
-    if (kRows == 0 && r.dims <= kProjectLanes) {
+    if (kRows == 0 && r.dims <= kProjectLanes && path_ != SimdPath::kPortable) {
         // All axes at once, row by row: each lane adds its products (rounded apart: SSE has no
         // fused multiply-add) in the order of the loop below, so the coordinates are the same.
         __m128 low = _mm_setzero_ps(), high = _mm_setzero_ps();
@@ -325,7 +339,9 @@ void CurveMatcher::project(const Reduced& r, const float* v, std::size_t rows,
 }
 
 std::size_t CurveMatcher::search(std::size_t n, const float* coords) const noexcept {
-    if (pruned_) return tables_->blocks[n].nearest(coords);
+#if defined(__x86_64__)
+    if (path_ >= SimdPath::kAvx512) return tables_->blocks[n].nearest(coords);
+#endif
     const Reduced& r = tables_->reduced[n];
     return nearest_(r.coords.data(), r.norms.data(), coords, r.dims);
 }
@@ -378,18 +394,14 @@ void CurveMatcher::prepare(std::span<const float> samples, float from, float to,
 
 std::uint8_t CurveMatcher::choose(const Target& target) const noexcept {
     if (target.grid == 0) return bank_->linear_curve();
-#if defined(__x86_64__)
     // Short segments: only the curves listed for the target's cell can be the sweep's choice.
-    if (fused_) {
-        const auto listed = tables_->cells[target.grid].candidates(target.coords);
-        if (listed.size() == 1) return static_cast<std::uint8_t>(listed[0] + 1);
-        if (!listed.empty()) {
-            const Reduced& r = tables_->reduced[target.grid];
-            return static_cast<std::uint8_t>(
-                nearest_listed(r.coords.data(), r.norms.data(), target.coords, r.dims, listed) + 1);
-        }
+    const auto listed = tables_->cells[target.grid].candidates(target.coords);
+    if (listed.size() == 1) return static_cast<std::uint8_t>(listed[0] + 1);
+    if (!listed.empty()) {
+        const Reduced& r = tables_->reduced[target.grid];
+        return static_cast<std::uint8_t>(
+            listed_(r.coords.data(), r.norms.data(), target.coords, r.dims, listed) + 1);
     }
-#endif
     return static_cast<std::uint8_t>(search(target.grid, target.coords) + 1);
 }
 

@@ -1,5 +1,7 @@
 #include "extrema/codec/decoder.h"
 
+#include "extrema/codec/simd_path.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -58,17 +60,13 @@ __attribute__((target("avx2"))) void render_avx2(const Run& run, std::size_t cou
 }
 #endif
 
-using RenderFn = void (*)(const Run&, std::size_t, float*) noexcept;
-
-RenderFn choose_render() noexcept {
+// Long curves on the current SIMD path (looked up once per record, not per sample).
+void render_long(const Run& run, std::size_t count, float* out) noexcept {
 #if defined(__x86_64__)
-    __builtin_cpu_init();  // this runs among the static initialisers
-    if (__builtin_cpu_supports("avx2")) return &render_avx2;
+    if (simd_path() >= SimdPath::kAvx2) return render_avx2(run, count, out);
 #endif
-    return &render_portable;
+    render_portable(run, count, out);
 }
-
-const RenderFn render_long = choose_render();
 
 }  // namespace
 

@@ -18,7 +18,18 @@ packages=(
   ffmpeg
   # the .deb and its checks; the man pages rendered by the tests
   dpkg-dev lintian man-db groff-base
+  # the arm64 cross build (cmake/toolchain-aarch64.cmake) and its tests under emulation
+  crossbuild-essential-arm64 qemu-user
 )
+# The same libraries built for arm64 (Debian multiarch), beside the host's. libsrtp2-dev cannot be
+# installed for two architectures at once (it is not Multi-Arch: same), so only its runtime is:
+# cmake/aarch64/libsrtp2.pc points the cross build at it, with the host package's headers.
+arm64_packages=(
+  libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev libsndfile1-dev portaudio19-dev libsrtp2-1 libssl-dev libsystemd-dev
+  libsamplerate0-dev libjack-jackd2-dev libkissfft-dev libopus-dev
+)
+packages+=("${arm64_packages[@]/%/:arm64}")
 
 missing=()
 for p in "${packages[@]}"; do
@@ -30,6 +41,9 @@ fi
 
 sudo=""
 if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $sudo dpkg --add-architecture arm64  # apt-get update below then fetches its package lists
+fi
 export DEBIAN_FRONTEND=noninteractive
 echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}" >&2
 # jackd2 asks whether to enable real-time priority; answer for it.

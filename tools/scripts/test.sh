@@ -4,7 +4,8 @@
 #      through lintian (tools/scripts/check-deb.sh);
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the threaded parts (network, pipeline, audio I/O, service) under ThreadSanitizer;
-#   4. each libFuzzer target for a short run over its corpus (clang, ASan + UBSan).
+#   4. the codec and network tests cross-built for arm64 and run under qemu-user (test-arm64.sh);
+#   5. each libFuzzer target for a short run over its corpus (clang, ASan + UBSan).
 # Usage: tools/scripts/test.sh [--quick]   (--quick: the release suite only)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -48,6 +49,8 @@ for test in "${tsan_tests[@]}"; do
   echo "-- ${test##*/}"
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "build/tsan/${test}" --gtest_brief=1
 done
+
+tools/scripts/test-arm64.sh
 
 echo "== fuzz: a short run of every target (defined in tests/fuzz/CMakeLists.txt)"
 FUZZ_BUILD_JOBS="${jobs}" tools/scripts/fuzz.sh 15

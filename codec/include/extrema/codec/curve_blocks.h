@@ -1,9 +1,9 @@
 #pragma once
-// Exact pruned search for segments of 4 samples and more (AVX-512): the bank's curves regrouped
-// into 16 blocks of 16 neighbours on the principal axes, each with its bounding box. A search
-// scores the query's own block first (the leaf of the splits that made the blocks), then only the
-// blocks whose box could still hold a curve scoring as well, float rounding included; it returns
-// what the full sweep returns, whichever block came first.
+// Exact pruned search for segments of 4 samples and more (AVX-512, simd_path.h): the bank's curves
+// regrouped into 16 blocks of 16 neighbours on the principal axes, each with its bounding box. A
+// search scores the query's own block first (the leaf of the splits that made the blocks), then
+// only the blocks whose box could still hold a curve scoring as well, float rounding included; it
+// returns what the full sweep returns, whichever block came first.
 //
 // Why a skipped block cannot hold the sweep's choice f: with w = -2c the sweep's score of curve k
 // is s_k = norms_k + w.x_k (one rounded fused multiply-add per axis), within B of its exact value
@@ -32,11 +32,11 @@ class CurveBlocks {
     // the curves are lanes 0..curves-1.
     CurveBlocks(std::size_t dims, const float* coords, const float* norms, std::size_t curves);
 
-    // Whether this CPU runs nearest() (AVX-512).
-    static bool supported() noexcept;
+#if defined(__x86_64__)
     // Lane (as given to the constructor) that the full sweep chooses for the query c: the least
-    // score, ties to the lowest lane.
+    // score, ties to the lowest lane. AVX-512: called on the SimdPath::kAvx512 path only.
     std::size_t nearest(const float* c) const noexcept;
+#endif
 
   private:
     std::size_t dims_ = 0;

@@ -8,10 +8,11 @@
 // precomputed at every such grid, laid out point-major with the 255 curves padded to 256 lanes so
 // the distance loop is one contiguous, vectorisable sweep per point.
 //
-// The sweep defines the choice; two exact shortcuts reach the same curve with less work (on CPUs
-// with FMA, resp. AVX-512, whose sweeps they reproduce to the bit): cells of precomputed candidate
-// lists for 2 and 3 samples (curve_cells.h), and blocks of neighbouring curves pruned by their
-// bounding boxes for longer segments (curve_blocks.h).
+// The sweep defines the choice (its scores are fused multiply-adds on every SIMD path, simd_path.h,
+// so every path chooses alike); two exact shortcuts reach the same curve with less work: cells of
+// precomputed candidate lists for 2 and 3 samples (curve_cells.h), and, on the AVX-512 path,
+// blocks of neighbouring curves pruned by their bounding boxes for longer segments
+// (curve_blocks.h).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -20,6 +21,7 @@
 
 #include "extrema/codec/aligned_allocator.h"
 #include "extrema/codec/curve_bank.h"
+#include "extrema/codec/simd_path.h"
 
 namespace extrema::codec {
 
@@ -60,6 +62,9 @@ class CurveMatcher {
   private:
     using NearestFn = std::size_t (*)(const float* grid, const float* norms, const float* v,
                                       std::size_t rows) noexcept;
+    using ListedFn = std::size_t (*)(const float* grid, const float* norms, const float* v,
+                                     std::size_t dims,
+                                     std::span<const std::uint8_t> lanes) noexcept;
 
     // The bank on one grid, in the coordinates of its principal axes.
     struct Reduced {
@@ -76,11 +81,11 @@ class CurveMatcher {
     // Coordinates of normalised targets v on the axes of a grid of rows + 1 points (kRows: rows
     // fixed at compile time; 0: given).
     template <std::size_t kRows>
-    static void project(const Reduced& r, const float* v, std::size_t rows, float* coords) noexcept;
+    void project(const Reduced& r, const float* v, std::size_t rows, float* coords) const noexcept;
     // A segment's coordinates on the axes of its grid; returns the grid (2..kExactPoints).
     std::size_t coordinates(std::span<const float> samples, float from, float inv_height,
                             float* coords) const noexcept;
-    // Lane of the sweep's choice on grid n: pruned by blocks (curve_blocks.h) where the CPU allows.
+    // Lane of the sweep's choice on grid n: pruned by blocks (curve_blocks.h) on the AVX-512 path.
     std::size_t search(std::size_t n, const float* coords) const noexcept;
     // Share of the bank's energy on a grid left off the principal axes (see reduce_grid()).
     static constexpr double kResidualShare = 1e-5;
@@ -90,9 +95,9 @@ class CurveMatcher {
 
     const CurveBank* bank_;
     std::shared_ptr<const Tables> tables_;
-    NearestFn nearest_ = nullptr;  // the widest search this CPU runs
-    bool fused_ = false;           // nearest_ scores with fused multiply-adds (the cells' rule)
-    bool pruned_ = false;          // nearest_ is the AVX-512 sweep, which CurveBlocks reproduces
+    SimdPath path_;                // simd_path() when this matcher was made
+    NearestFn nearest_ = nullptr;  // the sweep on path_
+    ListedFn listed_ = nullptr;    // the cells' candidate scoring on path_
 };
 
 }  // namespace extrema::codec
