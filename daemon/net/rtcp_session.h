@@ -102,6 +102,8 @@ class RtcpSession {
     // The last compound, with a BYE (RFC 3550 §6.6).
     void send_bye(Clock::time_point now, const std::optional<Sent>& sent) noexcept;
 
+    // An RTCP datagram from a host that is not our peer (the caller checks).
+    void count_foreign_peer() noexcept { ++stats_.drops.foreign_peer; }
     const RtcpStats& stats() const noexcept { return stats_; }
     std::uint32_t ssrc() const noexcept { return config_.ssrc; }
     // When the next compound is due.
