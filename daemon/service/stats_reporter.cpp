@@ -125,6 +125,32 @@ JsonObject receive_json(const LinkStats& now, const IntervalStats& rates) {
     return rx;
 }
 
+// What RTCP told this end: compounds both ways, the round trip (-1 until known) and the peer's
+// last report on our stream.
+JsonObject rtcp_json(const net::RtcpStats& c) {
+    JsonObject rtcp;
+    rtcp.add_uint("sr_sent", c.sr_sent)
+        .add_uint("rr_sent", c.rr_sent)
+        .add_uint("sr_received", c.sr_received)
+        .add_uint("rr_received", c.rr_received)
+        .add_uint("bye_received", c.bye_received)
+        .add_uint("drops", c.drops.total())
+        .add_number("rtt_ms", c.rtt_ms, 3)
+        .add_bool("remote_report", c.has_remote_report)
+        .add_number("remote_fraction_lost", c.remote_fraction_lost, 4)
+        .add_number("remote_cumulative_lost", static_cast<double>(c.remote_cumulative_lost), 0)
+        .add_number("remote_jitter_ms", c.remote_jitter_ms, 3);
+    return rtcp;
+}
+
+// The sender's view from RTCP, once the peer has reported.
+void append_rtcp(std::string& out, const net::RtcpStats& c) {
+    if (!c.has_remote_report) return;
+    fmt::format_to(std::back_inserter(out), ", peer lost {:.1f}% jitter {:.1f} ms",
+                   100.0 * c.remote_fraction_lost, c.remote_jitter_ms);
+    if (c.rtt_ms >= 0.0) fmt::format_to(std::back_inserter(out), ", rtt {:.1f} ms", c.rtt_ms);
+}
+
 }  // namespace
 
 IntervalStats stats_rates(const LinkStats& now, const LinkStats& previous, double interval_s) {
@@ -159,6 +185,7 @@ std::string format_stats_line(const LinkStats& now, const LinkStats& previous, d
         fmt::format_to(it, "tx {:.1f} kbps {} pkts, overruns {}", d.tx_kbps, d.sent, d.overruns);
         append_if_nonzero(out, "xruns", d.capture_xruns);
         append_if_nonzero(out, "send errors", d.send_errors);
+        append_rtcp(out, now.rtcp);
     }
     if (now.receiving) {
         const pipeline::ReceiveStats& r = now.receive;
@@ -193,7 +220,8 @@ std::string format_stats_json(const LinkStats& now, const LinkStats& previous, d
         .add_bool("sending", now.sending)
         .add_bool("receiving", now.receiving)
         .add_object("tx", send_json(now, rates))
-        .add_object("rx", receive_json(now, rates));
+        .add_object("rx", receive_json(now, rates))
+        .add_object("rtcp", rtcp_json(now.rtcp));
     return record.str();
 }
 
@@ -202,6 +230,8 @@ std::string format_status(const LinkStats& now, const LinkStats& previous, doubl
     std::string out;
     auto it = std::back_inserter(out);
     if (now.sending) fmt::format_to(it, "tx {:.1f} kbps", d.tx_kbps);
+    if (now.sending && now.rtcp.rtt_ms >= 0.0)
+        fmt::format_to(it, ", rtt {:.0f} ms", now.rtcp.rtt_ms);
     if (now.receiving) {
         if (!out.empty()) out += "; ";
         const pipeline::ReceiveStats& r = now.receive;

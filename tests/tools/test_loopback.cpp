@@ -158,7 +158,8 @@ TEST(Loopback, CommandPrintsAJsonReport) {
     for (const char* key :
          {"\"wire_kbps\"", "\"packets_sent\"", "\"lost\"", "\"concealed_samples\"",
           "\"timeline_error_samples\"", "\"timeline_error_end_samples\"", "\"missing_samples\"",
-          "\"resyncs\"", "\"vs_offline\"", "\"stoi\""}) {
+          "\"resyncs\"", "\"vs_offline\"", "\"stoi\"", "\"rtcp\"", "\"sr_sent\"", "\"rr_received\"",
+          "\"rtt_ms\"", "\"remote_fraction_lost\""}) {
         EXPECT_NE(result.output.find(key), std::string::npos) << key << " in " << result.output;
     }
     EXPECT_TRUE(std::filesystem::exists(dir / "out.wav"));

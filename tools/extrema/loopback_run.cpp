@@ -317,6 +317,24 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     return report;
 }
 
+// What RTCP told the sender (its round trip, null until known; the receiver's last report on its
+// stream, null before one came) and what the receiver sent back.
+std::string rtcp_json(const LoopbackReport& r) {
+    const net::RtcpStats& tx = r.sender.rtcp;
+    const auto or_null = [](bool known, double value, int decimals) {
+        return known ? fmt::format("{:.{}f}", value, decimals) : std::string("null");
+    };
+    return fmt::format(
+        "{{\"sr_sent\": {}, \"rr_received\": {}, \"rr_sent\": {}, \"rtt_ms\": {}, "
+        "\"remote_fraction_lost\": {}, \"remote_cumulative_lost\": {}, "
+        "\"remote_jitter_ms\": {}}}",
+        tx.sr_sent, tx.rr_received, r.receiver.rtcp.rr_sent,
+        or_null(tx.rtt_ms >= 0.0, tx.rtt_ms, 3),
+        or_null(tx.has_remote_report, tx.remote_fraction_lost, 4),
+        tx.has_remote_report ? std::to_string(tx.remote_cumulative_lost) : std::string("null"),
+        or_null(tx.has_remote_report, tx.remote_jitter_ms, 3));
+}
+
 std::string loopback_json(const LoopbackReport& r) {
     const pipeline::ReceiveStats& rx = r.receiver.receive;
     std::string drops;
@@ -339,13 +357,15 @@ std::string loopback_json(const LoopbackReport& r) {
         "\"lost\": {}, \"late\": {}, \"duplicate\": {}, \"early\": {}, \"drops\": {{{}}}, "
         "\"concealed_samples\": {}, \"lead_samples\": {}, \"timeline_error_samples\": {}, "
         "\"timeline_error_end_samples\": {}, \"missing_samples\": {}, \"resyncs\": [{}], "
-        "\"identical_to_offline\": {}, \"differing_samples\": {}, \"vs_offline\": {}}}",
+        "\"identical_to_offline\": {}, \"differing_samples\": {}, \"vs_offline\": {}, "
+        "\"rtcp\": {}}}",
         r.rate_hz, r.input_samples, r.output_samples, r.wire_kbps, r.ip_kbps, r.sender.send.packets,
         rx.packets, r.injected.dropped, r.injected.duplicated, r.injected.reordered,
         r.injected.out_of_order, rx.lost, rx.late, rx.duplicate, rx.early, drops,
         rx.concealed_samples, r.lead_samples, r.timeline_error_samples,
         r.timeline_error_end_samples, r.missing_samples, resyncs, r.identical ? "true" : "false",
-        r.differing_samples, r.vs_offline ? quality::to_json(*r.vs_offline) : std::string("null"));
+        r.differing_samples, r.vs_offline ? quality::to_json(*r.vs_offline) : std::string("null"),
+        rtcp_json(r));
 }
 
 std::string loopback_text(const LoopbackReport& r) {

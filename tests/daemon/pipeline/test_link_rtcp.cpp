@@ -118,6 +118,9 @@ TEST(LinkRtcp, LossThroughTheProxyShowsInTheSendersView) {
     io.stop();
     network.join();
     ASSERT_TRUE(reported);
+    // RTCP crossed the proxy both ways, unimpaired.
+    EXPECT_GE(proxy.rtcp_forwarded(), 1U);
+    EXPECT_GE(proxy.rtcp_returned(), 1U);
     const LinkStats tx = sender.stats();
     const LinkStats rx = receiver.stats();
     // The proxy drops 20 % of the datagrams: an interval's fraction lost is near it.
