@@ -182,7 +182,7 @@ void RtcpSession::send_compound(Clock::time_point now, const std::optional<Sent>
     compound.cname = config_.cname;
     compound.bye = bye;
     std::size_t length =
-        build_rtcp(compound, std::span(buffer_).first(buffer_.size() - kSrtpTrailerRoomBytes));
+        build_rtcp(compound, std::span(buffer_).first(buffer_.size() - kSrtcpTrailerRoomBytes));
     if (length == 0 || (protect_ && !protect_->protect_rtcp(buffer_, length)) ||
         !transmit_(std::span<const std::uint8_t>(buffer_.data(), length), *remote_)) {
         ++stats_.send_errors;

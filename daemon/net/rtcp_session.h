@@ -120,8 +120,8 @@ class RtcpSession {
     std::unique_ptr<SrtpSession> unprotect_;
     std::optional<boost::asio::ip::udp::endpoint> remote_;
     ReceptionStatistics reception_;
-    RtcpReport report_;  // reused for every compound received
-    std::array<std::uint8_t, 2048> buffer_{};
+    RtcpReport report_;                                   // reused for every compound received
+    alignas(4) std::array<std::uint8_t, 2048> buffer_{};  // libsrtp2 wants 32-bit alignment
     std::minstd_rand random_;
     bool started_ = false;
     bool sent_any_ = false;

@@ -206,7 +206,7 @@ DropReason rtcp_failure(srtp_err_status_t status) noexcept {
 
 bool SrtpSession::protect_rtcp(std::span<std::uint8_t> buffer, std::size_t& length_bytes) noexcept {
     if (direction_ != SrtpDirection::kSend || length_bytes < kMinRtcpBytes ||
-        buffer.size() < length_bytes + kSrtpTrailerRoomBytes) {
+        buffer.size() < length_bytes + kSrtcpTrailerRoomBytes) {
         return false;
     }
     int length = static_cast<int>(length_bytes);

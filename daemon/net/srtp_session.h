@@ -34,6 +34,9 @@ using SrtpKey = std::array<std::uint8_t, kSrtpKeyBytes>;
 inline constexpr std::size_t kSrtpAuthTagBytes = 10;
 // What SRTCP adds: the E flag and 31-bit SRTCP index, then the tag.
 inline constexpr std::size_t kSrtcpTrailerBytes = 4 + kSrtpAuthTagBytes;
+// Room protect_rtcp() needs after a compound: libsrtp2 asks SRTP_MAX_TRAILER_LEN + 4 (the SRTCP
+// index word).
+inline constexpr std::size_t kSrtcpTrailerRoomBytes = kSrtpTrailerRoomBytes + 4;
 
 // Parses key text: lines that are blank or start with '#' are ignored; exactly one other line
 // holds the 30 bytes as 60 hex digits or 40 base64 characters, optionally after "inline:".
@@ -70,6 +73,7 @@ class SrtpSession {
 
     // SRTCP (RFC 3711 §3.4), the same way for an RTCP compound: protect adds the 4-byte E flag
     // and SRTCP index and the tag; unprotect checks them (its replay window is per SSRC too).
+    // `buffer` must be 32-bit aligned and, to protect, have kSrtcpTrailerRoomBytes beyond length.
     bool protect_rtcp(std::span<std::uint8_t> buffer, std::size_t& length_bytes) noexcept;
     bool unprotect_rtcp(std::span<std::uint8_t> buffer, std::size_t& length_bytes,
                         DropReason& why) noexcept;
