@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "net/drop_counters.h"
+#include "net/wire_limits.h"
 
 struct srtp_ctx_t_;  // libsrtp2's session, kept out of this header
 
