@@ -6,6 +6,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 
+#include "net/rtcp_packet.h"
 #include "net/udp_socket.h"
 
 namespace extrema::net {
@@ -114,6 +115,10 @@ void ImpairmentProxy::on_datagram(std::size_t size) {
         counters.overflow.fetch_add(1, std::memory_order_relaxed);
         return;
     }
+    if (is_rtcp(std::span(receive_buffer_).first(size))) {
+        forward_rtcp(direction, size);
+        return;
+    }
     const std::uint64_t arrival = arrivals_[direction]++;
     if (chance(config_.loss_percent)) {
         counters.dropped.fetch_add(1, std::memory_order_relaxed);
@@ -207,6 +212,13 @@ void ImpairmentProxy::release_held(Direction direction, SteadyClock::time_point 
     schedule(*held.slot, std::max(held.due, not_before));
     held.slot.reset();
     ++held.generation;
+}
+
+void ImpairmentProxy::forward_rtcp(Direction direction, std::size_t size) {
+    const udp::endpoint& to = direction == kForward ? destination_ : *client_;
+    boost::system::error_code error;
+    socket_.send_to(asio::buffer(receive_buffer_.data(), size), to, 0, error);
+    if (!error) rtcp_forwarded_[direction].fetch_add(1, std::memory_order_relaxed);
 }
 
 void ImpairmentProxy::send(std::size_t slot) {

@@ -3,7 +3,10 @@
 // forwards every datagram to a destination with configurable loss, fixed delay, jitter (uniform
 // random extra delay, which reorders naturally), explicit reordering (a packet held back behind
 // the next one) and duplication. Datagrams coming back from the destination are impaired the
-// same way and forwarded to the last client, so duplex links work through it.
+// same way and forwarded to the last client, so duplex links work through it. RTCP multiplexed
+// on the port (RFC 5761) passes at once, unimpaired, and is counted apart: the impairment stands
+// for what the media meets, and its decisions stay those of the RTP stream alone, so a run is
+// reproducible whenever the links' randomised RTCP intervals happen to send.
 //
 // Reproducible: one seeded RNG drives every decision. Bounded: at most max_queued_packets wait
 // at once (preallocated), more are dropped and counted as overflow. Runs on the caller's
@@ -72,6 +75,13 @@ class ImpairmentProxy {
     boost::asio::ip::udp::endpoint local_endpoint() const { return local_; }
     // Client -> destination, and destination -> last client.
     ImpairmentCounters forward_counters() const noexcept { return counters_[0].snapshot(); }
+    // RTCP compounds forwarded (to the destination, back to the client).
+    std::uint64_t rtcp_forwarded() const noexcept {
+        return rtcp_forwarded_[0].load(std::memory_order_relaxed);
+    }
+    std::uint64_t rtcp_returned() const noexcept {
+        return rtcp_forwarded_[1].load(std::memory_order_relaxed);
+    }
     ImpairmentCounters reverse_counters() const noexcept { return counters_[1].snapshot(); }
     // Datagrams waiting to go out (delayed or held).
     std::size_t queued() const noexcept { return queued_.load(std::memory_order_relaxed); }
@@ -111,6 +121,7 @@ class ImpairmentProxy {
     void hold(std::size_t slot, std::chrono::steady_clock::time_point due);
     void release_held(Direction direction, std::chrono::steady_clock::time_point not_before);
     void send(std::size_t slot);
+    void forward_rtcp(Direction direction, std::size_t size);
     double uniform() noexcept;  // [0, 1)
     bool chance(double percent) noexcept { return percent > 0.0 && uniform() * 100.0 < percent; }
 
@@ -140,6 +151,7 @@ class ImpairmentProxy {
     bool stopped_ = false;
 
     AtomicCounters counters_[2];
+    std::atomic<std::uint64_t> rtcp_forwarded_[2] = {0, 0};
     std::atomic<std::size_t> queued_{0};
 };
 

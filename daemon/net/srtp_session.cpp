@@ -164,6 +164,53 @@ bool SrtpSession::unprotect(std::span<std::uint8_t> buffer, std::size_t& length_
     }
 }
 
+namespace {
+
+// The smallest RTCP compound: an RR header with its SSRC.
+constexpr std::size_t kMinRtcpBytes = 8;
+
+DropReason rtcp_failure(srtp_err_status_t status) noexcept {
+    switch (status) {
+        case srtp_err_status_auth_fail:
+            return DropReason::kAuth;
+        case srtp_err_status_replay_fail:
+        case srtp_err_status_replay_old:
+            return DropReason::kReplay;
+        default:
+            return DropReason::kSrtpError;
+    }
+}
+
+}  // namespace
+
+bool SrtpSession::protect_rtcp(std::span<std::uint8_t> buffer, std::size_t& length_bytes) noexcept {
+    if (direction_ != SrtpDirection::kSend || length_bytes < kMinRtcpBytes ||
+        buffer.size() < length_bytes + kSrtcpTrailerRoomBytes) {
+        return false;
+    }
+    int length = static_cast<int>(length_bytes);
+    if (srtp_protect_rtcp(session_, buffer.data(), &length) != srtp_err_status_ok) return false;
+    length_bytes = static_cast<std::size_t>(length);
+    return true;
+}
+
+bool SrtpSession::unprotect_rtcp(std::span<std::uint8_t> buffer, std::size_t& length_bytes,
+                                 DropReason& why) noexcept {
+    if (direction_ != SrtpDirection::kReceive || length_bytes > buffer.size() ||
+        length_bytes < kMinRtcpBytes + kSrtcpTrailerBytes) {
+        why = DropReason::kAuth;
+        return false;
+    }
+    int length = static_cast<int>(length_bytes);
+    const srtp_err_status_t status = srtp_unprotect_rtcp(session_, buffer.data(), &length);
+    if (status != srtp_err_status_ok) {
+        why = rtcp_failure(status);
+        return false;
+    }
+    length_bytes = static_cast<std::size_t>(length);
+    return true;
+}
+
 void SrtpSession::note_stream(std::uint32_t ssrc) noexcept {
     ++use_clock_;
     const auto held = std::span(streams_).first(stream_count_);

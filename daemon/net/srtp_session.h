@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "net/drop_counters.h"
+#include "net/wire_limits.h"
 
 struct srtp_ctx_t_;  // libsrtp2's session, kept out of this header
 
@@ -32,6 +33,11 @@ inline constexpr std::size_t kSrtpKeyBytes = 30;
 using SrtpKey = std::array<std::uint8_t, kSrtpKeyBytes>;
 // Bytes protect() adds: the HMAC-SHA1-80 tag.
 inline constexpr std::size_t kSrtpAuthTagBytes = 10;
+// What SRTCP adds: the E flag and 31-bit SRTCP index, then the tag.
+inline constexpr std::size_t kSrtcpTrailerBytes = 4 + kSrtpAuthTagBytes;
+// Room protect_rtcp() needs after a compound: libsrtp2 asks SRTP_MAX_TRAILER_LEN + 4 (the SRTCP
+// index word).
+inline constexpr std::size_t kSrtcpTrailerRoomBytes = kSrtpTrailerRoomBytes + 4;
 
 // Parses key text: lines that are blank or start with '#' are ignored; exactly one other line
 // holds the 30 bytes as 60 hex digits or 40 base64 characters, optionally after "inline:".
@@ -65,6 +71,13 @@ class SrtpSession {
     // (index seen before or older than the window), kSrtpError (anything else).
     bool unprotect(std::span<std::uint8_t> buffer, std::size_t& length_bytes,
                    DropReason& why) noexcept;
+
+    // SRTCP (RFC 3711 §3.4), the same way for an RTCP compound: protect adds the 4-byte E flag
+    // and SRTCP index and the tag; unprotect checks them (its replay window is per SSRC too).
+    // `buffer` must be 32-bit aligned and, to protect, have kSrtcpTrailerRoomBytes beyond length.
+    bool protect_rtcp(std::span<std::uint8_t> buffer, std::size_t& length_bytes) noexcept;
+    bool unprotect_rtcp(std::span<std::uint8_t> buffer, std::size_t& length_bytes,
+                        DropReason& why) noexcept;
 
     // Receiving: drops the stream of `ssrc` (a sender that authenticated but was not taken),
     // so that it costs no memory and no search time. Nothing happens for an unknown SSRC.

@@ -1,8 +1,14 @@
 #include "pipeline/link.h"
 
+#include <array>
 #include <exception>
+#include <random>
+#include <string>
+
+#include <unistd.h>
 
 #include "net/dtls_srtp.h"
+#include "net/srtp_session.h"
 #include "pipeline/setting_errors.h"
 
 namespace extrema::pipeline {
@@ -31,6 +37,13 @@ const LinkConfig& paceable(const LinkConfig& config, audio::Pace pace) {
     return config;
 }
 
+// RFC 3550 §6.5.1: CNAME "user@host"; the daemon is the user.
+std::string rtcp_cname() {
+    std::array<char, 256> host{};
+    if (gethostname(host.data(), host.size() - 1) != 0 || host[0] == '\0') return "extremad";
+    return "extremad@" + std::string(host.data());
+}
+
 }  // namespace
 
 Link::Link(const LinkConfig& config, audio::Pace pace)
@@ -53,6 +66,26 @@ Link::Link(const LinkConfig& config, audio::Pace pace)
         receive_ = for_setting(key_file, [this] {
             return std::make_unique<ReceivePath>(config_, socket_.allowed(), socket_.accept_any());
         });
+    }
+    {
+        net::RtcpSession::Config rtcp;
+        rtcp.rate_hz = config_.audio.rate_hz;
+        // A sender reports under its RTP SSRC; a receiver draws its own (RFC 3550 §8.1).
+        rtcp.ssrc = send_ ? send_->ssrc() : std::random_device{}();
+        rtcp.cname = rtcp_cname();
+        rtcp.interval_scale = 1.0 / pace_.speed();
+        rtcp.awaits_keys = dtls_ != nullptr;
+        if (!config_.network.srtp_key_file.empty() && !dtls_) {
+            rtcp.srtp_key = for_setting(key_file, [this] {
+                return net::read_srtp_key_file(config_.network.srtp_key_file);
+            });
+        }
+        rtcp_ = std::make_unique<net::RtcpSession>(
+            rtcp,
+            [this](std::span<const std::uint8_t> bytes, const boost::asio::ip::udp::endpoint& to) {
+                return socket_.send_to(bytes, to);
+            });
+        if (send_) rtcp_->set_remote(socket_.peer());
     }
     endpoints_ =
         std::make_unique<AudioEndpoints>(config_, capture_ring_.get(), receive_.get(), pace_);
@@ -116,9 +149,11 @@ void Link::on_start() {
 }
 
 void Link::on_wake() {
-    if (receive_ || dtls_) receive_waiting();
+    receive_waiting();  // RTCP comes to every link
     if (dtls_) install(dtls_->on_tick(net::Clock::now()));
     if (send_) pump_capture(false);
+    rtcp_->on_tick(net::Clock::now(), rtcp_sent(),
+                   (send_ ? send_->wire_bytes() : 0) + rtp_bytes_received_);
     note_progress();
     publish_stats();
 }
@@ -127,6 +162,7 @@ void Link::on_wake() {
 // closes. stop() has stopped the source already.
 void Link::on_finish() {
     if (send_) pump_capture(true);
+    rtcp_->send_bye(net::Clock::now(), rtcp_sent());
     publish_stats();
     socket_.close();
 }
@@ -149,17 +185,45 @@ void Link::receive_waiting() {
             }
             return;
         }
-        if (!receive_) return;  // a sending link reads its socket for DTLS only
+        if (net::is_rtcp(datagram)) {
+            on_rtcp(datagram, wire_bytes, sender, now);
+            return;
+        }
+        if (!receive_) return;  // a sending link reads its socket for DTLS and RTCP only
         if (dtls_ && receive_->peer_allowed(sender)) dtls_->on_srtp_without_keys(sender, now);
         // Arrival in media time: the jitter statistics and the SSRC timeout are spans of audio.
-        receive_->on_datagram(datagram, wire_bytes, sender, pace_.media_time(started_at_, now));
+        const net::Clock::time_point media_now = pace_.media_time(started_at_, now);
+        const std::uint64_t accepted = receive_->accepted_packets();
+        receive_->on_datagram(datagram, wire_bytes, sender, media_now);
+        if (receive_->accepted_packets() != accepted) {
+            rtp_bytes_received_ += wire_bytes;
+            rtcp_->on_rtp(receive_->last_accepted_header(), media_now);
+            // A receiver without a configured peer reports to the sender it hears.
+            if (!send_) rtcp_->set_remote(sender);
+        }
     });
+}
+
+void Link::on_rtcp(std::span<std::uint8_t> datagram, std::size_t wire_bytes,
+                   const boost::asio::ip::udp::endpoint& sender, net::Clock::time_point now) {
+    const bool allowed = receive_ ? receive_->peer_allowed(sender) : sender == socket_.peer();
+    if (!allowed) {
+        rtcp_->count_foreign_peer();
+        return;
+    }
+    rtcp_->on_datagram(datagram, wire_bytes, now);
+}
+
+std::optional<net::RtcpSession::Sent> Link::rtcp_sent() const {
+    if (!send_) return std::nullopt;
+    return send_->rtcp_sent();
 }
 
 void Link::install(const std::optional<net::DtlsSrtpKeys>& keys) {
     if (!keys) return;
     if (send_) send_->set_srtp_key(keys->send);
     if (receive_) receive_->set_srtp_key(keys->receive);
+    rtcp_->set_srtp_keys(keys->send, keys->receive);
 }
 
 void Link::pump_capture(bool final) {
@@ -224,6 +288,7 @@ void Link::publish_stats() {
             endpoints_->duplex_stream() ? sink.latency_ms : 2.0 * sink.latency_ms;
         stats.receive.latency_ms = config_.network.packet_ms + stats.receive.buffer_ms + devices_ms;
     }
+    stats.rtcp = rtcp_->stats();
     const std::lock_guard lock(stats_mutex_);
     snapshot_ = stats;
     if (receive_ && !lead_samples_ && receive_->lead_samples()) {

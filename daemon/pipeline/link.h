@@ -7,11 +7,13 @@
 //
 // The parts, each in its own file: LinkSocket (the socket and who may send), NetworkLoop (the
 // network thread and when it wakes), SendPath and ReceivePath (the two directions), KeyAgreement
-// (DTLS-SRTP), AudioEndpoints (the devices or files). The link joins them and does one wake-up's
-// work: read what waits in the socket, drain the capture ring into the encoder and send what is
-// ready. The sink pulls what it plays from the receive path (an audio::FrameReader) on its own
-// clock, a device's callback or an audio::Pump: nothing waits between them. Nothing the audio
-// callbacks touch takes a lock or allocates.
+// (DTLS-SRTP), AudioEndpoints (the devices or files), net::RtcpSession (RTCP multiplexed on the
+// socket, RFC 5761). The link joins them and does one wake-up's work: read what waits in the
+// socket (RTCP to the RTCP session, the rest to DTLS or the receive path), drain the capture ring
+// into the encoder and send what is ready, and send an RTCP compound when one is due. The sink
+// pulls what it plays from the receive path (an audio::FrameReader) on its own clock, a device's
+// callback or an audio::Pump: nothing waits between them. Nothing the audio callbacks touch takes a
+// lock or allocates.
 //
 // Construction opens everything (socket, devices, files, keys) and throws on any bad set-up
 // with a message naming what failed; nothing is left running then. start() starts audio and the
@@ -30,6 +32,7 @@
 
 #include "audio/pace.h"
 #include "audio/sample_ring.h"
+#include "net/rtcp_session.h"
 #include "pipeline/audio_endpoints.h"
 #include "pipeline/key_agreement.h"
 #include "pipeline/link_config.h"
@@ -87,6 +90,9 @@ class Link final : private NetworkWork {
     void apply_reload(const LinkConfig& fresh) override;
 
     void receive_waiting();
+    void on_rtcp(std::span<std::uint8_t> datagram, std::size_t wire_bytes,
+                 const boost::asio::ip::udp::endpoint& sender, net::Clock::time_point now);
+    std::optional<net::RtcpSession::Sent> rtcp_sent() const;
     void install(const std::optional<net::DtlsSrtpKeys>& keys);
     void pump_capture(bool final);
     void publish_stats();
@@ -99,11 +105,13 @@ class Link final : private NetworkWork {
     std::unique_ptr<audio::SampleRing> capture_ring_;
     std::unique_ptr<SendPath> send_;
     std::unique_ptr<ReceivePath> receive_;
+    std::unique_ptr<net::RtcpSession> rtcp_;
 
     // Network thread only.
     std::vector<float> scratch_;
     bool flushed_ = false;
     std::uint64_t last_frames_ = 0;
+    std::uint64_t rtp_bytes_received_ = 0;  // for the RTCP interval's session bandwidth
 
     // A Link runs at most once: kIdle -> kRunning (start) -> kStopped (stop). A stop() before
     // start() goes straight to kStopped, so a later start() does nothing.

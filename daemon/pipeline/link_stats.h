@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "net/drop_counters.h"
+#include "net/rtcp_session.h"
 
 namespace extrema::pipeline {
 
@@ -22,7 +23,7 @@ struct SendStats {
 };
 
 struct ReceiveStats {
-    std::uint64_t datagrams = 0;   // datagrams read from the socket
+    std::uint64_t datagrams = 0;   // datagrams read from the socket, RTCP aside (see rtcp)
     std::uint64_t wire_bytes = 0;  // their bytes (RTP header + payload + SRTP)
     std::uint64_t packets = 0;     // packets that passed validation
     std::uint64_t lost = 0;        // sequence numbers never seen (RFC 3550 cumulative loss)
@@ -55,6 +56,7 @@ struct LinkStats {
     std::uint64_t network_wakeups = 0;  // times the network thread woke: most of a link's CPU
     SendStats send;
     ReceiveStats receive;
+    net::RtcpStats rtcp;  // what RTCP (RFC 3550 §6) told this end and what it sent
 };
 
 }  // namespace extrema::pipeline

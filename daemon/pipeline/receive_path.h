@@ -72,6 +72,10 @@ class ReceivePath final : public audio::FrameReader {
     bool peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept {
         return validator_.peer_allowed(sender);
     }
+    // Network thread: packets that passed validation so far, and the header of the last one
+    // (what RTCP's reception reports count).
+    std::uint64_t accepted_packets() const noexcept { return validator_.accepted(); }
+    const net::RtpHeader& last_accepted_header() const noexcept { return packet_.header; }
     // Network thread: the SRTP session, or null without a key (its stream table is bounded).
     const net::SrtpSession* srtp() const noexcept { return srtp_.get(); }
 

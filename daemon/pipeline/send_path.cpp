@@ -83,13 +83,24 @@ void SendPath::on_packet(net::OutgoingPacket& packet) {
         ++unkeyed_;
         return;
     }
+    const std::size_t payload_bytes = packet.size_bytes - net::kRtpHeaderBytes;
     if (srtp_ && !srtp_->protect(packet.buffer, packet.size_bytes)) {
         ++send_errors_;
         return;
     }
     ++packets_;
+    payload_bytes_ += payload_bytes;
     wire_bytes_ += packet.size_bytes;
     if (!transmit_(packet.bytes())) ++send_errors_;
+}
+
+net::RtcpSession::Sent SendPath::rtcp_sent() const noexcept {
+    // RFC 3550 §6.4.1: the counts wrap at 2^32.
+    net::RtcpSession::Sent sent;
+    sent.packets = static_cast<std::uint32_t>(packets_);
+    sent.payload_bytes = static_cast<std::uint32_t>(payload_bytes_);
+    sent.rtp_timestamp = static_cast<std::uint32_t>(packetizer_.next_sample());
+    return sent;
 }
 
 void SendPath::fill_stats(SendStats& stats) const noexcept {

@@ -16,6 +16,7 @@
 #include "extrema/codec/encoder.h"
 #include "extrema/dsp/compressor.h"
 #include "net/packetizer.h"
+#include "net/rtcp_session.h"
 #include "net/srtp_session.h"
 #include "pipeline/link_config.h"
 #include "pipeline/link_stats.h"
@@ -47,6 +48,12 @@ class SendPath {
     // unkeyed) until the first ones come.
     void set_srtp_key(const net::SrtpKey& key);
 
+    // What an RTCP sender report tells of this stream: packets and payload bytes sent so far, the
+    // RTP clock now (the sample index after the last sample pushed), and the SSRC.
+    net::RtcpSession::Sent rtcp_sent() const noexcept;
+    std::uint32_t ssrc() const noexcept { return packetizer_.ssrc(); }
+    std::uint64_t wire_bytes() const noexcept { return wire_bytes_; }
+
     // Adds this path's counters to `stats` (frames_captured and device figures are the link's).
     void fill_stats(SendStats& stats) const noexcept;
 
@@ -65,6 +72,7 @@ class SendPath {
     std::uint64_t records_encoded_ = 0;
     std::uint64_t packets_ = 0;
     std::uint64_t wire_bytes_ = 0;
+    std::uint64_t payload_bytes_ = 0;  // RTP payload of the packets sent (SRTP excluded)
     std::uint64_t send_errors_ = 0;
     std::uint64_t unkeyed_ = 0;
 };

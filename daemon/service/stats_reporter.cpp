@@ -120,6 +120,30 @@ json::Object receive_json(const LinkStats& now, const IntervalStats& rates) {
             {"latency_ms", json::rounded(r.latency_ms, 3)}};
 }
 
+// What RTCP told this end: compounds both ways, the round trip (-1 until known) and the peer's
+// last report on our stream.
+json::Object rtcp_json(const net::RtcpStats& c) {
+    return {{"sr_sent", c.sr_sent},
+            {"rr_sent", c.rr_sent},
+            {"sr_received", c.sr_received},
+            {"rr_received", c.rr_received},
+            {"bye_received", c.bye_received},
+            {"drops", c.drops.total()},
+            {"rtt_ms", json::rounded(c.rtt_ms, 3)},
+            {"remote_report", c.has_remote_report},
+            {"remote_fraction_lost", json::rounded(c.remote_fraction_lost, 4)},
+            {"remote_cumulative_lost", c.remote_cumulative_lost},
+            {"remote_jitter_ms", json::rounded(c.remote_jitter_ms, 3)}};
+}
+
+// The sender's view from RTCP, once the peer has reported.
+void append_rtcp(std::string& out, const net::RtcpStats& c) {
+    if (!c.has_remote_report) return;
+    fmt::format_to(std::back_inserter(out), ", peer lost {:.1f}% jitter {:.1f} ms",
+                   100.0 * c.remote_fraction_lost, c.remote_jitter_ms);
+    if (c.rtt_ms >= 0.0) fmt::format_to(std::back_inserter(out), ", rtt {:.1f} ms", c.rtt_ms);
+}
+
 }  // namespace
 
 IntervalStats stats_rates(const LinkStats& now, const LinkStats& previous, double interval_s) {
@@ -154,6 +178,7 @@ std::string format_stats_line(const LinkStats& now, const LinkStats& previous, d
         fmt::format_to(it, "tx {:.1f} kbps {} pkts, overruns {}", d.tx_kbps, d.sent, d.overruns);
         append_if_nonzero(out, "xruns", d.capture_xruns);
         append_if_nonzero(out, "send errors", d.send_errors);
+        append_rtcp(out, now.rtcp);
     }
     if (now.receiving) {
         const pipeline::ReceiveStats& r = now.receive;
@@ -187,7 +212,8 @@ std::string format_stats_json(const LinkStats& now, const LinkStats& previous, d
                                  {"sending", now.sending},
                                  {"receiving", now.receiving},
                                  {"tx", send_json(now, rates)},
-                                 {"rx", receive_json(now, rates)}};
+                                 {"rx", receive_json(now, rates)},
+                                 {"rtcp", rtcp_json(now.rtcp)}};
     return json::one_line(record);
 }
 
@@ -196,6 +222,8 @@ std::string format_status(const LinkStats& now, const LinkStats& previous, doubl
     std::string out;
     auto it = std::back_inserter(out);
     if (now.sending) fmt::format_to(it, "tx {:.1f} kbps", d.tx_kbps);
+    if (now.sending && now.rtcp.rtt_ms >= 0.0)
+        fmt::format_to(it, ", rtt {:.0f} ms", now.rtcp.rtt_ms);
     if (now.receiving) {
         if (!out.empty()) out += "; ";
         const pipeline::ReceiveStats& r = now.receive;

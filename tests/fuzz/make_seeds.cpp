@@ -18,6 +18,7 @@
 #include "extrema/lowrank/svd_codec.h"
 #include "extrema/lowrank/xsvd_format.h"
 #include "net/packetizer.h"
+#include "net/rtcp_packet.h"
 
 namespace {
 
@@ -160,6 +161,24 @@ void key_seeds(const fs::path& dir) {
     write_text(dir / "two_lines", "  # comment\r\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk\r\n");
 }
 
+// RTCP compounds as the link sends them: an SR with a block, an RR, an RR with a BYE.
+void rtcp_seeds(const fs::path& dir) {
+    const net::SenderInfo info{0xe8f1234512345678ULL, 48000, 100, 4000};
+    const net::ReportBlock block{1, 25, 3, 70000, 120, 0x12345678, 0x00008000};
+    std::vector<std::uint8_t> out(1024);
+    net::RtcpCompound compound;
+    compound.ssrc = 0x11223344;
+    compound.cname = "extremad@host";
+    compound.sender = &info;
+    compound.blocks = std::span<const net::ReportBlock>(&block, 1);
+    write(dir / "sr_block", std::span(out).first(net::build_rtcp(compound, out)));
+    compound.sender = nullptr;
+    write(dir / "rr_block", std::span(out).first(net::build_rtcp(compound, out)));
+    compound.blocks = {};
+    compound.bye = true;
+    write(dir / "rr_bye", std::span(out).first(net::build_rtcp(compound, out)));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -173,5 +192,6 @@ int main(int argc, char** argv) {
     record_seeds(root / "fuzz_record_stream");
     key_seeds(root / "fuzz_srtp_key");
     xsvd_seeds(root / "fuzz_xsvd_parser");
+    rtcp_seeds(root / "fuzz_rtcp_parser");
     return 0;
 }

@@ -213,6 +213,9 @@ TEST(Loopback, CommandPrintsAJsonReport) {
     EXPECT_TRUE(report.at("vs_offline").at("stoi").is_number()) << result.output;
     EXPECT_TRUE(report.at("host_stalls").at("count").is_number()) << result.output;
     EXPECT_TRUE(report.at("host_stalls").at("longest").is_array()) << result.output;
+    for (const char* key : {"sr_sent", "rr_received", "rtt_ms", "remote_fraction_lost"}) {
+        EXPECT_TRUE(report.at("rtcp").contains(key)) << key << " in " << result.output;
+    }
     EXPECT_TRUE(std::filesystem::exists(dir / "out.wav"));
 }
 

@@ -394,6 +394,23 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     return report;
 }
 
+// What RTCP told the sender (its round trip, null until known; the receiver's last report on its
+// stream, null before one came) and what the receiver sent back.
+json::Object rtcp_json(const LoopbackReport& r) {
+    const net::RtcpStats& tx = r.sender.rtcp;
+    const auto or_null = [](bool known, double value, int decimals) {
+        return known ? json::rounded(value, decimals) : json::Object();
+    };
+    return {{"sr_sent", tx.sr_sent},
+            {"rr_received", tx.rr_received},
+            {"rr_sent", r.receiver.rtcp.rr_sent},
+            {"rtt_ms", or_null(tx.rtt_ms >= 0.0, tx.rtt_ms, 3)},
+            {"remote_fraction_lost", or_null(tx.has_remote_report, tx.remote_fraction_lost, 4)},
+            {"remote_cumulative_lost",
+             tx.has_remote_report ? json::Object(tx.remote_cumulative_lost) : json::Object()},
+            {"remote_jitter_ms", or_null(tx.has_remote_report, tx.remote_jitter_ms, 3)}};
+}
+
 std::string loopback_json(const LoopbackReport& r) {
     const pipeline::ReceiveStats& rx = r.receiver.receive;
     json::Object drops = json::Object::object();
@@ -437,6 +454,7 @@ std::string loopback_json(const LoopbackReport& r) {
          {"identical_to_offline", r.identical},
          {"differing_samples", r.differing_samples},
          {"vs_offline", r.vs_offline ? quality::json_object(*r.vs_offline) : json::Object()},
+         {"rtcp", rtcp_json(r)},
          {"host_stalls", {{"count", r.host_stalls.count}, {"longest", stalls}}}});
 }
 

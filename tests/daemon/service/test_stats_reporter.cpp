@@ -165,8 +165,30 @@ TEST(StatsJson, IsOneValidObjectWithEveryTotal) {
             R"("sample_cap":0},"concealed_samples":960,"played_samples":714000,)"
             R"("output_samples":715200,"device_xruns":0,"resyncs":0,)"
             R"("output_write_errors":0,)"
-            R"("jitter_ms":1.230,"buffer_ms":20.000,"drift_ppm":3.140,"latency_ms":31.040}})"))
+            R"("jitter_ms":1.230,"buffer_ms":20.000,"drift_ppm":3.140,"latency_ms":31.040},)"
+            R"("rtcp":{"sr_sent":0,"rr_sent":0,"sr_received":0,"rr_received":0,)"
+            R"("bye_received":0,"drops":0,"rtt_ms":-1.000,"remote_report":false,)"
+            R"("remote_fraction_lost":0.0000,"remote_cumulative_lost":0,)"
+            R"("remote_jitter_ms":0.000}})"))
         << record;
+}
+
+TEST(StatsLine, ShowsWhatRtcpToldTheSender) {
+    LinkStats sender = after();
+    sender.receiving = false;
+    sender.rtcp.has_remote_report = true;
+    sender.rtcp.remote_fraction_lost = 0.125;
+    sender.rtcp.remote_jitter_ms = 2.5;
+    EXPECT_EQ(format_stats_line(sender, before(), 5.0),
+              "tx 13.2 kbps 500 pkts, overruns 0, peer lost 12.5% jitter 2.5 ms");
+    sender.rtcp.rtt_ms = 0.84;
+    EXPECT_EQ(format_stats_line(sender, before(), 5.0),
+              "tx 13.2 kbps 500 pkts, overruns 0, peer lost 12.5% jitter 2.5 ms, rtt 0.8 ms");
+    EXPECT_EQ(format_status(sender, before(), 5.0), "tx 13.2 kbps, rtt 1 ms");
+    sender.rtcp.remote_cumulative_lost = -2;  // duplicates (RFC 3550 §6.4.1)
+    EXPECT_NE(format_stats_json(sender, before(), 5.0, std::chrono::system_clock::now())
+                  .find(R"("remote_cumulative_lost":-2,)"),
+              std::string::npos);
 }
 
 TEST(StatsJson, FormatsUtcTime) {
