@@ -3,6 +3,7 @@
 #include <random>
 #include <vector>
 
+#include "encoder_checks.h"
 #include "extrema/codec/encoder.h"
 #include "extrema/codec/xtr_format.h"
 #include "signals.h"
@@ -69,20 +70,7 @@ TEST_P(BothSegmentations, LatencyCapBoundsEveryRecordAndThePendingSamples) {
     c.max_segment_ms = 5.0;  // 220.5 -> 221 samples at 44.1 kHz
     Encoder encoder(c);
     EXPECT_EQ(encoder.segment_cap(), 221u);
-    std::vector<Record> records;
-    const auto signal = test::chirp(20.0, 2000.0, 15000.0, 44100);
-    std::vector<std::int16_t> silence(30000, 0);
-    for (const auto& part : {signal, silence, signal}) {
-        for (std::size_t at = 0; at < part.size(); at += 64) {
-            encoder.push(std::span<const std::int16_t>(part).subspan(
-                             at, std::min<std::size_t>(64, part.size() - at)),
-                         records);
-            EXPECT_LE(encoder.pending_samples(), 221u);
-        }
-    }
-    encoder.flush(records);
-    for (const auto& r : records) EXPECT_LE(r.samples, 221u);
-    EXPECT_EQ(count_samples(records), 2 * signal.size() + silence.size());
+    test::expect_latency_cap_holds(encoder, 221u);
 }
 
 TEST_P(BothSegmentations, LongCurvesAreSplitAtTheU16Limit) {

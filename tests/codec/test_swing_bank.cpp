@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "allocation_counter.h"
+#include "encoder_checks.h"
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/decoder.h"
 #include "extrema/codec/encoder.h"
@@ -178,20 +179,7 @@ TEST(SwingEncoder, RecordsDoNotDependOnBlockSizes) {
 TEST(SwingEncoder, LatencyCapBoundsEveryRecordAndThePendingSamples) {
     Encoder encoder(live(0.0), bank());
     ASSERT_EQ(encoder.segment_cap(), 221u);
-    std::vector<Record> records;
-    const auto signal = test::chirp(20.0, 2000.0, 15000.0, 44100);
-    std::vector<std::int16_t> silence(30000, 0);
-    for (const auto& part : {signal, silence, signal}) {
-        for (std::size_t at = 0; at < part.size(); at += 64) {
-            encoder.push(std::span<const std::int16_t>(part).subspan(
-                             at, std::min<std::size_t>(64, part.size() - at)),
-                         records);
-            EXPECT_LE(encoder.pending_samples(), 221u);
-        }
-    }
-    encoder.flush(records);
-    for (const auto& r : records) EXPECT_LE(r.samples, 221u);
-    EXPECT_EQ(count_samples(records), 2 * signal.size() + silence.size());
+    test::expect_latency_cap_holds(encoder, 221u);
 }
 
 TEST(SwingEncoder, PushAllocatesNothing) {
