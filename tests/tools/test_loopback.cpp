@@ -10,6 +10,7 @@
 #include <csignal>
 #include <ctime>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,10 +89,49 @@ TEST(Loopback, CleanLinkAtTenTimesRealTimePlaysTheOfflineDecodeSampleForSample) 
 
 // What a host that preempts the whole machine does to a fast run, made on purpose: a child
 // process stops this one for 80 ms of the steady clock (800 ms of audio at 10 x: beyond the
-// target delay plus resync_after_drops packets, within max_ahead_ms) in the middle of the run.
+// target delay plus resync_after_drops packets, within max_ahead_ms) while the link streams
+// (once the harness's threads exist, and a little later: a sanitizer build takes longer to get
+// there than a fixed delay allows).
 // The harness's probe reports the stall; the packets held up come late (or more at once than
 // the jitter buffer holds) and are concealed, but the receiver does not resync and the output
 // stays on the sender's timeline.
+// The number of threads of process `pid` (field 20 of /proc/PID/stat), or -1; only
+// async-signal-safe calls, for a forked child.
+int threads_of(pid_t pid) {
+    char path[64] = "/proc/";
+    int at = 6;
+    char digits[16];
+    int n = 0;
+    for (pid_t p = pid; p > 0 && n < 16; p /= 10) digits[n++] = static_cast<char>('0' + p % 10);
+    while (n > 0) path[at++] = digits[--n];
+    for (const char* tail = "/stat"; *tail != '\0'; ++tail) path[at++] = *tail;
+    path[at] = '\0';
+    const int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    char text[1024];
+    const ssize_t got = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (got <= 0) return -1;
+    // Fields after the command name, which ends at the last ')': state is field 3, threads 20.
+    ssize_t i = got - 1;
+    while (i > 0 && text[i] != ')') --i;
+    int field = 2;
+    int value = -1;
+    for (++i; i < got; ++i) {
+        if (text[i] == ' ') {
+            if (++field > 20) break;
+            value = 0;
+        } else if (field == 20 && text[i] >= '0' && text[i] <= '9') {
+            value = value * 10 + (text[i] - '0');
+        }
+    }
+    return field >= 20 ? value : -1;
+}
+
+// The harness streams once its links, source, sink and stall probes run: at least this many
+// threads.
+constexpr int kStreamingThreads = 4;
+
 TEST(Loopback, AHostStallIsReportedAndTheOutputStaysOnTheTimeline) {
     test::TempDir dir;
     LoopbackOptions options;
@@ -102,8 +142,11 @@ TEST(Loopback, AHostStallIsReportedAndTheOutputStaysOnTheTimeline) {
     const pid_t stopper = fork();
     ASSERT_GE(stopper, 0);
     if (stopper == 0) {  // only async-signal-safe calls in the child
-        const timespec before{0, 400'000'000}, stall{0, 80'000'000};
-        nanosleep(&before, nullptr);
+        const timespec poll{0, 5'000'000}, settle{0, 300'000'000}, stall{0, 80'000'000};
+        for (int i = 0; i < 6000 && threads_of(harness) < kStreamingThreads; ++i) {
+            nanosleep(&poll, nullptr);
+        }
+        nanosleep(&settle, nullptr);
         kill(harness, SIGSTOP);
         nanosleep(&stall, nullptr);
         kill(harness, SIGCONT);
