@@ -19,6 +19,7 @@
 #include "audio/audio_backend.h"
 #include "audio/sound_file.h"
 #include "audio_test_support.h"
+#include "link_test_configs.h"
 #include "net/rtcp_packet.h"
 #include "net/srtp_session.h"
 #include "net/udp_socket.h"
@@ -33,6 +34,7 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using daemon::testing::BoundUdpPort;
 using extrema::test::TempDir;
+using test::tone_sender;
 
 std::string loopback(int port) {
     return "127.0.0.1:" + std::to_string(port);
@@ -45,16 +47,6 @@ int thread_count() {
         ::closedir(dir);
     }
     return count;
-}
-
-LinkConfig tone_sender(const std::string& peer) {
-    LinkConfig config;
-    config.mode = LinkMode::kSend;
-    config.audio.input = InputKind::kTone;
-    config.audio.tone_hz = 440.0;
-    config.network.bind = "127.0.0.1:0";
-    config.network.peer = peer;
-    return config;
 }
 
 LinkConfig file_receiver(const std::filesystem::path& output) {

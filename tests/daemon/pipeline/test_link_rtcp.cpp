@@ -10,6 +10,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "link_test_configs.h"
 #include "net/impairment_proxy.h"
 #include "pipeline/link.h"
 #include "temp_dir.h"
@@ -20,16 +21,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using extrema::test::TempDir;
-
-LinkConfig tone_sender(const std::string& peer) {
-    LinkConfig config;
-    config.mode = LinkMode::kSend;
-    config.audio.input = InputKind::kTone;
-    config.audio.tone_hz = 440.0;
-    config.network.bind = "127.0.0.1:0";
-    config.network.peer = peer;
-    return config;
-}
+using test::tone_sender;
 
 LinkConfig null_receiver() {
     LinkConfig config;
