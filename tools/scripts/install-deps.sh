@@ -27,7 +27,7 @@ packages=(
 arm64_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libsndfile1-dev portaudio19-dev libsrtp2-1 libssl-dev libsystemd-dev
-  libsamplerate0-dev libjack-jackd2-dev libkissfft-dev libopus-dev
+  libsamplerate0-dev libjack-jackd2-dev libkissfft-dev libopus-dev libpng-dev
 )
 packages+=("${arm64_packages[@]/%/:arm64}")
 
