@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "extrema/codec/decoder.h"
 #include "extrema/codec/sample_rate.h"
 
 namespace extrema::codec {
@@ -195,7 +196,9 @@ float LossConcealer::next_substitute() noexcept {
     if (erased < quarter_) {
         v += start_offset_ * (1.0f - static_cast<float>(erased) / static_cast<float>(quarter_));
     }
-    return v * gain_at(erased);
+    // The start offset can carry a substitute past full scale: keep it on the int16 scale, where
+    // every decoded sample the link plays lies.
+    return std::clamp(v * gain_at(erased), -32768.0f / kFullScale, 1.0f);
 }
 
 void LossConcealer::conceal(std::span<float> out) noexcept {
