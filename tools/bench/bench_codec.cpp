@@ -66,21 +66,28 @@ BENCHMARK(BM_ExtremaEncode)
     ->Args({44100, 1})
     ->Unit(benchmark::kMillisecond);
 
-// The live encoder with rate control to a target payload rate (kbps), 48 kHz in 10 ms blocks.
-void BM_ExtremaEncodeAtRate(benchmark::State& state) {
+// The live encoder with rate control to `target_kbps`, 48 kHz in 10 ms blocks, with `bank` and an
+// optional pre-filter (0: none); reports the payload rate reached.
+void encode_at_rate(benchmark::State& state, double target_kbps, double lowpass_hz,
+                    const codec::CurveBank& bank) {
     constexpr int kRateHz = 48000;
     const auto& speech = speech_int16(kRateHz);
     codec::EncoderConfig config;
     config.sample_rate_hz = kRateHz;
     config.max_segment_ms = 5.0;
-    config.target_kbps = static_cast<double>(state.range(0));
+    config.target_kbps = target_kbps;
+    config.lowpass_hz = lowpass_hz;
     std::vector<codec::Record> records;
     records.reserve(speech.size());
-    for (auto _ : state) encode_in_blocks(config, speech, records);
+    for (auto _ : state) encode_in_blocks(config, speech, records, bank);
     state.counters["payload_kbps"] = static_cast<double>(records.size()) *
                                      codec::RateController::kBitsPerRecord / kSpeechSeconds /
                                      1000.0;
     report(state, speech.size(), kRateHz);
+}
+
+void BM_ExtremaEncodeAtRate(benchmark::State& state) {
+    encode_at_rate(state, static_cast<double>(state.range(0)), 0.0, codec::CurveBank::standard());
 }
 BENCHMARK(BM_ExtremaEncodeAtRate)
     ->ArgNames({"kbps"})
@@ -94,20 +101,8 @@ BENCHMARK(BM_ExtremaEncodeAtRate)
 // The same with the swing bank (a record may cover two half-cycles), bare and, at 24 and 32 kbps,
 // with the 3.5 kHz pre-filter docs/quality.md pairs it with there.
 void BM_ExtremaEncodeSwingAtRate(benchmark::State& state) {
-    constexpr int kRateHz = 48000;
-    const auto& speech = speech_int16(kRateHz);
-    codec::EncoderConfig config;
-    config.sample_rate_hz = kRateHz;
-    config.max_segment_ms = 5.0;
-    config.target_kbps = static_cast<double>(state.range(0));
-    config.lowpass_hz = static_cast<double>(state.range(1));
-    std::vector<codec::Record> records;
-    records.reserve(speech.size());
-    for (auto _ : state) encode_in_blocks(config, speech, records, codec::CurveBank::swing());
-    state.counters["payload_kbps"] = static_cast<double>(records.size()) *
-                                     codec::RateController::kBitsPerRecord / kSpeechSeconds /
-                                     1000.0;
-    report(state, speech.size(), kRateHz);
+    encode_at_rate(state, static_cast<double>(state.range(0)), static_cast<double>(state.range(1)),
+                   codec::CurveBank::swing());
 }
 BENCHMARK(BM_ExtremaEncodeSwingAtRate)
     ->ArgNames({"kbps", "lowpass"})
