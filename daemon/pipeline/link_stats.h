@@ -2,10 +2,14 @@
 // A snapshot of one link's figures: what the stats lines, the JSON stats file, systemd's STATUS=
 // and the loopback report show. Counters are totals since start; rates are computed by whoever
 // compares two snapshots (service::stats_rates()). Plain data, copyable between threads.
+// A component's own counters are embedded whole (the jitter buffer's, RTCP's), not copied field
+// by field. How each figure is named and shown is described once, in the field table of
+// service/stats_reporter.cpp: a new figure is a member here plus one row there.
 #include <array>
 #include <cstdint>
 
 #include "net/drop_counters.h"
+#include "net/jitter_buffer.h"
 #include "net/rtcp_session.h"
 
 namespace extrema::pipeline {
@@ -22,23 +26,19 @@ struct SendStats {
     double encoder_latency_ms = 0.0;     // audio held by the encoder (open segment), now
 };
 
-struct ReceiveStats {
+// The jitter buffer's counters (late, duplicate, early, concealed_samples, played_samples,
+// resyncs, ...) are the base, so they keep their names here and are filled in one assignment.
+struct ReceiveStats : net::JitterBufferCounters {
     std::uint64_t datagrams = 0;   // datagrams read from the socket, RTCP aside (see rtcp)
     std::uint64_t wire_bytes = 0;  // their bytes (RTP header + payload + SRTP)
     std::uint64_t packets = 0;     // packets that passed validation
     std::uint64_t lost = 0;        // sequence numbers never seen (RFC 3550 cumulative loss)
-    std::uint64_t late = 0;        // arrived after their audio was played
-    std::uint64_t duplicate = 0;
-    std::uint64_t early = 0;  // beyond the jitter buffer's horizon
     // Validated packets dropped because playout had not taken the earlier ones yet (a stalled
     // audio device); 0 in a healthy link.
     std::uint64_t handoff_overflows = 0;
     std::array<std::uint64_t, net::kDropReasonCount> drops{};  // validator/SRTP drops by reason
-    std::uint64_t concealed_samples = 0;
-    std::uint64_t played_samples = 0;       // samples decoded from packets
     std::uint64_t output_samples = 0;       // samples handed to playback, silence included
     std::uint64_t device_xruns = 0;         // over/underflows the playback device reported
-    std::uint64_t resyncs = 0;              // sender timeline jumps followed
     std::uint64_t output_write_errors = 0;  // failed writes of a file output (it stops at one)
     double jitter_ms = 0.0;                 // RFC 3550 interarrival jitter
     double buffer_ms = 0.0;                 // audio in the jitter buffer ahead of playout

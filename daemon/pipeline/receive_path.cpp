@@ -203,20 +203,14 @@ void ReceivePath::publish() noexcept {
 
 void ReceivePath::fill_stats(ReceiveStats& stats) noexcept {
     const PlayoutCounters& playout = counters_.latest();
-    const net::JitterBufferCounters& jb = playout.jitter;
+    static_cast<net::JitterBufferCounters&>(stats) = playout.jitter;
     stats.datagrams = datagrams_;
     stats.wire_bytes = wire_bytes_;
     stats.packets = validator_.accepted();
     stats.handoff_overflows = handoff_overflows_;
     stats.lost = playout.lost;
-    stats.late = jb.late;
-    stats.duplicate = jb.duplicate;
-    stats.early = jb.early;
     stats.drops = validator_.drops().by_reason;
-    stats.concealed_samples = jb.concealed_samples;
-    stats.played_samples = jb.played_samples;
     stats.output_samples = playout.output_samples;
-    stats.resyncs = jb.resyncs;
     stats.jitter_ms = playout.jitter_ms;
     stats.buffer_ms = playout.buffer_ms;
     stats.drift_ppm = playout.drift_ppm;

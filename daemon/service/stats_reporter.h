@@ -1,38 +1,29 @@
 #pragma once
 // The words and numbers made from LinkStats snapshots: the periodic stats line in the log, the
 // JSON stats record, systemd's STATUS= text and the summary at exit. Pure functions of their
-// arguments (the caller takes the snapshots and the clock), so every figure is testable.
+// arguments (the caller takes the snapshots and the clock), so every figure is testable. All four
+// are rendered from one table that describes each figure once (stats_reporter.cpp): its JSON
+// key, whether it is a counter, and its words and place in each text.
 //
 // Bit rates are "wire" rates: every byte of the UDP payload, i.e. RTP header + codec payload
 // (+ SRTP tag), times 8 over the interval; the IP and UDP headers below are not included.
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <string>
 
-#include "net/drop_counters.h"
 #include "pipeline/link_stats.h"
 
 namespace extrema::service {
 
-// What happened between two snapshots. Counters are differences (a counter that went backwards,
-// e.g. after a restart of the link, counts from zero).
+// What happened between two snapshots: `change` is the later snapshot with each of its counters
+// (the fields the stats table marks as counts) replaced by its increase (a counter that went
+// backwards, e.g. after a restart of the link, counts from zero); its other figures (jitter,
+// buffer, locked, ...) are as they are now.
 struct IntervalStats {
     double interval_s = 0.0;
-    double tx_kbps = 0.0;        // send.wire_bytes * 8 / interval / 1000
-    double rx_kbps = 0.0;        // receive.wire_bytes * 8 / interval / 1000
-    std::uint64_t sent = 0;      // RTP packets sent
-    std::uint64_t received = 0;  // packets that passed validation
-    std::uint64_t lost = 0;
-    std::uint64_t late = 0;
-    std::uint64_t duplicate = 0;
-    std::uint64_t early = 0;
-    std::uint64_t handoff_overflows = 0;  // validated packets playout had no room for
-    std::array<std::uint64_t, net::kDropReasonCount> drops{};
-    std::uint64_t send_errors = 0;
-    std::uint64_t overruns = 0;        // capture samples dropped
-    std::uint64_t capture_xruns = 0;   // as the capture device reported them
-    std::uint64_t playback_xruns = 0;  // as the playback device reported them
+    pipeline::LinkStats change;
+    double tx_kbps = 0.0;  // change.send.wire_bytes * 8 / interval / 1000
+    double rx_kbps = 0.0;  // change.receive.wire_bytes * 8 / interval / 1000
     // lost / (received + lost) in percent: the share of expected packets that never came; 0
     // when none were expected.
     double loss_percent = 0.0;

@@ -76,12 +76,12 @@ TEST(StatsRates, WireKbpsIsBytesTimesEightOverTheInterval) {
 
 TEST(StatsRates, CountsAreDifferences) {
     const IntervalStats d = stats_rates(after(), before(), 5.0);
-    EXPECT_EQ(d.sent, 500u);
-    EXPECT_EQ(d.received, 498u);
-    EXPECT_EQ(d.lost, 2u);
-    EXPECT_EQ(d.late, 0u);
-    EXPECT_EQ(d.drops[static_cast<std::size_t>(DropReason::kAuth)], 3u);
-    EXPECT_EQ(d.drops[static_cast<std::size_t>(DropReason::kForeignPeer)], 1u);
+    EXPECT_EQ(d.change.send.packets, 500u);
+    EXPECT_EQ(d.change.receive.packets, 498u);
+    EXPECT_EQ(d.change.receive.lost, 2u);
+    EXPECT_EQ(d.change.receive.late, 0u);
+    EXPECT_EQ(d.change.receive.drops[static_cast<std::size_t>(DropReason::kAuth)], 3u);
+    EXPECT_EQ(d.change.receive.drops[static_cast<std::size_t>(DropReason::kForeignPeer)], 1u);
     EXPECT_DOUBLE_EQ(d.loss_percent, 100.0 * 2.0 / 500.0);
 }
 
@@ -91,7 +91,7 @@ TEST(StatsRates, NoIntervalAndCountersGoingBackwardsAreSafe) {
     EXPECT_EQ(zero.rx_kbps, 0.0);
     // The link was rebuilt: its counters restarted, so they count from zero.
     const IntervalStats restarted = stats_rates(before(), after(), 5.0);
-    EXPECT_EQ(restarted.sent, 1000u);
+    EXPECT_EQ(restarted.change.send.packets, 1000u);
     EXPECT_DOUBLE_EQ(restarted.tx_kbps, 100'010.0 * 8.0 / 5.0 / 1000.0);
     EXPECT_EQ(stats_rates(LinkStats{}, LinkStats{}, 5.0).loss_percent, 0.0);
 }
