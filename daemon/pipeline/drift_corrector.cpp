@@ -1,388 +1,41 @@
 #include "pipeline/drift_corrector.h"
 
-#include <samplerate.h>
-
-#include <algorithm>
-#include <cmath>
-#include <stdexcept>
-#include <string>
-
 namespace extrema::pipeline {
 namespace {
 
-constexpr double kPpm = 1e-6;
+LatencyTunerConfig tuner_config(const DriftCorrectorConfig& c) {
+    LatencyTunerConfig t;
+    t.sample_rate_hz = c.sample_rate_hz;
+    t.max_correction_ppm = c.max_correction_ppm;
+    t.deadband_ms = c.deadband_ms;
+    t.release_ms = c.release_ms;
+    t.window_s = c.window_s;
+    t.gain_ppm_per_ms = c.gain_ppm_per_ms;
+    t.max_slew_ppm_per_s = c.max_slew_ppm_per_s;
+    t.drift_fit_s = c.drift_fit_s;
+    t.drift_min_fit_s = c.drift_min_fit_s;
+    t.fit_jump_ms = c.fit_jump_ms;
+    t.fast_growth = c.fast_growth;
+    t.max_growth_ppm = c.max_growth_ppm;
+    t.growth_gain_ppm_per_ms = c.growth_gain_ppm_per_ms;
+    t.growth_slew_ppm_per_s = c.growth_slew_ppm_per_s;
+    t.growth_threshold_ms = c.growth_threshold_ms;
+    t.growth_mean_ms = c.growth_mean_ms;
+    return t;
+}
 
-DriftCorrectorConfig checked(const DriftCorrectorConfig& c) {
-    auto positive = [](double v) { return std::isfinite(v) && v > 0.0; };
-    if (!positive(c.sample_rate_hz)) throw std::invalid_argument("sample rate must be positive");
-    if (c.max_block_samples < 1 || c.max_block_samples > (1u << 20)) {
-        throw std::invalid_argument("max_block_samples must be 1..1048576");
-    }
-    if (!(c.max_correction_ppm >= 1.0 && c.max_correction_ppm <= 10000.0)) {
-        throw std::invalid_argument("max_correction_ppm must be 1..10000");
-    }
-    if (!(c.release_ms >= 0.0 && c.deadband_ms > c.release_ms && std::isfinite(c.deadband_ms))) {
-        throw std::invalid_argument("need 0 <= release_ms < deadband_ms");
-    }
-    if (!positive(c.window_s) || !positive(c.gain_ppm_per_ms) || !positive(c.max_slew_ppm_per_s) ||
-        !positive(c.landing_ms) || !positive(c.fit_jump_ms)) {
-        throw std::invalid_argument(
-            "window, gain, slew, landing and fit jump must be positive and finite");
-    }
-    if (!(c.drift_min_fit_s >= 2.0 * c.window_s && c.drift_fit_s >= c.drift_min_fit_s &&
-          c.drift_fit_s <= 3600.0 * c.window_s)) {
-        throw std::invalid_argument(
-            "need 2 windows <= drift_min_fit_s <= drift_fit_s <= 3600 windows");
-    }
-    return c;
+ResamplerConfig resampler_config(const DriftCorrectorConfig& c) {
+    ResamplerConfig r;
+    r.sample_rate_hz = c.sample_rate_hz;
+    r.max_block_samples = c.max_block_samples;
+    r.max_correction_ppm = c.max_correction_ppm;
+    r.landing_ms = c.landing_ms;
+    return r;
 }
 
 }  // namespace
 
-void DriftCorrector::ConverterDeleter::operator()(SRC_STATE_tag* converter) const noexcept {
-    src_delete(converter);
-}
-
-DriftCorrector::DriftCorrector(const DriftCorrectorConfig& config) : config_(checked(config)) {
-    const double per_ms = config_.sample_rate_hz / 1000.0;
-    deadband_samples_ = config_.deadband_ms * per_ms;
-    release_samples_ = config_.release_ms * per_ms;
-    // The landing ratio is off 1 by at most 0.5 / landing samples: keep that within the clamp.
-    landing_samples_ =
-        static_cast<std::uint64_t>(std::max(std::ceil(config_.landing_ms * per_ms),
-                                            std::ceil(0.5 / (config_.max_correction_ppm * kPpm))));
-
-    int error = 0;
-    converter_.reset(src_new(SRC_LINEAR, 1, &error));
-    if (!converter_) {
-        throw std::runtime_error(std::string("libsamplerate: ") + src_strerror(error));
-    }
-    // A block reads at most max_block * (1 + max correction) input samples, plus the read
-    // position carried over (< 3) and the two of margin resample() asks for.
-    const double reach =
-        static_cast<double>(config_.max_block_samples) * (1.0 + config_.max_correction_ppm * kPpm);
-    pending_.resize(static_cast<std::size_t>(std::ceil(reach)) + 16);
-
-    window_.length = config_.window_s * config_.sample_rate_hz;
-    const auto windows =
-        static_cast<std::size_t>(std::ceil(config_.drift_fit_s / config_.window_s));
-    fit_.times.resize(windows);
-    fit_.levels.resize(windows);
-    fit_.min_count =
-        static_cast<std::size_t>(std::ceil(config_.drift_min_fit_s / config_.window_s));
-    fit_.jump = config_.fit_jump_ms * per_ms;
-}
-
-DriftCorrector::~DriftCorrector() = default;
-DriftCorrector::DriftCorrector(DriftCorrector&&) noexcept = default;
-DriftCorrector& DriftCorrector::operator=(DriftCorrector&&) noexcept = default;
-
-double DriftCorrector::ratio() const noexcept {
-    switch (mode_) {
-        case Mode::kBypass:
-            return 1.0;
-        case Mode::kResampling:
-            return 1.0 / (1.0 + correction_ppm_ * kPpm);
-        case Mode::kLanding:
-            return landing_ratio_;
-    }
-    return 1.0;
-}
-
-// ---- Measurement and control --------------------------------------------------------------
-
-bool DriftCorrector::LevelWindow::add(double error, double uncorrected,
-                                      std::uint64_t now) noexcept {
-    if (has_held) {
-        const auto held_for = static_cast<double>(now - held_at);
-        sum_error += held_error * held_for;
-        sum_uncorrected += held_uncorrected * held_for;
-        weight += held_for;
-    } else {
-        started_at = now;
-    }
-    has_held = true;
-    held_error = error;
-    held_uncorrected = uncorrected;
-    held_at = now;
-    if (weight < length) return false;
-    mean_error = sum_error / weight;
-    mean_uncorrected = sum_uncorrected / weight;
-    middle = static_cast<double>(started_at) + weight / 2.0;
-    sum_error = sum_uncorrected = weight = 0.0;
-    started_at = now;
-    return true;
-}
-
-void DriftCorrector::LevelWindow::clear() noexcept {
-    has_held = false;
-    sum_error = sum_uncorrected = weight = 0.0;
-}
-
-void DriftCorrector::DriftFit::add(double time, double level) noexcept {
-    if (count > 0) {
-        // Where the history says this mean should be; a jump beyond noise is an event, not
-        // drift: shift the history so the fit sees a continuous level.
-        const std::size_t last = (next + times.size() - 1) % times.size();
-        const double expected = levels[last] + (known ? slope * (time - times[last]) : 0.0);
-        const double step = level - expected;
-        if (std::abs(step) > jump) {
-            for (std::size_t i = 0; i < count; ++i) {
-                levels[(next + times.size() - 1 - i) % times.size()] += step;
-            }
-        }
-    }
-    times[next] = time;
-    levels[next] = level;
-    next = (next + 1) % times.size();
-    count = std::min(count + 1, times.size());
-    if (count >= min_count) fit();
-}
-
-void DriftCorrector::DriftFit::fit() noexcept {
-    // Times relative to the oldest point keep the sums well conditioned after days of uptime.
-    const std::size_t oldest = (next + times.size() - count) % times.size();
-    const double origin = times[oldest];
-    double mean_t = 0.0;
-    double mean_l = 0.0;
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::size_t k = (oldest + i) % times.size();
-        mean_t += times[k] - origin;
-        mean_l += levels[k];
-    }
-    mean_t /= static_cast<double>(count);
-    mean_l /= static_cast<double>(count);
-    double covariance = 0.0;
-    double variance = 0.0;
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::size_t k = (oldest + i) % times.size();
-        const double dt = times[k] - origin - mean_t;
-        covariance += dt * (levels[k] - mean_l);
-        variance += dt * dt;
-    }
-    if (variance > 0.0) {
-        slope = covariance / variance;
-        known = true;
-    }
-}
-
-void DriftCorrector::DriftFit::clear() noexcept {
-    next = count = 0;
-    slope = 0.0;
-    known = false;
-}
-
-void DriftCorrector::observe(double level_samples, double target_samples) noexcept {
-    if (!std::isfinite(level_samples) || !std::isfinite(target_samples)) return;
-    // The level the buffer would have if the corrector had never corrected: what it took from
-    // the source beyond what it played is still "in the buffer" in that view.
-    const double uncorrected =
-        level_samples + (static_cast<double>(pulled_total_) - static_cast<double>(output_total_));
-    if (window_.add(level_samples - target_samples, uncorrected, output_total_)) on_window();
-}
-
-void DriftCorrector::on_window() noexcept {
-    fit_.add(window_.middle, window_.mean_uncorrected);
-    if (fit_.known) drift_ppm_ = fit_.slope / kPpm;
-    mean_error_ = window_.mean_error;
-
-    const double error_ms = mean_error_ * 1000.0 / config_.sample_rate_hz;
-    const double limit = config_.max_correction_ppm;
-    target_ppm_ = std::clamp(drift_ppm_ + config_.gain_ppm_per_ms * error_ms, -limit, limit);
-    const double magnitude = std::abs(mean_error_);
-    engage_wanted_ = mode_ == Mode::kBypass && magnitude > deadband_samples_;
-    release_wanted_ = mode_ == Mode::kResampling && magnitude < release_samples_;
-}
-
-void DriftCorrector::slew(std::size_t samples) noexcept {
-    const double most =
-        config_.max_slew_ppm_per_s * static_cast<double>(samples) / config_.sample_rate_hz;
-    correction_ppm_ += std::clamp(target_ppm_ - correction_ppm_, -most, most);
-}
-
-// ---- Audio path -----------------------------------------------------------------------------
-
-void DriftCorrector::process_from(std::span<float> out, SampleSource pull) noexcept {
-    while (!out.empty()) {
-        if (mode_ == Mode::kBypass && engage_wanted_) engage(pull);
-        if (mode_ == Mode::kResampling && release_wanted_) begin_landing();
-        std::size_t done = 0;
-        if (mode_ == Mode::kBypass) {
-            done = pass_through(out, pull);
-        } else {
-            std::size_t block = std::min(out.size(), config_.max_block_samples);
-            if (mode_ == Mode::kLanding) {
-                block = static_cast<std::size_t>(std::min<std::uint64_t>(block, landing_left_));
-            } else {
-                slew(block);
-            }
-            done = resample(out.first(block), pull);
-            if (mode_ == Mode::kLanding) {
-                landing_left_ -= done;
-                if (landing_left_ == 0) snap_to_bypass();
-            }
-        }
-        output_total_ += done;
-        out = out.subspan(done);
-    }
-}
-
-void DriftCorrector::drop_skipped(SampleSource& pull) noexcept {
-    // Only set when nothing is pending, so the scratch buffer is free to take them.
-    while (skip_ > 0) {
-        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(skip_, pending_.size()));
-        pull(std::span<float>(pending_).first(n));
-        pulled_total_ += n;
-        skip_ -= n;
-        head_ = tail_ = 0;
-    }
-}
-
-std::size_t DriftCorrector::pass_through(std::span<float> out, SampleSource& pull) noexcept {
-    // Samples the landing read past are dropped from the source; those taken from it and not
-    // played come first; then the source itself.
-    drop_skipped(pull);
-    const std::size_t queued = std::min(pending(), out.size());
-    std::copy_n(pending_.begin() + static_cast<std::ptrdiff_t>(head_), queued, out.begin());
-    head_ += queued;
-    if (queued < out.size()) {
-        pull(out.subspan(queued));
-        pulled_total_ += out.size() - queued;
-    }
-    return out.size();
-}
-
-void DriftCorrector::engage(SampleSource& pull) noexcept {
-    engage_wanted_ = false;
-    // The converter's left point is the sample bypass would have played next; it stays out of
-    // the converter's input, so the first output is that sample itself (read position 0).
-    drop_skipped(pull);
-    top_up(1, pull);
-    last_consumed_ = pending_[head_++];
-    // libsamplerate takes its left point from the first input after a reset: give it that
-    // sample alone and ask for no output, which sets it and reads nothing else.
-    src_reset(converter_.get());
-    SRC_DATA prime{};
-    float unused = 0.0f;
-    prime.data_in = &last_consumed_;
-    prime.input_frames = 1;
-    prime.data_out = &unused;
-    prime.output_frames = 0;
-    prime.src_ratio = 1.0;
-    if (src_process(converter_.get(), &prime) != 0) {
-        --head_;  // cannot happen with valid arguments; stay in bypass on the same sample
-        pending_[head_] = last_consumed_;
-        return;
-    }
-    phase_ = 0.0;
-    correction_ppm_ = 0.0;  // start at ratio 1 exactly and slew from there
-    mode_ = Mode::kResampling;
-}
-
-void DriftCorrector::begin_landing() noexcept {
-    release_wanted_ = false;
-    // Land on the whole sample nearest to where landing_samples_ at ratio 1 would end.
-    const auto length = static_cast<double>(landing_samples_);
-    const double whole = std::round(phase_ + length);
-    landing_ratio_ = length / (whole - phase_);
-    landing_left_ = landing_samples_;
-    mode_ = Mode::kLanding;
-}
-
-void DriftCorrector::snap_to_bypass() noexcept {
-    // The next read position, rounded: 0 is last_consumed_, k >= 1 the k-th pending sample.
-    const double whole = std::max(0.0, std::round(phase_));
-    if (whole < 1.0) {
-        if (head_ == 0) {
-            std::copy_backward(pending_.begin(),
-                               pending_.begin() + static_cast<std::ptrdiff_t>(tail_),
-                               pending_.begin() + static_cast<std::ptrdiff_t>(tail_) + 1);
-            ++tail_;
-            ++head_;
-        }
-        pending_[--head_] = last_consumed_;
-    } else {
-        const auto passed = static_cast<std::uint64_t>(whole) - 1;
-        const auto dropped = std::min<std::uint64_t>(passed, pending());
-        head_ += static_cast<std::size_t>(dropped);
-        skip_ = passed - dropped;
-    }
-    phase_ = 0.0;
-    correction_ppm_ = 0.0;
-    landing_left_ = 0;
-    mode_ = Mode::kBypass;
-}
-
-void DriftCorrector::top_up(std::size_t wanted, SampleSource& pull) noexcept {
-    wanted = std::min(wanted, pending_.size());
-    if (pending() >= wanted) return;
-    if (head_ + wanted > pending_.size()) {
-        std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(head_),
-                  pending_.begin() + static_cast<std::ptrdiff_t>(tail_), pending_.begin());
-        tail_ -= head_;
-        head_ = 0;
-    }
-    const std::size_t more = wanted - pending();
-    pull(std::span<float>(pending_).subspan(tail_, more));
-    tail_ += more;
-    pulled_total_ += more;
-}
-
-std::size_t DriftCorrector::resample(std::span<float> out, SampleSource& pull) noexcept {
-    const double ratio_now = ratio();
-    const double step = 1.0 / ratio_now;  // input samples per output sample
-    std::size_t done = 0;
-    while (done < out.size()) {
-        const std::size_t want = out.size() - done;
-        // Output k reads at phase_ + k * step (last_consumed_ at 0, pending sample i at i + 1)
-        // and needs the pending sample after that position; one more absorbs rounding and
-        // libsamplerate's need for two input frames.
-        const double last_read = phase_ + static_cast<double>(want - 1) * step;
-        top_up(static_cast<std::size_t>(std::max(0.0, last_read)) + 2, pull);
-
-        SRC_DATA data{};
-        data.data_in = pending_.data() + head_;
-        data.input_frames = static_cast<long>(pending());
-        data.data_out = out.data() + done;
-        data.output_frames = static_cast<long>(want);
-        data.src_ratio = ratio_now;
-        // A constant ratio within each call: libsamplerate would otherwise glide from the last
-        // one, and phase_ below would no longer track its read position exactly.
-        src_set_ratio(converter_.get(), ratio_now);
-        if (src_process(converter_.get(), &data) != 0) {
-            // Only bad arguments fail, which the checks above exclude; never leave `out` unfilled.
-            snap_to_bypass();
-            return done + pass_through(out.subspan(done), pull);
-        }
-        const auto used = static_cast<std::size_t>(data.input_frames_used);
-        const auto made = static_cast<std::size_t>(data.output_frames_gen);
-        if (used > 0) last_consumed_ = pending_[head_ + used - 1];
-        head_ += used;
-        phase_ += static_cast<double>(made) * step - static_cast<double>(used);
-        done += made;
-        if (made == 0) {
-            // Rounding left it short of input: give it more. Cannot run out of room (the buffer
-            // holds a whole block's reach), but never loop forever if it did.
-            if (pending() + 2 > pending_.size()) {
-                snap_to_bypass();
-                return done + pass_through(out.subspan(done), pull);
-            }
-            top_up(pending() + 2, pull);
-        }
-    }
-    return done;
-}
-
-void DriftCorrector::reset() noexcept {
-    if (mode_ != Mode::kBypass) snap_to_bypass();
-    engage_wanted_ = false;
-    release_wanted_ = false;
-    target_ppm_ = 0.0;
-    correction_ppm_ = 0.0;
-    window_.clear();
-    fit_.clear();
-    mean_error_ = 0.0;
-    drift_ppm_ = 0.0;
-}
+DriftCorrector::DriftCorrector(const DriftCorrectorConfig& config)
+    : config_(config), tuner_(tuner_config(config)), resampler_(resampler_config(config)) {}
 
 }  // namespace extrema::pipeline
