@@ -100,6 +100,8 @@ class PacketQueue {
     std::uint64_t level_samples() const noexcept;
 
     const ArrivalStats& arrivals() const noexcept { return arrivals_; }
+    // Subtracted from the playout margins filed from now on (ArrivalStats), samples.
+    void set_margin_reference(double samples) noexcept { arrivals_.set_margin_reference(samples); }
     const PacketQueueCounters& counters() const noexcept { return counters_; }
     const PacketQueueConfig& config() const noexcept { return config_; }
 

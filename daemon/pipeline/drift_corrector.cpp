@@ -19,8 +19,7 @@ LatencyTunerConfig tuner_config(const DriftCorrectorConfig& c) {
     t.max_growth_ppm = c.max_growth_ppm;
     t.growth_gain_ppm_per_ms = c.growth_gain_ppm_per_ms;
     t.growth_slew_ppm_per_s = c.growth_slew_ppm_per_s;
-    t.growth_threshold_ms = c.growth_threshold_ms;
-    t.growth_mean_ms = c.growth_mean_ms;
+    t.growth_done_ms = c.growth_done_ms;
     return t;
 }
 

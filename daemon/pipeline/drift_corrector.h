@@ -67,20 +67,20 @@ struct DriftCorrectorConfig {
     // noise, below the jump of an underrun through a 20-ms buffer.
     double fit_jump_ms = 15.0;
     // Growth toward a target that rose (the adaptive latency target): off for a fixed target,
-    // whose level only drift moves. When on, a fast mean (growth_mean_ms) of the level more than
-    // growth_threshold_ms below the target stretches the playout by growth_gain_ppm_per_ms per ms
-    // of error, up to max_growth_ppm, reached at growth_slew_ppm_per_s. 5 % (50000 ppm) grows
-    // 50 ms in a second: packets that come late stop coming late within a second or two, where
-    // the 1000-ppm clamp would take a minute. It is a pitch drop of 0.9 semitone for that second,
-    // in a stream that is then losing packets to lateness, which is worse. 100 ms of mean
-    // shrinks the 10-ms packet sawtooth to about a ms; 5 ms of threshold lies above that, below
-    // the growth a late packet calls for.
+    // whose level only drift moves. When on, each rise of the target is stretched in: by
+    // growth_gain_ppm_per_ms per ms still owed, up to max_growth_ppm, the ratio moving at
+    // growth_slew_ppm_per_s, until less than growth_done_ms is owed (latency_tuner.h). 5 %
+    // (50000 ppm) grows 50 ms in a second, so packets that come late stop coming late within a
+    // second or two, where the 1000-ppm clamp would take a minute. It is a pitch drop of 0.9
+    // semitone for that second, in a stream that is then losing packets to lateness, which is
+    // worse. 5000 ppm per ms owed closes the rest with a time constant of 0.2 s; a slew of
+    // 10^6 ppm/s reaches full speed in 50 ms (a glide, not a step) and follows that decay, so the
+    // growth ends within half a ms of what was owed.
     bool fast_growth = false;
     double max_growth_ppm = 50000.0;
-    double growth_gain_ppm_per_ms = 1000.0;
-    double growth_slew_ppm_per_s = 100000.0;
-    double growth_threshold_ms = 5.0;
-    double growth_mean_ms = 100.0;
+    double growth_gain_ppm_per_ms = 5000.0;
+    double growth_slew_ppm_per_s = 1000000.0;
+    double growth_done_ms = 0.5;
 };
 
 class DriftCorrector {

@@ -30,7 +30,7 @@ LatencyTunerConfig checked(const LatencyTunerConfig& c) {
     }
     if (!(c.max_growth_ppm >= c.max_correction_ppm && c.max_growth_ppm <= 100000.0) ||
         !positive(c.growth_gain_ppm_per_ms) || !positive(c.growth_slew_ppm_per_s) ||
-        !positive(c.growth_threshold_ms) || !positive(c.growth_mean_ms)) {
+        !positive(c.growth_done_ms)) {
         throw std::invalid_argument(
             "need max_correction_ppm <= max_growth_ppm <= 100000 and positive growth settings");
     }
@@ -43,7 +43,7 @@ LatencyTuner::LatencyTuner(const LatencyTunerConfig& config) : config_(checked(c
     const double per_ms = config_.sample_rate_hz / 1000.0;
     deadband_samples_ = config_.deadband_ms * per_ms;
     release_samples_ = config_.release_ms * per_ms;
-    growth_threshold_samples_ = config_.growth_threshold_ms * per_ms;
+    growth_done_samples_ = config_.growth_done_ms * per_ms;
     window_.length = config_.window_s * config_.sample_rate_hz;
     const auto windows =
         static_cast<std::size_t>(std::ceil(config_.drift_fit_s / config_.window_s));
@@ -149,9 +149,13 @@ bool LatencyTuner::observe(double level_samples, double target_samples,
     bool changed = false;
     if (window_.add(error, uncorrected, now)) {
         on_window(resampler);
+        window_level_ = window_.mean_error + target_samples;
+        window_stretched_ =
+            -(static_cast<double>(resampler.pulled_total()) - static_cast<double>(now));
+        has_window_level_ = true;
         changed = true;
     }
-    if (config_.fast_growth && grow(error, now, resampler)) changed = true;
+    if (config_.fast_growth && grow(level_samples, target_samples, resampler)) changed = true;
     return changed;
 }
 
@@ -169,37 +173,41 @@ void LatencyTuner::on_window(const Resampler& resampler) noexcept {
     steer_.release = resampler.resampling() && magnitude < release_samples_;
 }
 
-bool LatencyTuner::grow(double error, std::uint64_t now, const Resampler& resampler) noexcept {
-    // A fast, time-weighted mean of the error: the packet sawtooth shrinks to a ms or two.
-    if (!has_fast_) {
-        fast_error_ = error;
-        has_fast_ = true;
-    } else {
-        const double tau = config_.growth_mean_ms * config_.sample_rate_hz / 1000.0;
-        const double weight = std::min(1.0, static_cast<double>(now - fast_at_) / tau);
-        fast_error_ += (error - fast_error_) * weight;
+bool LatencyTuner::grow(double level_samples, double target_samples,
+                        const Resampler& resampler) noexcept {
+    const double stretched = static_cast<double>(resampler.output_total()) -
+                             static_cast<double>(resampler.pulled_total());
+    if (growing_) owed_ -= stretched - last_stretched_;
+    last_stretched_ = stretched;
+    if (has_target_ && target_samples > last_target_) {
+        // Owed: how far the target now lies above the level, the level taken as the last
+        // window's mean plus what has been stretched since (the level itself swings with the
+        // jitter). Rises the level already covers owe nothing, so the target's small ups and
+        // downs do not ratchet the latency up.
+        const double level =
+            has_window_level_ ? window_level_ + (stretched - window_stretched_) : level_samples;
+        const double short_by = target_samples - level;
+        if (short_by > deadband_samples_) owed_ = std::max(owed_, short_by);
     }
-    fast_at_ = now;
-    if (fast_error_ < -growth_threshold_samples_) {
-        const double error_ms = fast_error_ * 1000.0 / config_.sample_rate_hz;
-        steer_.target_ppm =
-            std::max(-config_.max_growth_ppm,
-                     std::min(drift_ppm_ + config_.growth_gain_ppm_per_ms * error_ms,
-                              -config_.max_correction_ppm));
+    has_target_ = true;
+    last_target_ = target_samples;
+    if (owed_ > growth_done_samples_) {
+        const double owed_ms = owed_ * 1000.0 / config_.sample_rate_hz;
+        steer_.target_ppm = -std::clamp(config_.growth_gain_ppm_per_ms * owed_ms,
+                                        config_.max_correction_ppm, config_.max_growth_ppm);
         steer_.slew_ppm_per_s = config_.growth_slew_ppm_per_s;
         steer_.engage = resampler.bypass();
         steer_.release = false;
         growing_ = true;
         return true;
     }
-    if (!growing_ || fast_error_ < -growth_threshold_samples_ / 2.0) return false;
-    // Near the target: back to the ordinary control, from a correction it could have chosen
-    // (reached as fast as the growth moved, so the level does not overshoot by much).
+    owed_ = 0.0;
+    if (!growing_) return false;
+    // Grown: back to the ordinary control, from the drift estimate (reached as fast as the growth
+    // moved, so the level does not overshoot).
     growing_ = false;
-    const double error_ms = fast_error_ * 1000.0 / config_.sample_rate_hz;
     const double limit = config_.max_correction_ppm;
-    steer_.target_ppm = std::clamp(drift_ppm_ + config_.gain_ppm_per_ms * error_ms, -limit, limit);
-    steer_.slew_ppm_per_s = config_.growth_slew_ppm_per_s;
+    steer_.target_ppm = std::clamp(drift_ppm_, -limit, limit);
     steer_.engage = false;
     steer_.release = false;
     return true;
@@ -213,7 +221,9 @@ void LatencyTuner::reset() noexcept {
     mean_error_ = 0.0;
     drift_ppm_ = 0.0;
     growing_ = false;
-    has_fast_ = false;
+    has_target_ = false;
+    has_window_level_ = false;
+    owed_ = 0.0;
 }
 
 }  // namespace extrema::pipeline

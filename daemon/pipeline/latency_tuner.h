@@ -16,10 +16,14 @@
 //    is the least-squares slope of the level the buffer would have without any correction,
 //    fitted over drift_fit_s: it holds the right rate from the first sample of each correction,
 //    so the proportional term only steers the level error back to zero.
-//  - Growth (with fast_growth): a level well below the target (a target that just rose because
-//    packets came late) is not left to the 1-s window and the gentle gain: from a fast mean of
-//    the level the tuner steers a stretch of up to max_growth_ppm at once, and hands back to the
-//    ordinary control once the level is near the target. Shrinking stays gentle.
+//  - Growth (with fast_growth): a target that rises (the adaptive one, because packets came
+//    late) is not left to the 1-s window and the gentle gain. What the target then lies above
+//    the level (the last window's mean plus the stretch since) is owed: the tuner steers
+//    a stretch of growth_gain_ppm_per_ms per ms still owed, up to max_growth_ppm, counts what the
+//    resampler adds, and hands back to the ordinary control once the rest is under
+//    growth_done_ms. Open loop on purpose: the level itself, with tens of ms of jitter, swings
+//    by more than any threshold that could tell a rise from noise. A target that falls is left
+//    to the ordinary control (gentle, at most max_correction_ppm).
 // No allocation after construction; single-threaded (the playout thread).
 #include <cstddef>
 #include <cstdint>
@@ -42,10 +46,9 @@ struct LatencyTunerConfig {
     double fit_jump_ms = 15.0;
     bool fast_growth = false;
     double max_growth_ppm = 50000.0;
-    double growth_gain_ppm_per_ms = 1000.0;
-    double growth_slew_ppm_per_s = 100000.0;
-    double growth_threshold_ms = 5.0;
-    double growth_mean_ms = 100.0;
+    double growth_gain_ppm_per_ms = 5000.0;
+    double growth_slew_ppm_per_s = 1000000.0;
+    double growth_done_ms = 0.5;
 };
 
 class LatencyTuner {
@@ -98,21 +101,25 @@ class LatencyTuner {
     };
 
     void on_window(const Resampler& resampler) noexcept;
-    bool grow(double error, std::uint64_t now, const Resampler& resampler) noexcept;
+    bool grow(double level_samples, double target_samples, const Resampler& resampler) noexcept;
 
     LatencyTunerConfig config_;
     double deadband_samples_ = 0.0;
     double release_samples_ = 0.0;
-    double growth_threshold_samples_ = 0.0;
+    double growth_done_samples_ = 0.0;
     LevelWindow window_;
     DriftFit fit_;
     Steer steer_;
     double mean_error_ = 0.0;
     double drift_ppm_ = 0.0;
     bool growing_ = false;
-    bool has_fast_ = false;
-    double fast_error_ = 0.0;  // the level error's fast mean (growth_mean_ms), samples
-    std::uint64_t fast_at_ = 0;
+    bool has_target_ = false;
+    double last_target_ = 0.0;  // samples
+    double owed_ = 0.0;         // growth still to stretch, samples
+    double last_stretched_ = 0.0;
+    bool has_window_level_ = false;
+    double window_level_ = 0.0;      // the last window's mean level, samples
+    double window_stretched_ = 0.0;  // the resampler's stretch when it closed
 };
 
 }  // namespace extrema::pipeline
