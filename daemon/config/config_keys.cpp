@@ -254,11 +254,36 @@ std::vector<KeySpec> build_table() {
             .unit("ms")
             .range(0, 500)  // the jitter buffer holds packets up to 1 s ahead of playout
             .reloadable()
-            .doc("Jitter buffer target delay. It must cover the network's jitter plus the "
+            .doc("Jitter buffer target delay with latency = fixed. It must cover the network's "
+                 "jitter plus the "
                  "sender's spread, 2 x packet_ms + 2 x max_segment_ms + a device period "
                  "(docs/latency.md): 8 ms played exactly on loopback with 2 ms packets and 1 ms "
                  "segments. 20: LAN jitter with room to spare; below the defaults' 31 ms spread, "
                  "so now and then a speech packet comes late."),
+        Row("receiver", "latency", member<&LinkConfig::receiver, &ReceiverSettings::latency>())
+            .flag("latency")
+            .choices({"adaptive", "fixed"})
+            .doc("How the jitter buffer's target is chosen. adaptive: it follows the measured "
+                 "lateness of packets between min_latency_ms and max_latency_ms, growing within "
+                 "a second or two when packets come late and shrinking slowly when the network "
+                 "calms, always by resampling (docs/latency.md). fixed: jitter_target_ms. "
+                 "Adaptive needs drift_correction (without it the target applies from the next "
+                 "start of playout only)."),
+        Row("receiver", "min_latency_ms",
+            member<&LinkConfig::receiver, &ReceiverSettings::min_latency_ms>())
+            .flag("min-latency-ms")
+            .unit("ms")
+            .range(0, 500)
+            .doc("Floor of the adaptive target (and where playout starts). 10: one 10 ms packet, "
+                 "so a clean LAN link plays at packet_ms plus a few ms of safety."),
+        Row("receiver", "max_latency_ms",
+            member<&LinkConfig::receiver, &ReceiverSettings::max_latency_ms>())
+            .flag("max-latency-ms")
+            .unit("ms")
+            .range(1, 900)  // the jitter buffer holds packets up to 1 s ahead of playout
+            .doc("Ceiling of the adaptive target. 250: the network's share of the 400 ms "
+                 "mouth-to-ear delay ITU-T G.114 calls the limit for conversation; a worse "
+                 "network costs late packets instead."),
         Row("receiver", "max_packet_ms",
             member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
             .flag("max-packet-ms")

@@ -72,6 +72,14 @@ void validate_audio(const LinkConfig& config) {
                         hz(config.encoder.lowpass_hz), hz(nyquist_hz)));
 }
 
+void validate_latency(const LinkConfig& config) {
+    const auto& receiver = config.receiver;
+    require(receiver.min_latency_ms <= receiver.max_latency_ms,
+            {"receiver.min_latency_ms", "receiver.max_latency_ms"},
+            fmt::format("receiver.min_latency_ms ({}) must not exceed receiver.max_latency_ms ({})",
+                        ms(receiver.min_latency_ms), ms(receiver.max_latency_ms)));
+}
+
 void validate_packet_sizes(const LinkConfig& config) {
     // A packet covers packet_ms plus at most one more record, which max_segment_ms bounds
     // (net/packetizer.h); a receiver with the same settings must accept it.
@@ -108,6 +116,7 @@ void validate(const LinkConfig& config) {
     validate_each_key(config);
     validate_peers(config);
     validate_audio(config);
+    validate_latency(config);
     validate_packet_sizes(config);
     validate_compressor(config);
 }

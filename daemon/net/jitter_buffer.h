@@ -1,35 +1,23 @@
 #pragma once
-// Receive-side jitter buffer: packets in, the sender's timeline out, sample for sample.
+// Receive-side jitter buffer: packets in, the sender's timeline out, sample for sample. It is
+// the first three receive stages chained in order, each one job:
 //
-// Packets are kept in a fixed set of preallocated slots ordered by RTP timestamp (extended to 64
-// bits, so wraparound is invisible), which also repairs reordering. Playout starts once
-// target_delay_ms of audio is buffered and then advances exactly one timeline sample per output
-// sample: a packet plays at the position its timestamp names, whatever its arrival time.
-//  - A span with no packet (loss, or nothing arrived yet: underrun) is concealed by
-//    codec::LossConcealer (G.711 Appendix I: the last pitch periods repeated, attenuated after
-//    10 ms, silence from 60 ms); the first samples of the packet after it are overlap-added with
-//    the substitute. The timeline is unchanged: every packet still plays at its timestamp.
-//  - A packet whose records run past the next packet's timestamp is cut there (counted); one
-//    that ends short of it leaves a gap, concealed as above.
-//  - A packet arriving after its first sample was played out is late and dropped; one with the
-//    timestamp of a buffered or recently played packet is a duplicate; one beyond max_ahead_ms
-//    (or with every slot taken by earlier audio) is too early.
-//  - Many late or early packets in a row mean the sender's timeline jumped (a restart): the
-//    buffer then resynchronises to the new timeline. Late packets that gain on the playout
-//    position do not count: they are a backlog draining after a stall (of the sender, the
-//    network or the host), on the same timeline, and dropping them keeps the output on it;
-//    nor do packets refused only because every slot is taken (the receiver's own stall).
-//    A new SSRC (the validator re-locked to another sender) resynchronises at once.
+//   insert() -> PacketQueue   (order, duplicates, late/early, resync, arrival statistics)
+//   read()   -> Depacketizer  (records -> samples on the timeline, pre-roll, cuts)
+//            -> Concealer     (spans no packet covers; overlap-add after them)
+//
+// See each stage's header for its rules. The latency tuner and resampler follow it on the
+// receive path (pipeline::DriftCorrector).
 // Single-threaded: insert() and read() are called from one thread (the playback callback, or for
 // a file output the network thread). No allocation, lock or system call after construction.
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "extrema/codec/curve_bank.h"
-#include "extrema/codec/decoder.h"
-#include "extrema/codec/loss_concealer.h"
+#include "net/concealer.h"
+#include "net/depacketizer.h"
+#include "net/packet_queue.h"
 #include "net/packet_validator.h"
 
 namespace extrema::net {
@@ -51,15 +39,16 @@ struct JitterBufferConfig {
     // This many late or too-early packets in a row mean the sender's timeline moved (a restart,
     // or a delay that grew for good): resynchronise to it. 25 packets is 250 ms at 10 ms per
     // packet, long enough that a burst of reordering never triggers it. The late backlog of a
-    // stall, which gains on the playout, does not count (see above).
+    // stall, which gains on the playout, does not count (packet_queue.h).
     std::size_t resync_after_drops = 25;
     // After a restart (resync, new sender) what was playing fades to zero over this time during
     // the new pre-roll. 5 ms is long enough for no click, short enough to sound like a stop.
     double restart_fade_ms = 5.0;
+    // Window of the arrival statistics (arrival_stats.h).
+    ArrivalStatsConfig arrivals;
 };
 
-enum class InsertResult { kAccepted, kDuplicate, kLate, kTooEarly };
-
+// The counters of the three stages, in one place.
 struct JitterBufferCounters {
     std::uint64_t accepted = 0;
     std::uint64_t duplicate = 0;
@@ -78,14 +67,18 @@ class JitterBuffer {
     // Throws std::invalid_argument for a config out of range.
     explicit JitterBuffer(const JitterBufferConfig& config,
                           const codec::CurveBank& bank = codec::CurveBank::standard());
+    JitterBuffer(const JitterBuffer&) = delete;  // the stages refer to each other
+    JitterBuffer& operator=(const JitterBuffer&) = delete;
 
-    // Files a validated packet that arrived at `arrival` (used for the RFC 3550 jitter
-    // estimate). A packet from another SSRC than the last one starts a new timeline.
-    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival) noexcept;
+    // Files a validated packet that arrived at `arrival` (used for the arrival statistics). A
+    // packet from another SSRC than the last one starts a new timeline.
+    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival) noexcept {
+        return queue_.insert(packet, arrival);
+    }
 
     // Fills all of `out` with normalised samples ([-1, 1]): zeros until playout starts, then the
     // sender's timeline with gaps concealed.
-    void read(std::span<float> out) noexcept;
+    void read(std::span<float> out) noexcept { depacketizer_.read(out); }
 
     // A new target delay (live reconfiguration). It governs when playout (re)starts; a playing
     // buffer keeps its timeline, so the level moves to the new target only through the drift
@@ -98,87 +91,29 @@ class JitterBuffer {
     }
 
     // Forgets all packets and the timeline (counters are kept).
-    void reset() noexcept;
+    void reset() noexcept { queue_.reset(); }
 
-    bool playing() const noexcept { return started_; }
+    bool playing() const noexcept { return queue_.started(); }
     // Audio buffered ahead of the playout position (or buffered in all, before playout starts).
-    std::uint64_t level_samples() const noexcept;
+    std::uint64_t level_samples() const noexcept { return queue_.level_samples(); }
     double level_ms() const noexcept;
-    // RFC 3550 §6.4.1 interarrival jitter estimate, over the packets accepted: late, duplicate
-    // and refused packets are left out, so a spoofed or stray one cannot poison it.
-    double jitter_ms() const noexcept { return jitter_samples_ * 1000.0 / config_.sample_rate_hz; }
+    // RFC 3550 §6.4.1 interarrival jitter estimate (arrival_stats.h).
+    double jitter_ms() const noexcept { return queue_.arrivals().jitter_ms(); }
     // Extended timestamp of the next sample read() will produce.
-    std::int64_t playout_position() const noexcept { return play_pos_; }
-    std::size_t buffered_packets() const noexcept { return order_.size(); }
-    const JitterBufferCounters& counters() const noexcept { return counters_; }
+    std::int64_t playout_position() const noexcept { return queue_.position(); }
+    std::size_t buffered_packets() const noexcept { return queue_.size(); }
+    JitterBufferCounters counters() const noexcept;
     const JitterBufferConfig& config() const noexcept { return config_; }
 
+    // The stages, for what sits downstream (the latency tuner reads the arrival statistics).
+    const PacketQueue& queue() const noexcept { return queue_; }
+    PacketQueue& queue() noexcept { return queue_; }
+
   private:
-    struct Slot {
-        std::int64_t start = 0;     // extended timestamp of the first sample
-        std::uint64_t samples = 0;  // samples the records produce
-        std::size_t record_count = 0;
-        bool has_anchor = false;
-    };
-
-    std::int64_t extend(std::uint32_t timestamp) const noexcept;
-    void update_jitter(std::int64_t start, Clock::time_point arrival) noexcept;
-    InsertResult classify(std::int64_t start) noexcept;
-    // Whether `start` lies further than max_ahead_ms from the playout position (or, before
-    // playout, from the first buffered packet); needs one of them.
-    bool beyond_reach(std::int64_t start) const noexcept;
-    InsertResult store(const ValidatedPacket& packet, std::int64_t start) noexcept;
-    InsertResult count_bad(InsertResult result) noexcept;
-    // Whether a refused packet (`result`, starting at `start`) adds to the run of bad packets
-    // that makes the buffer resynchronise.
-    bool counts_toward_resync(InsertResult result, std::int64_t start) noexcept;
-    // End (extended timestamp just past the last sample) of the furthest buffered packet; 0
-    // when none is.
-    std::int64_t buffered_end() const noexcept;
-    bool ready() const noexcept;
-    void preroll(std::span<float> out) noexcept;
-    std::size_t play(std::span<float> out) noexcept;
-    std::size_t conceal(std::span<float> out) noexcept;
-    void release_front() noexcept;
-    const codec::Record* records_of(std::size_t slot) const noexcept;
-
     JitterBufferConfig config_;
-    std::uint64_t target_samples_ = 0;
-    std::uint64_t max_ahead_samples_ = 0;
-    std::uint64_t fade_samples_ = 0;
-
-    std::vector<Slot> slots_;
-    std::vector<codec::Record> records_;  // slot_count * kMaxRecordsPerPacket
-    std::vector<std::size_t> order_;      // occupied slots by start; front may be playing
-    std::vector<std::size_t> free_;       // unoccupied slots
-    std::vector<std::int64_t> played_;    // starts of recently played packets (ring)
-    std::size_t played_next_ = 0;
-
-    codec::Decoder decoder_;
-    bool started_ = false;
-    std::int64_t play_pos_ = 0;
-    std::uint64_t preroll_samples_ = 0;  // pre-roll output since the first packet was buffered
-    float fade_out_from_ = 0.0f;         // value the pre-roll fades out from (after a reset)
-    std::int64_t fade_out_done_ = 0;
-    bool current_ = false;         // order_.front() is being decoded
-    std::size_t next_record_ = 0;  // its next record to push into the decoder
-    float last_value_ = 0.0f;      // last output sample, normalised
-
-    codec::LossConcealer concealer_;
-    bool concealing_ = false;        // the last output sample was concealed
-    bool underrun_counted_ = false;  // once per read() call
-
-    std::uint32_t ssrc_ = 0;  // sender of the current timeline
-    bool has_ssrc_ = false;
-    std::size_t consecutive_bad_ = 0;
-    bool has_last_late_ = false;           // the last late packet since the reset:
-    std::int64_t last_late_start_ = 0;     // its start,
-    std::int64_t last_late_play_pos_ = 0;  // and the playout position when it came
-    bool have_transit_ = false;
-    double last_transit_ = 0.0;
-    double jitter_samples_ = 0.0;
-    Clock::time_point epoch_{};
-    JitterBufferCounters counters_;
+    PacketQueue queue_;
+    Concealer concealer_;
+    Depacketizer depacketizer_;
 };
 
 }  // namespace extrema::net

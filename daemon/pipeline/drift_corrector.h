@@ -1,50 +1,23 @@
 #pragma once
-// Clock drift correction on the receive path (SPEC: "sender/receiver clock drift corrected by
-// slight resampling so latency neither grows nor drains").
+// Clock drift correction and latency steering on the receive path: the latency tuner and the
+// resampler, chained. The playback callback pulls the sender's timeline out of the jitter buffer
+// at the sound card's own clock. A sender whose clock runs fast fills the jitter buffer (latency
+// grows), a slow one drains it (underruns); a target that moves (SIGHUP, the adaptive target)
+// must be reached without a gap. The corrector sits between the buffer and the sink:
 //
-// The playback callback pulls the sender's timeline out of the jitter buffer at the sound card's
-// own clock. A sender whose clock runs fast
-// fills the jitter buffer (latency grows), a slow one drains it (underruns). The corrector sits
-// between the two:
-//  - Measurement: observe() is given the buffer level once per fill; the level error is averaged
-//    over window_s, weighted by time. The mean, not the minimum: over 100 packets it cancels the
-//    sawtooth of arrivals (+packet_ms on arrival, draining in between), and a late packet moves it
-//    by (lateness x packet_ms / window) only, where the window minimum would be set by that one
-//    packet. Caveat: fills locked to our clock at the packet period (480-sample fills, 10 ms
-//    packets) see the level at one phase of the sawtooth only, so it moves in steps of a packet;
-//    observing right after inserting a packet, or any other fill size, avoids that.
-//  - Control: bypass until the mean error leaves the dead band; then correct by the drift
-//    estimate (feed-forward) plus a proportional term on the error, slew-limited and clamped to
-//    max_correction_ppm; back to bypass once the error is within release_ms. The drift estimate
-//    is the least-squares slope of the level the buffer would have without any correction,
-//    fitted over drift_fit_s: it holds the right rate from the first sample of each correction,
-//    so the proportional term only steers the level error back to zero.
-//  - Resampler: libsamplerate's SRC_LINEAR. At a whole-sample read position it returns the input
-//    sample itself, it keeps one sample of history and adds no group delay, so it can start and
-//    stop on any sample without a step. Its price is the droop of two-point interpolation, set
-//    by the fractional read position mu (the ratio only sets how fast mu turns, once per
-//    1/|ratio - 1| samples): |H|^2 = 1 - 2 mu (1 - mu) (1 - cos(2 pi f / fs)). Worst case
-//    (mu = 1/2) at 48 kHz: -0.22 dB at 3.4 kHz, -0.30 dB at 4 kHz, -1.25 dB at 8 kHz, half that
-//    on average over mu, and only while correcting: inaudible on voice. SRC_SINC_FASTEST is flat
-//    to 20 kHz but delays the signal by its half filter length and needs that much history:
-//    switching in and out would need a matching delay and a cross-fade in bypass, and bypass
-//    would no longer be the source itself.
-//  - Transitions: engaging starts the converter at ratio 1 on the very sample bypass would have
-//    played next, then slews the ratio; releasing first lands: for landing_ms the ratio is set so
-//    that the read position arrives exactly on a whole sample, and bypass resumes on that sample.
-//    Nothing is skipped, repeated or stepped over, so no click.
+//   observe(level, target) -> LatencyTuner (level means, drift fit, control)  -> Steer
+//   process(out, pull)     -> Resampler    (bypass, or libsamplerate at the steered ratio)
 //
-// How well it holds the level, measured by test_drift: docs/daemon.md ("Drift").
+// How each works and why: latency_tuner.h, resampler.h. How well it holds the level, measured by
+// test_drift: docs/daemon.md ("Drift").
 // No allocation, lock or system call after construction; single-threaded (the playout thread:
 // the sink's callback or pump).
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
-#include <type_traits>
-#include <vector>
 
-struct SRC_STATE_tag;  // libsamplerate's converter, kept out of this header
+#include "pipeline/latency_tuner.h"
+#include "pipeline/resampler.h"
 
 namespace extrema::pipeline {
 
@@ -93,30 +66,21 @@ struct DriftCorrectorConfig {
     // above one 10-ms packet (a level step that fills locked to the packet period do see) plus
     // noise, below the jump of an underrun through a 20-ms buffer.
     double fit_jump_ms = 15.0;
-};
-
-class SampleSource;
-
-// A callable that fills the span of samples it is given (and is not a SampleSource itself).
-template <typename F>
-concept SampleFiller = std::is_invocable_v<F&, std::span<float>> &&
-    !std::is_same_v<std::remove_cvref_t<F>, SampleSource>;
-
-// A non-owning reference to a SampleFiller: the corrector's sample source, called without a
-// std::function or any allocation. The callable must outlive the call it is passed to.
-class SampleSource {
-  public:
-    template <SampleFiller F>
-    SampleSource(F& source) noexcept  // NOLINT(google-explicit-constructor): a reference type
-        : object_(const_cast<void*>(static_cast<const void*>(std::addressof(source)))),
-          call_([](void* object, std::span<float> out) noexcept {
-              (*static_cast<F*>(object))(out);
-          }) {}
-    void operator()(std::span<float> out) const noexcept { call_(object_, out); }
-
-  private:
-    void* object_;
-    void (*call_)(void*, std::span<float>) noexcept;
+    // Growth toward a target that rose (the adaptive latency target): off for a fixed target,
+    // whose level only drift moves. When on, each rise of the target is stretched in: by
+    // growth_gain_ppm_per_ms per ms still owed, up to max_growth_ppm, the ratio moving at
+    // growth_slew_ppm_per_s, until less than growth_done_ms is owed (latency_tuner.h). 5 %
+    // (50000 ppm) grows 50 ms in a second, so packets that come late stop coming late within a
+    // second or two, where the 1000-ppm clamp would take a minute. It is a pitch drop of 0.9
+    // semitone for that second, in a stream that is then losing packets to lateness, which is
+    // worse. 5000 ppm per ms owed closes the rest with a time constant of 0.2 s; a slew of
+    // 10^6 ppm/s reaches full speed in 50 ms (a glide, not a step) and follows that decay, so the
+    // growth ends within half a ms of what was owed.
+    bool fast_growth = false;
+    double max_growth_ppm = 50000.0;
+    double growth_gain_ppm_per_ms = 5000.0;
+    double growth_slew_ppm_per_s = 1000000.0;
+    double growth_done_ms = 0.5;
 };
 
 class DriftCorrector {
@@ -124,111 +88,56 @@ class DriftCorrector {
     // Allocates everything (the converter, the scratch buffer, the fit's history). Throws
     // std::invalid_argument for a config out of range, std::runtime_error if libsamplerate fails.
     explicit DriftCorrector(const DriftCorrectorConfig& config = {});
-    ~DriftCorrector();
-    DriftCorrector(DriftCorrector&&) noexcept;
-    DriftCorrector& operator=(DriftCorrector&&) noexcept;
 
     // Once per fill: the jitter buffer's level (samples ahead of playout) and the level to hold.
     // Pass as target the mean the level has when all is well (the sawtooth's mean sits about
     // half a packet below the level playout started at). Non-finite values are ignored.
-    void observe(double level_samples, double target_samples) noexcept;
+    void observe(double level_samples, double target_samples) noexcept {
+        if (tuner_.observe(level_samples, target_samples, resampler_)) {
+            resampler_.steer(tuner_.steer());
+        }
+    }
 
     // Fills all of `out` (mono, normalised) from `pull(std::span<float>)`, which must fill the
     // span it is given (the jitter buffer conceals what is missing) and must not throw. In
     // bypass `out` is exactly what pull gives, sample for sample.
     template <typename Pull>
     void process(std::span<float> out, Pull&& pull) noexcept {
-        process_from(out, SampleSource(pull));
+        resampler_.process(out, SampleSource(pull));
     }
-    void process_from(std::span<float> out, SampleSource pull) noexcept;
+    void process_from(std::span<float> out, SampleSource pull) noexcept {
+        resampler_.process(out, pull);
+    }
 
     // Output rate / input rate now: 1 in bypass, below 1 while draining a high level.
-    double ratio() const noexcept;
+    double ratio() const noexcept { return resampler_.ratio(); }
     // Resampling (including the landing back to bypass).
-    bool correcting() const noexcept { return mode_ != Mode::kBypass; }
+    bool correcting() const noexcept { return !resampler_.bypass(); }
     // The sender's clock against ours, ppm (positive: the sender is fast); 0 until known.
-    double drift_ppm() const noexcept { return drift_ppm_; }
+    double drift_ppm() const noexcept { return tuner_.drift_ppm(); }
     // The latest window's mean level error, samples (positive: above target).
-    double mean_error_samples() const noexcept { return mean_error_; }
+    double mean_error_samples() const noexcept { return tuner_.mean_error_samples(); }
+    // Samples the resampler has added to the latency so far (played beyond what it took from
+    // the source; negative when it drained more than it stretched).
+    double stretched_samples() const noexcept {
+        return static_cast<double>(resampler_.output_total()) -
+               static_cast<double>(resampler_.pulled_total());
+    }
     // Forgets the measurement and the drift estimate (after a resync or a new sender) and
     // returns to bypass at once, on the nearest whole sample. Samples already taken from the
     // source are still played.
-    void reset() noexcept;
+    void reset() noexcept {
+        resampler_.reset();
+        tuner_.reset();
+    }
 
     const DriftCorrectorConfig& config() const noexcept { return config_; }
+    const LatencyTuner& tuner() const noexcept { return tuner_; }
 
   private:
-    enum class Mode { kBypass, kResampling, kLanding };
-    struct ConverterDeleter {
-        void operator()(SRC_STATE_tag* converter) const noexcept;
-    };
-
-    // Time-weighted mean over windows of output time; each observation holds until the next.
-    struct LevelWindow {
-        double length = 0.0;  // samples
-        bool has_held = false;
-        double held_error = 0.0, held_uncorrected = 0.0;
-        std::uint64_t held_at = 0, started_at = 0;
-        double sum_error = 0.0, sum_uncorrected = 0.0, weight = 0.0;
-        // Means of the window that closed, valid when add() returns true.
-        double mean_error = 0.0, mean_uncorrected = 0.0, middle = 0.0;
-
-        bool add(double error, double uncorrected, std::uint64_t now) noexcept;
-        void clear() noexcept;
-    };
-
-    // Least-squares slope of the uncorrected level over the last means (a ring).
-    struct DriftFit {
-        std::vector<double> times, levels;
-        std::size_t next = 0, count = 0, min_count = 0;
-        double jump = 0.0;  // samples
-        double slope = 0.0;
-        bool known = false;
-
-        void add(double time, double level) noexcept;
-        void clear() noexcept;
-        void fit() noexcept;
-    };
-
-    void on_window() noexcept;
-    std::size_t pass_through(std::span<float> out, SampleSource& pull) noexcept;
-    std::size_t resample(std::span<float> out, SampleSource& pull) noexcept;
-    void drop_skipped(SampleSource& pull) noexcept;
-    void engage(SampleSource& pull) noexcept;
-    void begin_landing() noexcept;
-    void snap_to_bypass() noexcept;
-    void slew(std::size_t samples) noexcept;
-    void top_up(std::size_t wanted, SampleSource& pull) noexcept;
-    std::size_t pending() const noexcept { return tail_ - head_; }
-
     DriftCorrectorConfig config_;
-    double deadband_samples_ = 0.0;
-    double release_samples_ = 0.0;
-    std::uint64_t landing_samples_ = 0;
-
-    std::unique_ptr<SRC_STATE_tag, ConverterDeleter> converter_;
-    // Samples taken from the source and not yet consumed: [head_, tail_).
-    std::vector<float> pending_;
-    std::size_t head_ = 0;
-    std::size_t tail_ = 0;
-    std::uint64_t skip_ = 0;  // source samples to pass over before bypass resumes
-
-    Mode mode_ = Mode::kBypass;
-    bool engage_wanted_ = false;
-    bool release_wanted_ = false;
-    float last_consumed_ = 0.0f;   // the converter's left interpolation point
-    double phase_ = 0.0;           // next read position, samples after last_consumed_
-    double target_ppm_ = 0.0;      // correction the controller asks for
-    double correction_ppm_ = 0.0;  // correction applied (slewed toward the target)
-    double landing_ratio_ = 1.0;
-    std::uint64_t landing_left_ = 0;
-
-    std::uint64_t output_total_ = 0;  // samples produced: our clock
-    std::uint64_t pulled_total_ = 0;  // samples taken from the source
-    LevelWindow window_;
-    DriftFit fit_;
-    double mean_error_ = 0.0;
-    double drift_ppm_ = 0.0;
+    LatencyTuner tuner_;
+    Resampler resampler_;
 };
 
 }  // namespace extrema::pipeline

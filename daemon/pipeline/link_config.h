@@ -110,6 +110,18 @@ struct ReceiverSettings {
     // exactly on loopback with 2 ms packets and 1 ms segments. 20: LAN jitter with room to spare;
     // below the defaults' 31 ms spread, so now and then a speech packet comes late.
     double jitter_target_ms = 20.0;
+    // How the latency target is chosen. "adaptive": it follows how late packets come, between
+    // min_latency_ms and max_latency_ms: up within a second or two of packets coming late, down
+    // slowly once the network calms (AdaptiveLatency). "fixed": jitter_target_ms, whatever the
+    // network does. Adaptive by default: a user cannot know the jitter of a path in advance.
+    std::string latency = "adaptive";
+    // The adaptive target's floor, ms. 10: one 10 ms packet, so a clean LAN link plays at
+    // packet_ms plus a few ms of safety, well inside 40 ms end to end.
+    double min_latency_ms = 10.0;
+    // The adaptive target's ceiling, ms. 250: beyond it a conversation breaks down (ITU-T G.114
+    // puts the limit of acceptable mouth-to-ear delay at 400 ms, of which this is the network's
+    // share), so a worse network costs late packets instead.
+    double max_latency_ms = 250.0;
     // Most audio one packet may produce, ms: far above honest packets (packet_ms plus one
     // record), yet a hostile packet can make the receiver play at most 0.2 s.
     double max_packet_ms = 200.0;

@@ -24,14 +24,27 @@ net::ValidatorConfig validator_config(const LinkConfig& config,
 net::JitterBufferConfig jitter_buffer_config(const LinkConfig& config) {
     net::JitterBufferConfig jitter;
     jitter.sample_rate_hz = config.audio.rate_hz;
-    jitter.target_delay_ms = config.receiver.jitter_target_ms;
+    // Adaptive: playout starts at the smallest latency allowed; the target grows from there.
+    jitter.target_delay_ms = config.receiver.latency == "adaptive"
+                                 ? config.receiver.min_latency_ms
+                                 : config.receiver.jitter_target_ms;
     return jitter;
 }
 
 DriftCorrectorConfig drift_config(const LinkConfig& config) {
     DriftCorrectorConfig drift;
     drift.sample_rate_hz = config.audio.rate_hz;
+    drift.fast_growth = config.receiver.latency == "adaptive";
     return drift;
+}
+
+AdaptiveLatencyConfig adaptive_config(const LinkConfig& config) {
+    AdaptiveLatencyConfig adaptive;
+    adaptive.sample_rate_hz = config.audio.rate_hz;
+    adaptive.min_latency_ms = config.receiver.min_latency_ms;
+    adaptive.max_latency_ms = config.receiver.max_latency_ms;
+    adaptive.half_packet_ms = config.network.packet_ms / 2.0;
+    return adaptive;
 }
 
 // Validated packets the network thread may hand over before the playout thread takes them. The
@@ -51,10 +64,16 @@ ReceivePath::ReceivePath(const LinkConfig& config,
       jitter_(jitter_buffer_config(config)),
       drift_(drift_config(config)),
       drift_correction_(config.receiver.drift_correction),
+      adaptive_(config.receiver.latency == "adaptive"),
+      adaptive_latency_(adaptive_config(config)),
       half_packet_samples_(config.network.packet_ms * config.audio.rate_hz / 2000.0),
       max_target_ms_(jitter_buffer_config(config).max_ahead_ms),
       applied_target_ms_(config.receiver.jitter_target_ms) {
-    apply_target(applied_target_ms_);
+    if (adaptive_) {
+        target_samples_ = adaptive_latency_.target_level_samples();
+    } else {
+        apply_target(applied_target_ms_);
+    }
     awaits_keys_ = config.network.dtls != "off";
     if (!config.network.srtp_key_file.empty() && !awaits_keys_) {
         srtp_ = std::make_unique<net::SrtpSession>(
@@ -140,7 +159,9 @@ void ReceivePath::take_arrivals() noexcept {
 
 void ReceivePath::read(std::span<float> out) noexcept {
     const double target_ms = requested_target_ms_.load(std::memory_order_relaxed);
-    if (target_ms != applied_target_ms_) apply_target(target_ms);
+    if (!adaptive_ && target_ms != applied_target_ms_) apply_target(target_ms);
+    // Margins filed from now on leave out what the resampler has added (adaptive_latency.h).
+    jitter_.queue().set_margin_reference(drift_.stretched_samples());
     take_arrivals();
     const bool was_playing = jitter_.playing();
     const auto pull = [this](std::span<float> block) { jitter_.read(block); };
@@ -150,6 +171,7 @@ void ReceivePath::read(std::span<float> out) noexcept {
         drift_.reset();
     }
     if (drift_correction_ && was_playing) {
+        tune(out.size());
         drift_.observe(static_cast<double>(jitter_.level_samples()), target_samples_);
         drift_.process(out, pull);
     } else {
@@ -163,6 +185,16 @@ void ReceivePath::read(std::span<float> out) noexcept {
     }
     produced_ += out.size();
     publish();
+}
+
+void ReceivePath::tune(std::size_t samples) noexcept {
+    if (!adaptive_) return;
+    target_samples_ =
+        adaptive_latency_.update(static_cast<double>(jitter_.level_samples()),
+                                 drift_.stretched_samples(), jitter_.queue().arrivals(), samples);
+    // A restart of the timeline pre-rolls to the latency the network is known to need.
+    const double delay_ms = adaptive_latency_.target_delay_ms();
+    if (delay_ms != jitter_.config().target_delay_ms) (void)jitter_.set_target_delay_ms(delay_ms);
 }
 
 void ReceivePath::settle() noexcept {
@@ -195,6 +227,9 @@ void ReceivePath::publish() noexcept {
     c.jitter_ms = jitter_.jitter_ms();
     c.buffer_ms = jitter_.level_ms();
     c.drift_ppm = drift_correction_ ? drift_.drift_ppm() : 0.0;
+    c.target_delay_ms =
+        adaptive_ ? adaptive_latency_.target_delay_ms() : jitter_.config().target_delay_ms;
+    c.playout_position = jitter_.playout_position();
     c.started = started_;
     c.lead_samples = lead_samples_;
     c.first_played_position = first_played_position_;
@@ -222,6 +257,12 @@ std::optional<std::uint64_t> ReceivePath::lead_samples() noexcept {
     if (!playout.started) return std::nullopt;
     return playout.lead_samples;
 }
+
+double ReceivePath::target_delay_ms() noexcept {
+    return counters_.latest().target_delay_ms;
+}
+
+std::int64_t ReceivePath::playout_position() noexcept { return counters_.latest().playout_position; }
 
 std::int64_t ReceivePath::first_played_position() noexcept {
     return counters_.latest().first_played_position;

@@ -2,7 +2,14 @@
 // The receiver's half of a link, minus the socket: datagrams in, the sender's timeline out.
 //
 //   network thread:  datagram -> [SSRC lock, SRTP unprotect] -> validator -> hand-over queue
-//   playout thread:  hand-over queue -> jitter buffer -> drift corrector -> samples
+//   playout thread:  hand-over queue -> packet queue -> depacketizer -> concealer
+//                    (net::JitterBuffer)  -> latency tuner -> resampler (DriftCorrector) -> samples
+//
+// The latency tuner holds the jitter buffer's level at a target: receiver.jitter_target_ms
+// (receiver.latency = "fixed"), or one that follows how late packets come, between
+// receiver.min_latency_ms and receiver.max_latency_ms (receiver.latency = "adaptive",
+// AdaptiveLatency). Either way the level moves by resampling only: nothing is dropped or
+// repeated. Without drift correction a target applies from the next (re)start of playout.
 //
 // The playout half is the sink's audio::FrameReader: its thread is the device's callback, or
 // the Pump of a sink without a clock (a file, the null sink). The two halves share only the
@@ -24,6 +31,7 @@
 #include "net/jitter_buffer.h"
 #include "net/packet_validator.h"
 #include "net/srtp_session.h"
+#include "pipeline/adaptive_latency.h"
 #include "pipeline/drift_corrector.h"
 #include "pipeline/latest_value.h"
 #include "pipeline/link_config.h"
@@ -54,16 +62,22 @@ class ReceivePath final : public audio::FrameReader {
     // still in the hand-over queue and publishes the counters, so a final stats() is complete.
     void settle() noexcept;
 
-    // Any thread (SIGHUP): a new target delay, applied at the next read(). With drift correction
-    // the buffer slews to it without a gap; without, the new target applies from the next
-    // (re)start of playout. Throws std::invalid_argument here, on the caller's thread, for a
-    // target the jitter buffer would refuse, so the playout thread never meets one.
+    // Any thread (SIGHUP): a new fixed target delay, applied at the next read() (with
+    // receiver.latency = "adaptive" it is kept for a later switch and changes nothing now). With
+    // drift correction the buffer slews to it without a gap; without, the new target applies
+    // from the next (re)start of playout. Throws std::invalid_argument here, on the caller's
+    // thread, for a target the jitter buffer would refuse, so the playout thread never meets one.
     void set_target_delay_ms(double target_ms);
 
     // Network thread. Counters of both halves (the playout half as of its last read()), and the
     // playout start: output samples before the first timeline sample, and that sample's index.
     void fill_stats(ReceiveStats& stats) noexcept;
     std::optional<std::uint64_t> lead_samples() noexcept;
+    // Network thread: the target delay the receiver holds now (fixed, or the adaptive one), ms,
+    // and the playout position (extended RTP timestamp of the next sample read() produces), as
+    // of the last read().
+    double target_delay_ms() noexcept;
+    std::int64_t playout_position() noexcept;
     std::int64_t first_played_position() noexcept;
     // Network thread. DTLS-SRTP (network.dtls): the keys of a new session. Until the first come,
     // every datagram is dropped as auth (nothing can be authenticated yet); afterwards packets
@@ -92,6 +106,8 @@ class ReceivePath final : public audio::FrameReader {
         double jitter_ms = 0.0;
         double buffer_ms = 0.0;
         double drift_ppm = 0.0;
+        double target_delay_ms = 0.0;
+        std::int64_t playout_position = 0;
         bool started = false;  // lead_samples and first_played_position are set
         std::uint64_t lead_samples = 0;
         std::int64_t first_played_position = 0;
@@ -102,6 +118,8 @@ class ReceivePath final : public audio::FrameReader {
                    net::Clock::time_point now) noexcept;
     void take_arrivals() noexcept;
     void apply_target(double target_ms) noexcept;
+    // The level to hold for this fill (adaptive: updated from the arrivals).
+    void tune(std::size_t samples) noexcept;
     void publish() noexcept;
 
     // Network half.
@@ -124,6 +142,8 @@ class ReceivePath final : public audio::FrameReader {
     net::JitterBuffer jitter_;
     DriftCorrector drift_;
     bool drift_correction_;
+    bool adaptive_;  // receiver.latency = "adaptive"
+    AdaptiveLatency adaptive_latency_;
     double half_packet_samples_;  // of our packet_ms: the peer is assumed to match
     double max_target_ms_;      // the jitter buffer's horizon; constant, so any thread may read it
     double applied_target_ms_;  // what jitter_ and target_samples_ were set for

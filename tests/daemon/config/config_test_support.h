@@ -53,6 +53,9 @@ receive_buffer_bytes = 65536
 
 [receiver]
 jitter_target_ms = 40
+latency = "fixed"
+min_latency_ms = 15
+max_latency_ms = 300
 max_packet_ms = 300
 ssrc_timeout_ms = 2500
 drift_correction = false

@@ -58,6 +58,9 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.network.receive_buffer_bytes, 65536);
 
     EXPECT_EQ(c.receiver.jitter_target_ms, 40.0);
+    EXPECT_EQ(c.receiver.latency, "fixed");
+    EXPECT_EQ(c.receiver.min_latency_ms, 15.0);
+    EXPECT_EQ(c.receiver.max_latency_ms, 300.0);
     EXPECT_EQ(c.receiver.max_packet_ms, 300.0);
     EXPECT_EQ(c.receiver.ssrc_timeout_ms, 2500.0);
     EXPECT_FALSE(c.receiver.drift_correction);
@@ -146,7 +149,7 @@ TEST(ConfigValues, TableIsConsistent) {
         const bool numeric = key.type == ValueType::kInteger || key.type == ValueType::kFloat;
         EXPECT_EQ(numeric, key.range.has_value()) << key.path() << ": numbers need a range";
     }
-    EXPECT_EQ(config_keys().size(), 45u);
+    EXPECT_EQ(config_keys().size(), 48u);
 }
 
 // The table's compressor ranges are dsp::validate()'s: its edges pass, just beyond fails.

@@ -93,6 +93,7 @@ LinkConfig device_link(LinkMode mode, const Tuning& tuning) {
     config.encoder.max_segment_ms = tuning.max_segment_ms;
     config.network.packet_ms = tuning.packet_ms;
     config.network.bind = "127.0.0.1:0";
+    config.receiver.latency = "fixed";  // the measured tables are of fixed targets
     config.receiver.jitter_target_ms = tuning.jitter_target_ms;
     config.receiver.drift_correction = false;  // one JACK clock drives both ends
     return config;
