@@ -166,8 +166,9 @@ bool JitterBuffer::counts_toward_resync(InsertResult result, std::int64_t start)
     return first || gained <= 2 * played;
 }
 
-InsertResult JitterBuffer::insert(const ValidatedPacket& packet,
-                                  Clock::time_point arrival) noexcept {
+InsertResult JitterBuffer::insert(const ValidatedPacket& packet, Clock::time_point arrival,
+                                  PacketOrigin origin) noexcept {
+    if (origin == PacketOrigin::kRedundant) return insert_redundant(packet);
     // The validator only lets the locked sender through, so another SSRC means it re-locked to
     // a new sender: a new timeline.
     if (has_ssrc_ && packet.header.ssrc != ssrc_) reset();
@@ -176,6 +177,12 @@ InsertResult JitterBuffer::insert(const ValidatedPacket& packet,
     std::int64_t start = extend(packet.header.timestamp);
     const InsertResult result = classify(start);
     if (result == InsertResult::kDuplicate) {
+        if (adopt_copy(start)) {  // a copy came first: this is no duplicate, just slow
+            update_jitter(start, arrival);
+            consecutive_bad_ = 0;
+            ++counters_.accepted;
+            return InsertResult::kAccepted;
+        }
         ++counters_.duplicate;
         return result;
     }
@@ -201,7 +208,29 @@ InsertResult JitterBuffer::insert(const ValidatedPacket& packet,
     return store(packet, start);
 }
 
-InsertResult JitterBuffer::store(const ValidatedPacket& packet, std::int64_t start) noexcept {
+bool JitterBuffer::adopt_copy(std::int64_t start) noexcept {
+    for (const std::size_t slot : order_) {
+        if (slots_[slot].start != start || !slots_[slot].redundant) continue;
+        // Not yet playing: the packet plays as itself. Playing: the copy repaired it already.
+        if (!(current_ && slot == order_.front())) slots_[slot].redundant = false;
+        return true;
+    }
+    return false;
+}
+
+InsertResult JitterBuffer::insert_redundant(const ValidatedPacket& packet) noexcept {
+    // Its carrier came first and set the timeline; another sender's copy belongs to none.
+    if (has_ssrc_ && packet.header.ssrc != ssrc_) return InsertResult::kDuplicate;
+    const std::int64_t start = extend(packet.header.timestamp);
+    const InsertResult result = classify(start);
+    if (result != InsertResult::kAccepted) return result;
+    // Never evicts a packet from the network for a copy.
+    if (free_.empty()) return InsertResult::kTooEarly;
+    return store(packet, start, true);
+}
+
+InsertResult JitterBuffer::store(const ValidatedPacket& packet, std::int64_t start,
+                                 bool redundant) noexcept {
     if (free_.empty()) {  // classify() made sure the last packet is evictable
         free_.push_back(order_.back());
         order_.pop_back();
@@ -210,12 +239,13 @@ InsertResult JitterBuffer::store(const ValidatedPacket& packet, std::int64_t sta
     const std::size_t slot = free_.back();
     free_.pop_back();
     const auto records = packet.records();
-    slots_[slot] = Slot{start, packet.samples, records.size(), packet.has_anchor};
+    slots_[slot] = Slot{start, packet.samples, records.size(), packet.has_anchor, redundant};
     std::copy(records.begin(), records.end(),
               records_.begin() + static_cast<std::ptrdiff_t>(slot * kMaxRecordsPerPacket));
     const auto at = std::find_if(order_.begin(), order_.end(),
                                  [&](std::size_t other) { return slots_[other].start > start; });
     order_.insert(at, slot);
+    if (redundant) return InsertResult::kAccepted;  // neither a network arrival nor a good one
     consecutive_bad_ = 0;
     ++counters_.accepted;
     return InsertResult::kAccepted;
@@ -325,8 +355,14 @@ std::size_t JitterBuffer::play(std::span<float> out) noexcept {
         if (concealing_) decoder_.set_position(to_int16(last_value_));
         current_ = true;
         next_record_ = 0;
-        played_[played_next_] = play_pos_;
-        played_next_ = (played_next_ + 1) % played_.size();
+        if (slots_[order_.front()].redundant) {
+            // Not remembered as played: the original arriving after all is late, as without
+            // redundancy, and not a duplicate.
+            ++counters_.repaired;
+        } else {
+            played_[played_next_] = play_pos_;
+            played_next_ = (played_next_ + 1) % played_.size();
+        }
         return 0;
     }
     return conceal(out);

@@ -20,6 +20,12 @@
 //    network or the host), on the same timeline, and dropping them keeps the output on it;
 //    nor do packets refused only because every slot is taken (the receiver's own stall).
 //    A new SSRC (the validator re-locked to another sender) resynchronises at once.
+//  - A redundant packet (RFC 2198: an earlier packet's records carried in a later one) is filed
+//    only where no packet with its timestamp is buffered or was played, and it plays like the
+//    packet it repeats (counted as repaired when it does). When it is not needed it is dropped
+//    silently: the network lost, duplicated or delayed nothing, so no counter, the jitter
+//    estimate or the resync run notices it. The original arriving after its copy is filed
+//    is no duplicate: the copy then plays as the original (or, playing already, as repaired).
 // Single-threaded: insert() and read() are called from one thread (the playback callback, or for
 // a file output the network thread). No allocation, lock or system call after construction.
 #include <cstddef>
@@ -60,6 +66,9 @@ struct JitterBufferConfig {
 
 enum class InsertResult { kAccepted, kDuplicate, kLate, kTooEarly };
 
+// Where a packet came from: the network, or a redundant block of a later packet (RFC 2198).
+enum class PacketOrigin { kNetwork, kRedundant };
+
 struct JitterBufferCounters {
     std::uint64_t accepted = 0;
     std::uint64_t duplicate = 0;
@@ -71,6 +80,7 @@ struct JitterBufferCounters {
     std::uint64_t concealed_samples = 0;  // samples made up by concealment
     std::uint64_t played_samples = 0;     // samples decoded from packets
     std::uint64_t resyncs = 0;            // timeline jumps followed
+    std::uint64_t repaired = 0;           // redundant packets that played in a lost one's place
 };
 
 class JitterBuffer {
@@ -80,8 +90,10 @@ class JitterBuffer {
                           const codec::CurveBank& bank = codec::CurveBank::standard());
 
     // Files a validated packet that arrived at `arrival` (used for the RFC 3550 jitter
-    // estimate). A packet from another SSRC than the last one starts a new timeline.
-    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival) noexcept;
+    // estimate). A packet from another SSRC than the last one starts a new timeline. A redundant
+    // one is filed only if its timestamp's packet is missing (see above).
+    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival,
+                        PacketOrigin origin = PacketOrigin::kNetwork) noexcept;
 
     // Fills all of `out` with normalised samples ([-1, 1]): zeros until playout starts, then the
     // sender's timeline with gaps concealed.
@@ -119,6 +131,7 @@ class JitterBuffer {
         std::uint64_t samples = 0;  // samples the records produce
         std::size_t record_count = 0;
         bool has_anchor = false;
+        bool redundant = false;  // filed from a redundant block
     };
 
     std::int64_t extend(std::uint32_t timestamp) const noexcept;
@@ -127,7 +140,11 @@ class JitterBuffer {
     // Whether `start` lies further than max_ahead_ms from the playout position (or, before
     // playout, from the first buffered packet); needs one of them.
     bool beyond_reach(std::int64_t start) const noexcept;
-    InsertResult store(const ValidatedPacket& packet, std::int64_t start) noexcept;
+    InsertResult store(const ValidatedPacket& packet, std::int64_t start,
+                       bool redundant = false) noexcept;
+    InsertResult insert_redundant(const ValidatedPacket& packet) noexcept;
+    // A network packet whose timestamp a redundant copy holds: the copy becomes the packet.
+    bool adopt_copy(std::int64_t start) noexcept;
     InsertResult count_bad(InsertResult result) noexcept;
     // Whether a refused packet (`result`, starting at `start`) adds to the run of bad packets
     // that makes the buffer resynchronise.
