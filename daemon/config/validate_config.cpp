@@ -54,6 +54,15 @@ void validate_peers(const LinkConfig& config) {
             "network.dtls = \"client\" starts the handshake with network.peer: set it");
 }
 
+void validate_redundancy(const LinkConfig& config) {
+    const auto& network = config.network;
+    require(network.red_payload_type != network.payload_type,
+            {"network.red_payload_type", "network.payload_type"},
+            fmt::format("RED packets need a payload type of their own: network.red_payload_type "
+                        "({}) equals network.payload_type",
+                        network.red_payload_type));
+}
+
 void validate_audio(const LinkConfig& config) {
     const auto& audio = config.audio;
     require(audio.input != InputKind::kFile || !audio.input_file.empty(),
@@ -107,6 +116,7 @@ void validate_compressor(const LinkConfig& config) {
 void validate(const LinkConfig& config) {
     validate_each_key(config);
     validate_peers(config);
+    validate_redundancy(config);
     validate_audio(config);
     validate_packet_sizes(config);
     validate_compressor(config);

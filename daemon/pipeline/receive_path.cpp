@@ -14,6 +14,8 @@ net::ValidatorConfig validator_config(const LinkConfig& config,
     net::ValidatorConfig validator;
     validator.sample_rate_hz = config.audio.rate_hz;
     validator.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
+    // Whatever this end sends, it takes the peer's RED packets (the sender chooses redundancy).
+    validator.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
     validator.max_packet_ms = config.receiver.max_packet_ms;
     validator.ssrc_timeout_ms = config.receiver.ssrc_timeout_ms;
     validator.peers = std::move(peers);
@@ -38,7 +40,8 @@ DriftCorrectorConfig drift_config(const LinkConfig& config) {
 // playout thread takes them every period of the sink's clock (a few ms), when a link delivers
 // one to a few; 128 covers a second of 10 ms packets arriving at once
 // after a network stall. Beyond that a stalled audio device is the problem: counted, dropped.
-constexpr std::size_t kHandoffPackets = 128;
+// Each RED packet hands over its redundant blocks too, as packets of their own.
+constexpr std::size_t kHandoffPackets = 128 * (1 + net::kMaxRedundantBlocks);
 
 }  // namespace
 
@@ -92,7 +95,15 @@ void ReceivePath::on_datagram(std::span<std::uint8_t> datagram, std::size_t wire
         }
         return;
     }
-    if (!arrivals_.push(Arrival{packet_, now})) ++handoff_overflows_;
+    if (!arrivals_.push(Arrival{packet_, now, net::PacketOrigin::kNetwork})) {
+        ++handoff_overflows_;
+        return;
+    }
+    // Redundant blocks after their carrier, which has set the timeline they belong to.
+    for (const net::ValidatedPacket& copy : validator_.redundant().packets()) {
+        if (!arrivals_.push(Arrival{copy, now, net::PacketOrigin::kRedundant}))
+            ++handoff_overflows_;
+    }
 }
 
 bool ReceivePath::unprotect(std::span<std::uint8_t> datagram, std::size_t& length,
@@ -133,8 +144,12 @@ void ReceivePath::take_arrivals() noexcept {
             sequence_.restart();
             drift_.reset();
         }
-        const net::InsertResult result = jitter_.insert(packet, arrival.at);
-        if (result != net::InsertResult::kDuplicate) sequence_.observe(packet.header.sequence);
+        const net::InsertResult result = jitter_.insert(packet, arrival.at, arrival.origin);
+        // A redundant block has no sequence number of its own: loss counts the network's.
+        if (arrival.origin == net::PacketOrigin::kNetwork &&
+            result != net::InsertResult::kDuplicate) {
+            sequence_.observe(packet.header.sequence);
+        }
     });
 }
 
@@ -217,6 +232,7 @@ void ReceivePath::fill_stats(ReceiveStats& stats) noexcept {
     stats.played_samples = jb.played_samples;
     stats.output_samples = playout.output_samples;
     stats.resyncs = jb.resyncs;
+    stats.repaired = jb.repaired;
     stats.jitter_ms = playout.jitter_ms;
     stats.buffer_ms = playout.buffer_ms;
     stats.drift_ppm = playout.drift_ppm;

@@ -85,6 +85,9 @@ json::Object send_json(const LinkStats& now, const IntervalStats& rates) {
             {"frames_captured", s.frames_captured},
             {"records", s.records},
             {"send_errors", s.send_errors},
+            {"redundancy", s.redundancy},
+            {"redundant_blocks", s.redundant_blocks},
+            {"redundant_dropped", s.redundant_dropped},
             {"capture_overruns", s.capture_overruns},
             {"device_xruns", s.device_xruns},
             {"encoder_latency_ms", json::rounded(s.encoder_latency_ms, 3)}};
@@ -113,6 +116,7 @@ json::Object receive_json(const LinkStats& now, const IntervalStats& rates) {
             {"output_samples", r.output_samples},
             {"device_xruns", r.device_xruns},
             {"resyncs", r.resyncs},
+            {"repaired", r.repaired},
             {"output_write_errors", r.output_write_errors},
             {"jitter_ms", json::rounded(r.jitter_ms, 3)},
             {"buffer_ms", json::rounded(r.buffer_ms, 3)},
@@ -263,6 +267,7 @@ std::string format_summary(const LinkStats& total, std::uint64_t idle_samples) {
                        idle);
         append_if_nonzero(out, "xruns", r.device_xruns);
         append_if_nonzero(out, "resyncs", r.resyncs);
+        append_if_nonzero(out, "repaired", r.repaired);
         append_if_nonzero(out, "output write errors", r.output_write_errors);
     }
     return out;
