@@ -315,5 +315,52 @@ TEST(ReceivePathRedundancy, ThreeLossesInARowNeedLevelThree) {
     EXPECT_EQ(three_out, clean);
 }
 
+// network.redundancy = auto: plain packets until the peer reports loss, RED from the next packet
+// on, plain again after the quiet reports.
+TEST(SendPathRedundancy, AutoFollowsTheReportedLoss) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.network.redundancy_auto = true;
+    std::vector<std::uint8_t> last_types;
+    SendPath send(config, [&](std::span<const std::uint8_t> datagram) {
+        last_types.push_back(datagram[1] & 0x7f);
+        return true;
+    });
+    const std::vector<float> in = swelling_tone(4800);
+    const auto push_all = [&] {
+        last_types.clear();
+        std::vector<float> copy = in;
+        send.push(copy);
+        return last_types;
+    };
+    const auto only = [](const std::vector<std::uint8_t>& types, std::uint8_t type) {
+        return !types.empty() &&
+               std::all_of(types.begin(), types.end(), [&](std::uint8_t t) { return t == type; });
+    };
+    EXPECT_TRUE(only(push_all(), 96));
+    send.on_loss_report(0.0);
+    EXPECT_TRUE(only(push_all(), 96));
+    send.on_loss_report(0.05);
+    EXPECT_EQ(send.redundancy(), 2u);
+    EXPECT_TRUE(only(push_all(), 97));
+    for (std::size_t i = 0; i < net::RedundancyPolicy::kQuietReports; ++i) send.on_loss_report(0.0);
+    EXPECT_EQ(send.redundancy(), 0u);
+    EXPECT_TRUE(only(push_all(), 96));
+    SendStats stats;
+    send.fill_stats(stats);
+    EXPECT_GT(stats.redundant_blocks, 0u);
+    EXPECT_EQ(stats.redundancy, 0);
+}
+
+// A fixed level ignores the reports.
+TEST(SendPathRedundancy, FixedLevelIgnoresReports) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.network.redundancy = 1;
+    SendPath send(config, [](std::span<const std::uint8_t>) { return true; });
+    send.on_loss_report(0.3);
+    EXPECT_EQ(send.redundancy(), 1u);
+}
+
 }  // namespace
 }  // namespace extrema::pipeline
