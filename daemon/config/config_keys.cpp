@@ -228,9 +228,10 @@ std::vector<KeySpec> build_table() {
             member<&LinkConfig::network, &NetworkSettings::red_payload_type>())
             .flag("red-payload-type")
             .range(96, 127)
-            .doc("RTP dynamic payload type of redundant (RED, SDP red/48000) packets; not "
-                 "payload_type. A receiver takes RED packets of this type whatever its own "
-                 "redundancy. 97: the dynamic number after payload_type's default."),
+            .doc("RTP dynamic payload type of redundant (RED, SDP red/48000) packets. A link "
+                 "that sends redundancy needs it to differ from payload_type; a receiver takes "
+                 "RED packets of this type whatever its own redundancy (none when the two are "
+                 "equal). 97: the dynamic number after payload_type's default."),
         Row("network", "multicast_ttl",
             member<&LinkConfig::network, &NetworkSettings::multicast_ttl>())
             .flag("multicast-ttl")

@@ -56,8 +56,10 @@ void validate_peers(const LinkConfig& config) {
 
 void validate_redundancy(const LinkConfig& config) {
     const auto& network = config.network;
-    require(network.red_payload_type != network.payload_type,
-            {"network.red_payload_type", "network.payload_type"},
+    // A receiver with equal types only takes no RED packets (pipeline/receive_path.cpp).
+    const bool sends_red = network.redundancy_auto || network.redundancy > 0;
+    require(!sends_red || network.red_payload_type != network.payload_type,
+            {"network.red_payload_type", "network.payload_type", "network.redundancy"},
             fmt::format("RED packets need a payload type of their own: network.red_payload_type "
                         "({}) equals network.payload_type",
                         network.red_payload_type));

@@ -14,8 +14,11 @@ net::ValidatorConfig validator_config(const LinkConfig& config,
     net::ValidatorConfig validator;
     validator.sample_rate_hz = config.audio.rate_hz;
     validator.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
-    // Whatever this end sends, it takes the peer's RED packets (the sender chooses redundancy).
-    validator.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
+    // Whatever this end sends, it takes the peer's RED packets (the sender chooses redundancy),
+    // unless the RED type is the records' own (allowed for a link that sends none).
+    if (config.network.red_payload_type != config.network.payload_type) {
+        validator.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
+    }
     validator.max_packet_ms = config.receiver.max_packet_ms;
     validator.ssrc_timeout_ms = config.receiver.ssrc_timeout_ms;
     validator.peers = std::move(peers);

@@ -17,7 +17,7 @@ seeds=${4:-1 2 3 4 5}
 shift $(($# < 4 ? $# : 4))
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-json_field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+json_field() { sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 # The IPA's standard passage, as in tools/bench/rate_quality.sh.
 text="The North Wind and the Sun were disputing which was the stronger, when a traveler came \
 along wrapped in a warm cloak."

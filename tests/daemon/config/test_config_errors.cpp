@@ -258,9 +258,10 @@ TEST(ConfigCrossField, SenderNeedsAPeer) {
 }
 
 TEST(ConfigCrossField, RedPayloadTypeIsNotTheRecordsOne) {
-    EXPECT_THAT(parse_error(network_with("red_payload_type = 96\n")),
-                HasSubstr("key 'network.red_payload_type': RED packets need a payload type of "
-                          "their own"));
+    EXPECT_THAT(parse_error(network_with("redundancy = 1\nred_payload_type = 96\n")),
+                HasSubstr("RED packets need a payload type of their own"));
+    // Without redundancy to send, equal types only mean no RED is taken.
+    EXPECT_NO_THROW(parse(network_with("payload_type = 97\n")));
     EXPECT_NO_THROW(parse(network_with("payload_type = 97\nred_payload_type = 96\n")));
 }
 
