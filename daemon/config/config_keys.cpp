@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "config/compressor_words.h"
 #include "config/key_access.h"
 #include "extrema/codec/rate_controller.h"
+#include "net/red_payload.h"
 #include "net/wire_limits.h"
 
 namespace extrema::config {
@@ -213,6 +215,23 @@ std::vector<KeySpec> build_table() {
                    static_cast<double>(net::kMaxPayloadBytes))
             .doc("Payload cap, at least an anchor and one record. 1200: stays below any usual "
                  "MTU after IPv6, UDP, RTP and SRTP headers."),
+        Row("network", "redundancy", detail::network_redundancy())
+            .flag("redundancy")
+            .unit("packets")
+            .range(0, static_cast<double>(net::kMaxRedundantBlocks))
+            .doc("RFC 2198 redundancy: each packet also carries the records of this many earlier "
+                 "packets, so the receiver repairs that many losses in a row before it "
+                 "conceals; costs that many times the payload rate again. auto: off until the "
+                 "peer's RTCP reports more than 1 % loss, then 1 to 3 by the loss, off again "
+                 "after 4 reports at or below 0.5 % (docs/daemon.md). 0: off."),
+        Row("network", "red_payload_type",
+            member<&LinkConfig::network, &NetworkSettings::red_payload_type>())
+            .flag("red-payload-type")
+            .range(96, 127)
+            .doc("RTP dynamic payload type of redundant (RED, SDP red/48000) packets. A link "
+                 "that sends redundancy needs it to differ from payload_type; a receiver takes "
+                 "RED packets of this type whatever its own redundancy (none when the two are "
+                 "equal). 97: the dynamic number after payload_type's default."),
         Row("network", "multicast_ttl",
             member<&LinkConfig::network, &NetworkSettings::multicast_ttl>())
             .flag("multicast-ttl")
@@ -428,6 +447,33 @@ KeyAccess compressor_ratio() {
         } else {
             ratio = std::get<double>(value);
         }
+    };
+    return access;
+}
+
+KeyAccess network_redundancy() {
+    KeyAccess access;
+    access.type = ValueType::kFloat;
+    access.choices = {kAutoRedundancyWord};
+    access.get = [](const LinkConfig& config) -> SettingValue {
+        if (config.network.redundancy_auto) return std::string(kAutoRedundancyWord);
+        return static_cast<double>(config.network.redundancy);
+    };
+    access.set = [](LinkConfig& config, const SettingValue& value) {
+        pipeline::NetworkSettings& network = config.network;
+        if (const auto* word = std::get_if<std::string>(&value)) {
+            if (*word != kAutoRedundancyWord) {
+                throw std::invalid_argument("expected 0..3 or \"auto\", got \"" + *word + "\"");
+            }
+            network.redundancy_auto = true;
+            return;
+        }
+        const double count = std::get<double>(value);
+        if (count != std::floor(count)) {
+            throw std::invalid_argument("expected a whole number of packets (0..3) or \"auto\"");
+        }
+        network.redundancy = static_cast<int>(std::clamp(count, -1000.0, 1000.0));
+        network.redundancy_auto = false;
     };
     return access;
 }

@@ -136,5 +136,8 @@ KeyAccess member() {
 KeyAccess compressor_ratio();
 // compressor.makeup_db: a number, or "auto" (CompressorConfig::auto_makeup).
 KeyAccess compressor_makeup();
+// network.redundancy: 0..3 or "auto".
+inline constexpr std::string_view kAutoRedundancyWord = "auto";
+KeyAccess network_redundancy();
 
 }  // namespace extrema::config::detail

@@ -54,6 +54,17 @@ void validate_peers(const LinkConfig& config) {
             "network.dtls = \"client\" starts the handshake with network.peer: set it");
 }
 
+void validate_redundancy(const LinkConfig& config) {
+    const auto& network = config.network;
+    // A receiver with equal types only takes no RED packets (pipeline/receive_path.cpp).
+    const bool sends_red = network.redundancy_auto || network.redundancy > 0;
+    require(!sends_red || network.red_payload_type != network.payload_type,
+            {"network.red_payload_type", "network.payload_type", "network.redundancy"},
+            fmt::format("RED packets need a payload type of their own: network.red_payload_type "
+                        "({}) equals network.payload_type",
+                        network.red_payload_type));
+}
+
 void validate_audio(const LinkConfig& config) {
     const auto& audio = config.audio;
     require(audio.input != InputKind::kFile || !audio.input_file.empty(),
@@ -115,6 +126,7 @@ void validate_compressor(const LinkConfig& config) {
 void validate(const LinkConfig& config) {
     validate_each_key(config);
     validate_peers(config);
+    validate_redundancy(config);
     validate_audio(config);
     validate_latency(config);
     validate_packet_sizes(config);

@@ -40,6 +40,8 @@ const char* to_string(DropReason reason) noexcept {
             return "no_samples";
         case DropReason::kSampleCap:
             return "sample_cap";
+        case DropReason::kBadRedundancy:
+            return "bad_redundancy";
         case DropReason::kCount:
             break;
     }

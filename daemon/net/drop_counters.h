@@ -25,6 +25,7 @@ enum class DropReason : std::uint8_t {
     kMisplacedAnchor,  // an anchor (zero-length curve) anywhere but first
     kNoSamples,        // the records produce no samples at all
     kSampleCap,        // the records produce more samples than max_packet_ms allows
+    kBadRedundancy,    // RFC 2198 framing broken, or a block not of our payload type
     kCount,
 };
 

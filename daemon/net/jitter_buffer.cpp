@@ -60,6 +60,7 @@ JitterBufferCounters JitterBuffer::counters() const noexcept {
     c.late = queue.late;
     c.early = queue.early;
     c.resyncs = queue.resyncs;
+    c.repaired = queue.repaired;
     c.truncated = depacketizer_.counters().truncated;
     c.played_samples = depacketizer_.counters().played_samples;
     c.gaps = concealer.gaps;

@@ -60,6 +60,7 @@ struct JitterBufferCounters {
     std::uint64_t concealed_samples = 0;  // samples made up by concealment
     std::uint64_t played_samples = 0;     // samples decoded from packets
     std::uint64_t resyncs = 0;            // timeline jumps followed
+    std::uint64_t repaired = 0;           // redundant packets that played in a lost one's place
 };
 
 class JitterBuffer {
@@ -71,9 +72,11 @@ class JitterBuffer {
     JitterBuffer& operator=(const JitterBuffer&) = delete;
 
     // Files a validated packet that arrived at `arrival` (used for the arrival statistics). A
-    // packet from another SSRC than the last one starts a new timeline.
-    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival) noexcept {
-        return queue_.insert(packet, arrival);
+    // packet from another SSRC than the last one starts a new timeline; a redundant one is filed
+    // only where its packet is missing (packet_queue.h).
+    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival,
+                        PacketOrigin origin = PacketOrigin::kNetwork) noexcept {
+        return queue_.insert(packet, arrival, origin);
     }
 
     // Fills all of `out` with normalised samples ([-1, 1]): zeros until playout starts, then the

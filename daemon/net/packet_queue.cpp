@@ -75,6 +75,12 @@ std::int64_t PacketQueue::front_limit() const noexcept {
 
 void PacketQueue::hold_front() noexcept {
     held_ = true;
+    if (front().redundant) {
+        // Not remembered as played: the original arriving after all is late, as without
+        // redundancy, and not a duplicate.
+        ++counters_.repaired;
+        return;
+    }
     played_[played_next_] = front().start;
     played_next_ = (played_next_ + 1) % played_.size();
 }
@@ -157,8 +163,9 @@ bool PacketQueue::counts_toward_resync(InsertResult result, std::int64_t start) 
     return first || gained <= 2 * played;
 }
 
-InsertResult PacketQueue::insert(const ValidatedPacket& packet,
-                                 Clock::time_point arrival) noexcept {
+InsertResult PacketQueue::insert(const ValidatedPacket& packet, Clock::time_point arrival,
+                                 PacketOrigin origin) noexcept {
+    if (origin == PacketOrigin::kRedundant) return insert_redundant(packet);
     // The validator only lets the locked sender through, so another SSRC means it re-locked to
     // a new sender: a new timeline.
     if (has_ssrc_ && packet.header.ssrc != ssrc_) reset();
@@ -167,6 +174,13 @@ InsertResult PacketQueue::insert(const ValidatedPacket& packet,
     std::int64_t start = extend(packet.header.timestamp);
     const InsertResult result = classify(start);
     if (result == InsertResult::kDuplicate) {
+        if (adopt_copy(start)) {  // a copy came first: this is no duplicate, just slow
+            arrivals_.on_accepted(start, arrival);
+            if (started_) arrivals_.on_margin(static_cast<double>(start - play_pos_));
+            consecutive_bad_ = 0;
+            ++counters_.accepted;
+            return InsertResult::kAccepted;
+        }
         ++counters_.duplicate;
         return result;
     }
@@ -197,7 +211,29 @@ InsertResult PacketQueue::insert(const ValidatedPacket& packet,
     return store(packet, start);
 }
 
-InsertResult PacketQueue::store(const ValidatedPacket& packet, std::int64_t start) noexcept {
+bool PacketQueue::adopt_copy(std::int64_t start) noexcept {
+    for (const std::size_t slot : order_) {
+        if (slots_[slot].start != start || !slots_[slot].redundant) continue;
+        // Not yet playing: the packet plays as itself. Playing: the copy repaired it already.
+        if (!(held_ && slot == order_.front())) slots_[slot].redundant = false;
+        return true;
+    }
+    return false;
+}
+
+InsertResult PacketQueue::insert_redundant(const ValidatedPacket& packet) noexcept {
+    // Its carrier came first and set the timeline; another sender's copy belongs to none.
+    if (has_ssrc_ && packet.header.ssrc != ssrc_) return InsertResult::kDuplicate;
+    const std::int64_t start = extend(packet.header.timestamp);
+    const InsertResult result = classify(start);
+    if (result != InsertResult::kAccepted) return result;
+    // Never evicts a packet from the network for a copy.
+    if (free_.empty()) return InsertResult::kTooEarly;
+    return store(packet, start, true);
+}
+
+InsertResult PacketQueue::store(const ValidatedPacket& packet, std::int64_t start,
+                                bool redundant) noexcept {
     if (free_.empty()) {  // classify() made sure the last packet is evictable
         free_.push_back(order_.back());
         order_.pop_back();
@@ -206,12 +242,14 @@ InsertResult PacketQueue::store(const ValidatedPacket& packet, std::int64_t star
     const std::size_t slot = free_.back();
     free_.pop_back();
     const auto records = packet.records();
-    slots_[slot] = QueuedPacket{start, packet.samples, records.size(), packet.has_anchor};
+    slots_[slot] =
+        QueuedPacket{start, packet.samples, records.size(), packet.has_anchor, redundant};
     std::copy(records.begin(), records.end(),
               records_.begin() + static_cast<std::ptrdiff_t>(slot * kMaxRecordsPerPacket));
     const auto at = std::find_if(order_.begin(), order_.end(),
                                  [&](std::size_t other) { return slots_[other].start > start; });
     order_.insert(at, slot);
+    if (redundant) return InsertResult::kAccepted;  // neither a network arrival nor a good one
     consecutive_bad_ = 0;
     ++counters_.accepted;
     return InsertResult::kAccepted;

@@ -14,6 +14,12 @@
 //    network or the host), on the same timeline, and dropping them keeps the output on it;
 //    nor do packets refused only because every slot is taken (the receiver's own stall).
 //    A new SSRC (the validator re-locked to another sender) resynchronises at once.
+// A redundant packet (RFC 2198: an earlier packet's records carried in a later one) is filed
+// only where no packet with its timestamp is buffered or was played, and it plays like the packet
+// it repeats (counted as repaired when it does). When it is not needed it is dropped silently: the
+// network lost, duplicated or delayed nothing, so no counter, the arrival statistics or the resync
+// run notices it. The original arriving after its copy was filed is no duplicate: the copy then
+// plays as the original (or, playing already, as repaired).
 // Every resynchronisation (and reset()) starts a new generation: the stages downstream restart.
 // It also measures the arrivals: the RFC 3550 interarrival jitter, and the playout margin of each
 // packet (how far ahead of the playout position it arrived; negative when late), whose low
@@ -40,12 +46,16 @@ struct PacketQueueConfig {
 
 enum class InsertResult { kAccepted, kDuplicate, kLate, kTooEarly };
 
+// Where a packet came from: the network, or a redundant block of a later packet (RFC 2198).
+enum class PacketOrigin { kNetwork, kRedundant };
+
 struct PacketQueueCounters {
     std::uint64_t accepted = 0;
     std::uint64_t duplicate = 0;
     std::uint64_t late = 0;
     std::uint64_t early = 0;  // beyond max_ahead_ms, or evicted/refused when full
     std::uint64_t resyncs = 0;
+    std::uint64_t repaired = 0;  // redundant packets that played in a lost one's place
 };
 
 // A buffered packet: where it starts on the timeline, how many samples its records make.
@@ -54,6 +64,7 @@ struct QueuedPacket {
     std::uint64_t samples = 0;  // samples the records produce
     std::size_t record_count = 0;
     bool has_anchor = false;
+    bool redundant = false;  // filed from a redundant block
 };
 
 class PacketQueue {
@@ -62,8 +73,10 @@ class PacketQueue {
     explicit PacketQueue(const PacketQueueConfig& config);
 
     // Files a validated packet that arrived at `arrival`. A packet from another SSRC than the
-    // last one starts a new timeline.
-    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival) noexcept;
+    // last one starts a new timeline. A redundant one is filed only if its timestamp's packet is
+    // missing (see above).
+    InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival,
+                        PacketOrigin origin = PacketOrigin::kNetwork) noexcept;
     // Forgets all packets and the timeline (counters and arrival statistics are kept).
     void reset() noexcept;
     // Incremented by every reset (a resync, a new sender, reset()).
@@ -111,7 +124,11 @@ class PacketQueue {
     // Whether `start` lies further than max_ahead_ms from the playout position (or, before
     // playout, from the first buffered packet); needs one of them.
     bool beyond_reach(std::int64_t start) const noexcept;
-    InsertResult store(const ValidatedPacket& packet, std::int64_t start) noexcept;
+    InsertResult store(const ValidatedPacket& packet, std::int64_t start,
+                       bool redundant = false) noexcept;
+    InsertResult insert_redundant(const ValidatedPacket& packet) noexcept;
+    // A network packet whose timestamp a redundant copy holds: the copy becomes the packet.
+    bool adopt_copy(std::int64_t start) noexcept;
     // Whether a refused packet (`result`, starting at `start`) adds to the run of bad packets
     // that makes the queue resynchronise.
     bool counts_toward_resync(InsertResult result, std::int64_t start) noexcept;

@@ -39,6 +39,12 @@ ValidatorConfig checked(const ValidatorConfig& config) {
     if (!(config.sample_rate_hz > 0.0)) throw std::invalid_argument("sample rate must be positive");
     if (config.payload_type > kMaxPayloadType)
         throw std::invalid_argument("payload type must be 0..127");
+    if (config.red_payload_type && (*config.red_payload_type > kMaxPayloadType ||
+                                    *config.red_payload_type == config.payload_type)) {
+        throw std::invalid_argument(
+            "RED payload type must be 0..127 and differ from the "
+            "records' payload type");
+    }
     if (config.max_payload_bytes < kRecordBytes || config.max_payload_bytes > kMaxPayloadBytes) {
         throw std::invalid_argument("max payload must be 5.." + std::to_string(kMaxPayloadBytes) +
                                     " bytes");
@@ -84,13 +90,63 @@ bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
     if (const auto error = parse_rtp_packet(datagram, view); error != RtpParseError::kNone) {
         return drop(reason_for(error));
     }
-    if (view.header.payload_type != config_.payload_type) return drop(DropReason::kPayloadType);
+    redundant_.count = 0;
+    const bool red =
+        config_.red_payload_type && view.header.payload_type == *config_.red_payload_type;
+    if (view.header.payload_type != config_.payload_type && !red) {
+        return drop(DropReason::kPayloadType);
+    }
+    if (view.payload.size() > config_.max_payload_bytes) return drop(DropReason::kPayloadTooLong);
 
-    const auto payload = view.payload;
-    if (payload.empty()) return drop(DropReason::kEmptyPayload);
-    if (payload.size() % kRecordBytes != 0) return drop(DropReason::kPartialRecord);
-    if (payload.size() > config_.max_payload_bytes) return drop(DropReason::kPayloadTooLong);
+    std::span<const std::uint8_t> primary = view.payload;
+    if (red) {
+        if (parse_red_payload(view.payload, red_) != RedParseError::kNone ||
+            red_.primary.payload_type != config_.payload_type) {
+            return drop(DropReason::kBadRedundancy);
+        }
+        for (const RedBlock& block : red_.redundant()) {
+            std::optional<DropReason> why;
+            ValidatedPacket& packet = redundant_.storage[redundant_.count];
+            if (block.payload_type != config_.payload_type) {
+                why = DropReason::kBadRedundancy;
+            } else {
+                why = check_records(block.data, packet);
+            }
+            if (why) {
+                redundant_.count = 0;
+                return drop(*why);
+            }
+            packet.header = view.header;
+            packet.header.marker = false;
+            packet.header.payload_type = block.payload_type;
+            packet.header.timestamp = view.header.timestamp - block.timestamp_offset;
+            packet.ssrc_changed = false;
+            ++redundant_.count;
+        }
+        primary = red_.primary.data;
+    }
+    if (const auto why = check_records(primary, out)) {
+        redundant_.count = 0;
+        return drop(*why);
+    }
 
+    if (!check_ssrc(view.header.ssrc, now, out)) {
+        redundant_.count = 0;
+        return drop(DropReason::kForeignSsrc);
+    }
+    out.header = view.header;
+    if (red) out.header.payload_type = config_.payload_type;
+    for (ValidatedPacket& packet : std::span(redundant_.storage).first(redundant_.count)) {
+        packet.header.ssrc = out.header.ssrc;
+    }
+    ++accepted_;
+    return true;
+}
+
+std::optional<DropReason> PacketValidator::check_records(std::span<const std::uint8_t> payload,
+                                                         ValidatedPacket& out) const noexcept {
+    if (payload.empty()) return DropReason::kEmptyPayload;
+    if (payload.size() % kRecordBytes != 0) return DropReason::kPartialRecord;
     const std::size_t count = payload.size() / kRecordBytes;
     std::uint64_t samples = 0;  // at most 288 records * 2^32: no overflow in 64 bits
     for (std::size_t i = 0; i < count; ++i) {
@@ -98,20 +154,16 @@ bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
             codec::unpack_record(payload.subspan(i * kRecordBytes).first<kRecordBytes>());
         // An anchor resets the decoder's value: only first, where it makes the packet standalone;
         // anywhere else it would be a jump in the waveform a sender has no reason to make.
-        if (record.is_anchor() && i > 0) return drop(DropReason::kMisplacedAnchor);
+        if (record.is_anchor() && i > 0) return DropReason::kMisplacedAnchor;
         samples += record.samples;
         out.storage[i] = record;
     }
-    if (samples == 0) return drop(DropReason::kNoSamples);
-    if (samples > max_packet_samples_) return drop(DropReason::kSampleCap);
-
-    if (!check_ssrc(view.header.ssrc, now, out)) return drop(DropReason::kForeignSsrc);
-    out.header = view.header;
+    if (samples == 0) return DropReason::kNoSamples;
+    if (samples > max_packet_samples_) return DropReason::kSampleCap;
     out.record_count = count;
     out.samples = samples;
     out.has_anchor = out.storage[0].is_anchor();
-    ++accepted_;
-    return true;
+    return std::nullopt;
 }
 
 bool PacketValidator::check_ssrc(std::uint32_t ssrc, Clock::time_point now,

@@ -5,11 +5,14 @@
 //
 // Checks, in order (docs/wire.md, "Validation"):
 //   source address among the configured peers -> RTP header well-formed (version 2, CSRC list,
-//   extension and padding inside the datagram) -> payload type -> payload non-empty, a multiple
-//   of 5 bytes, within the cap -> an anchor only as the first record -> the records produce at
-//   least one and at most max_packet_ms worth of samples -> SSRC (locks to the first valid
-//   sender; another SSRC is taken only after ssrc_timeout_ms of silence from the locked one).
+//   extension and padding inside the datagram) -> payload type -> payload within the cap ->
+//   [RED (RFC 2198): framing, every block of our payload type] -> payload non-empty, a multiple
+//   of 5 bytes -> an anchor only as the first record -> the records produce at least one and at
+//   most max_packet_ms worth of samples -> SSRC (locks to the first valid sender; another SSRC
+//   is taken only after ssrc_timeout_ms of silence from the locked one).
 // The SSRC check comes last so that only a packet that passed everything else can take the lock.
+// A RED packet's primary is checked as a plain packet's payload, and so is each redundant block:
+// one bad block drops the whole packet (a sender has no reason to send it).
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -22,6 +25,7 @@
 
 #include "extrema/codec/record.h"
 #include "net/drop_counters.h"
+#include "net/red_payload.h"
 #include "net/rtp_header.h"
 #include "net/wire_limits.h"
 
@@ -34,6 +38,9 @@ struct ValidatorConfig {
     double sample_rate_hz = 48000.0;
     // Payload type we accept: the packetizer's default (dynamic type 96).
     std::uint8_t payload_type = 96;
+    // RFC 2198 redundancy (net/red_payload.h): packets of this payload type are RED packets
+    // whose blocks are of payload_type. None: RED packets are dropped as payload_type.
+    std::optional<std::uint8_t> red_payload_type;
     // Largest payload accepted; at most kMaxPayloadBytes. The sender's cap is 1200; accepting up
     // to one unfragmented Ethernet frame lets a differently configured sender through.
     std::size_t max_payload_bytes = kMaxPayloadBytes;
@@ -65,6 +72,18 @@ struct ValidatedPacket {
     }
 };
 
+// The redundant blocks of an accepted RED packet, each as a packet of its own (the RTP header
+// of the packet with the block's timestamp, marker clear), oldest first. They have no sequence
+// numbers of their own: `header.sequence` is the carrying packet's.
+struct RedundantPackets {
+    std::array<ValidatedPacket, kMaxRedundantBlocks> storage{};
+    std::size_t count = 0;
+
+    std::span<const ValidatedPacket> packets() const noexcept {
+        return std::span<const ValidatedPacket>(storage).first(count);
+    }
+};
+
 class PacketValidator {
   public:
     // Throws std::invalid_argument for a config out of range (including no peers without
@@ -72,7 +91,8 @@ class PacketValidator {
     explicit PacketValidator(const ValidatorConfig& config);
 
     // Checks one datagram from `sender` received at `now`. On success fills `out` and returns
-    // true; otherwise counts the reason and returns false (`out` unspecified).
+    // true; otherwise counts the reason and returns false (`out` unspecified). For an accepted
+    // RED packet `out` is its primary and redundant() its redundant blocks (none otherwise).
     bool validate(std::span<const std::uint8_t> datagram,
                   const boost::asio::ip::udp::endpoint& sender, Clock::time_point now,
                   ValidatedPacket& out) noexcept;
@@ -87,6 +107,8 @@ class PacketValidator {
         return !locked_ssrc_ || *locked_ssrc_ == ssrc || now - last_from_locked_ >= ssrc_timeout_;
     }
 
+    // The redundant blocks of the last accepted packet; valid until the next validate().
+    const RedundantPackets& redundant() const noexcept { return redundant_; }
     const DropCounters& drops() const noexcept { return drops_; }
     std::uint64_t accepted() const noexcept { return accepted_; }
     std::optional<std::uint32_t> locked_ssrc() const noexcept { return locked_ssrc_; }
@@ -99,6 +121,10 @@ class PacketValidator {
         return false;
     }
     bool check_ssrc(std::uint32_t ssrc, Clock::time_point now, ValidatedPacket& out) noexcept;
+    // The records of one block (a plain payload, a RED primary or redundant block) into `out`
+    // (records, count, samples, anchor); the reason it is refused otherwise.
+    std::optional<DropReason> check_records(std::span<const std::uint8_t> payload,
+                                            ValidatedPacket& out) const noexcept;
 
     ValidatorConfig config_;
     std::uint64_t max_packet_samples_ = 0;
@@ -107,6 +133,8 @@ class PacketValidator {
     Clock::time_point last_from_locked_{};
     DropCounters drops_;
     std::uint64_t accepted_ = 0;
+    RedPayloadView red_;  // reused for every RED packet
+    RedundantPackets redundant_;
 };
 
 }  // namespace extrema::net

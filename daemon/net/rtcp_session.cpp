@@ -109,6 +109,7 @@ void RtcpSession::learn(const RtcpReport& report) noexcept {
     for (const ReportBlock& block : report.blocks()) {
         if (block.ssrc != config_.ssrc) continue;
         stats_.has_remote_report = true;
+        ++stats_.remote_reports;
         stats_.remote_fraction_lost = block.fraction_lost / 256.0;
         stats_.remote_cumulative_lost = block.cumulative_lost;
         stats_.remote_jitter_ms = block.jitter * 1000.0 / config_.rate_hz;

@@ -50,6 +50,7 @@ struct RtcpStats {
     RtcpDrops drops;
     // From the last report block the peer sent on our stream (valid once has_remote_report).
     bool has_remote_report = false;
+    std::uint64_t remote_reports = 0;   // report blocks on our stream received
     double remote_fraction_lost = 0.0;  // 0..1, of the peer's last interval
     std::int64_t remote_cumulative_lost = 0;
     double remote_jitter_ms = 0.0;

@@ -211,7 +211,12 @@ void Link::on_rtcp(std::span<std::uint8_t> datagram, std::size_t wire_bytes,
         rtcp_->count_foreign_peer();
         return;
     }
+    const std::uint64_t reports = rtcp_->stats().remote_reports;
     rtcp_->on_datagram(datagram, wire_bytes, now);
+    // A report on our stream came in: its fraction lost steers network.redundancy = auto.
+    if (send_ && rtcp_->stats().remote_reports != reports) {
+        send_->on_loss_report(rtcp_->stats().remote_fraction_lost);
+    }
 }
 
 std::optional<net::RtcpSession::Sent> Link::rtcp_sent() const {

@@ -99,6 +99,13 @@ struct NetworkSettings {
     // docs/wire.md): "client" starts it (it needs a peer), "server" answers. "off": the key
     // file keys SRTP directly, the same keys every session.
     std::string dtls = "off";
+    // RFC 2198 redundancy (docs/wire.md): earlier packets' records resent in each packet, 0..3,
+    // or automatic (redundancy_auto: from the loss the peer's RTCP reports). Off by default: it
+    // multiplies the payload rate by 1 + redundancy.
+    int redundancy = 0;
+    bool redundancy_auto = false;
+    // RTP dynamic payload type of RED packets (SDP red/48000), 96..127, not payload_type.
+    int red_payload_type = 97;
     // SO_RCVBUF in bytes: room for a burst after a stall. 1 MiB holds at least a second of our
     // packets (100 a second of at most 1.2 kB; capped by net.core.rmem_max).
     int receive_buffer_bytes = 1 << 20;

@@ -15,15 +15,18 @@
 namespace extrema::pipeline {
 
 struct SendStats {
-    std::uint64_t frames_captured = 0;   // frames the source delivered
-    std::uint64_t records = 0;           // records encoded (anchors excluded)
-    std::uint64_t packets = 0;           // RTP packets sent
-    std::uint64_t wire_bytes = 0;        // UDP payload bytes sent: RTP header + payload (+ SRTP)
-    std::uint64_t send_errors = 0;       // datagrams the socket refused (counted, not fatal)
-    std::uint64_t unkeyed = 0;           // packets not sent: no DTLS-SRTP keys agreed yet
-    std::uint64_t capture_overruns = 0;  // samples the capture ring had to drop
-    std::uint64_t device_xruns = 0;      // over/underflows the capture device reported
-    double encoder_latency_ms = 0.0;     // audio held by the encoder (open segment), now
+    std::uint64_t frames_captured = 0;    // frames the source delivered
+    std::uint64_t records = 0;            // records encoded (anchors excluded)
+    std::uint64_t packets = 0;            // RTP packets sent
+    std::uint64_t wire_bytes = 0;         // UDP payload bytes sent: RTP header + payload (+ SRTP)
+    std::uint64_t send_errors = 0;        // datagrams the socket refused (counted, not fatal)
+    std::uint64_t unkeyed = 0;            // packets not sent: no DTLS-SRTP keys agreed yet
+    std::uint64_t redundant_blocks = 0;   // earlier packets' payloads sent again (RFC 2198)
+    std::uint64_t redundant_dropped = 0;  // left out: over the payload cap or the RED fields
+    std::uint64_t redundancy = 0;         // redundant blocks per packet now (auto: varies)
+    std::uint64_t capture_overruns = 0;   // samples the capture ring had to drop
+    std::uint64_t device_xruns = 0;       // over/underflows the capture device reported
+    double encoder_latency_ms = 0.0;      // audio held by the encoder (open segment), now
 };
 
 // The jitter buffer's counters (late, duplicate, early, concealed_samples, played_samples,

@@ -14,6 +14,11 @@ net::ValidatorConfig validator_config(const LinkConfig& config,
     net::ValidatorConfig validator;
     validator.sample_rate_hz = config.audio.rate_hz;
     validator.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
+    // Whatever this end sends, it takes the peer's RED packets (the sender chooses redundancy),
+    // unless the RED type is the records' own (allowed for a link that sends none).
+    if (config.network.red_payload_type != config.network.payload_type) {
+        validator.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
+    }
     validator.max_packet_ms = config.receiver.max_packet_ms;
     validator.ssrc_timeout_ms = config.receiver.ssrc_timeout_ms;
     validator.peers = std::move(peers);
@@ -51,7 +56,8 @@ AdaptiveLatencyConfig adaptive_config(const LinkConfig& config) {
 // playout thread takes them every period of the sink's clock (a few ms), when a link delivers
 // one to a few; 128 covers a second of 10 ms packets arriving at once
 // after a network stall. Beyond that a stalled audio device is the problem: counted, dropped.
-constexpr std::size_t kHandoffPackets = 128;
+// Each RED packet hands over its redundant blocks too, as packets of their own.
+constexpr std::size_t kHandoffPackets = 128 * (1 + net::kMaxRedundantBlocks);
 
 }  // namespace
 
@@ -111,7 +117,15 @@ void ReceivePath::on_datagram(std::span<std::uint8_t> datagram, std::size_t wire
         }
         return;
     }
-    if (!arrivals_.push(Arrival{packet_, now})) ++handoff_overflows_;
+    if (!arrivals_.push(Arrival{packet_, now, net::PacketOrigin::kNetwork})) {
+        ++handoff_overflows_;
+        return;
+    }
+    // Redundant blocks after their carrier, which has set the timeline they belong to.
+    for (const net::ValidatedPacket& copy : validator_.redundant().packets()) {
+        if (!arrivals_.push(Arrival{copy, now, net::PacketOrigin::kRedundant}))
+            ++handoff_overflows_;
+    }
 }
 
 bool ReceivePath::unprotect(std::span<std::uint8_t> datagram, std::size_t& length,
@@ -152,8 +166,12 @@ void ReceivePath::take_arrivals() noexcept {
             sequence_.restart();
             drift_.reset();
         }
-        const net::InsertResult result = jitter_.insert(packet, arrival.at);
-        if (result != net::InsertResult::kDuplicate) sequence_.observe(packet.header.sequence);
+        const net::InsertResult result = jitter_.insert(packet, arrival.at, arrival.origin);
+        // A redundant block has no sequence number of its own: loss counts the network's.
+        if (arrival.origin == net::PacketOrigin::kNetwork &&
+            result != net::InsertResult::kDuplicate) {
+            sequence_.observe(packet.header.sequence);
+        }
     });
 }
 

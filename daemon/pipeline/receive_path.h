@@ -2,6 +2,7 @@
 // The receiver's half of a link, minus the socket: datagrams in, the sender's timeline out.
 //
 //   network thread:  datagram -> [SSRC lock, SRTP unprotect] -> validator -> hand-over queue
+//                    (a RED packet's redundant blocks follow it as packets of their own)
 //   playout thread:  hand-over queue -> packet queue -> depacketizer -> concealer
 //                    (net::JitterBuffer)  -> latency tuner -> resampler (DriftCorrector) -> samples
 //
@@ -97,6 +98,7 @@ class ReceivePath final : public audio::FrameReader {
     struct Arrival {
         net::ValidatedPacket packet;
         net::Clock::time_point at;
+        net::PacketOrigin origin = net::PacketOrigin::kNetwork;
     };
     // What the playout half publishes for the network thread after each read().
     struct PlayoutCounters {

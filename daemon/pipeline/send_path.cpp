@@ -5,13 +5,27 @@
 namespace extrema::pipeline {
 namespace {
 
+bool redundancy_possible(const LinkConfig& config) {
+    return config.network.redundancy_auto || config.network.redundancy > 0;
+}
+
 net::PacketizerConfig packetizer_config(const LinkConfig& config) {
     net::PacketizerConfig packetizer;
     packetizer.sample_rate_hz = config.audio.rate_hz;
     packetizer.packet_ms = config.network.packet_ms;
     packetizer.max_payload_bytes = static_cast<std::size_t>(config.network.max_payload_bytes);
+    // With redundancy the records share the cap with the RED primary header.
+    if (redundancy_possible(config)) packetizer.max_payload_bytes -= net::kRedPrimaryHeaderBytes;
     packetizer.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
     return packetizer;
+}
+
+net::RedEncoderConfig red_config(const LinkConfig& config) {
+    net::RedEncoderConfig red;
+    red.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
+    red.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
+    red.max_payload_bytes = static_cast<std::size_t>(config.network.max_payload_bytes);
+    return red;
 }
 
 }  // namespace
@@ -32,6 +46,11 @@ SendPath::SendPath(const LinkConfig& config, Transmit transmit)
       packetizer_(packetizer_config(config),
                   [this](net::OutgoingPacket& packet) { on_packet(packet); }),
       transmit_(std::move(transmit)) {
+    if (redundancy_possible(config)) {
+        red_.emplace(red_config(config));
+        redundancy_auto_ = config.network.redundancy_auto;
+        redundancy_ = redundancy_auto_ ? 0 : static_cast<std::size_t>(config.network.redundancy);
+    }
     set_compressor(config.compressor);
     awaits_keys_ = config.network.dtls != "off";
     if (!config.network.srtp_key_file.empty() && !awaits_keys_) {
@@ -83,6 +102,7 @@ void SendPath::on_packet(net::OutgoingPacket& packet) {
         ++unkeyed_;
         return;
     }
+    if (red_) red_->process(packet, redundancy_);
     const std::size_t payload_bytes = packet.size_bytes - net::kRtpHeaderBytes;
     if (srtp_ && !srtp_->protect(packet.buffer, packet.size_bytes)) {
         ++send_errors_;
@@ -92,6 +112,10 @@ void SendPath::on_packet(net::OutgoingPacket& packet) {
     payload_bytes_ += payload_bytes;
     wire_bytes_ += packet.size_bytes;
     if (!transmit_(packet.bytes())) ++send_errors_;
+}
+
+void SendPath::on_loss_report(double fraction_lost) noexcept {
+    if (redundancy_auto_) redundancy_ = policy_.observe(fraction_lost);
 }
 
 net::RtcpSession::Sent SendPath::rtcp_sent() const noexcept {
@@ -109,6 +133,11 @@ void SendPath::fill_stats(SendStats& stats) const noexcept {
     stats.wire_bytes = wire_bytes_;
     stats.send_errors = send_errors_;
     stats.unkeyed = unkeyed_;
+    stats.redundancy = redundancy_;
+    if (red_) {
+        stats.redundant_blocks = red_->blocks_sent();
+        stats.redundant_dropped = red_->blocks_dropped();
+    }
     stats.encoder_latency_ms = static_cast<double>(encoder_.pending_samples()) * 1000.0 / rate_hz_;
 }
 

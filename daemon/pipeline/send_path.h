@@ -1,8 +1,8 @@
 #pragma once
 // The sender's half of a link, minus the socket: capture samples in, protected RTP datagrams out.
 //
-//   samples -> [compressor] -> extrema encoder (max_segment_ms cap) -> packetizer -> [SRTP]
-//           -> transmit(datagram)
+//   samples -> [compressor] -> extrema encoder (max_segment_ms cap) -> packetizer
+//           -> [RFC 2198 redundancy] -> [SRTP] -> transmit(datagram)
 //
 // Runs on the link's network thread only. Steady state allocates nothing: the record vector and
 // the packet buffer keep their capacity, the compressor and the encoder work in place.
@@ -16,6 +16,8 @@
 #include "extrema/codec/encoder.h"
 #include "extrema/dsp/compressor.h"
 #include "net/packetizer.h"
+#include "net/red_encoder.h"
+#include "net/redundancy_policy.h"
 #include "net/rtcp_session.h"
 #include "net/srtp_session.h"
 #include "pipeline/link_config.h"
@@ -48,6 +50,11 @@ class SendPath {
     // unkeyed) until the first ones come.
     void set_srtp_key(const net::SrtpKey& key);
 
+    // The fraction lost (0..1) of a report block the peer sent on our stream: with
+    // network.redundancy = auto it sets the redundancy from the next packet on.
+    void on_loss_report(double fraction_lost) noexcept;
+    std::size_t redundancy() const noexcept { return redundancy_; }
+
     // What an RTCP sender report tells of this stream: packets and payload bytes sent so far, the
     // RTP clock now (the sample index after the last sample pushed), and the SSRC.
     net::RtcpSession::Sent rtcp_sent() const noexcept;
@@ -64,6 +71,10 @@ class SendPath {
     std::optional<dsp::Compressor> compressor_;
     codec::Encoder encoder_;
     net::Packetizer packetizer_;
+    std::optional<net::RedEncoder> red_;  // with redundancy (or auto) only
+    std::size_t redundancy_ = 0;          // redundant blocks per packet now
+    bool redundancy_auto_ = false;
+    net::RedundancyPolicy policy_;
     std::unique_ptr<net::SrtpSession> srtp_;
     bool awaits_keys_ = false;  // SRTP keys come from DTLS: send nothing until they do
     Transmit transmit_;

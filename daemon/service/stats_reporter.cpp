@@ -248,6 +248,9 @@ const Field kFields[] = {
     {kTx, "records", count<&SendStats::records>(), 0, {}, {}, {}},
     {kTx, "send_errors", count<&SendStats::send_errors>(), 0,
      {50, ", send errors {}", kNonZero}, {}, {60, ", send errors {}", kNonZero}},
+    {kTx, "redundancy", value<&SendStats::redundancy>(), 0, {}, {}, {}},
+    {kTx, "redundant_blocks", count<&SendStats::redundant_blocks>(), 0, {}, {}, {}},
+    {kTx, "redundant_dropped", count<&SendStats::redundant_dropped>(), 0, {}, {}, {}},
     {kTx, "capture_overruns", count<&SendStats::capture_overruns>(), 0,
      {30, ", overruns {}"}, {}, {40, ", overruns {} samples"}},
     {kTx, "device_xruns", count<&SendStats::device_xruns>(), 0,
@@ -286,6 +289,8 @@ const Field kFields[] = {
      {120, ", xruns {}", kNonZero}, {}, {110, ", xruns {}", kNonZero}},
     {kRx, "resyncs", count<&ReceiveStats::resyncs>(), 0,
      {}, {}, {120, ", resyncs {}", kNonZero}},
+    {kRx, "repaired", count<&ReceiveStats::repaired>(), 0,
+     {}, {}, {125, ", repaired {}", kNonZero}},
     // A file output stops at its first failed write: a state, shown as long as it lasts.
     {kRx, "output_write_errors", value<&ReceiveStats::output_write_errors>(), 0,
      {150, ", output write errors {}", kNonZero}, {50, ", output file write failed", kNonZero},

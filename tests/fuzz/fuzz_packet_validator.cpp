@@ -1,6 +1,6 @@
-// Datagrams from anyone -> PacketValidator -> JitterBuffer -> playout. No input may crash, read
-// out of bounds or hit undefined behaviour; an accepted packet must be consistent with its bytes;
-// playout must stay finite and within the codec's full scale.
+// Datagrams from anyone -> PacketValidator (RED packets too) -> JitterBuffer -> playout. No input
+// may crash, read out of bounds or hit undefined behaviour; an accepted packet must be consistent
+// with its bytes; playout must stay finite and within the codec's full scale.
 //
 // Input: one byte choosing the read block size, then datagrams, each as
 //   [u16 LE length][u8 ms until the next datagram, read out meanwhile][length bytes]
@@ -18,6 +18,7 @@
 #include "fuzz_check.h"
 #include "net/jitter_buffer.h"
 #include "net/packet_validator.h"
+#include "net/red_payload.h"
 #include "net/rtp_header.h"
 
 namespace {
@@ -38,6 +39,7 @@ extrema::net::ValidatorConfig validator_config() {
     extrema::net::ValidatorConfig config;
     config.sample_rate_hz = kRateHz;
     config.accept_any_peer = true;
+    config.red_payload_type = 97;  // RFC 2198 packets too, unwrapped into their blocks
     return config;
 }
 
@@ -48,13 +50,34 @@ void check_accepted(std::span<const std::uint8_t> datagram,
     extrema::net::RtpPacketView view;
     FUZZ_REQUIRE(extrema::net::parse_rtp_packet(datagram, view) ==
                  extrema::net::RtpParseError::kNone);
+    auto payload = view.payload;
+    if (view.header.payload_type == *validator.config().red_payload_type) {
+        // A RED packet: the primary is the records, its blocks the redundant packets.
+        extrema::net::RedPayloadView red;
+        FUZZ_REQUIRE(extrema::net::parse_red_payload(view.payload, red) ==
+                     extrema::net::RedParseError::kNone);
+        FUZZ_REQUIRE(packet.header.payload_type == validator.config().payload_type);
+        view.header.payload_type = validator.config().payload_type;
+        payload = red.primary.data;
+        const auto copies = validator.redundant().packets();
+        FUZZ_REQUIRE(copies.size() == red.redundant_count);
+        for (std::size_t i = 0; i < copies.size(); ++i) {
+            FUZZ_REQUIRE(copies[i].header.timestamp ==
+                         view.header.timestamp - red.redundant()[i].timestamp_offset);
+            FUZZ_REQUIRE(copies[i].header.ssrc == view.header.ssrc);
+            FUZZ_REQUIRE(copies[i].record_count * kRecordBytes == red.redundant()[i].data.size());
+            FUZZ_REQUIRE(copies[i].samples >= 1 &&
+                         copies[i].samples <= validator.max_packet_samples());
+        }
+    } else {
+        FUZZ_REQUIRE(validator.redundant().packets().empty());
+    }
     FUZZ_REQUIRE(view.header == packet.header);
-    FUZZ_REQUIRE(view.payload.size() == packet.record_count * kRecordBytes);
+    FUZZ_REQUIRE(payload.size() == packet.record_count * kRecordBytes);
     FUZZ_REQUIRE(packet.record_count >= 1 && packet.record_count <= packet.storage.size());
     std::uint64_t samples = 0;
     for (std::size_t i = 0; i < packet.record_count; ++i) {
-        const auto record =
-            unpack_record(view.payload.subspan(i * kRecordBytes).first<kRecordBytes>());
+        const auto record = unpack_record(payload.subspan(i * kRecordBytes).first<kRecordBytes>());
         FUZZ_REQUIRE(record == packet.storage[i]);
         FUZZ_REQUIRE(i == 0 || !record.is_anchor());
         samples += record.samples;
@@ -94,6 +117,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (validator.validate(datagram, sender, now, packet)) {
             check_accepted(datagram, packet, validator);
             jitter.insert(packet, now);
+            for (const auto& copy : validator.redundant().packets()) {
+                jitter.insert(copy, now, extrema::net::PacketOrigin::kRedundant);
+            }
         }
         // Play out what the clock says is due until the next datagram.
         const auto due = static_cast<std::size_t>(gap_ms * kRateHz / 1000.0);

@@ -1,6 +1,7 @@
 // Writes the seed corpora of the fuzz targets (checked in under tests/fuzz/corpus): real codec
 // and packetizer output, so that fuzzing starts from inputs that pass every check.
 //   fuzz_make_seeds <corpus directory>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +19,8 @@
 #include "extrema/lowrank/svd_codec.h"
 #include "extrema/lowrank/xsvd_format.h"
 #include "net/packetizer.h"
+#include "net/red_encoder.h"
+#include "net/red_payload.h"
 #include "net/rtcp_packet.h"
 
 namespace {
@@ -104,6 +107,36 @@ void packet_seeds(const fs::path& dir) {
         if (i < packets.size()) frame(rough, packets[i], 7);
     }
     write(dir / "reordered", rough);
+
+    // RFC 2198: the same stream with two redundant blocks per packet, one lost.
+    std::vector<std::vector<std::uint8_t>> red_packets;
+    net::RedEncoder red(net::RedEncoderConfig{});
+    net::Packetizer red_packetizer(config, [&](net::OutgoingPacket& p) {
+        red.process(p, 2);
+        red_packets.emplace_back(p.bytes().begin(), p.bytes().end());
+    });
+    red_packetizer.push(encode(48000.0, 120.0));
+    red_packetizer.flush();
+    std::vector<std::uint8_t> redundant{2};
+    for (std::size_t i = 0; i < red_packets.size() && i < 8; ++i) {
+        if (i != 3) frame(redundant, red_packets[i], 10);
+    }
+    write(dir / "redundant", redundant);
+}
+
+// RED payloads (the RTP header removed): two redundant blocks, and a primary alone.
+void red_seeds(const fs::path& dir) {
+    const auto older = pack(encode(48000.0, 10.0));
+    const auto old = pack(encode(48000.0, 10.0));
+    const auto primary = pack(encode(48000.0, 10.0));
+    const std::array<net::RedBlock, 2> blocks{net::RedBlock{96, 960, older},
+                                              net::RedBlock{96, 480, old}};
+    std::vector<std::uint8_t> out(net::red_payload_bytes(blocks, primary.size()));
+    net::write_red_payload(blocks, net::RedBlock{96, 0, primary}, out);
+    write(dir / "two_blocks", out);
+    out.resize(net::red_payload_bytes({}, primary.size()));
+    net::write_red_payload({}, net::RedBlock{96, 0, primary}, out);
+    write(dir / "primary_only", out);
 }
 
 void xtr_seeds(const fs::path& dir) {
@@ -193,5 +226,6 @@ int main(int argc, char** argv) {
     key_seeds(root / "fuzz_srtp_key");
     xsvd_seeds(root / "fuzz_xsvd_parser");
     rtcp_seeds(root / "fuzz_rtcp_parser");
+    red_seeds(root / "fuzz_red_parser");
     return 0;
 }

@@ -8,7 +8,7 @@
 #  options go to every `extrema loopback`, e.g. --jitter-target-ms 300 so that a loaded machine
 #  makes no packet late and only the injected loss is concealed)
 # Prints the mean MOS per loss rate; OUT_TSV holds every run (file, loss, seed, concealed
-# samples, MOS).
+# samples, MOS, packets repaired from redundancy).
 set -euo pipefail
 extrema=${1:-build/release/tools/extrema/extrema}
 out=${2:-loss_mos.tsv}
@@ -17,7 +17,7 @@ seeds=${4:-1 2 3 4 5}
 shift $(($# < 4 ? $# : 4))
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-json_field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
+json_field() { sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 # The IPA's standard passage, as in tools/bench/rate_quality.sh.
 text="The North Wind and the Sun were disputing which was the stronger, when a traveler came \
 along wrapped in a warm cloak."
@@ -29,7 +29,7 @@ for prompt in Front_Center Front_Left Front_Right Rear_Center Rear_Left Rear_Rig
   files+=("/usr/share/sounds/alsa/$prompt.wav")
 done
 files+=("$work/espeak_en-us.wav" "$work/espeak_en-gb-f3.wav")
-printf 'file\tloss_pct\tseed\tconcealed_samples\tmos\n' >"$out"
+printf 'file\tloss_pct\tseed\tconcealed_samples\tmos\trepaired_packets\n' >"$out"
 for in in "${files[@]}"; do
   name=$(basename "$in" .wav)
   # --speed 5: the proxy makes the same decisions for a seed at any pace.
@@ -39,8 +39,10 @@ for in in "${files[@]}"; do
       report=$("$extrema" loopback "$in" "$work/lossy.wav" --speed 5 --loss "$loss" \
         --seed "$seed" --json "$@")
       concealed=$(json_field concealed_samples <<<"$report")
+      repaired=$(json_field repaired_packets <<<"$report")
       mos=$("$extrema" eval "$work/clean.wav" "$work/lossy.wav" --json | json_field mos)
-      printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$loss" "$seed" "$concealed" "$mos" >>"$out"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$loss" "$seed" "$concealed" "$mos" "$repaired" \
+        >>"$out"
     done
   done
 done

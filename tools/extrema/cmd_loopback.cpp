@@ -1,12 +1,13 @@
 // extrema loopback IN.wav OUT.wav [--loss PCT] [--jitter-ms MS] [--reorder PCT]
-//   [--duplicate PCT] [--packet-ms MS] [--seed N] [--speed N] [--json]: a real sender and receiver
-//   on
+//   [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--seed N] [--speed N] [--json]: a
+//   real sender and receiver on
 // 127.0.0.1 through a userspace impairment proxy; writes what the receiver played, aligned to
 // the sender's timeline, and reports the wire figures and the quality against the offline
 // decode.
 #include <fmt/core.h>
 
 #include <memory>
+#include <string>
 
 #include "commands.h"
 #include "extrema/codec/rate_controller.h"
@@ -19,6 +20,7 @@ void add_loopback_command(CLI::App& app) {
     auto json = std::make_shared<bool>(false);
     auto target = std::make_shared<double>(-1.0);
     auto speed = std::make_shared<double>(1.0);
+    auto redundancy = std::make_shared<std::string>("0");
     CLI::App* cmd = app.add_subcommand(
         "loopback",
         "Run a real link on 127.0.0.1 through an impairment proxy and report what arrived");
@@ -52,14 +54,19 @@ void add_loopback_command(CLI::App& app) {
         ->check(CLI::Range(0.0, codec::RateController::kMaxTargetKbps));
     cmd->add_option("--max-segment-ms", options->encoder.max_segment_ms,
                     "Longest record, ms (the codec's latency cap)");
+    cmd->add_option("--redundancy", *redundancy,
+                    "RFC 2198 redundancy: earlier packets resent in each packet, 0..3 or auto")
+        ->check(CLI::IsMember({"0", "1", "2", "3", "auto"}));
     cmd->add_option("--srtp-key", options->srtp_key_file, "Protect the link with SRTP")
         ->check(CLI::ExistingFile);
     cmd->add_option("--speed", *speed,
                     "Run the whole link this many times faster than real time (1 = real time)")
         ->check(CLI::Range(1.0, audio::Pace::kMaxSpeed));
     cmd->add_flag("--json", *json, "Print the report as one JSON object");
-    cmd->callback([options, json, target, speed] {
+    cmd->callback([options, json, target, speed, redundancy] {
         if (*target >= 0.0) options->jitter_target_ms = *target;
+        options->redundancy_auto = *redundancy == "auto";
+        options->redundancy = options->redundancy_auto ? 0 : std::stoi(*redundancy);
         options->pace = audio::Pace(*speed);
         const LoopbackReport report = run_loopback(*options);
         if (*json) {

@@ -299,6 +299,8 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     sender.encoder = options.encoder;
     sender.network.packet_ms = options.packet_ms;
     sender.network.srtp_key_file = options.srtp_key_file;
+    sender.network.redundancy = options.redundancy;
+    sender.network.redundancy_auto = options.redundancy_auto;
     sender.network.bind = "127.0.0.1:0";
 
     {
@@ -453,6 +455,7 @@ std::string loopback_json(const LoopbackReport& r) {
          {"early", rx.early},
          {"drops", drops},
          {"concealed_samples", rx.concealed_samples},
+         {"repaired_packets", rx.repaired},
          {"lead_samples", r.lead_samples},
          {"timeline_error_samples", r.timeline_error_samples},
          {"timeline_error_end_samples", r.timeline_error_end_samples},
@@ -486,6 +489,10 @@ std::string loopback_text(const LoopbackReport& r) {
                     }());
     text += fmt::format("concealed: {} samples ({:.1f} ms)\n", rx.concealed_samples,
                         static_cast<double>(rx.concealed_samples) * 1000.0 / r.rate_hz);
+    if (r.sender.send.redundant_blocks > 0 || rx.repaired > 0) {
+        text += fmt::format("repaired:  {} lost packets from {} redundant blocks sent\n",
+                            rx.repaired, r.sender.send.redundant_blocks);
+    }
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
                         static_cast<double>(r.lead_samples) * 1000.0 / r.rate_hz);
     text += fmt::format("latency:   {:.1f} ms at the highest (receiver)\n", r.peak_latency_ms);

@@ -34,6 +34,9 @@ struct LoopbackOptions {
     std::optional<double> jitter_target_ms;
     pipeline::EncoderSettings encoder;  // the daemon's defaults (max_segment_ms 5)
     std::string srtp_key_file;          // "" = plain RTP
+    // The sender's network.redundancy (RFC 2198): 0..3 earlier packets per packet, or auto.
+    int redundancy = 0;
+    bool redundancy_auto = false;
     // How fast the run goes: every span of audio in it (the file source and sink, the network
     // ticks, the proxy's delay and jitter, the jitter buffer's clock) passes this many times
     // faster than real time, so the same samples play as in real time, given the CPU.

@@ -49,6 +49,8 @@ multicast_ttl = 4
 multicast_interface = "192.168.1.10"
 srtp_key_file = "/etc/extrema/key"
 dtls = "client"
+redundancy = "auto"
+red_payload_type = 110
 receive_buffer_bytes = 65536
 
 [receiver]

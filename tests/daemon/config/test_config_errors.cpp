@@ -19,6 +19,11 @@ std::string with_peer(std::string_view text) {
     return std::string(text) + std::string(kPeerSection);
 }
 
+// The peer section with these lines added.
+std::string network_with(std::string_view lines) {
+    return std::string(kPeerSection) + std::string(lines);
+}
+
 TEST(ConfigErrors, SyntaxErrorNamesLineAndColumn) {
     const std::string message = parse_error("mode = \"send\"\n[audio\nrate_hz = 48000\n");
     EXPECT_THAT(message, HasSubstr("test.toml:2:"));
@@ -147,6 +152,22 @@ TEST(ConfigErrors, CompressorWords) {
                 HasSubstr("expected one of \"peak\" or \"rms\""));
 }
 
+TEST(ConfigErrors, RedundancyIsACountOrAuto) {
+    const LinkConfig two = parse(network_with("redundancy = 2\n"));
+    EXPECT_EQ(two.network.redundancy, 2);
+    EXPECT_FALSE(two.network.redundancy_auto);
+    EXPECT_TRUE(parse(network_with("redundancy = \"auto\"\n")).network.redundancy_auto);
+    EXPECT_THAT(parse_error(network_with("redundancy = 4\n")),
+                HasSubstr("key 'network.redundancy': 4 is out of range: expected a number from "
+                          "0 to 3 packets, or \"auto\""));
+    EXPECT_THAT(parse_error(network_with("redundancy = -1\n")),
+                HasSubstr("key 'network.redundancy': -1 is out of range"));
+    EXPECT_THAT(parse_error(network_with("redundancy = 1.5\n")),
+                HasSubstr("key 'network.redundancy': expected a whole number"));
+    EXPECT_THAT(parse_error(network_with("redundancy = \"always\"\n")),
+                HasSubstr("key 'network.redundancy': \"always\" is not accepted"));
+}
+
 TEST(ConfigErrors, BadAddresses) {
     EXPECT_THAT(parse_error("[network]\npeer = \"localhost\"\n"),
                 HasSubstr("test.toml:2:8: key 'network.peer': bad address 'localhost': expected "
@@ -219,7 +240,8 @@ TEST(ConfigErrors, ErrorsInAFileNameTheFile) {
               file.string() +
                   ":3:1: key 'network.bogus': unknown key; [network] holds bind, "
                   "peer, allow, accept_any_peer, payload_type, packet_ms, "
-                  "max_payload_bytes, multicast_ttl, multicast_interface, "
+                  "max_payload_bytes, redundancy, red_payload_type, multicast_ttl, "
+                  "multicast_interface, "
                   "srtp_key_file, dtls, receive_buffer_bytes");
 }
 
@@ -233,6 +255,14 @@ TEST(ConfigCrossField, SenderNeedsAPeer) {
     EXPECT_EQ(parse_error(""),
               "test.toml: key 'network.peer': mode \"send\" sends to network.peer: set it to "
               "\"host:port\"");
+}
+
+TEST(ConfigCrossField, RedPayloadTypeIsNotTheRecordsOne) {
+    EXPECT_THAT(parse_error(network_with("redundancy = 1\nred_payload_type = 96\n")),
+                HasSubstr("RED packets need a payload type of their own"));
+    // Without redundancy to send, equal types only mean no RED is taken.
+    EXPECT_NO_THROW(parse(network_with("payload_type = 97\n")));
+    EXPECT_NO_THROW(parse(network_with("payload_type = 97\nred_payload_type = 96\n")));
 }
 
 TEST(ConfigCrossField, ReceiverNeedsSendersToAccept) {

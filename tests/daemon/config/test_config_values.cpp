@@ -55,6 +55,8 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.network.multicast_interface, "192.168.1.10");
     EXPECT_EQ(c.network.srtp_key_file, "/etc/extrema/key");
     EXPECT_EQ(c.network.dtls, "client");
+    EXPECT_TRUE(c.network.redundancy_auto);
+    EXPECT_EQ(c.network.red_payload_type, 110);
     EXPECT_EQ(c.network.receive_buffer_bytes, 65536);
 
     EXPECT_EQ(c.receiver.jitter_target_ms, 40.0);
@@ -149,7 +151,7 @@ TEST(ConfigValues, TableIsConsistent) {
         const bool numeric = key.type == ValueType::kInteger || key.type == ValueType::kFloat;
         EXPECT_EQ(numeric, key.range.has_value()) << key.path() << ": numbers need a range";
     }
-    EXPECT_EQ(config_keys().size(), 48u);
+    EXPECT_EQ(config_keys().size(), 50u);
 }
 
 // The table's compressor ranges are dsp::validate()'s: its edges pass, just beyond fails.

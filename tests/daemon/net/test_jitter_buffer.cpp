@@ -1,6 +1,7 @@
 // Jitter buffer: in-order playout equal to the offline decode, duplicates, late and early
 // packets, gap concealment without clicks, reordering, truncation, timestamp wraparound,
-// underruns, resynchronisation (and none after a stall), and no allocation on the real-time path.
+// underruns, resynchronisation (and none after a stall), repair from redundant copies (RFC 2198),
+// and no allocation on the real-time path.
 #include "net/jitter_buffer.h"
 
 #include <gtest/gtest.h>
@@ -283,6 +284,89 @@ TEST(JitterBuffer, ConcealsGapSmoothlyAndKeepsTimeline) {
     // No click at either end: no step beyond twice the signal's own steepest.
     const float natural = max_step(stream.reference) + 1e-6f;
     EXPECT_LE(max_step(std::span(out).subspan(from - 1, merged - from + 1)), 2.0f * natural);
+}
+
+// RFC 2198: the lost packets' copies, arriving with the packets after them, play in their place.
+TEST(JitterBuffer, RedundantCopiesRepairLostPacketsExactly) {
+    const Stream stream = make_stream(48000);
+    JitterBuffer buffer(test_config());
+    const std::vector<std::size_t> lost = {5, 6, 20, 40, 41, 42};
+    std::size_t copies_filed = 0;
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        if (std::find(lost.begin(), lost.end(), i) != lost.end()) continue;
+        ASSERT_EQ(buffer.insert(stream.packets[i], kT0), InsertResult::kAccepted);
+        // Every packet carries copies of the three before it.
+        for (std::size_t back = 3; back >= 1; --back) {
+            if (i < back) continue;
+            const InsertResult result =
+                buffer.insert(stream.packets[i - back], kT0, PacketOrigin::kRedundant);
+            if (result == InsertResult::kAccepted) ++copies_filed;
+        }
+    }
+    EXPECT_EQ(copies_filed, lost.size());  // only the missing ones were filed
+    const auto out = read_all(buffer, stream.reference.size());
+    EXPECT_EQ(out, stream.reference);  // nothing concealed: the offline decode exactly
+    EXPECT_EQ(buffer.counters().repaired, lost.size());
+    EXPECT_EQ(buffer.counters().concealed_samples, 0u);
+    // The copies of packets that arrived were not the network's duplicates.
+    EXPECT_EQ(buffer.counters().duplicate, 0u);
+    EXPECT_EQ(buffer.counters().accepted, stream.packets.size() - lost.size());
+}
+
+TEST(JitterBuffer, LateCopyIsDroppedSilentlyAndDoesNotResync) {
+    JitterBufferConfig config = test_config();
+    config.resync_after_drops = 3;
+    const Stream stream = make_stream(48000);
+    JitterBuffer buffer(config);
+    const std::size_t lost = 10;
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        if (i != lost) buffer.insert(stream.packets[i], kT0);
+    }
+    // Played past the lost packet: concealed. Its copies come too late, many times.
+    (void)read_all(buffer, stream.packets[lost + 2].header.timestamp);
+    for (int k = 0; k < 10; ++k) {
+        EXPECT_EQ(buffer.insert(stream.packets[lost], kT0, PacketOrigin::kRedundant),
+                  InsertResult::kLate);
+    }
+    EXPECT_EQ(buffer.counters().late, 0u);
+    EXPECT_EQ(buffer.counters().resyncs, 0u);
+    EXPECT_EQ(buffer.counters().repaired, 0u);
+    EXPECT_GT(buffer.counters().concealed_samples, 0u);
+}
+
+TEST(JitterBuffer, OriginalAfterItsCopyIsNoDuplicate) {
+    const Stream stream = make_stream(9600);
+    JitterBuffer buffer(test_config());
+    const std::size_t slow = 4;
+    for (std::size_t i = 0; i < stream.packets.size(); ++i) {
+        if (i == slow) continue;
+        buffer.insert(stream.packets[i], kT0);
+        if (i == slow + 1) {
+            EXPECT_EQ(buffer.insert(stream.packets[slow], kT0, PacketOrigin::kRedundant),
+                      InsertResult::kAccepted);
+            // The original, reordered behind its copy, still arrives before it plays.
+            EXPECT_EQ(buffer.insert(stream.packets[slow], kT0), InsertResult::kAccepted);
+        }
+    }
+    const auto out = read_all(buffer, stream.reference.size());
+    EXPECT_EQ(out, stream.reference);
+    EXPECT_EQ(buffer.counters().duplicate, 0u);
+    EXPECT_EQ(buffer.counters().repaired, 0u);  // it played as itself
+    EXPECT_EQ(buffer.counters().accepted, stream.packets.size());
+}
+
+TEST(JitterBuffer, CopyNeverEvictsANetworkPacket) {
+    JitterBufferConfig config = test_config();
+    config.slot_count = 4;
+    const Stream stream = make_stream(9600);
+    JitterBuffer buffer(config);
+    for (std::size_t i = 1; i <= 4; ++i) {
+        ASSERT_EQ(buffer.insert(stream.packets[i], kT0), InsertResult::kAccepted);
+    }
+    EXPECT_EQ(buffer.insert(stream.packets[0], kT0, PacketOrigin::kRedundant),
+              InsertResult::kTooEarly);
+    EXPECT_EQ(buffer.buffered_packets(), 4u);
+    EXPECT_EQ(buffer.counters().early, 0u);
 }
 
 TEST(JitterBuffer, LongGapFadesToSilenceAndMergesBack) {
@@ -645,6 +729,7 @@ TEST(JitterBuffer, DoesNotAllocateOnInsertOrRead) {
     for (std::size_t i = 0; i < stream.packets.size(); ++i) {
         if (i % 7 != 3) buffer.insert(stream.packets[i], kT0);  // with gaps
         buffer.insert(stream.packets[i / 2], kT0);              // duplicates and late ones
+        if (i >= 1) buffer.insert(stream.packets[i - 1], kT0, PacketOrigin::kRedundant);
         for (int k = 0; k < 4; ++k) buffer.read(out);
     }
     EXPECT_EQ(counter.count(), 0u);

@@ -281,3 +281,146 @@ TEST_F(Validator, DoesNotAllocate) {
 
 }  // namespace
 }  // namespace extrema::net
+
+// ---- RFC 2198 (RED) packets ----
+
+namespace extrema::net {
+namespace {
+
+std::vector<std::uint8_t> packed(const std::vector<Record>& records) {
+    std::vector<std::uint8_t> bytes(records.size() * codec::kRecordBytes);
+    codec::pack_records(records, bytes);
+    return bytes;
+}
+
+// A RED datagram (payload type 97) with these redundant blocks (offset, records) and primary.
+std::vector<std::uint8_t> red_datagram(
+    RtpHeader rtp, const std::vector<std::pair<std::uint32_t, std::vector<Record>>>& copies,
+    const std::vector<Record>& primary, std::uint8_t block_type = 96) {
+    std::vector<std::vector<std::uint8_t>> data;
+    std::vector<RedBlock> blocks;
+    data.reserve(copies.size());
+    for (const auto& [offset, records] : copies) {
+        data.push_back(packed(records));
+        blocks.push_back(RedBlock{block_type, offset, data.back()});
+    }
+    const auto primary_data = packed(primary);
+    rtp.payload_type = 97;
+    std::vector<std::uint8_t> datagram(kRtpHeaderBytes +
+                                       red_payload_bytes(blocks, primary_data.size()));
+    pack_rtp_header(rtp, std::span(datagram).first<kRtpHeaderBytes>());
+    write_red_payload(blocks, RedBlock{96, 0, primary_data},
+                      std::span(datagram).subspan(kRtpHeaderBytes));
+    return datagram;
+}
+
+ValidatorConfig red_config() {
+    ValidatorConfig config = test_config();
+    config.red_payload_type = 97;
+    return config;
+}
+
+const std::vector<Record> kOlder = {Record::anchor(-3), Record::curve(9, 480, 700)};
+const std::vector<Record> kOld = {Record::anchor(700), Record::silence(480)};
+
+TEST(ValidatorRed, UnwrapsPrimaryAndRedundantBlocks) {
+    PacketValidator validator(red_config());
+    ValidatedPacket out;
+    RtpHeader rtp = header(0xAAAA0001, 10000);
+    rtp.marker = true;
+    rtp.sequence = 77;
+    ASSERT_TRUE(validator.validate(red_datagram(rtp, {{960, kOlder}, {480, kOld}}, kGoodRecords),
+                                   kPeer, kT0, out));
+    EXPECT_EQ(out.header.payload_type, 96);  // the records' type: the packet plays as usual
+    EXPECT_EQ(out.header.timestamp, 10000u);
+    EXPECT_EQ(out.header.sequence, 77u);
+    EXPECT_TRUE(out.header.marker);
+    ASSERT_EQ(out.records().size(), kGoodRecords.size());
+    EXPECT_TRUE(std::equal(kGoodRecords.begin(), kGoodRecords.end(), out.records().begin()));
+    const auto copies = validator.redundant().packets();
+    ASSERT_EQ(copies.size(), 2u);
+    EXPECT_EQ(copies[0].header.timestamp, 10000u - 960);
+    EXPECT_EQ(copies[1].header.timestamp, 10000u - 480);
+    for (const auto& copy : copies) {
+        EXPECT_EQ(copy.header.ssrc, 0xAAAA0001u);
+        EXPECT_EQ(copy.header.payload_type, 96);
+        EXPECT_FALSE(copy.header.marker);
+        EXPECT_FALSE(copy.ssrc_changed);
+        EXPECT_EQ(copy.samples, 480u);
+        EXPECT_TRUE(copy.has_anchor);
+    }
+    EXPECT_TRUE(std::equal(kOlder.begin(), kOlder.end(), copies[0].records().begin()));
+    EXPECT_TRUE(std::equal(kOld.begin(), kOld.end(), copies[1].records().begin()));
+    EXPECT_EQ(validator.accepted(), 1u);  // one packet on the wire
+
+    // A plain packet after it leaves no redundant blocks behind.
+    ASSERT_TRUE(validator.validate(test::make_datagram(header(), kGoodRecords), kPeer, kT0, out));
+    EXPECT_TRUE(validator.redundant().packets().empty());
+}
+
+TEST(ValidatorRed, TimestampOffsetWrapsAround) {
+    PacketValidator validator(red_config());
+    ValidatedPacket out;
+    ASSERT_TRUE(validator.validate(red_datagram(header(0xAAAA0001, 100), {{480, kOld}}, kOld),
+                                   kPeer, kT0, out));
+    EXPECT_EQ(validator.redundant().packets()[0].header.timestamp, 100u - 480u);  // mod 2^32
+}
+
+class ValidatorRedDrops : public ::testing::Test {
+  protected:
+    void expect_drop(const std::vector<std::uint8_t>& datagram, DropReason reason) {
+        const auto before = validator.drops();
+        EXPECT_FALSE(validator.validate(datagram, kPeer, kT0, out)) << to_string(reason);
+        EXPECT_EQ(validator.drops()[reason], before[reason] + 1) << to_string(reason);
+        EXPECT_EQ(validator.drops().total(), before.total() + 1) << to_string(reason);
+        EXPECT_TRUE(validator.redundant().packets().empty());
+    }
+    PacketValidator validator{red_config()};
+    ValidatedPacket out;
+};
+
+TEST_F(ValidatorRedDrops, BrokenFraming) {
+    auto datagram = red_datagram(header(), {{480, kOld}}, kGoodRecords);
+    datagram.resize(kRtpHeaderBytes + 3);  // inside the first block header
+    expect_drop(datagram, DropReason::kBadRedundancy);
+    // Block length beyond the payload.
+    datagram = red_datagram(header(), {{480, kOld}}, kGoodRecords);
+    datagram[kRtpHeaderBytes + 3] = 0xFF;
+    datagram[kRtpHeaderBytes + 2] |= 0x03;
+    expect_drop(datagram, DropReason::kBadRedundancy);
+}
+
+TEST_F(ValidatorRedDrops, BlockOfAnotherPayloadType) {
+    expect_drop(red_datagram(header(), {{480, kOld}}, kGoodRecords, 13),
+                DropReason::kBadRedundancy);
+    // The primary of another type (the RED header's last byte).
+    auto datagram = red_datagram(header(), {}, kGoodRecords);
+    datagram[kRtpHeaderBytes] = 0;
+    expect_drop(datagram, DropReason::kBadRedundancy);
+}
+
+TEST_F(ValidatorRedDrops, BadRecordsInABlockDropTheWholePacket) {
+    expect_drop(
+        red_datagram(header(), {{480, {Record::curve(3, 10, 5), Record::anchor(1)}}}, kGoodRecords),
+        DropReason::kMisplacedAnchor);
+    expect_drop(red_datagram(header(), {{480, {Record::silence(0)}}}, kGoodRecords),
+                DropReason::kNoSamples);
+    expect_drop(red_datagram(header(), {{480, {Record::silence(1'000'000)}}}, kGoodRecords),
+                DropReason::kSampleCap);
+    expect_drop(red_datagram(header(), {{480, {}}}, kGoodRecords), DropReason::kEmptyPayload);
+    expect_drop(red_datagram(header(), {{480, kOld}}, {}), DropReason::kEmptyPayload);
+}
+
+TEST(ValidatorRed, RedPayloadTypeNeedsConfiguring) {
+    PacketValidator plain(test_config());
+    ValidatedPacket out;
+    EXPECT_FALSE(
+        plain.validate(red_datagram(header(), {{480, kOld}}, kGoodRecords), kPeer, kT0, out));
+    EXPECT_EQ(plain.drops()[DropReason::kPayloadType], 1u);
+    ValidatorConfig same = red_config();
+    same.red_payload_type = same.payload_type;
+    EXPECT_THROW(PacketValidator{same}, std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace extrema::net

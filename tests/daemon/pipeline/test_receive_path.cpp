@@ -1,18 +1,24 @@
 // ReceivePath fed datagrams directly and pulled as a sink pulls it: silence before the first
 // packet is not counted as anything; and under SRTP, someone holding the key floods new SSRCs,
 // before and while a sender is locked. The flood is refused by the SSRC lock before SRTP, keeps
-// no libsrtp2 stream, and the real sender plays on.
+// no libsrtp2 stream, and the real sender plays on. With RFC 2198 redundancy from a real
+// SendPath, lost packets play from their copies exactly and count as repaired, not as less loss.
 #include "pipeline/receive_path.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <functional>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "extrema/codec/record.h"
 #include "net/rtp_header.h"
 #include "net/wire_limits.h"
+#include "pipeline/send_path.h"
 #include "temp_dir.h"
 
 namespace extrema::pipeline {
@@ -119,7 +125,7 @@ TEST(ReceivePath, SrtpFloodOfNewSsrcsKeepsNoStreamsAndTheSenderPlaysOn) {
     for (std::uint32_t i = 0; i < 1000; ++i) {
         if (i % 256 == 0)
             flooder = std::make_unique<net::SrtpSession>(f.key(), net::SrtpDirection::kSend);
-        auto bytes = protected_packet(*flooder, 0x1000000 + i, 1, 97);
+        auto bytes = protected_packet(*flooder, 0x1000000 + i, 1, 98);
         path.on_datagram(bytes, bytes.size(), kPeer, now);
     }
     EXPECT_EQ(drops(path, net::DropReason::kPayloadType), 1000u);
@@ -196,6 +202,165 @@ TEST(ReceivePath, DtlsSessionKeysReplaceEachOtherWithOneSessionOfOverlap) {
     EXPECT_EQ(deliver(second), 4u);
     EXPECT_EQ(deliver(first), 4u);  // two sessions ago
     EXPECT_EQ(drops(path, net::DropReason::kAuth), 2u);
+}
+
+}  // namespace
+}  // namespace extrema::pipeline
+
+// ---- RFC 2198 redundancy, SendPath -> ReceivePath ----
+
+namespace extrema::pipeline {
+namespace {
+
+// A voice-like signal: a tone whose level swells and dies every 100 ms (curves and silences).
+std::vector<float> swelling_tone(std::size_t samples) {
+    std::vector<float> out(samples);
+    for (std::size_t i = 0; i < samples; ++i) {
+        const double t = static_cast<double>(i) / 48000.0;
+        const double envelope = std::max(0.0, std::sin(2.0 * 3.14159265358979 * 5.0 * t));
+        out[i] = static_cast<float>(0.4 * envelope * std::sin(2.0 * 3.14159265358979 * 220.0 * t));
+    }
+    return out;
+}
+
+// The datagrams a sender with this redundancy sends for the signal.
+std::vector<std::vector<std::uint8_t>> sent_datagrams(int redundancy,
+                                                      const std::vector<float>& in) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.network.redundancy = redundancy;
+    std::vector<std::vector<std::uint8_t>> datagrams;
+    SendPath send(config, [&](std::span<const std::uint8_t> datagram) {
+        datagrams.emplace_back(datagram.begin(), datagram.end());
+        return true;
+    });
+    std::vector<float> block(480);
+    for (std::size_t at = 0; at + block.size() <= in.size(); at += block.size()) {
+        std::copy_n(in.begin() + static_cast<std::ptrdiff_t>(at), block.size(), block.begin());
+        send.push(block);
+    }
+    send.flush();
+    return datagrams;
+}
+
+// Delivers the datagrams one per 10 ms of playout, skipping those `lost` says, and returns what
+// played and the receiver's figures.
+std::pair<std::vector<float>, ReceiveStats> received(
+    const std::vector<std::vector<std::uint8_t>>& datagrams,
+    const std::function<bool(std::size_t)>& lost) {
+    LinkConfig config;
+    config.mode = LinkMode::kReceive;
+    config.receiver.latency = "fixed";
+    config.receiver.jitter_target_ms = 40.0;  // room for a copy that comes 3 packets later
+    config.receiver.drift_correction = false;
+    ReceivePath path(config, {kPeer}, false);
+    std::vector<float> out;
+    std::vector<float> period(480);
+    auto now = kT0;
+    for (std::size_t i = 0; i < datagrams.size() + 10; ++i, now += 10ms) {
+        if (i < datagrams.size() && !lost(i)) {
+            auto bytes = datagrams[i];
+            path.on_datagram(bytes, bytes.size(), kPeer, now);
+        }
+        path.read(period);
+        out.insert(out.end(), period.begin(), period.end());
+    }
+    path.settle();
+    ReceiveStats stats;
+    path.fill_stats(stats);
+    return {out, stats};
+}
+
+TEST(ReceivePathRedundancy, RepairsLossesUpToTheLevelExactly) {
+    const std::vector<float> in = swelling_tone(48000);
+    const auto plain = sent_datagrams(0, in);
+    const auto red = sent_datagrams(2, in);
+    ASSERT_EQ(plain.size(), red.size());
+    ASSERT_GT(red.size(), 90u);
+    const auto [clean, clean_stats] = received(plain, [](std::size_t) { return false; });
+    // Only the underrun after the last packet is concealed.
+    EXPECT_LE(clean_stats.concealed_samples, 10u * 480u);
+
+    // Single losses and pairs in a row: all within two redundant blocks.
+    const std::set<std::size_t> lost_set = {13, 23, 30, 31, 47, 55, 56, 70, 81, 82, 90};
+    const auto lost = [&](std::size_t i) { return lost_set.count(i) > 0; };
+    const std::size_t lost_count = lost_set.size();
+    const auto [repaired, stats] = received(red, lost);
+    EXPECT_EQ(stats.lost, lost_count);  // the network's loss, as RTCP reports it
+    EXPECT_EQ(stats.repaired, lost_count);
+    EXPECT_EQ(stats.duplicate, 0u);
+    EXPECT_EQ(stats.late, 0u);
+    EXPECT_EQ(stats.packets, red.size() - lost_count);
+    EXPECT_EQ(stats.concealed_samples, clean_stats.concealed_samples);
+    EXPECT_EQ(repaired, clean);  // what played is the lossless run, sample for sample
+
+    // Without redundancy the same loss is concealed.
+    const auto [concealed, plain_stats] = received(plain, lost);
+    EXPECT_EQ(plain_stats.repaired, 0u);
+    EXPECT_GT(plain_stats.concealed_samples, clean_stats.concealed_samples);
+    EXPECT_NE(concealed, clean);
+}
+
+TEST(ReceivePathRedundancy, ThreeLossesInARowNeedLevelThree) {
+    const std::vector<float> in = swelling_tone(24000);
+    const auto lost = [](std::size_t i) { return i >= 20 && i < 23; };
+    const auto [clean, clean_stats] =
+        received(sent_datagrams(0, in), [](std::size_t) { return false; });
+    const auto [two_out, two] = received(sent_datagrams(2, in), lost);
+    EXPECT_EQ(two.lost, 3u);
+    EXPECT_EQ(two.repaired, 2u);  // packet 20's copies went with 21 and 22, lost too
+    EXPECT_GT(two.concealed_samples, clean_stats.concealed_samples);
+    const auto [three_out, three] = received(sent_datagrams(3, in), lost);
+    EXPECT_EQ(three.repaired, 3u);
+    EXPECT_EQ(three.concealed_samples, clean_stats.concealed_samples);
+    EXPECT_EQ(three_out, clean);
+}
+
+// network.redundancy = auto: plain packets until the peer reports loss, RED from the next packet
+// on, plain again after the quiet reports.
+TEST(SendPathRedundancy, AutoFollowsTheReportedLoss) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.network.redundancy_auto = true;
+    std::vector<std::uint8_t> last_types;
+    SendPath send(config, [&](std::span<const std::uint8_t> datagram) {
+        last_types.push_back(datagram[1] & 0x7f);
+        return true;
+    });
+    const std::vector<float> in = swelling_tone(4800);
+    const auto push_all = [&] {
+        last_types.clear();
+        std::vector<float> copy = in;
+        send.push(copy);
+        return last_types;
+    };
+    const auto only = [](const std::vector<std::uint8_t>& types, std::uint8_t type) {
+        return !types.empty() &&
+               std::all_of(types.begin(), types.end(), [&](std::uint8_t t) { return t == type; });
+    };
+    EXPECT_TRUE(only(push_all(), 96));
+    send.on_loss_report(0.0);
+    EXPECT_TRUE(only(push_all(), 96));
+    send.on_loss_report(0.05);
+    EXPECT_EQ(send.redundancy(), 2u);
+    EXPECT_TRUE(only(push_all(), 97));
+    for (std::size_t i = 0; i < net::RedundancyPolicy::kQuietReports; ++i) send.on_loss_report(0.0);
+    EXPECT_EQ(send.redundancy(), 0u);
+    EXPECT_TRUE(only(push_all(), 96));
+    SendStats stats;
+    send.fill_stats(stats);
+    EXPECT_GT(stats.redundant_blocks, 0u);
+    EXPECT_EQ(stats.redundancy, 0);
+}
+
+// A fixed level ignores the reports.
+TEST(SendPathRedundancy, FixedLevelIgnoresReports) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.network.redundancy = 1;
+    SendPath send(config, [](std::span<const std::uint8_t>) { return true; });
+    send.on_loss_report(0.3);
+    EXPECT_EQ(send.redundancy(), 1u);
 }
 
 }  // namespace

@@ -1,13 +1,14 @@
 // The receive path as the playback callback runs it, through lost packets and an underrun:
-// concealment (codec::LossConcealer: pitch search, substitution, merge) makes no allocation, lock
-// or system call. rt_counters.cpp replaces the allocator, so this binary is not built under the
-// sanitizers.
+// concealment (codec::LossConcealer: pitch search, substitution, merge) and repair from RFC 2198
+// redundant copies make no allocation, lock or system call. rt_counters.cpp replaces the allocator,
+// so this binary is not built under the sanitizers.
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "audio/rt_guard.h"
 #include "extrema/codec/record.h"
+#include "net/red_encoder.h"
 #include "net/rtp_header.h"
 #include "pipeline/receive_path.h"
 #include "rt_counters.h"
@@ -109,6 +110,44 @@ TEST(ReceivePathRealtime, AdaptiveTargetAndResamplingAreRealtimeSafe) {
     EXPECT_EQ(in_scope.syscalls, 0u);
     // The adaptive path really ran: the target rose above its floor for the jitter.
     EXPECT_GT(path.target_delay_ms(), config.receiver.min_latency_ms + 30.0);
+}
+
+// RED packets (two redundant blocks each) with losses: filing the copies and playing them in the
+// lost packets' place is as real-time safe as concealing.
+TEST(ReceivePathRealtime, RepairingFromRedundancyIsRealtimeSafe) {
+    LinkConfig config;
+    config.mode = LinkMode::kReceive;
+    ReceivePath path(config, {kPeer}, false);
+    net::RedEncoder red(net::RedEncoderConfig{});
+    auto now = kT0;
+    for (std::uint16_t sequence = 1; sequence <= 40; ++sequence, now += 10ms) {
+        auto bytes = packet(sequence);
+        bytes.resize(net::kRtpHeaderBytes + net::kMaxPayloadBytes + net::kSrtpTrailerRoomBytes);
+        net::OutgoingPacket outgoing;
+        outgoing.buffer = bytes;
+        outgoing.size_bytes = net::kRtpHeaderBytes + 3 * codec::kRecordBytes;
+        outgoing.header = net::RtpHeader{false, 96, sequence, sequence * 480u, 0xC0FFEE};
+        red.process(outgoing, 2);
+        if (sequence % 4 == 0) continue;  // lost
+        std::vector<std::uint8_t> datagram(outgoing.bytes().begin(), outgoing.bytes().end());
+        path.on_datagram(datagram, datagram.size(), kPeer, now);
+    }
+    std::vector<float> period(64);
+    const audio::test::RtCounts before = audio::test::rt_counts();
+    {
+        const audio::RealtimeScope realtime;
+        for (int i = 0; i < 400; ++i) path.read(period);
+    }
+    const audio::test::RtCounts delta = audio::test::rt_counts() - before;
+    EXPECT_EQ(delta.allocations, 0u);
+    EXPECT_EQ(delta.frees, 0u);
+    EXPECT_EQ(delta.locks, 0u);
+    EXPECT_EQ(delta.syscalls, 0u);
+    ReceiveStats stats;
+    path.fill_stats(stats);
+    // Packets 4, 8, ..., 36 came back from the next one; 40, the last, was never seen at all.
+    EXPECT_EQ(stats.repaired, 9u);
+    EXPECT_EQ(stats.lost, 9u);
 }
 
 }  // namespace

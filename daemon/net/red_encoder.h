@@ -1,0 +1,61 @@
+#pragma once
+// The sender's half of RFC 2198 redundancy (net/red_payload.h): remembers the payloads of the
+// last kMaxRedundantBlocks packets sent and rewrites a packet as a RED packet that carries up to
+// `level` of them before its own records.
+//
+// Blocks are dropped (counted), oldest first, when they would push the payload over the cap,
+// exceed the 10-bit block length or the 14-bit timestamp offset; the primary always goes.
+// No allocation after construction: the history ring and the RED send buffer are fixed arrays.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "net/packetizer.h"
+#include "net/red_payload.h"
+#include "net/wire_limits.h"
+
+namespace extrema::net {
+
+struct RedEncoderConfig {
+    // Payload type of the blocks (the extrema records') and of the RED packets; both dynamic.
+    std::uint8_t payload_type = 96;
+    std::uint8_t red_payload_type = 97;
+    // The RED payload's cap: the link's max_payload_bytes, at most kMaxPayloadBytes.
+    std::size_t max_payload_bytes = 1200;
+};
+
+class RedEncoder {
+  public:
+    // Throws std::invalid_argument for a config out of range (equal payload types, a cap above
+    // kMaxPayloadBytes or too small for a primary header and a record).
+    explicit RedEncoder(const RedEncoderConfig& config);
+
+    // `packet` (a plain packet from the Packetizer, payload type payload_type) becomes a RED
+    // packet with up to `level` (<= kMaxRedundantBlocks) earlier payloads, written into this
+    // encoder's buffer: packet.buffer, size_bytes and header then describe the RED packet, with
+    // kSrtpTrailerRoomBytes to spare for SRTP in place. Level 0 leaves the packet as it is.
+    // Either way its payload joins the history for the packets after it.
+    void process(OutgoingPacket& packet, std::size_t level) noexcept;
+
+    // Redundant blocks sent, and those left out for size or offset (see above).
+    std::uint64_t blocks_sent() const noexcept { return blocks_sent_; }
+    std::uint64_t blocks_dropped() const noexcept { return blocks_dropped_; }
+    const RedEncoderConfig& config() const noexcept { return config_; }
+
+  private:
+    struct Past {
+        std::uint32_t timestamp = 0;
+        std::size_t bytes = 0;  // 0: empty
+        std::array<std::uint8_t, kMaxPayloadBytes> payload{};
+    };
+    void remember(const OutgoingPacket& packet) noexcept;
+
+    RedEncoderConfig config_;
+    std::array<Past, kMaxRedundantBlocks> history_{};  // ring, newest at newest_
+    std::size_t newest_ = kMaxRedundantBlocks - 1;
+    std::array<std::uint8_t, kRtpHeaderBytes + kMaxPayloadBytes + kSrtpTrailerRoomBytes> buffer_{};
+    std::uint64_t blocks_sent_ = 0;
+    std::uint64_t blocks_dropped_ = 0;
+};
+
+}  // namespace extrema::net
