@@ -318,20 +318,14 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.audio.output_file = raw_path.string();
     receiver.network.peer.clear();
     receiver.network.allow = {"127.0.0.1"};  // the proxy, from whatever port it sends
-    // The daemon's receiver defaults (the adaptive target learns the injected jitter as it would
-    // a network's; nothing tells it what is injected), unless a fixed target is asked for. That
-    // one keeps the timeline sample-exact: sender and receiver share this machine's clock, so
-    // there is no drift to correct, and correcting would only blur the comparison with the
-    // offline decode.
-    if (options.jitter_target_ms) {
-        receiver.receiver.latency = "fixed";
-        receiver.receiver.jitter_target_ms = *options.jitter_target_ms;
-        receiver.receiver.drift_correction = false;
-    }
+    receiver.receiver.latency = "fixed";  // sample-exact against the offline decode
+    receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
+        kHostAllowanceMs * options.pace.speed() + options.impairment.jitter_ms +
+        options.impairment.delay_ms);
+    // Sender and receiver share this machine's clock: there is no drift to correct, and
+    // correcting would only blur the sample-exact comparison with the offline decode.
+    receiver.receiver.drift_correction = false;
 
-    const double most_latency_ms = receiver.receiver.latency == "fixed"
-                                       ? receiver.receiver.jitter_target_ms
-                                       : receiver.receiver.max_latency_ms;
     const audio::Pace pace = options.pace;
     pipeline::Link receive_link(receiver, pace);
     ProxyThread proxy(receive_link.local_endpoint(), options.impairment, pace);
@@ -343,11 +337,11 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     send_link.start();
     const auto started = steady_clock::now();
     // The grace is for the machine, so it stays on the steady clock.
-    const auto deadline =
-        started +
-        pace.wall(std::chrono::duration<double>(report.duration_s + most_latency_ms / 1000.0)) +
-        std::chrono::duration_cast<steady_clock::duration>(
-            std::chrono::duration<double>(kGraceSeconds));
+    const auto deadline = started +
+                          pace.wall(std::chrono::duration<double>(
+                              report.duration_s + receiver.receiver.jitter_target_ms / 1000.0)) +
+                          std::chrono::duration_cast<steady_clock::duration>(
+                              std::chrono::duration<double>(kGraceSeconds));
     const auto audio_seconds = [&] { return pace.media(steady_clock::now() - started).count(); };
     std::uint64_t resyncs_seen = 0;
     Progress progress("loopback", report.input_samples);  // what the receiver has played

@@ -29,8 +29,8 @@ struct LoopbackOptions {
     std::filesystem::path output;      // PCM16 WAV, like `extrema decode` writes
     net::ImpairmentConfig impairment;  // loss, jitter, reordering, duplication, seed
     double packet_ms = 10.0;
-    // A fixed jitter buffer target, ms of audio (without drift correction: sample-exact); unset =
-    // the daemon's receiver defaults (the adaptive target).
+    // Jitter buffer target, ms of audio; unset = kHostAllowanceMs at the pace plus the injected
+    // jitter and delay, so neither the host nor the jitter alone turns packets late.
     std::optional<double> jitter_target_ms;
     pipeline::EncoderSettings encoder;  // the daemon's defaults (max_segment_ms 5)
     std::string srtp_key_file;          // "" = plain RTP
