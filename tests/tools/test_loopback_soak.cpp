@@ -184,6 +184,11 @@ LoopbackReport drift_run(const std::filesystem::path& input, const std::filesyst
 // The criterion, for one run.
 void expect_drift_held(const LoopbackReport& r, double ppm) {
     std::printf("--- %+.0f ppm\n%s", ppm, loopback_text(r).c_str());
+    std::printf("latency every 10 s (ms):");  // the 1-s averages, for docs/loopback.md
+    for (std::size_t i = 0; i < r.latency.per_second_ms.size(); i += 10) {
+        std::printf(" %.1f", r.latency.per_second_ms[i]);
+    }
+    std::printf("\n");
     const pipeline::ReceiveStats& rx = r.receiver.receive;
     EXPECT_TRUE(r.played);
     EXPECT_TRUE(r.drift_correction);

@@ -164,6 +164,7 @@ class LatencyAverages {
             result_.last_ms = mean;
             result_.min_ms = std::min(result_.min_ms, mean);
             result_.max_ms = std::max(result_.max_ms, mean);
+            result_.per_second_ms.push_back(mean);
             ++result_.seconds;
         }
         sum_ms_ = 0.0;
@@ -473,11 +474,10 @@ json::Object rtcp_json(const LoopbackReport& r) {
 // The 1-s averages, null before the first whole second.
 json::Object latency_json(const LatencySeconds& l) {
     const auto ms = [&l](double v) { return l.seconds > 0 ? json::rounded(v, 3) : json::Object(); };
-    return {{"first", ms(l.first_ms)},
-            {"last", ms(l.last_ms)},
-            {"min", ms(l.min_ms)},
-            {"max", ms(l.max_ms)},
-            {"seconds", l.seconds}};
+    json::Object per_second = json::Object::array();
+    for (const double v : l.per_second_ms) per_second.push_back(json::rounded(v, 3));
+    return {{"first", ms(l.first_ms)}, {"last", ms(l.last_ms)}, {"min", ms(l.min_ms)},
+            {"max", ms(l.max_ms)},     {"seconds", l.seconds},  {"per_second", per_second}};
 }
 
 std::string loopback_json(const LoopbackReport& r) {

@@ -94,6 +94,7 @@ struct LatencySeconds {
     double last_ms = 0.0;
     double min_ms = 0.0;
     double max_ms = 0.0;
+    std::vector<double> per_second_ms;  // every whole second's average, in order
 };
 
 struct LoopbackReport {
