@@ -25,6 +25,10 @@ class Pace {
     // docs/loopback.md has the runs that show what a 2-core machine sustains.
     static constexpr double kMaxSpeed = 20.0;
 
+    // Largest clock error drifted() takes, ppm: five times a crystal's +-100 ppm and the drift
+    // corrector's full correction range (pipeline/drift_corrector.h, max_correction_ppm).
+    static constexpr double kMaxClockPpm = 1000.0;
+
     // `speed` x real time, 1..kMaxSpeed: std::invalid_argument otherwise.
     explicit Pace(double speed = 1.0) : speed_(speed) {
         if (!(speed >= 1.0 && speed <= kMaxSpeed)) {
@@ -33,7 +37,23 @@ class Pace {
         }
     }
 
+    // This pace on a clock `ppm` parts per million fast (negative: slow), |ppm| <=
+    // kMaxClockPpm (std::invalid_argument otherwise): every span of media time passes
+    // (1 + ppm 1e-6) times as fast. The loopback harness gives its sender such a clock
+    // (--drift-ppm), so that the receiver's drift correction has a real drift to follow.
+    Pace drifted(double ppm) const {
+        if (!(ppm >= -kMaxClockPpm && ppm <= kMaxClockPpm)) {
+            throw std::invalid_argument("clock drift must be within +-" +
+                                        std::to_string(kMaxClockPpm) + " ppm, not " +
+                                        std::to_string(ppm));
+        }
+        Pace pace;
+        pace.speed_ = speed_ * (1.0 + ppm * 1e-6);
+        return pace;
+    }
+
     double speed() const noexcept { return speed_; }
+    // Real time on an exact clock: a drifted pace is not, even at speed 1.
     bool real_time() const noexcept { return speed_ == 1.0; }
 
     // Steady-clock time that a span of media time takes.

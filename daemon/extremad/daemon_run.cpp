@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -29,6 +30,7 @@
 #include "service/stats_reporter.h"
 #include "service/systemd_notifier.h"
 #include "service/watchdog_pacer.h"
+#include "session_sdp.h"
 
 namespace extrema::daemon {
 namespace {
@@ -203,11 +205,15 @@ void add_extremad_options(CLI::App& app, CommandLine& line) {
     app.add_option("-c,--config", line.config_file, "TOML config file (docs/config.md)");
     app.add_option("--check-config", line.check_config_file,
                    "Validate this config file (with the flags given) and exit");
+    app.add_flag("--sdp", line.sdp,
+                 "Print the session's SDP (RFC 4566: address, port, payload type, encoding) and "
+                 "exit");
     config::add_config_flags(app, line.overrides);
     app.formatter(std::make_shared<cli::HelpFormatter>());
     // The examples at the end of --help, one command a line.
     app.footer(
         "extremad --check-config /etc/extremad/extremad.toml\n"
+        "extremad -c /etc/extremad/extremad.toml --sdp > session.sdp\n"
         "extremad send --input tone --peer 192.0.2.7:5004\n"
         "extremad receive --output null --bind 0.0.0.0:5004 --peer 192.0.2.5:5004\n"
         "extremad -c /etc/extremad/extremad.toml --jitter-target-ms 40");
@@ -239,6 +245,21 @@ int run_extremad(int argc, char** argv) {
     } catch (const config::ConfigError& e) {
         std::fprintf(stderr, "extremad: %s\n", e.what());
         return kExitUsage;
+    }
+    if (options.sdp) {
+        try {
+            // NTP seconds (RFC 4566 §5.2's suggestion for the session id): 1900 to 1970 added.
+            constexpr std::uint64_t kNtpUnixOffsetS = 2'208'988'800ULL;
+            const auto now = std::chrono::system_clock::now().time_since_epoch();
+            const auto id = static_cast<std::uint64_t>(
+                                std::chrono::duration_cast<std::chrono::seconds>(now).count()) +
+                            kNtpUnixOffsetS;
+            std::fputs(session_sdp(settings, id).c_str(), stdout);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "extremad: %s\n", e.what());
+            return kExitUsage;
+        }
+        return kExitOk;
     }
     try {
         service::setup_logging(settings.log.level, service::running_under_systemd());

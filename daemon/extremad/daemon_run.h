@@ -19,10 +19,12 @@ struct CommandLine {
     std::string mode;
     std::string config_file;
     std::string check_config_file;
+    bool sdp = false;  // print the session's SDP and exit
     config::ConfigOverrides overrides;
 };
 
-// extremad's whole command line: MODE, --config, --check-config and one flag per config key.
+// extremad's whole command line: MODE, --config, --check-config, --sdp and one flag per config
+// key.
 // The man page and the shell completions are rendered from it too.
 void add_extremad_options(CLI::App& app, CommandLine& line);
 

@@ -32,6 +32,9 @@ ImpairmentConfig checked(const ImpairmentConfig& config) {
         !(config.reorder_hold_max_ms >= 0.0)) {
         throw std::invalid_argument("delay, jitter and reorder hold must be >= 0 ms");
     }
+    if (config.burst_packets != 0.0) {
+        (void)gilbert_from_loss_and_burst(config.loss_percent, config.burst_packets);  // throws
+    }
     if (config.max_queued_packets < 1 || config.max_datagram_bytes < 1) {
         throw std::invalid_argument("proxy queue and datagram size must be positive");
     }
@@ -64,6 +67,12 @@ ImpairmentProxy::ImpairmentProxy(asio::io_context& io, const udp::endpoint& list
       hold_timers_{asio::steady_timer(io), asio::steady_timer(io)},
       receive_buffer_(config_.max_datagram_bytes + 1),  // one spare byte detects oversize datagrams
       rng_(config_.seed) {
+    if (config_.burst_packets != 0.0) {
+        const GilbertElliottParams params =
+            gilbert_from_loss_and_burst(config_.loss_percent, config_.burst_packets);
+        bursts_[kForward].emplace(params);
+        bursts_[kReverse].emplace(params);
+    }
     packets_.resize(config_.max_queued_packets);
     for (auto& packet : packets_) packet.bytes.resize(config_.max_datagram_bytes);
     free_.reserve(packets_.size());
@@ -94,6 +103,13 @@ double ImpairmentProxy::uniform() noexcept {
            0x1.0p-53;  // 53 random bits: portable, unlike <random>'s distributions
 }
 
+bool ImpairmentProxy::lose(Direction direction) noexcept {
+    std::optional<GilbertElliott>& bursts = bursts_[direction];
+    if (!bursts) return chance(config_.loss_percent);
+    const double u_loss = uniform();  // two draws a datagram, in this order: seeded runs repeat
+    return bursts->lose(u_loss, uniform());
+}
+
 void ImpairmentProxy::receive() {
     socket_.async_receive_from(
         asio::buffer(receive_buffer_), sender_,
@@ -120,7 +136,7 @@ void ImpairmentProxy::on_datagram(std::size_t size) {
         return;
     }
     const std::uint64_t arrival = arrivals_[direction]++;
-    if (chance(config_.loss_percent)) {
+    if (lose(direction)) {
         counters.dropped.fetch_add(1, std::memory_order_relaxed);
         return;
     }

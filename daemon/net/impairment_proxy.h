@@ -1,6 +1,7 @@
 #pragma once
 // A userspace UDP impairment proxy (these machines have no netem): listens on a local port and
-// forwards every datagram to a destination with configurable loss, fixed delay, jitter (uniform
+// forwards every datagram to a destination with configurable loss (independent, or in bursts:
+// the Gilbert-Elliott model, net/gilbert_elliott.h), fixed delay, jitter (uniform
 // random extra delay, which reorders naturally), explicit reordering (a packet held back behind
 // the next one) and duplication. Datagrams coming back from the destination are impaired the
 // same way and forwarded to the last client, so duplex links work through it. RTCP multiplexed
@@ -26,11 +27,16 @@
 #include <boost/asio/strand.hpp>
 
 #include "audio/pace.h"
+#include "net/gilbert_elliott.h"
 
 namespace extrema::net {
 
 struct ImpairmentConfig {
-    double loss_percent = 0.0;       // each datagram dropped with this probability
+    double loss_percent = 0.0;  // each datagram dropped with this probability
+    // 0: the losses are independent. >= 1: they come in bursts of this many datagrams on
+    // average, at the same average loss_percent (the Gilbert model: gilbert_from_loss_and_burst;
+    // it refuses a loss above 100 L / (L + 1) %). Each direction has its own chain.
+    double burst_packets = 0.0;
     double delay_ms = 0.0;           // fixed extra delay on every datagram
     double jitter_ms = 0.0;          // plus a uniform random delay in [0, jitter_ms]
     double reorder_percent = 0.0;    // held back and sent right after the next datagram
@@ -124,6 +130,7 @@ class ImpairmentProxy {
     void forward_rtcp(Direction direction, std::size_t size);
     double uniform() noexcept;  // [0, 1)
     bool chance(double percent) noexcept { return percent > 0.0 && uniform() * 100.0 < percent; }
+    bool lose(Direction direction) noexcept;  // loss_percent, independent or bursty
 
     // A delay of the config, on the steady clock at the pace.
     std::chrono::steady_clock::duration from_ms(double ms) const noexcept;
@@ -148,6 +155,7 @@ class ImpairmentProxy {
     std::uint64_t arrivals_[2] = {0, 0};
     std::uint64_t highest_sent_[2] = {0, 0};  // highest arrival index sent, plus one
     std::mt19937_64 rng_;
+    std::optional<GilbertElliott> bursts_[2];  // set when burst_packets > 0
     bool stopped_ = false;
 
     AtomicCounters counters_[2];

@@ -259,7 +259,132 @@ TEST(Loopback, CommandPrintsAJsonReport) {
     for (const char* key : {"sr_sent", "rr_received", "rtt_ms", "remote_fraction_lost"}) {
         EXPECT_TRUE(report.at("rtcp").contains(key)) << key << " in " << result.output;
     }
+    // 1.4 s of speech: no whole second between the receiver's first sample and the sender's
+    // last, so no 1-s average either.
+    EXPECT_EQ(report.at("latency_ms").at("seconds"), 0) << result.output;
+    EXPECT_TRUE(report.at("latency_ms").at("first").is_null()) << result.output;
+    EXPECT_TRUE(report.at("concealed_while_streaming").is_number()) << result.output;
+    EXPECT_EQ(report.at("drift").at("correction"), false) << result.output;
     EXPECT_TRUE(std::filesystem::exists(dir / "out.wav"));
+}
+
+// The prompts repeated to `seconds` (a minute streams in 6 s at 10 x).
+std::filesystem::path repeated_prompts(const test::TempDir& dir, double seconds) {
+    const audio::SoundData prompts = audio::read_sound_file(all_prompts(dir));
+    const auto total = static_cast<std::size_t>(seconds * prompts.info.rate_hz);
+    const auto path = dir / "repeated.wav";
+    audio::SoundFileWriter writer(path, prompts.info.rate_hz, 1);
+    for (std::size_t done = 0; done < total;) {
+        const std::size_t n = std::min(prompts.samples.size(), total - done);
+        writer.write(std::span<const float>(prompts.samples.data(), n));
+        done += n;
+    }
+    writer.commit();
+    return path;
+}
+
+TEST(Loopback, CommandReportsTheEndToEndLatencyAsOneSecondAverages) {
+    test::TempDir dir;
+    const test::CliResult result =
+        test::run_cli("loopback " + all_prompts(dir).string() + " " + (dir / "out.wav").string() +
+                      " --speed 5 --packet-ms 20 --json");
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const nlohmann::json report = nlohmann::json::parse(result.output);
+    const nlohmann::json& latency = report.at("latency_ms");
+    // 11.4 s of speech: the whole seconds after the receiver's first.
+    EXPECT_GE(latency.at("seconds").get<int>(), 9) << result.output;
+    ASSERT_EQ(latency.at("per_second").size(), latency.at("seconds").get<std::size_t>());
+    EXPECT_EQ(latency.at("per_second").front(), latency.at("first"));
+    EXPECT_EQ(latency.at("per_second").back(), latency.at("last"));
+    for (const char* key : {"first", "last", "min", "max"}) {
+        ASSERT_TRUE(latency.at(key).is_number()) << key << " in " << result.output;
+    }
+    EXPECT_LE(latency.at("min").get<double>(), latency.at("first").get<double>());
+    EXPECT_LE(latency.at("min").get<double>(), latency.at("last").get<double>());
+    EXPECT_GE(latency.at("max").get<double>(), latency.at("first").get<double>());
+    EXPECT_GE(latency.at("max").get<double>(), latency.at("last").get<double>());
+    // The jitter target (20 ms x 5 at --speed 5) less half a packet, where the buffer's level
+    // sits on average, plus a packet of 20 ms that the sender collects first: about 110 ms, and
+    // no more than a few packets beyond that.
+    EXPECT_GT(latency.at("min").get<double>(), 100.0) << result.output;
+    EXPECT_LT(latency.at("max").get<double>(), 200.0) << result.output;
+}
+
+TEST(Loopback, EndToEndLatencyGrowsByTheInjectedDelay) {
+    test::TempDir dir;
+    LoopbackOptions options;
+    options.input = all_prompts(dir);
+    options.output = dir / "out.wav";
+    options.pace = audio::Pace(10.0);
+    options.jitter_target_ms = 250.0;  // the same buffering in both runs
+    const LoopbackReport direct = run_loopback(options);
+    options.impairment.delay_ms = 100.0;
+    const LoopbackReport delayed = run_loopback(options);
+    ASSERT_GE(direct.latency.seconds, 8u);
+    ASSERT_GE(delayed.latency.seconds, 8u);
+    // The buffer's target counts from the first packet's arrival, so the delay adds once.
+    EXPECT_NEAR(delayed.latency.first_ms - direct.latency.first_ms, 100.0, 10.0);
+    EXPECT_NEAR(delayed.latency.last_ms - direct.latency.last_ms, 100.0, 10.0);
+}
+
+// A sender's clock P ppm off the receiver's, at 10 x real time over a minute of speech: the
+// receiver's drift correction finds P and holds the latency where it started.
+void expect_drift_followed(double ppm) {
+    test::TempDir dir;
+    LoopbackOptions options;
+    options.input = repeated_prompts(dir, 60.0);
+    options.output = dir / "out.wav";
+    options.pace = audio::Pace(10.0);
+    options.drift_ppm = ppm;
+    const LoopbackReport r = run_loopback(options);
+    EXPECT_TRUE(r.drift_correction);
+    EXPECT_TRUE(r.resyncs.empty());
+    ASSERT_GE(r.latency.seconds, 50u);
+    // Uncorrected, 300 ppm moves the latency by 17 ms over the minute's 58 whole seconds. At
+    // 10 x a 1-s average holds only ten polls of a counter that steps by a block (10 ms), and
+    // the corrector lets the level wander by its dead band (2 ms) before it acts: the bounds
+    // leave room for both, not for the drift (the soak checks 5 ms in real time).
+    EXPECT_NEAR(r.latency.last_ms, r.latency.first_ms, 10.0) << ppm << " ppm";
+    EXPECT_LT(r.latency.max_ms - r.latency.min_ms, 15.0) << ppm << " ppm";
+    EXPECT_NEAR(r.receiver.receive.drift_ppm, ppm, 100.0);
+}
+
+TEST(Loopback, DriftCorrectionFollowsASenderClock300PpmFast) {
+    expect_drift_followed(300.0);
+}
+
+TEST(Loopback, DriftCorrectionFollowsASenderClock300PpmSlow) {
+    expect_drift_followed(-300.0);
+}
+
+TEST(Loopback, UncorrectedDriftMovesTheLatencyByTheClockError) {
+    test::TempDir dir;
+    LoopbackOptions options;
+    options.input = repeated_prompts(dir, 60.0);
+    options.output = dir / "out.wav";
+    options.pace = audio::Pace(10.0);
+    options.drift_ppm = 1000.0;
+    options.drift_correction = false;
+    const LoopbackReport r = run_loopback(options);
+    ASSERT_GE(r.latency.seconds, 50u);
+    // 1000 ppm of the ~58 s between the first and the last whole second: 58 ms more.
+    const double expected = 1000e-6 * static_cast<double>(r.latency.seconds - 1) * 1000.0;
+    EXPECT_NEAR(r.latency.last_ms - r.latency.first_ms, expected, 0.25 * expected);
+}
+
+TEST(Loopback, DriftAndBurstOutOfRangeAreClearErrors) {
+    test::TempDir dir;
+    const std::string files = kSpeechWav.string() + " " + (dir / "out.wav").string();
+    const test::CliResult drift = test::run_cli("loopback " + files + " --drift-ppm 2000");
+    EXPECT_EQ(drift.exit_code, 2) << drift.output;
+    EXPECT_NE(drift.output.find("--drift-ppm"), std::string::npos) << drift.output;
+    const test::CliResult burst = test::run_cli("loopback " + files + " --loss 70 --burst 2");
+    EXPECT_EQ(burst.exit_code, 2) << burst.output;
+    EXPECT_NE(burst.output.find("--burst"), std::string::npos) << burst.output;
+    const test::CliResult short_burst = test::run_cli("loopback " + files + " --burst 0.5");
+    EXPECT_EQ(short_burst.exit_code, 2) << short_burst.output;
+    EXPECT_NE(short_burst.output.find("--burst"), std::string::npos) << short_burst.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "out.wav"));
 }
 
 TEST(Loopback, MissingInputIsAClearError) {

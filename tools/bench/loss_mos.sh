@@ -6,7 +6,7 @@
 #   tools/bench/loss_mos.sh [EXTREMA] [OUT_TSV] [LOSSES] [SEEDS] [LOOPBACK_OPTIONS...]
 # (defaults: build/release/tools/extrema/extrema, loss_mos.tsv, "1 3 5 10", "1 2 3 4 5"; the
 #  options go to every `extrema loopback`, e.g. --jitter-target-ms 300 so that a loaded machine
-#  makes no packet late and only the injected loss is concealed)
+#  makes no packet late and only the injected loss is concealed, or --burst L for bursty loss)
 # Prints the mean MOS per loss rate; OUT_TSV holds every run (file, loss, seed, concealed
 # samples, MOS, packets repaired from redundancy).
 set -euo pipefail

@@ -1,9 +1,8 @@
-// extrema loopback IN.wav OUT.wav [--loss PCT] [--jitter-ms MS] [--reorder PCT]
-//   [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--seed N] [--speed N] [--json]: a
-//   real sender and receiver on
-// 127.0.0.1 through a userspace impairment proxy; writes what the receiver played, aligned to
-// the sender's timeline, and reports the wire figures and the quality against the offline
-// decode.
+// extrema loopback IN.wav OUT.wav [--loss PCT [--burst N]] [--jitter-ms MS] [--reorder PCT]
+//   [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--seed N] [--speed N]
+//   [--drift-ppm P] [--json]: a real sender and receiver on 127.0.0.1 through a userspace
+//   impairment proxy; writes what the receiver played, aligned to the sender's timeline, and
+//   reports the wire figures, the latency and the quality against the offline decode.
 #include <fmt/core.h>
 
 #include <memory>
@@ -21,6 +20,7 @@ void add_loopback_command(CLI::App& app) {
     auto target = std::make_shared<double>(-1.0);
     auto speed = std::make_shared<double>(1.0);
     auto redundancy = std::make_shared<std::string>("0");
+    auto correction = std::make_shared<std::string>("auto");
     CLI::App* cmd = app.add_subcommand(
         "loopback",
         "Run a real link on 127.0.0.1 through an impairment proxy and report what arrived");
@@ -31,6 +31,10 @@ void add_loopback_command(CLI::App& app) {
     net::ImpairmentConfig& imp = options->impairment;
     cmd->add_option("--loss", imp.loss_percent, "Packets lost, percent")
         ->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--burst", imp.burst_packets,
+                    "Lose in bursts of N packets on average at the same --loss (Gilbert model; "
+                    "N >= 1, --loss at most 100 N / (N + 1))")
+        ->check(CLI::Range(net::kMinBurstPackets, 1e6));
     cmd->add_option("--jitter-ms", imp.jitter_ms, "Random extra delay per packet, 0..MS ms")
         ->check(CLI::Range(0.0, 1000.0));
     cmd->add_option("--delay-ms", imp.delay_ms, "Fixed extra delay per packet, ms")
@@ -62,11 +66,26 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("--speed", *speed,
                     "Run the whole link this many times faster than real time (1 = real time)")
         ->check(CLI::Range(1.0, audio::Pace::kMaxSpeed));
+    cmd->add_option("--drift-ppm", options->drift_ppm,
+                    "Run the sender's clock this many ppm fast (negative: slow)")
+        ->check(CLI::Range(-audio::Pace::kMaxClockPpm, audio::Pace::kMaxClockPpm));
+    cmd->add_option("--drift-correction", *correction,
+                    "The receiver's drift correction (auto: on with --drift-ppm)")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
     cmd->add_flag("--json", *json, "Print the report as one JSON object");
-    cmd->callback([options, json, target, speed, redundancy] {
+    cmd->callback([options, json, target, speed, redundancy, correction] {
         if (*target >= 0.0) options->jitter_target_ms = *target;
         options->redundancy_auto = *redundancy == "auto";
         options->redundancy = options->redundancy_auto ? 0 : std::stoi(*redundancy);
+        if (*correction != "auto") options->drift_correction = *correction == "on";
+        if (options->impairment.burst_packets > 0.0) {
+            try {  // the flags' own ranges passed: only the pair can still disagree
+                (void)net::gilbert_from_loss_and_burst(options->impairment.loss_percent,
+                                                       options->impairment.burst_packets);
+            } catch (const std::invalid_argument& e) {
+                throw CLI::ValidationError("--burst", e.what());
+            }
+        }
         options->pace = audio::Pace(*speed);
         const LoopbackReport report = run_loopback(*options);
         if (*json) {

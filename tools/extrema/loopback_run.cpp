@@ -137,6 +137,47 @@ class StallProbe {
     std::vector<std::thread> threads_;
 };
 
+// Averages the end-to-end latency polls over each whole second of audio (LatencySeconds).
+class LatencyAverages {
+  public:
+    void add(double at_s, double latency_ms) {
+        const auto second = static_cast<std::int64_t>(std::floor(at_s));
+        if (second != second_) {
+            close();
+            second_ = second;
+        }
+        sum_ms_ += latency_ms;
+        ++count_;
+        if (!first_second_) first_second_ = second;
+    }
+    // The last second is still open when the sender stops: it is not whole, so it is left out,
+    // as is the first (the receiver started within it).
+    LatencySeconds result() const { return result_; }
+
+  private:
+    void close() {
+        if (count_ > 0 && second_ != first_second_) {
+            const double mean = sum_ms_ / static_cast<double>(count_);
+            if (result_.seconds == 0) {
+                result_.first_ms = result_.min_ms = result_.max_ms = mean;
+            }
+            result_.last_ms = mean;
+            result_.min_ms = std::min(result_.min_ms, mean);
+            result_.max_ms = std::max(result_.max_ms, mean);
+            result_.per_second_ms.push_back(mean);
+            ++result_.seconds;
+        }
+        sum_ms_ = 0.0;
+        count_ = 0;
+    }
+
+    std::int64_t second_ = -1;
+    std::optional<std::int64_t> first_second_;
+    double sum_ms_ = 0.0;
+    std::size_t count_ = 0;
+    LatencySeconds result_;
+};
+
 // The offline encode + decode of the input, produced block by block as it is read: the same
 // records the sending link makes (its encoder is fed in blocks too), without holding them.
 class OfflineDecode {
@@ -322,15 +363,20 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
         kHostAllowanceMs * options.pace.speed() + options.impairment.jitter_ms +
         options.impairment.delay_ms);
-    // Sender and receiver share this machine's clock: there is no drift to correct, and
-    // correcting would only blur the sample-exact comparison with the offline decode.
-    receiver.receiver.drift_correction = false;
+    // Sender and receiver share this machine's clock unless the run gives the sender its own
+    // (drift_ppm): without it there is no drift to correct, and correcting would only blur the
+    // sample-exact comparison with the offline decode.
+    receiver.receiver.drift_correction =
+        options.drift_correction.value_or(options.drift_ppm != 0.0);
+    report.drift_ppm = options.drift_ppm;
+    report.drift_correction = receiver.receiver.drift_correction;
 
     const audio::Pace pace = options.pace;
+    const audio::Pace sender_pace = pace.drifted(options.drift_ppm);
     pipeline::Link receive_link(receiver, pace);
     ProxyThread proxy(receive_link.local_endpoint(), options.impairment, pace);
     sender.network.peer = fmt::format("127.0.0.1:{}", proxy.endpoint().port());
-    pipeline::Link send_link(sender, pace);
+    pipeline::Link send_link(sender, sender_pace);
 
     StallProbe stall_probe(pace);
     receive_link.start();
@@ -344,6 +390,8 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
                               std::chrono::duration<double>(kGraceSeconds));
     const auto audio_seconds = [&] { return pace.media(steady_clock::now() - started).count(); };
     std::uint64_t resyncs_seen = 0;
+    LatencyAverages latency;
+    bool streaming = true;
     Progress progress("loopback", report.input_samples);  // what the receiver has played
     while (steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -354,6 +402,17 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
             report.resyncs.push_back({audio_seconds(), rx.output_samples});
         }
         const auto lead = receive_link.lead_samples();
+        if (streaming && send_link.input_finished()) streaming = false;
+        if (streaming) {
+            report.concealed_while_streaming = rx.concealed_samples;
+            if (lead) {
+                const auto captured = static_cast<double>(send_link.stats().send.frames_captured);
+                const double reached =
+                    static_cast<double>(receive_link.first_played_position()) +
+                    static_cast<double>(rx.played_samples + rx.concealed_samples);
+                latency.add(audio_seconds(), (captured - reached) * 1000.0 / report.rate_hz);
+            }
+        }
         if (!send_link.input_finished() || !lead) continue;
         const auto needed = static_cast<std::int64_t>(*lead) +
                             static_cast<std::int64_t>(report.input_samples) -
@@ -367,6 +426,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receive_link.stop();
     stall_probe.stop();
     report.host_stalls = stall_probe.stalls();
+    report.latency = latency.result();
     report.sender = send_link.stats();
     report.receiver = receive_link.stats();
     report.injected = proxy.counters();
@@ -414,6 +474,15 @@ json::Object rtcp_json(const LoopbackReport& r) {
             {"remote_jitter_ms", or_null(tx.has_remote_report, tx.remote_jitter_ms, 3)}};
 }
 
+// The 1-s averages, null before the first whole second.
+json::Object latency_json(const LatencySeconds& l) {
+    const auto ms = [&l](double v) { return l.seconds > 0 ? json::rounded(v, 3) : json::Object(); };
+    json::Object per_second = json::Object::array();
+    for (const double v : l.per_second_ms) per_second.push_back(json::rounded(v, 3));
+    return {{"first", ms(l.first_ms)}, {"last", ms(l.last_ms)}, {"min", ms(l.min_ms)},
+            {"max", ms(l.max_ms)},     {"seconds", l.seconds},  {"per_second", per_second}};
+}
+
 std::string loopback_json(const LoopbackReport& r) {
     const pipeline::ReceiveStats& rx = r.receiver.receive;
     json::Object drops = json::Object::object();
@@ -450,6 +519,12 @@ std::string loopback_json(const LoopbackReport& r) {
          {"drops", drops},
          {"concealed_samples", rx.concealed_samples},
          {"repaired_packets", rx.repaired},
+         {"concealed_while_streaming", r.concealed_while_streaming},
+         {"latency_ms", latency_json(r.latency)},
+         {"drift",
+          {{"sender_ppm", json::rounded(r.drift_ppm, 3)},
+           {"correction", r.drift_correction},
+           {"receiver_ppm", json::rounded(rx.drift_ppm, 3)}}},
          {"lead_samples", r.lead_samples},
          {"timeline_error_samples", r.timeline_error_samples},
          {"timeline_error_end_samples", r.timeline_error_end_samples},
@@ -490,6 +565,17 @@ std::string loopback_text(const LoopbackReport& r) {
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
                         static_cast<double>(r.lead_samples) * 1000.0 / r.rate_hz);
     text += fmt::format("latency:   {:.1f} ms at the highest (receiver)\n", r.peak_latency_ms);
+    if (r.latency.seconds > 0) {
+        text += fmt::format(
+            "end to end: {:.1f} ms first, {:.1f} ms last, {:.1f} to {:.1f} ms (1-s averages of {} "
+            "s)\n",
+            r.latency.first_ms, r.latency.last_ms, r.latency.min_ms, r.latency.max_ms,
+            r.latency.seconds);
+    }
+    if (r.drift_ppm != 0.0 || r.drift_correction) {
+        text += fmt::format("drift:     sender clock {:+.1f} ppm; correction {}, at {:+.1f} ppm\n",
+                            r.drift_ppm, r.drift_correction ? "on" : "off", rx.drift_ppm);
+    }
     text +=
         fmt::format("timeline:  error {} samples over the first {:.0f} s, {} over the last\n",
                     r.timeline_error_samples, kQualityWindowSeconds, r.timeline_error_end_samples);

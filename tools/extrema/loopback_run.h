@@ -37,6 +37,14 @@ struct LoopbackOptions {
     // The sender's network.redundancy (RFC 2198): 0..3 earlier packets per packet, or auto.
     int redundancy = 0;
     bool redundancy_auto = false;
+    // The sender's clock error, ppm (|drift_ppm| <= audio::Pace::kMaxClockPpm): its whole link
+    // (file source, network ticks) runs (1 + drift_ppm 1e-6) times as fast as the receiver's, as
+    // two sound cards' crystals do, so its samples arrive that much faster than the receiver's
+    // playout takes them (negative: slower).
+    double drift_ppm = 0.0;
+    // The receiver's drift correction; unset = on when drift_ppm is not 0. Off by default on a
+    // shared clock: nothing to correct, and correcting would blur the sample-exact comparison.
+    std::optional<bool> drift_correction;
     // How fast the run goes: every span of audio in it (the file source and sink, the network
     // ticks, the proxy's delay and jitter, the jitter buffer's clock) passes this many times
     // faster than real time, so the same samples play as in real time, given the CPU.
@@ -78,6 +86,20 @@ struct ResyncEvent {
     std::uint64_t output_sample = 0;  // what the receiver had played by then (incl. buffering)
 };
 
+// End-to-end latency while the sender streams: at every poll (10 ms of the steady clock), the
+// samples the sender's source has captured minus the timeline position the receiver's playout
+// has reached (its first position plus every sample played or concealed since), as ms at the
+// stream's rate; averaged over each whole second of audio from the receiver's first sample to the
+// sender's last. Capture to playout: encoder, packetisation, network, jitter buffer.
+struct LatencySeconds {
+    std::size_t seconds = 0;  // whole seconds averaged; the figures below are 0 without one
+    double first_ms = 0.0;
+    double last_ms = 0.0;
+    double min_ms = 0.0;
+    double max_ms = 0.0;
+    std::vector<double> per_second_ms;  // every whole second's average, in order
+};
+
 struct LoopbackReport {
     int rate_hz = 0;
     std::uint64_t input_samples = 0;
@@ -101,6 +123,12 @@ struct LoopbackReport {
     // every 10 ms of the steady clock: near the ring's second of audio, the file sink's thread
     // stopped taking what was played, and the playout waited for it.
     double peak_latency_ms = 0.0;
+    LatencySeconds latency;
+    // Samples the receiver concealed while the sender still streamed: lost or late packets and
+    // underruns, without the underrun after the stream's end.
+    std::uint64_t concealed_while_streaming = 0;
+    double drift_ppm = 0.0;         // the sender's clock error the run was given
+    bool drift_correction = false;  // the receiver's, as the run had it
     // eval's alignment delay of output vs offline over the first and over the last window.
     std::int64_t timeline_error_samples = 0;
     std::int64_t timeline_error_end_samples = 0;

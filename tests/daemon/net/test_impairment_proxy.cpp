@@ -177,6 +177,56 @@ TEST(ImpairmentProxy, SameSeedSameDecisions) {
     EXPECT_NE(run(config, 1000).indices, first.indices);
 }
 
+// Runs of consecutive missing indices in what arrived (no duplication, no reordering).
+std::vector<std::uint32_t> loss_runs(const std::vector<std::uint32_t>& arrived,
+                                     std::uint32_t sent) {
+    std::vector<std::uint32_t> runs;
+    std::uint32_t expected = 0;
+    for (const std::uint32_t i : arrived) {
+        if (i > expected) runs.push_back(i - expected);
+        expected = i + 1;
+    }
+    if (sent > expected) runs.push_back(sent - expected);
+    return runs;
+}
+
+TEST(ImpairmentProxy, BurstyLossDropsInRunsAtTheAverageRate) {
+    ImpairmentConfig config;
+    config.loss_percent = 10.0;
+    config.burst_packets = 4.0;
+    config.seed = 5;
+    // 2000, as above: more at once can overflow the proxy's socket buffer on a loaded machine.
+    constexpr std::uint32_t kPackets = 2000;
+    const auto result = run(config, kPackets);
+    ASSERT_EQ(result.counters.received, kPackets);
+    ASSERT_EQ(result.indices.size(), kPackets - result.counters.dropped);
+    const std::vector<std::uint32_t> runs = loss_runs(result.indices, kPackets);
+    std::uint64_t lost = 0;
+    for (const auto n : runs) lost += n;
+    EXPECT_EQ(lost, result.counters.dropped);
+    // 200 expected; bursts of mean 4 make the count's variance 6.2 times that of independent
+    // losses (N p (1 - p) (1 + rho) / (1 - rho), rho = 0.72): sigma 33, and 100 is 3 sigma.
+    // About 50 bursts, geometric (sd 3.5): their mean is 4 +- 0.5, and 1.5 is 3 sigma.
+    EXPECT_NEAR(static_cast<double>(lost), 200.0, 100.0);
+    ASSERT_GT(runs.size(), 25u);
+    EXPECT_NEAR(static_cast<double>(lost) / static_cast<double>(runs.size()), 4.0, 1.5);
+
+    // The same seed without bursts: the same average, runs of about one packet.
+    config.burst_packets = 0.0;
+    const auto independent = run(config, kPackets);
+    const std::vector<std::uint32_t> single = loss_runs(independent.indices, kPackets);
+    EXPECT_LT(
+        static_cast<double>(independent.counters.dropped) / static_cast<double>(single.size()),
+        1.3);
+
+    // Seeded: the same drops again (given that every datagram reached the proxy both times).
+    config.burst_packets = 4.0;
+    const auto again = run(config, kPackets);
+    ASSERT_EQ(again.counters.received, kPackets);
+    EXPECT_EQ(again.counters.dropped, result.counters.dropped);
+    EXPECT_EQ(again.indices, result.indices);
+}
+
 TEST(ImpairmentProxy, JitterAndReorderDeliverEverythingOutOfOrder) {
     ImpairmentConfig config;
     config.jitter_ms = 5.0;
@@ -286,6 +336,16 @@ TEST(ImpairmentProxy, RejectsBadConfig) {
     asio::io_context io;
     ImpairmentConfig config;
     config.loss_percent = 101.0;
+    EXPECT_THROW(
+        ImpairmentProxy(io, udp::endpoint(kLoopback, 0), udp::endpoint(kLoopback, 9), config),
+        std::invalid_argument);
+    config.loss_percent = 70.0;  // a mean burst of 2 averages at most 66.7 %
+    config.burst_packets = 2.0;
+    EXPECT_THROW(
+        ImpairmentProxy(io, udp::endpoint(kLoopback, 0), udp::endpoint(kLoopback, 9), config),
+        std::invalid_argument);
+    config.loss_percent = 5.0;
+    config.burst_packets = 0.5;
     EXPECT_THROW(
         ImpairmentProxy(io, udp::endpoint(kLoopback, 0), udp::endpoint(kLoopback, 9), config),
         std::invalid_argument);
