@@ -30,6 +30,8 @@ std::int16_t to_int16(float v) noexcept {
 // Chosen with tools/bench/rate_quality.sh (docs/quality.md, "The swing bank").
 constexpr float kSwingMaxSlipSamples = 1.5f;
 constexpr float kSwingErrorShare = 0.02f;
+// Segmentation::kRd without a latency cap (files): the window its search looks at.
+constexpr double kRdFileWindowMs = 20.0;
 
 std::uint32_t ms_to_samples(double ms, double rate_hz) {
     return static_cast<std::uint32_t>(std::llround(ms * rate_hz / 1000.0));
@@ -72,9 +74,23 @@ Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
         threshold_ = rate_.threshold_lsb();
         until_control_ = rate_.interval_samples();
     }
+    if (config.segmentation == Segmentation::kRd) {
+        const std::uint32_t window =
+            config.max_segment_ms > 0.0
+                ? cap_
+                : std::min(kMaxCurveSamples,
+                           std::max<std::uint32_t>(
+                               4, ms_to_samples(kRdFileWindowMs, config.sample_rate_hz)));
+        if (window < 4) {
+            throw std::invalid_argument(
+                "max segment must be at least 4 samples for rate-distortion segmentation");
+        }
+        rd_.emplace(window, bank);
+    }
 }
 
 std::uint64_t Encoder::pending_samples() const noexcept {
+    if (rd_) return rd_->pending_samples();
     return mode_ == Mode::kStill ? silence_ : length_ + held_;
 }
 
@@ -135,6 +151,12 @@ void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>&
 }
 
 void Encoder::segment_block(const float* samples, std::size_t count, std::vector<Record>& out) {
+    if (rd_) {
+        rd_->push(samples, count, threshold_, out, [this](std::size_t records) {
+            for (std::size_t i = 0; i < records; ++i) note_record();
+        });
+        return;
+    }
     if (config_.segmentation == Segmentation::kSeedSteps) {
         for (std::size_t i = 0; i < count; ++i) push_seed(samples[i], out);
         return;
@@ -389,6 +411,11 @@ void Encoder::push_seed(float s, std::vector<Record>& out) {
 
 void Encoder::flush(std::vector<Record>& out) {
     pending_count_ = 0;
+    if (rd_) {
+        const std::size_t records = rd_->flush(threshold_, out);
+        for (std::size_t i = 0; i < records; ++i) note_record();
+        return;
+    }
     if (mode_ == Mode::kStill) {
         emit_silence(out);
     } else if (length_ > 0) {

@@ -207,6 +207,41 @@ INSTANTIATE_TEST_SUITE_P(RateControl, SwingSpeechRate,
                          ::testing::Values(16.0, 24.0, 32.0, 48.0, 64.0),
                          [](const auto& p) { return std::to_string(int(p.param)) + "kbps"; });
 
+// Rate-distortion segmentation (rd_segmenter.h): the controller steers its lambda instead of the
+// hysteresis; the same accuracy with the swing bank, and with the standard bank from 32 kbps.
+class RdSpeechRate : public ::testing::TestWithParam<double> {};
+
+TEST_P(RdSpeechRate, AlsaPromptsStayWithinTenPercentOverEverySecond) {
+    const double kbps = GetParam();
+    const auto speech = prompts();
+    for (const CurveBank* bank : {&CurveBank::standard(), &CurveBank::swing()}) {
+        // Not met: with the standard bank at 24 kbps the loudest second runs over the tolerance
+        // (docs/quality.md, "Rate-distortion segmentation").
+        if (kbps < 32.0 && bank == &CurveBank::standard()) continue;
+        EncoderConfig c = live_config(speech.rate_hz, kbps);
+        c.segmentation = Segmentation::kRd;
+        const auto records = encode_blocks(speech.samples, c, 480, *bank);
+        const Rates r = window_rates(records, speech.samples, speech.rate_hz);
+        expect_speech_rate(r, kbps, "ALSA prompts, rd, " + std::string(bank->name()));
+    }
+}
+
+TEST_P(RdSpeechRate, EspeakWithoutPausesStaysWithinTenPercent) {
+    const double kbps = GetParam();
+    const auto speech = test::espeak(
+        "many million merry melodies mingle in the warm humming evening air while the river rolls "
+        "on and on along the valley",
+        "en+f3", 140);
+    EncoderConfig c = live_config(speech.rate_hz, kbps);
+    c.segmentation = Segmentation::kRd;
+    const auto records = encode_blocks(speech.samples, c, 441, CurveBank::swing());
+    const Rates r = window_rates(records, speech.samples, speech.rate_hz);
+    expect_speech_rate(r, kbps, speech.name + " (no pauses), rd, swing bank");
+}
+
+INSTANTIATE_TEST_SUITE_P(RateControl, RdSpeechRate, ::testing::Values(24.0, 32.0, 48.0),
+                         [](const auto& p) { return std::to_string(int(p.param)) + "kbps"; });
+
 // Never more than 10 % above the target, over any 1 s, on signals that are not speech.
 void expect_never_above(std::span<const std::int16_t> signal, double rate_hz, double kbps,
                         const char* what) {

@@ -69,7 +69,8 @@ BENCHMARK(BM_ExtremaEncode)
 // The live encoder with rate control to `target_kbps`, 48 kHz in 10 ms blocks, with `bank` and an
 // optional pre-filter (0: none); reports the payload rate reached.
 void encode_at_rate(benchmark::State& state, double target_kbps, double lowpass_hz,
-                    const codec::CurveBank& bank) {
+                    const codec::CurveBank& bank,
+                    codec::Segmentation segmentation = codec::Segmentation::kPeaks) {
     constexpr int kRateHz = 48000;
     const auto& speech = speech_int16(kRateHz);
     codec::EncoderConfig config;
@@ -77,6 +78,7 @@ void encode_at_rate(benchmark::State& state, double target_kbps, double lowpass_
     config.max_segment_ms = 5.0;
     config.target_kbps = target_kbps;
     config.lowpass_hz = lowpass_hz;
+    config.segmentation = segmentation;
     std::vector<codec::Record> records;
     records.reserve(speech.size());
     for (auto _ : state) encode_in_blocks(config, speech, records, bank);
@@ -133,6 +135,24 @@ BENCHMARK(BM_ExtremaDecode)
     ->ArgNames({"rate"})
     ->Arg(44100)
     ->Arg(48000)
+    ->Unit(benchmark::kMillisecond);
+
+// Rate-distortion segmentation (a dynamic-programming search over each 5 ms window) with the
+// standard (bank 1) or the swing bank (3), bare or with the 3.5 kHz pre-filter.
+void BM_ExtremaEncodeRdAtRate(benchmark::State& state) {
+    encode_at_rate(state, static_cast<double>(state.range(0)), static_cast<double>(state.range(2)),
+                   state.range(1) == 3 ? codec::CurveBank::swing() : codec::CurveBank::standard(),
+                   codec::Segmentation::kRd);
+}
+BENCHMARK(BM_ExtremaEncodeRdAtRate)
+    ->ArgNames({"kbps", "bank", "lowpass"})
+    ->Args({24, 1, 0})
+    ->Args({32, 1, 0})
+    ->Args({64, 1, 0})
+    ->Args({24, 3, 0})
+    ->Args({32, 3, 0})
+    ->Args({64, 3, 0})
+    ->Args({32, 3, 3500})
     ->Unit(benchmark::kMillisecond);
 
 // Decoding a 32 kbps stream (48 kHz, live cap) of the standard bank (1) or the swing bank (3),

@@ -41,8 +41,9 @@ void run_encode(const EncodeOptions& opt) {
     config.sample_rate_hz = info.rate_hz;
     // --kbps is the file's payload rate: each channel's encoder gets its share.
     if (info.channels > 0) config.target_kbps /= info.channels;
-    config.segmentation =
-        opt.segmentation == "seed" ? codec::Segmentation::kSeedSteps : codec::Segmentation::kPeaks;
+    config.segmentation = opt.segmentation == "seed" ? codec::Segmentation::kSeedSteps
+                          : opt.segmentation == "rd" ? codec::Segmentation::kRd
+                                                     : codec::Segmentation::kPeaks;
     const codec::CurveBank& bank = opt.bank == "power"   ? codec::CurveBank::power()
                                    : opt.bank == "swing" ? codec::CurveBank::swing()
                                                          : codec::CurveBank::standard();
@@ -108,8 +109,9 @@ void add_encode_command(CLI::App& app) {
         ->check(CLI::Range(0.0, 1.0e4))
         ->capture_default_str();
     cmd->add_option("--segmentation", opt->segmentation,
-                    "peaks (default) or seed (the prototype's step rule)")
-        ->check(CLI::IsMember({"peaks", "seed"}))
+                    "peaks (default), rd (rate-distortion search over each max-segment window) "
+                    "or seed (the prototype's step rule)")
+        ->check(CLI::IsMember({"peaks", "rd", "seed"}))
         ->capture_default_str();
     cmd->add_option("--bank", opt->bank,
                     "Curve bank: standard, swing (records may span two half-cycles) or power (the "

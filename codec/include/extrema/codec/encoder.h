@@ -12,6 +12,7 @@
 #include "extrema/codec/curve_matcher.h"
 #include "extrema/codec/lowpass.h"
 #include "extrema/codec/rate_controller.h"
+#include "extrema/codec/rd_segmenter.h"
 #include "extrema/codec/record.h"
 
 namespace extrema::codec {
@@ -25,6 +26,10 @@ enum class Segmentation {
     // The seed's rule: each sample's step from the previous one is up, down or still by the
     // threshold, and a segment closes whenever that direction changes.
     kSeedSteps,
+    // Rate-distortion: the boundaries of each window of max_segment_ms (20 ms without a cap) are
+    // chosen jointly by dynamic programming, for the least error per record spent
+    // (rd_segmenter.h). Adds one window of latency.
+    kRd,
 };
 
 struct EncoderConfig {
@@ -104,6 +109,7 @@ class Encoder {
     std::array<Pending, 64> pending_;
     std::size_t pending_count_ = 0;
     std::optional<Lowpass> lowpass_;
+    std::optional<RdSegmenter> rd_;  // Segmentation::kRd: the segmentation is its job
     std::uint32_t cap_ = kMaxCurveSamples;
     std::uint32_t silence_cap_ = kMaxSilenceSamples;  // longest silence record
     std::uint32_t still_hold_ = 0;
