@@ -57,6 +57,15 @@ Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
     if (!(config.max_segment_ms >= 0.0) || !(config.still_hold_ms >= 0.0)) {
         throw std::invalid_argument("max segment and still hold durations must not be negative");
     }
+    if (!(config.frame_ms >= 0.0 && config.frame_ms <= kMaxFrameMs)) {
+        throw std::invalid_argument("frame must lie between 0 and " +
+                                    std::to_string(static_cast<int>(kMaxFrameMs)) + " ms");
+    }
+    if (config.frame_ms > 0.0) {
+        frame_ = ms_to_samples(config.frame_ms, config.sample_rate_hz);
+        if (frame_ < 1) throw std::invalid_argument("frame is shorter than one sample");
+        until_frame_ = frame_;
+    }
     if (config.lowpass_hz != 0.0) lowpass_.emplace(config.sample_rate_hz, config.lowpass_hz);
     if (config.max_segment_ms > 0.0) {
         const auto cap = ms_to_samples(config.max_segment_ms, config.sample_rate_hz);
@@ -151,6 +160,24 @@ void Encoder::push_block(float* samples, std::size_t count, std::vector<Record>&
 }
 
 void Encoder::segment_block(const float* samples, std::size_t count, std::vector<Record>& out) {
+    if (frame_ == 0) {
+        segment_run(samples, count, out);
+        return;
+    }
+    while (count > 0) {
+        const std::size_t n = std::min<std::size_t>(count, until_frame_);
+        segment_run(samples, n, out);
+        samples += n;
+        count -= n;
+        until_frame_ -= static_cast<std::uint32_t>(n);
+        if (until_frame_ == 0) {
+            close_open(out);
+            until_frame_ = frame_;
+        }
+    }
+}
+
+void Encoder::segment_run(const float* samples, std::size_t count, std::vector<Record>& out) {
     if (rd_) {
         rd_->push(samples, count, threshold_, out, [this](std::size_t records) {
             for (std::size_t i = 0; i < records; ++i) note_record();
@@ -411,6 +438,10 @@ void Encoder::push_seed(float s, std::vector<Record>& out) {
 
 void Encoder::flush(std::vector<Record>& out) {
     pending_count_ = 0;
+    close_open(out);
+}
+
+void Encoder::close_open(std::vector<Record>& out) {
     if (rd_) {
         const std::size_t records = rd_->flush(threshold_, out);
         for (std::size_t i = 0; i < records; ++i) note_record();

@@ -60,7 +60,7 @@ void Packetizer::push(const Record& record) {
     if (record.is_silence()) {
         std::uint64_t left = record.samples;
         while (left > 0) {
-            const std::uint64_t room = packet_samples_ - samples_;  // > 0: full packets are sent
+            const std::uint64_t room = packet_end_sample() - next_sample_;  // > 0: up to the line
             const auto piece = static_cast<std::uint32_t>(std::min(left, room));
             append(Record::silence(piece));
             left -= piece;
@@ -79,7 +79,7 @@ void Packetizer::append(const Record& record) {
     next_sample_ += record.samples;
     silence_only_ = silence_only_ && record.is_silence();
     if (!record.is_silence()) position_ = record.end;
-    if (samples_ >= packet_samples_) send();
+    if (next_sample_ >= (first_sample_ / packet_samples_ + 1) * packet_samples_) send();
 }
 
 void Packetizer::begin_packet() {

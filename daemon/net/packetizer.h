@@ -63,10 +63,12 @@ class Packetizer {
     Packetizer(const PacketizerConfig& config, Sink sink);
 
     // Takes the next records of the stream; calls the sink for every packet completed.
-    //  - A packet is sent once its records cover packet_ms, or before a record that would push
-    //    its payload over the cap.
-    //  - A silence is split (silence a + b decodes exactly like silence a then b), so silent
-    //    packets cover exactly packet_ms however long the encoder's silence record is (up to
+    //  - Packets end on a grid of packet_ms from sample 0: a packet is sent once its records
+    //    reach the next grid line, or before a record that would push its payload over the cap.
+    //    An encoder with frame_ms = packet_ms closes a record at each grid line, so each packet
+    //    then covers exactly packet_ms and leaves as soon as its audio is captured.
+    //  - A silence is split at grid lines (silence a + b decodes exactly like silence a then b),
+    //    so silent packets cover exactly packet_ms however long the encoder's silence record is (up to
     //    2^32 samples) and no receiver cap is ever exceeded by silence.
     //  - A curve covering packet_ms or more cannot be split (its shape depends on its length):
     //    the packet in hand is sent first, then the curve alone in its own packet. Live senders
@@ -83,10 +85,10 @@ class Packetizer {
     // Stream sample index just after the last record pushed.
     std::uint64_t next_sample() const noexcept { return next_sample_; }
     std::uint32_t packet_samples() const noexcept { return packet_samples_; }
-    // Stream sample index at which the packet in hand (or the next one) has packet_ms of audio:
-    // the earliest its records can complete it.
+    // Stream sample index of the next grid line: the earliest the records of the packet in hand
+    // (or the next one) can complete it.
     std::uint64_t packet_end_sample() const noexcept {
-        return next_sample_ - samples_ + packet_samples_;
+        return (next_sample_ / packet_samples_ + 1) * packet_samples_;
     }
     std::size_t max_records() const noexcept { return max_records_; }
     std::uint64_t packets_sent() const noexcept { return packets_sent_; }

@@ -37,6 +37,8 @@ codec::EncoderConfig encoder_config(const LinkConfig& config) {
     encoder.lowpass_hz = config.encoder.lowpass_hz;
     encoder.max_segment_ms = config.encoder.max_segment_ms;
     encoder.target_kbps = config.encoder.target_kbps;
+    // Segments close at packet ends, so every packet leaves as soon as its audio is captured.
+    encoder.frame_ms = config.network.packet_ms;
     return encoder;
 }
 

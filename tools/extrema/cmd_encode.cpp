@@ -23,7 +23,7 @@ namespace {
 struct EncodeOptions {
     std::string input;
     std::string output;
-    codec::EncoderConfig config = file_encoder_defaults();  // the live link's segment cap
+    codec::EncoderConfig config = file_encoder_defaults();  // the default live link's
 
     std::string segmentation = "peaks";
     std::string bank = "standard";
@@ -99,6 +99,11 @@ void add_encode_command(CLI::App& app) {
            "--max-segment-ms", opt->config.max_segment_ms,
            "Longest record, ms (0 = no cap; extremad's default, so files and the live link agree)")
         ->check(CLI::Range(0.0, 1.0e6))
+        ->capture_default_str();
+    cmd->add_option("--frame-ms", opt->config.frame_ms,
+                    "Close a record at every multiple of this many ms, as the live link does at "
+                    "each packet (0 = no frames)")
+        ->check(CLI::Range(0.0, codec::kMaxFrameMs))
         ->capture_default_str();
     cmd->add_option("--kbps", opt->config.target_kbps,
                     "Payload rate to steer the threshold to, kbps (0 = off: --threshold holds)")

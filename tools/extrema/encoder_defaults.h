@@ -1,16 +1,15 @@
 #pragma once
-// The encoder settings the file commands start from: the codec's, with extremad's segment cap
-// (pipeline::EncoderSettings, the one place it is defined), so a file encodes by default to the
-// stream the live link sends.
+// The encoder settings the file commands start from: extremad's (pipeline::encoder_config of the
+// default LinkConfig, where each default is defined once), so a file encodes by default to the
+// stream the default live link sends.
 #include "extrema/codec/encoder.h"
 #include "pipeline/link_config.h"
+#include "pipeline/send_path.h"
 
 namespace extrema::cli {
 
 inline codec::EncoderConfig file_encoder_defaults() {
-    codec::EncoderConfig config;
-    config.max_segment_ms = pipeline::EncoderSettings{}.max_segment_ms;
-    return config;
+    return pipeline::encoder_config(pipeline::LinkConfig{});
 }
 
 }  // namespace extrema::cli

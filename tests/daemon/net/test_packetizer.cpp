@@ -52,23 +52,44 @@ std::uint64_t samples_of(const std::vector<Record>& records) {
     return codec::count_samples(records);
 }
 
-TEST(Packetizer, SendsWhenRecordsCoverPacketMs) {
+TEST(Packetizer, SendsWhenRecordsReachTheNextGridLine) {
     Capture capture;
     Packetizer packetizer(test_config(), capture.sink());
     for (int i = 0; i < 100; ++i) {
         packetizer.push(Record::curve(3, 70, static_cast<std::int16_t>(i % 2 ? 1000 : -1000)));
     }
-    ASSERT_FALSE(capture.packets.empty());
+    ASSERT_EQ(capture.packets.size(), 7000u / 480);  // one a grid line crossed
+    std::uint64_t next = 0;
     for (const auto& p : capture.packets) {
-        EXPECT_GE(p.samples, 480u);       // covers packet_ms ...
-        EXPECT_LT(p.samples, 480u + 70);  // ... and was sent by the record that got there
+        EXPECT_EQ(p.header.timestamp, next);  // contiguous
+        const std::uint64_t line = (p.header.timestamp / 480 + 1) * 480;
+        const std::uint64_t end = p.header.timestamp + p.samples;
+        EXPECT_GE(end, line);      // reaches its grid line ...
+        EXPECT_LT(end, line + 70);  // ... and was sent by the record that got there
         EXPECT_EQ(samples_of(p.records), p.samples);
+        next = end;
     }
-    const std::uint64_t sent = capture.packets.size() * 490;  // 7 records of 70 each
     EXPECT_EQ(capture.packets.front().samples, 490u);
     EXPECT_EQ(packetizer.next_sample(), 7000u);
     packetizer.flush();
-    EXPECT_EQ(capture.packets.back().samples, 7000u - sent);
+    EXPECT_EQ(capture.packets.back().header.timestamp + capture.packets.back().samples, 7000u);
+}
+
+TEST(Packetizer, PacketsEndOnThePacketMsGridEvenAfterACapSplit) {
+    Capture capture;
+    auto config = test_config();
+    config.max_payload_bytes = 50;  // 10 records: anchor + 9
+    Packetizer packetizer(config, capture.sink());
+    for (int i = 0; i < 10; ++i) packetizer.push(Record::curve(1, 2, static_cast<std::int16_t>(i)));
+    packetizer.push(Record::curve(1, 460, 7));  // reaches the grid line at 480
+    packetizer.push(Record::curve(1, 480, 9));
+    ASSERT_EQ(capture.packets.size(), 3u);
+    EXPECT_EQ(capture.packets[0].samples, 18u);  // the cap split
+    EXPECT_EQ(capture.packets[1].header.timestamp, 18u);
+    EXPECT_EQ(capture.packets[1].samples, 462u);  // up to the line, not 480 samples on
+    EXPECT_EQ(capture.packets[2].header.timestamp, 480u);
+    EXPECT_EQ(capture.packets[2].samples, 480u);
+    EXPECT_EQ(packetizer.packet_end_sample(), 1440u);
 }
 
 TEST(Packetizer, TimestampIsSampleIndexOfFirstSample) {

@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
@@ -103,20 +104,22 @@ std::string address_of(const Link& link) {
     return "127.0.0.1:" + std::to_string(link.local_endpoint().port());
 }
 
-// What the receiver must play: the offline encode of what the sender captured (the speech, then
-// `tail` samples of silence), decoded on the int16 grid and scaled as the jitter buffer does.
+// What the receiver must play: the offline encode of what the sender captured (`lead` samples of
+// silence, the speech, then `tail` samples of silence), decoded on the int16 grid and scaled as
+// the jitter buffer does, from the speech's first sample on.
 std::vector<float> offline_decode(const LinkConfig& config, const std::vector<float>& speech,
-                                  std::size_t tail) {
-    std::vector<float> input = speech;
-    input.resize(speech.size() + tail, 0.0f);
+                                  std::size_t lead, std::size_t tail) {
+    std::vector<float> input(lead, 0.0f);
+    input.insert(input.end(), speech.begin(), speech.end());
+    input.resize(lead + speech.size() + tail, 0.0f);
     codec::Encoder encoder(encoder_config(config));
     std::vector<codec::Record> records;
     encoder.push(std::span<const float>(input), records);
     encoder.flush(records);
     const std::vector<std::int16_t> decoded = codec::decode_all(records);
-    std::vector<float> out(decoded.size());
-    for (std::size_t i = 0; i < decoded.size(); ++i) {
-        out[i] = static_cast<float>(decoded[i]) / codec::kFullScale;
+    std::vector<float> out(decoded.size() - std::min(lead, decoded.size()));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i] = static_cast<float>(decoded[lead + i]) / codec::kFullScale;
     }
     return out;
 }
@@ -126,6 +129,44 @@ std::int64_t first_nonzero(const std::vector<float>& v) {
         if (v[i] != 0.0f) return static_cast<std::int64_t>(i);
     }
     return -1;
+}
+
+// The sender closes a record at every packet_ms of its capture, so what it sends depends on
+// where the speech fell on that grid: the silence it captured before the speech, which nobody
+// counts. Tries every phase after a lead of whole frames (settling the encoder's state on
+// silence as the sender's did) and keeps the one whose decode matches the first 50 ms the
+// receiver played.
+std::size_t sender_lead(const LinkConfig& config, const std::vector<float>& speech,
+                        const std::vector<float>& recording) {
+    const auto frame = static_cast<std::size_t>(
+        std::lround(config.network.packet_ms * config.audio.rate_hz / 1000.0));
+    const auto settle = static_cast<std::size_t>(config.audio.rate_hz / 2.0);
+    const std::size_t base = (settle + frame - 1) / frame * frame;
+    const std::int64_t r0 = first_nonzero(recording);
+    if (r0 < 0) return base;
+    const auto window = static_cast<std::size_t>(config.audio.rate_hz / 20.0);
+    const std::vector<float> head(
+        speech.begin(), speech.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                             speech.size(), 10 * window)));
+    std::size_t best = base;
+    std::size_t best_matches = 0;
+    for (std::size_t phase = 0; phase < frame; ++phase) {
+        const std::vector<float> reference = offline_decode(config, head, base + phase, 0);
+        const std::int64_t s0 = first_nonzero(reference);
+        if (s0 < 0) continue;
+        std::size_t matches = 0;
+        for (std::size_t i = 0; i < window; ++i) {
+            const auto r = static_cast<std::size_t>(r0) + i;
+            const auto j = static_cast<std::size_t>(s0) + i;
+            if (r < recording.size() && j < reference.size() && recording[r] == reference[j])
+                ++matches;
+        }
+        if (matches > best_matches) {
+            best_matches = matches;
+            best = base + phase;
+        }
+    }
+    return best;
 }
 
 // Ports of the PortAudio client with this prefix ("in_", "out_").
@@ -347,7 +388,8 @@ std::vector<Result> play_and_compare(std::vector<Direction>& directions, const L
         }
 
         const std::vector<float>& recording = d.probe->recording();
-        const std::vector<float> reference = offline_decode(config, speech, recording.size());
+        const std::vector<float> reference =
+            offline_decode(config, speech, sender_lead(config, speech, recording), recording.size());
         const std::int64_t s0 = first_nonzero(reference);
         const std::int64_t r0 = first_nonzero(recording);
         if (s0 >= 0 && r0 >= s0) {

@@ -41,7 +41,14 @@ struct EncoderConfig {
     Segmentation segmentation = Segmentation::kPeaks;
     // Payload rate the threshold is steered to (RateController); 0 = off: threshold_lsb holds.
     double target_kbps = 0.0;
+    // Frame length: the open segment closes at every multiple of it from the stream's first
+    // sample, so a live sender's packets of the same length each hold whole records and leave on
+    // time. 0 = no frames (files). At most kMaxFrameMs.
+    double frame_ms = 0.0;
 };
+
+// Longest frame_ms: as long as the longest packet a link sends.
+inline constexpr double kMaxFrameMs = 1000.0;
 
 class Encoder {
   public:
@@ -68,7 +75,11 @@ class Encoder {
     void push_converted(std::span<const Sample> samples, Convert convert, std::vector<Record>& out);
     void push_block(float* samples, std::size_t count,
                     std::vector<Record>& out);  // samples: a scratch chunk
+    // Splits the block at frame boundaries and closes the open segment at each.
     void segment_block(const float* samples, std::size_t count, std::vector<Record>& out);
+    void segment_run(const float* samples, std::size_t count, std::vector<Record>& out);
+    // Covers every sample pushed so far with records (flush() and frame ends).
+    void close_open(std::vector<Record>& out);
     void push_peaks(float s, std::vector<Record>& out);
     void push_seed(float s, std::vector<Record>& out);
     std::size_t scan_still(const float* samples, std::size_t count) noexcept;
@@ -118,6 +129,9 @@ class Encoder {
     RateController rate_;
     std::uint32_t until_control_ = 0;  // samples to the rate controller's next control point
     std::uint32_t records_since_ = 0;  // records closed since its last control point
+
+    std::uint32_t frame_ = 0;        // frame_ms in samples; 0 = no frames
+    std::uint32_t until_frame_ = 0;  // samples to the next frame end
 
     Mode mode_ = Mode::kStill;
     std::vector<float> segment_;  // open moving segment, int16 scale; cap_ samples, allocated once
