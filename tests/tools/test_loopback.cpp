@@ -303,10 +303,10 @@ TEST(Loopback, CommandReportsTheEndToEndLatencyAsOneSecondAverages) {
     EXPECT_LE(latency.at("min").get<double>(), latency.at("last").get<double>());
     EXPECT_GE(latency.at("max").get<double>(), latency.at("first").get<double>());
     EXPECT_GE(latency.at("max").get<double>(), latency.at("last").get<double>());
-    // The jitter target (20 ms x 5 at --speed 5) less half a packet, where the buffer's level
-    // sits on average, plus a packet of 20 ms that the sender collects first: about 110 ms, and
-    // no more than a few packets beyond that.
-    EXPECT_GT(latency.at("min").get<double>(), 100.0) << result.output;
+    // The jitter target (20 ms x 5 at --speed 5) plus the packet of 20 ms the sender collects
+    // first, less up to one packet that the buffer's level swings below its target as packets
+    // arrive: above 80 ms, and no more than a few packets beyond the target.
+    EXPECT_GT(latency.at("min").get<double>(), 80.0) << result.output;
     EXPECT_LT(latency.at("max").get<double>(), 200.0) << result.output;
 }
 
