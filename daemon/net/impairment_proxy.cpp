@@ -32,6 +32,9 @@ ImpairmentConfig checked(const ImpairmentConfig& config) {
         !(config.reorder_hold_max_ms >= 0.0)) {
         throw std::invalid_argument("delay, jitter and reorder hold must be >= 0 ms");
     }
+    if (config.loss_ends_at_s && !(*config.loss_ends_at_s >= 0.0)) {
+        throw std::invalid_argument("the end of loss must be >= 0 s");
+    }
     if (config.burst_packets != 0.0) {
         (void)gilbert_from_loss_and_burst(config.loss_percent, config.burst_packets);  // throws
     }
@@ -67,6 +70,8 @@ ImpairmentProxy::ImpairmentProxy(asio::io_context& io, const udp::endpoint& list
       hold_timers_{asio::steady_timer(io), asio::steady_timer(io)},
       receive_buffer_(config_.max_datagram_bytes + 1),  // one spare byte detects oversize datagrams
       rng_(config_.seed) {
+    if (config_.loss_ends_at_s)
+        loss_end_ = SteadyClock::now() + from_ms(*config_.loss_ends_at_s * 1e3);
     if (config_.burst_packets != 0.0) {
         const GilbertElliottParams params =
             gilbert_from_loss_and_burst(config_.loss_percent, config_.burst_packets);
@@ -104,6 +109,7 @@ double ImpairmentProxy::uniform() noexcept {
 }
 
 bool ImpairmentProxy::lose(Direction direction) noexcept {
+    if (loss_end_ && SteadyClock::now() >= *loss_end_) return false;
     std::optional<GilbertElliott>& bursts = bursts_[direction];
     if (!bursts) return chance(config_.loss_percent);
     const double u_loss = uniform();  // two draws a datagram, in this order: seeded runs repeat
