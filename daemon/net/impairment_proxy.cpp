@@ -70,8 +70,6 @@ ImpairmentProxy::ImpairmentProxy(asio::io_context& io, const udp::endpoint& list
       hold_timers_{asio::steady_timer(io), asio::steady_timer(io)},
       receive_buffer_(config_.max_datagram_bytes + 1),  // one spare byte detects oversize datagrams
       rng_(config_.seed) {
-    if (config_.loss_ends_at_s)
-        loss_end_ = SteadyClock::now() + from_ms(*config_.loss_ends_at_s * 1e3);
     if (config_.burst_packets != 0.0) {
         const GilbertElliottParams params =
             gilbert_from_loss_and_burst(config_.loss_percent, config_.burst_packets);
@@ -109,7 +107,12 @@ double ImpairmentProxy::uniform() noexcept {
 }
 
 bool ImpairmentProxy::lose(Direction direction) noexcept {
-    if (loss_end_ && SteadyClock::now() >= *loss_end_) return false;
+    if (config_.loss_ends_at_s) {
+        // Counted from the first datagram: the stream's start, whenever the sender got going.
+        const auto now = SteadyClock::now();
+        if (!loss_end_) loss_end_ = now + from_ms(*config_.loss_ends_at_s * 1e3);
+        if (now >= *loss_end_) return false;
+    }
     std::optional<GilbertElliott>& bursts = bursts_[direction];
     if (!bursts) return chance(config_.loss_percent);
     const double u_loss = uniform();  // two draws a datagram, in this order: seeded runs repeat

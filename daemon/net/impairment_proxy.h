@@ -37,9 +37,9 @@ struct ImpairmentConfig {
     // average, at the same average loss_percent (the Gilbert model: gilbert_from_loss_and_burst;
     // it refuses a loss above 100 L / (L + 1) %). Each direction has its own chain.
     double burst_packets = 0.0;
-    // Loss (random or bursty) stops this many seconds of media time after the proxy was made:
-    // a network that calms down (the datagrams after it then meet the rest of the config by the
-    // clock, not by their order alone). Unset: loss for the whole run.
+    // Loss (random or bursty) stops this many seconds of media time after the first datagram
+    // came (the stream's start): a network that calms down. The datagrams after it then meet the
+    // rest of the config by the clock, not by their order alone. Unset: loss throughout.
     std::optional<double> loss_ends_at_s;
     double delay_ms = 0.0;           // fixed extra delay on every datagram
     double jitter_ms = 0.0;          // plus a uniform random delay in [0, jitter_ms]
@@ -160,7 +160,7 @@ class ImpairmentProxy {
     std::uint64_t highest_sent_[2] = {0, 0};  // highest arrival index sent, plus one
     std::mt19937_64 rng_;
     std::optional<GilbertElliott> bursts_[2];                        // set when burst_packets > 0
-    std::optional<std::chrono::steady_clock::time_point> loss_end_;  // from loss_ends_at_s
+    std::optional<std::chrono::steady_clock::time_point> loss_end_;  // set at the first datagram
     bool stopped_ = false;
 
     AtomicCounters counters_[2];

@@ -502,6 +502,12 @@ std::string loopback_json(const LoopbackReport& r) {
     for (const ResyncEvent& e : r.resyncs) {
         resyncs.push_back({{"at_s", json::rounded(e.at_s, 3)}, {"output_sample", e.output_sample}});
     }
+    json::Object redundancy = json::Object::array();
+    for (const RedundancyChange& e : r.redundancy_changes) {
+        redundancy.push_back({{"at_s", json::rounded(e.at_s, 3)},
+                              {"level", e.level},
+                              {"blocks_sent", e.blocks_sent}});
+    }
     json::Object stalls = json::Object::array();
     for (const HostStall& e : r.host_stalls.longest) {
         stalls.push_back({{"at_s", json::rounded(e.at_s, 3)},
@@ -528,6 +534,8 @@ std::string loopback_json(const LoopbackReport& r) {
          {"drops", drops},
          {"concealed_samples", rx.concealed_samples},
          {"repaired_packets", rx.repaired},
+         {"redundant_blocks", r.sender.send.redundant_blocks},
+         {"redundancy_changes", redundancy},
          {"concealed_while_streaming", r.concealed_while_streaming},
          {"latency_ms", latency_json(r.latency)},
          {"drift",

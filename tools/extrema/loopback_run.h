@@ -38,8 +38,8 @@ struct LoopbackOptions {
     int redundancy = 0;
     bool redundancy_auto = false;
     // The proxy's loss (impairment.loss_percent, random or bursty) stops this many seconds of
-    // audio into the run: a network that calms down, for redundancy_auto to follow. Unset: loss
-    // throughout.
+    // audio after the first packet reached it: a network that calms down, for redundancy_auto
+    // to follow. Unset: loss throughout.
     std::optional<double> loss_ends_at_s;
     // The sender's clock error, ppm (|drift_ppm| <= audio::Pace::kMaxClockPpm): its whole link
     // (file source, network ticks) runs (1 + drift_ppm 1e-6) times as fast as the receiver's, as
