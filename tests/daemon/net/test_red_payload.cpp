@@ -252,10 +252,13 @@ TEST(RedEncoder, DoesNotAllocate) {
     Packets packets;
     test::AllocationCounter counter;
     for (std::uint16_t i = 0; i < 100; ++i) {
-        OutgoingPacket packet = packets.make(i, 480u * i, 200, 7);
+        // Every tenth fills the cap: the plain path, then a packet that cannot carry it.
+        const std::size_t bytes = i % 10 == 0 ? RedEncoderConfig{}.max_payload_bytes : 200;
+        OutgoingPacket packet = packets.make(i, 480u * i, bytes, 7);
         encoder.process(packet, 3);
     }
     EXPECT_EQ(counter.count(), 0u);
+    EXPECT_GT(encoder.plain_for_cap(), 0u);
 }
 
 // ---- RedundancyPolicy ----
