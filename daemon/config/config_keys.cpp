@@ -217,6 +217,7 @@ std::vector<KeySpec> build_table() {
                  "MTU after IPv6, UDP, RTP and SRTP headers."),
         Row("network", "redundancy", detail::network_redundancy())
             .flag("redundancy")
+            .reloadable()
             .unit("packets")
             .range(0, static_cast<double>(net::kMaxRedundantBlocks))
             .doc("RFC 2198 redundancy: each packet also carries the records of this many earlier "

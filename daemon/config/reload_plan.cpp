@@ -1,5 +1,8 @@
 #include "config/reload_plan.h"
 
+#include <fmt/format.h>
+
+#include "config/config_error.h"
 #include "config/setting_text.h"
 
 namespace extrema::config {
@@ -16,11 +19,30 @@ ReloadPlan diff_for_reload(const LinkConfig& running, const LinkConfig& fresh) {
     return plan;
 }
 
+namespace {
+
+// network.redundancy is live but the payload types are not: the fresh file may pair its new
+// redundancy with a red_payload_type the running link does not have.
+void check_redundancy(const LinkConfig& merged) {
+    const auto& network = merged.network;
+    const bool sends_red = network.redundancy_auto || network.redundancy > 0;
+    if (!sends_red || network.red_payload_type != network.payload_type) return;
+    throw ConfigError(
+        {"network.redundancy", "network.red_payload_type", "network.payload_type"},
+        fmt::format("turning redundancy on needs network.red_payload_type to differ from "
+                    "network.payload_type, and the running link has both at {} (the payload "
+                    "types change only with a restart)",
+                    network.payload_type));
+}
+
+}  // namespace
+
 LinkConfig merge_reloadable(const LinkConfig& running, const LinkConfig& fresh) {
     LinkConfig merged = running;
     for (const KeySpec& key : config_keys()) {
         if (key.reloadable) key.set(merged, key.get(fresh));
     }
+    check_redundancy(merged);
     return merged;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // What a SIGHUP changes. Live: log.level, log.stats_interval_s, log.stats_json, every
-// compressor.* key and receiver.jitter_target_ms (the "reloadable" column of the key table).
+// compressor.* key, receiver.jitter_target_ms and network.redundancy (the "reloadable" column
+// of the key table).
 // Every other key shapes sockets, devices, threads or the wire format, so a change to it is
 // logged as needing a restart and the running value stays.
 #include <string>
@@ -26,7 +27,9 @@ struct ReloadPlan {
 ReloadPlan diff_for_reload(const LinkConfig& running, const LinkConfig& fresh);
 
 // `running` with the reloadable keys of `fresh`: what the link runs after the SIGHUP. Both
-// inputs are valid, so is the result (the live keys have no rule tying them to the others).
+// inputs are valid; the one rule tying a live key to a restart key (redundancy needs
+// red_payload_type != payload_type) is checked on the result: a ConfigError naming
+// network.redundancy refuses the reload.
 LinkConfig merge_reloadable(const LinkConfig& running, const LinkConfig& fresh);
 
 // The dotted names of the keys SIGHUP applies, in table order.

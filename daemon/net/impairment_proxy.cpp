@@ -32,6 +32,9 @@ ImpairmentConfig checked(const ImpairmentConfig& config) {
         !(config.reorder_hold_max_ms >= 0.0)) {
         throw std::invalid_argument("delay, jitter and reorder hold must be >= 0 ms");
     }
+    if (config.loss_ends_at_s && !(*config.loss_ends_at_s >= 0.0)) {
+        throw std::invalid_argument("the end of loss must be >= 0 s");
+    }
     if (config.burst_packets != 0.0) {
         (void)gilbert_from_loss_and_burst(config.loss_percent, config.burst_packets);  // throws
     }
@@ -104,6 +107,12 @@ double ImpairmentProxy::uniform() noexcept {
 }
 
 bool ImpairmentProxy::lose(Direction direction) noexcept {
+    if (config_.loss_ends_at_s) {
+        // Counted from the first datagram: the stream's start, whenever the sender got going.
+        const auto now = SteadyClock::now();
+        if (!loss_end_) loss_end_ = now + from_ms(*config_.loss_ends_at_s * 1e3);
+        if (now >= *loss_end_) return false;
+    }
     std::optional<GilbertElliott>& bursts = bursts_[direction];
     if (!bursts) return chance(config_.loss_percent);
     const double u_loss = uniform();  // two draws a datagram, in this order: seeded runs repeat

@@ -37,6 +37,10 @@ struct ImpairmentConfig {
     // average, at the same average loss_percent (the Gilbert model: gilbert_from_loss_and_burst;
     // it refuses a loss above 100 L / (L + 1) %). Each direction has its own chain.
     double burst_packets = 0.0;
+    // Loss (random or bursty) stops this many seconds of media time after the first datagram
+    // came (the stream's start): a network that calms down. The datagrams after it then meet the
+    // rest of the config by the clock, not by their order alone. Unset: loss throughout.
+    std::optional<double> loss_ends_at_s;
     double delay_ms = 0.0;           // fixed extra delay on every datagram
     double jitter_ms = 0.0;          // plus a uniform random delay in [0, jitter_ms]
     double reorder_percent = 0.0;    // held back and sent right after the next datagram
@@ -155,7 +159,8 @@ class ImpairmentProxy {
     std::uint64_t arrivals_[2] = {0, 0};
     std::uint64_t highest_sent_[2] = {0, 0};  // highest arrival index sent, plus one
     std::mt19937_64 rng_;
-    std::optional<GilbertElliott> bursts_[2];  // set when burst_packets > 0
+    std::optional<GilbertElliott> bursts_[2];                        // set when burst_packets > 0
+    std::optional<std::chrono::steady_clock::time_point> loss_end_;  // set at the first datagram
     bool stopped_ = false;
 
     AtomicCounters counters_[2];

@@ -51,14 +51,17 @@ void RedEncoder::process(OutgoingPacket& packet, std::size_t level) noexcept {
     std::array<RedBlock, kMaxRedundantBlocks> chosen{};
     std::size_t count = 0;
     std::size_t bytes = kRedPrimaryHeaderBytes + primary_data.size();
-    bool full = false;  // once a block is left out, the older ones are too: no holes
+    bool full = false;     // once a block is left out, the older ones are too: no holes
+    bool no_room = false;  // a block was left out for the cap alone
     for (std::size_t back = 0; back < level; ++back) {
         const Past& past = history_[(newest_ + history_.size() - back) % history_.size()];
         if (past.bytes == 0) break;  // nothing was sent that long ago
         const std::uint32_t offset = packet.header.timestamp - past.timestamp;
         const std::size_t cost = kRedBlockHeaderBytes + past.bytes;
+        const bool over_cap = bytes + cost > config_.max_payload_bytes;
+        if (!full && over_cap) no_room = true;
         full = full || offset == 0 || offset > kMaxRedTimestampOffset ||
-               past.bytes > kMaxRedBlockBytes || bytes + cost > config_.max_payload_bytes;
+               past.bytes > kMaxRedBlockBytes || over_cap;
         if (full) {
             ++blocks_dropped_;
             continue;
@@ -66,6 +69,13 @@ void RedEncoder::process(OutgoingPacket& packet, std::size_t level) noexcept {
         chosen[count++] = RedBlock{config_.payload_type, offset,
                                    std::span<const std::uint8_t>(past.payload).first(past.bytes)};
         bytes += cost;
+    }
+    // A RED packet that repairs nothing only costs its header, and one whose primary fills the
+    // cap (a packetizer sized before redundancy came on by SIGHUP) would not fit at all.
+    if (count == 0 && (no_room || bytes > config_.max_payload_bytes)) {
+        ++plain_for_cap_;
+        remember(packet);
+        return;
     }
     std::reverse(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(count));
 

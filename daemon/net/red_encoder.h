@@ -4,7 +4,9 @@
 // `level` of them before its own records.
 //
 // Blocks are dropped (counted), oldest first, when they would push the payload over the cap,
-// exceed the 10-bit block length or the 14-bit timestamp offset; the primary always goes.
+// exceed the 10-bit block length or the 14-bit timestamp offset; the primary always goes. When
+// the cap leaves room for no block at all (or not even for the primary's RED header), the packet
+// goes plain instead (counted): receivers take plain packets whatever the sender's redundancy.
 // No allocation after construction: the history ring and the RED send buffer are fixed arrays.
 #include <array>
 #include <cstddef>
@@ -33,13 +35,15 @@ class RedEncoder {
     // `packet` (a plain packet from the Packetizer, payload type payload_type) becomes a RED
     // packet with up to `level` (<= kMaxRedundantBlocks) earlier payloads, written into this
     // encoder's buffer: packet.buffer, size_bytes and header then describe the RED packet, with
-    // kSrtpTrailerRoomBytes to spare for SRTP in place. Level 0 leaves the packet as it is.
-    // Either way its payload joins the history for the packets after it.
+    // kSrtpTrailerRoomBytes to spare for SRTP in place. Level 0 (or no room, above) leaves it as it
+    // is. Either way its payload joins the history for the packets after it.
     void process(OutgoingPacket& packet, std::size_t level) noexcept;
 
     // Redundant blocks sent, and those left out for size or offset (see above).
     std::uint64_t blocks_sent() const noexcept { return blocks_sent_; }
     std::uint64_t blocks_dropped() const noexcept { return blocks_dropped_; }
+    // Packets sent plain at level > 0 because the cap had no room for a redundant block.
+    std::uint64_t plain_for_cap() const noexcept { return plain_for_cap_; }
     const RedEncoderConfig& config() const noexcept { return config_; }
 
   private:
@@ -56,6 +60,7 @@ class RedEncoder {
     std::array<std::uint8_t, kRtpHeaderBytes + kMaxPayloadBytes + kSrtpTrailerRoomBytes> buffer_{};
     std::uint64_t blocks_sent_ = 0;
     std::uint64_t blocks_dropped_ = 0;
+    std::uint64_t plain_for_cap_ = 0;
 };
 
 }  // namespace extrema::net

@@ -249,11 +249,18 @@ void Link::pump_capture(bool final) {
 }
 
 void Link::apply_reload(const LinkConfig& fresh) {
-    // The target first: it is the one that can refuse, and then nothing has changed.
+    // What can refuse goes first, so that a refusal leaves everything as it was.
+    const NetworkSettings& network = fresh.network;
+    if (send_) send_->check_redundancy(network.redundancy, network.redundancy_auto);
     if (receive_) receive_->set_target_delay_ms(fresh.receiver.jitter_target_ms);
-    if (send_) send_->set_compressor(fresh.compressor);
+    if (send_) {
+        send_->set_redundancy(network.redundancy, network.redundancy_auto);
+        send_->set_compressor(fresh.compressor);
+    }
     config_.compressor = fresh.compressor;
     config_.receiver.jitter_target_ms = fresh.receiver.jitter_target_ms;
+    config_.network.redundancy = network.redundancy;
+    config_.network.redundancy_auto = network.redundancy_auto;
 }
 
 std::string Link::describe() const {

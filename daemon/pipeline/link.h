@@ -68,8 +68,9 @@ class Link final : private NetworkWork {
     std::uint64_t progress() const noexcept;
 
     LinkStats stats() const;
-    // Live reconfiguration (SIGHUP): the compressor and the jitter target; the caller has
-    // validated `fresh`. Applied on the network thread at its next wake-up; returns once applied.
+    // Live reconfiguration (SIGHUP): the compressor, the jitter target and the redundancy; the
+    // caller has validated `fresh` (config::merge_reloadable). Applied on the network thread at its
+    // next wake-up; returns once applied.
     void reload(const LinkConfig& fresh) { loop_->reload(fresh); }
 
     const LinkConfig& config() const noexcept { return config_; }

@@ -23,6 +23,7 @@ struct SendStats {
     std::uint64_t unkeyed = 0;            // packets not sent: no DTLS-SRTP keys agreed yet
     std::uint64_t redundant_blocks = 0;   // earlier packets' payloads sent again (RFC 2198)
     std::uint64_t redundant_dropped = 0;  // left out: over the payload cap or the RED fields
+    std::uint64_t redundant_plain = 0;    // packets sent plain: the cap had room for no block
     std::uint64_t redundancy = 0;         // redundant blocks per packet now (auto: varies)
     std::uint64_t capture_overruns = 0;   // samples the capture ring had to drop
     std::uint64_t device_xruns = 0;       // over/underflows the capture device reported

@@ -1,5 +1,7 @@
 #include "pipeline/send_path.h"
 
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace extrema::pipeline {
@@ -47,11 +49,10 @@ SendPath::SendPath(const LinkConfig& config, Transmit transmit)
       encoder_(encoder_config(config)),
       packetizer_(packetizer_config(config),
                   [this](net::OutgoingPacket& packet) { on_packet(packet); }),
+      red_config_(red_config(config)),
       transmit_(std::move(transmit)) {
     if (redundancy_possible(config)) {
-        red_.emplace(red_config(config));
-        redundancy_auto_ = config.network.redundancy_auto;
-        redundancy_ = redundancy_auto_ ? 0 : static_cast<std::size_t>(config.network.redundancy);
+        set_redundancy(config.network.redundancy, config.network.redundancy_auto);
     }
     set_compressor(config.compressor);
     awaits_keys_ = config.network.dtls != "off";
@@ -116,8 +117,28 @@ void SendPath::on_packet(net::OutgoingPacket& packet) {
     if (!transmit_(packet.bytes())) ++send_errors_;
 }
 
+void SendPath::check_redundancy(int count, bool automatic) const {
+    if (!automatic && (count < 0 || static_cast<std::size_t>(count) > net::kMaxRedundantBlocks)) {
+        throw std::invalid_argument("redundancy " + std::to_string(count) + " is outside 0.." +
+                                    std::to_string(net::kMaxRedundantBlocks));
+    }
+    if ((automatic || count > 0) && red_config_.payload_type == red_config_.red_payload_type) {
+        throw std::invalid_argument("redundancy needs a RED payload type other than " +
+                                    std::to_string(red_config_.payload_type));
+    }
+}
+
+void SendPath::set_redundancy(int count, bool automatic) {
+    check_redundancy(count, automatic);
+    // The encoder stays once made: turned off, it keeps remembering for the next time.
+    if (!red_ && (automatic || count > 0)) red_.emplace(red_config_);
+    redundancy_auto_ = automatic;
+    redundancy_ = automatic ? policy_.level() : static_cast<std::size_t>(count);
+}
+
 void SendPath::on_loss_report(double fraction_lost) noexcept {
-    if (redundancy_auto_) redundancy_ = policy_.observe(fraction_lost);
+    const std::size_t level = policy_.observe(fraction_lost);
+    if (redundancy_auto_) redundancy_ = level;
 }
 
 net::RtcpSession::Sent SendPath::rtcp_sent() const noexcept {
@@ -139,6 +160,7 @@ void SendPath::fill_stats(SendStats& stats) const noexcept {
     if (red_) {
         stats.redundant_blocks = red_->blocks_sent();
         stats.redundant_dropped = red_->blocks_dropped();
+        stats.redundant_plain = red_->plain_for_cap();
     }
     stats.encoder_latency_ms = static_cast<double>(encoder_.pending_samples()) * 1000.0 / rate_hz_;
 }

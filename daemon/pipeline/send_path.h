@@ -50,8 +50,17 @@ class SendPath {
     // unkeyed) until the first ones come.
     void set_srtp_key(const net::SrtpKey& key);
 
+    // SIGHUP (network.redundancy): `count` redundant blocks per packet (0..kMaxRedundantBlocks),
+    // or automatic from the peer's loss reports, from the next packet on. A link that started
+    // without redundancy sized its packets for the whole cap: those that still fill it go plain
+    // (counted as redundant_plain). check_redundancy() throws std::invalid_argument, before
+    // anything changes, for equal payload types or a count out of range; so does this.
+    void check_redundancy(int count, bool automatic) const;
+    void set_redundancy(int count, bool automatic);
+
     // The fraction lost (0..1) of a report block the peer sent on our stream: with
-    // network.redundancy = auto it sets the redundancy from the next packet on.
+    // network.redundancy = auto it sets the redundancy from the next packet on. Observed
+    // whatever the mode, so that a SIGHUP to auto starts from what the reports said.
     void on_loss_report(double fraction_lost) noexcept;
     std::size_t redundancy() const noexcept { return redundancy_; }
 
@@ -71,7 +80,8 @@ class SendPath {
     std::optional<dsp::Compressor> compressor_;
     codec::Encoder encoder_;
     net::Packetizer packetizer_;
-    std::optional<net::RedEncoder> red_;  // with redundancy (or auto) only
+    net::RedEncoderConfig red_config_;
+    std::optional<net::RedEncoder> red_;  // once redundancy (or auto) was on
     std::size_t redundancy_ = 0;          // redundant blocks per packet now
     bool redundancy_auto_ = false;
     net::RedundancyPolicy policy_;

@@ -251,6 +251,7 @@ const Field kFields[] = {
     {kTx, "redundancy", value<&SendStats::redundancy>(), 0, {}, {}, {}},
     {kTx, "redundant_blocks", count<&SendStats::redundant_blocks>(), 0, {}, {}, {}},
     {kTx, "redundant_dropped", count<&SendStats::redundant_dropped>(), 0, {}, {}, {}},
+    {kTx, "redundant_plain", count<&SendStats::redundant_plain>(), 0, {}, {}, {}},
     {kTx, "capture_overruns", count<&SendStats::capture_overruns>(), 0,
      {30, ", overruns {}"}, {}, {40, ", overruns {} samples"}},
     {kTx, "device_xruns", count<&SendStats::device_xruns>(), 0,

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
 #include <csignal>
 #include <ctime>
 
@@ -18,6 +20,8 @@
 
 #include "audio/sound_file.h"
 #include "cli_runner.h"
+#include "net/redundancy_policy.h"
+#include "net/rtcp_interval.h"
 
 namespace extrema::cli {
 namespace {
@@ -378,6 +382,44 @@ TEST(Loopback, UncorrectedDriftMovesTheLatencyByTheClockError) {
     // 1000 ppm of the ~58 s between the first and the last whole second: 58 ms more.
     const double expected = 1000e-6 * static_cast<double>(r.latency.seconds - 1) * 1000.0;
     EXPECT_NEAR(r.latency.last_ms - r.latency.first_ms, expected, 0.25 * expected);
+}
+
+// network.redundancy = auto end to end: 10 % loss for the first 8 s, then a clean network. The
+// receiver's RTCP reports turn redundancy on while the loss lasts, and it goes off again once
+// kQuietReports clean reports came; at the fastest pace, over 42 s of speech.
+TEST(Loopback, AutoRedundancyComesOnWithLossAndGoesOffWhenItStops) {
+    constexpr double kLossEndsAtS = 8.0;
+    // The longest gap between two reports (net/rtcp_interval.h: the minimum, randomised up to
+    // 1.5 x, over e - 3/2), and the policy's kQuietReports clean ones after the report whose
+    // interval still held some of the loss.
+    const double max_report_gap_s =
+        std::chrono::duration<double>(net::kRtcpMinInterval).count() * 1.5 / (std::exp(1.0) - 1.5);
+    const double off_within_s =
+        static_cast<double>(net::RedundancyPolicy::kQuietReports + 1) * max_report_gap_s;
+    test::TempDir dir;
+    LoopbackOptions options;
+    options.input = repeated_prompts(dir, kLossEndsAtS + off_within_s + 3.0);
+    options.output = dir / "out.wav";
+    options.pace = audio::Pace(audio::Pace::kMaxSpeed);
+    options.redundancy_auto = true;
+    options.impairment.loss_percent = 10.0;
+    options.impairment.seed = 3;
+    options.loss_ends_at_s = kLossEndsAtS;
+    const LoopbackReport r = run_loopback(options);
+    ASSERT_FALSE(r.redundancy_changes.empty());
+    const RedundancyChange& on = r.redundancy_changes.front();
+    EXPECT_GT(on.level, 0u);
+    EXPECT_LT(on.at_s, kLossEndsAtS);  // the first reports of the loss turned it on
+    const RedundancyChange& off = r.redundancy_changes.back();
+    EXPECT_EQ(off.level, 0u);
+    EXPECT_GT(off.at_s, kLossEndsAtS);  // not while the loss lasted
+    EXPECT_LT(off.at_s, kLossEndsAtS + off_within_s);
+    EXPECT_GT(off.blocks_sent, 0u);  // sent while on, and none after it went off
+    EXPECT_EQ(r.sender.send.redundant_blocks, off.blocks_sent);
+    EXPECT_EQ(r.sender.send.redundancy, 0u);
+    // The copies repaired losses: every packet lost while redundancy was on had two chances.
+    EXPECT_GT(r.receiver.receive.repaired, 0u);
+    EXPECT_GT(r.injected.dropped, 0u);
 }
 
 TEST(Loopback, DriftAndBurstOutOfRangeAreClearErrors) {

@@ -1,5 +1,5 @@
-// extrema loopback IN.wav OUT.wav [--loss PCT [--burst N]] [--jitter-ms MS] [--reorder PCT]
-//   [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--seed N] [--speed N]
+// extrema loopback IN.wav OUT.wav [--loss PCT [--burst N] [--loss-ends-at-s S]] [--jitter-ms MS]
+//   [--reorder PCT] [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--seed N] [--speed N]
 //   [--drift-ppm P] [--json]: a real sender and receiver on 127.0.0.1 through a userspace
 //   impairment proxy; writes what the receiver played, aligned to the sender's timeline, and
 //   reports the wire figures, the latency and the quality against the offline decode.
@@ -19,6 +19,7 @@ void add_loopback_command(CLI::App& app) {
     auto json = std::make_shared<bool>(false);
     auto target = std::make_shared<double>(-1.0);
     auto speed = std::make_shared<double>(1.0);
+    auto loss_end = std::make_shared<double>(-1.0);  // unset: loss throughout
     auto redundancy = std::make_shared<std::string>("0");
     auto correction = std::make_shared<std::string>("auto");
     CLI::App* cmd = app.add_subcommand(
@@ -44,6 +45,9 @@ void add_loopback_command(CLI::App& app) {
         ->check(CLI::Range(0.0, 100.0));
     cmd->add_option("--duplicate", imp.duplicate_percent, "Packets sent twice, percent")
         ->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--loss-ends-at-s", *loss_end,
+                    "Stop the loss after this many seconds of audio (a network that calms down)")
+        ->check(CLI::Range(0.0, 1e6));
     cmd->add_option("--seed", imp.seed, "Seed of the impairment decisions (same seed, same run)");
     cmd->add_option("--packet-ms", options->packet_ms, "Audio per packet, ms")
         ->check(CLI::Range(1.0, 100.0));
@@ -73,8 +77,9 @@ void add_loopback_command(CLI::App& app) {
                     "The receiver's drift correction (auto: on with --drift-ppm)")
         ->check(CLI::IsMember({"auto", "on", "off"}));
     cmd->add_flag("--json", *json, "Print the report as one JSON object");
-    cmd->callback([options, json, target, speed, redundancy, correction] {
+    cmd->callback([options, json, target, speed, loss_end, redundancy, correction] {
         if (*target >= 0.0) options->jitter_target_ms = *target;
+        if (*loss_end >= 0.0) options->loss_ends_at_s = *loss_end;
         options->redundancy_auto = *redundancy == "auto";
         options->redundancy = options->redundancy_auto ? 0 : std::stoi(*redundancy);
         if (*correction != "auto") options->drift_correction = *correction == "on";

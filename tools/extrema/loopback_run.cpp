@@ -359,7 +359,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.audio.output_file = raw_path.string();
     receiver.network.peer.clear();
     receiver.network.allow = {"127.0.0.1"};  // the proxy, from whatever port it sends
-    receiver.receiver.latency = "fixed";  // sample-exact against the offline decode
+    receiver.receiver.latency = "fixed";     // sample-exact against the offline decode
     receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
         kHostAllowanceMs * options.pace.speed() + options.impairment.jitter_ms +
         options.impairment.delay_ms);
@@ -374,7 +374,9 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     const audio::Pace pace = options.pace;
     const audio::Pace sender_pace = pace.drifted(options.drift_ppm);
     pipeline::Link receive_link(receiver, pace);
-    ProxyThread proxy(receive_link.local_endpoint(), options.impairment, pace);
+    net::ImpairmentConfig impairment = options.impairment;
+    impairment.loss_ends_at_s = options.loss_ends_at_s;
+    ProxyThread proxy(receive_link.local_endpoint(), impairment, pace);
     sender.network.peer = fmt::format("127.0.0.1:{}", proxy.endpoint().port());
     pipeline::Link send_link(sender, sender_pace);
 
@@ -390,6 +392,8 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
                               std::chrono::duration<double>(kGraceSeconds));
     const auto audio_seconds = [&] { return pace.media(steady_clock::now() - started).count(); };
     std::uint64_t resyncs_seen = 0;
+    std::uint64_t redundancy =
+        sender.network.redundancy_auto ? 0 : static_cast<std::uint64_t>(sender.network.redundancy);
     LatencyAverages latency;
     bool streaming = true;
     Progress progress("loopback", report.input_samples);  // what the receiver has played
@@ -400,6 +404,11 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
         report.peak_latency_ms = std::max(report.peak_latency_ms, rx.latency_ms);
         for (; resyncs_seen < rx.resyncs; ++resyncs_seen) {
             report.resyncs.push_back({audio_seconds(), rx.output_samples});
+        }
+        const pipeline::SendStats tx = send_link.stats().send;
+        if (tx.redundancy != redundancy) {
+            redundancy = tx.redundancy;
+            report.redundancy_changes.push_back({audio_seconds(), redundancy, tx.redundant_blocks});
         }
         const auto lead = receive_link.lead_samples();
         if (streaming && send_link.input_finished()) streaming = false;
@@ -493,6 +502,12 @@ std::string loopback_json(const LoopbackReport& r) {
     for (const ResyncEvent& e : r.resyncs) {
         resyncs.push_back({{"at_s", json::rounded(e.at_s, 3)}, {"output_sample", e.output_sample}});
     }
+    json::Object redundancy = json::Object::array();
+    for (const RedundancyChange& e : r.redundancy_changes) {
+        redundancy.push_back({{"at_s", json::rounded(e.at_s, 3)},
+                              {"level", e.level},
+                              {"blocks_sent", e.blocks_sent}});
+    }
     json::Object stalls = json::Object::array();
     for (const HostStall& e : r.host_stalls.longest) {
         stalls.push_back({{"at_s", json::rounded(e.at_s, 3)},
@@ -519,6 +534,8 @@ std::string loopback_json(const LoopbackReport& r) {
          {"drops", drops},
          {"concealed_samples", rx.concealed_samples},
          {"repaired_packets", rx.repaired},
+         {"redundant_blocks", r.sender.send.redundant_blocks},
+         {"redundancy_changes", redundancy},
          {"concealed_while_streaming", r.concealed_while_streaming},
          {"latency_ms", latency_json(r.latency)},
          {"drift",

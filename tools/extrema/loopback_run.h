@@ -37,6 +37,10 @@ struct LoopbackOptions {
     // The sender's network.redundancy (RFC 2198): 0..3 earlier packets per packet, or auto.
     int redundancy = 0;
     bool redundancy_auto = false;
+    // The proxy's loss (impairment.loss_percent, random or bursty) stops this many seconds of
+    // audio after the first packet reached it: a network that calms down, for redundancy_auto
+    // to follow. Unset: loss throughout.
+    std::optional<double> loss_ends_at_s;
     // The sender's clock error, ppm (|drift_ppm| <= audio::Pace::kMaxClockPpm): its whole link
     // (file source, network ticks) runs (1 + drift_ppm 1e-6) times as fast as the receiver's, as
     // two sound cards' crystals do, so its samples arrive that much faster than the receiver's
@@ -100,6 +104,14 @@ struct LatencySeconds {
     std::vector<double> per_second_ms;  // every whole second's average, in order
 };
 
+// The sender's redundancy (blocks per packet) when a poll (every 10 ms of the steady clock) saw
+// it change: with redundancy_auto, how the RTCP loss reports steered it.
+struct RedundancyChange {
+    double at_s = 0.0;              // audio seconds since the links started
+    std::uint64_t level = 0;        // from then on
+    std::uint64_t blocks_sent = 0;  // redundant blocks sent before it
+};
+
 struct LoopbackReport {
     int rate_hz = 0;
     std::uint64_t input_samples = 0;
@@ -118,7 +130,8 @@ struct LoopbackReport {
     std::uint64_t output_samples = 0;   // written, aligned to the timeline: at most the input's
     std::uint64_t missing_samples = 0;  // input samples the output does not reach
     std::vector<ResyncEvent> resyncs;   // the receiver's timeline jumps, as they happened
-    HostStalls host_stalls;             // while the links ran
+    std::vector<RedundancyChange> redundancy_changes;
+    HostStalls host_stalls;  // while the links ran
     // The receiver's latency (jitter buffer, playback ring, packet) at its highest as polled
     // every 10 ms of the steady clock: near the ring's second of audio, the file sink's thread
     // stopped taking what was played, and the playout waited for it.

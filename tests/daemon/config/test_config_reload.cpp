@@ -56,13 +56,48 @@ TEST(ConfigReload, MergeTakesLiveKeysAndKeepsTheRest) {
 }
 
 TEST(ConfigReload, TheLiveKeysAreTheDocumentedOnes) {
-    EXPECT_EQ(
-        reloadable_keys(),
-        (std::vector<std::string>{
-            "receiver.jitter_target_ms", "compressor.enabled", "compressor.threshold_db",
-            "compressor.ratio", "compressor.knee_db", "compressor.attack_ms",
-            "compressor.release_ms", "compressor.makeup_db", "compressor.level",
-            "compressor.rms_window_ms", "log.level", "log.stats_interval_s", "log.stats_json"}));
+    EXPECT_EQ(reloadable_keys(),
+              (std::vector<std::string>{
+                  "network.redundancy", "receiver.jitter_target_ms", "compressor.enabled",
+                  "compressor.threshold_db", "compressor.ratio", "compressor.knee_db",
+                  "compressor.attack_ms", "compressor.release_ms", "compressor.makeup_db",
+                  "compressor.level", "compressor.rms_window_ms", "log.level",
+                  "log.stats_interval_s", "log.stats_json"}));
+}
+
+TEST(ConfigReload, RedundancyIsLiveAutoAndCountAlike) {
+    const LinkConfig running = running_link();
+    const LinkConfig fresh = parse(std::string(kPeerSection) + "redundancy = \"auto\"\n");
+    const ReloadPlan plan = diff_for_reload(running, fresh);
+    EXPECT_EQ(keys_of(plan.reloadable), std::vector<std::string>{"network.redundancy"});
+    EXPECT_TRUE(plan.needs_restart.empty());
+    EXPECT_EQ(plan.reloadable[0].before, "0.0");
+    EXPECT_EQ(plan.reloadable[0].after, "\"auto\"");
+    const LinkConfig merged = merge_reloadable(running, fresh);
+    EXPECT_TRUE(merged.network.redundancy_auto);
+    const LinkConfig two =
+        merge_reloadable(merged, parse(std::string(kPeerSection) + "redundancy = 2\n"));
+    EXPECT_FALSE(two.network.redundancy_auto);
+    EXPECT_EQ(two.network.redundancy, 2);
+    EXPECT_NO_THROW(validate(two));
+}
+
+TEST(ConfigReload, RedundancyClashingWithTheRunningRedPayloadTypeIsRefused) {
+    // Equal types are valid while the link sends no redundancy; the fresh file fixes the type
+    // too, but the type needs a restart, so the merged link would send RED as payload_type.
+    const LinkConfig running = parse(std::string(kPeerSection) + "red_payload_type = 96\n");
+    const LinkConfig fresh =
+        parse(std::string(kPeerSection) + "red_payload_type = 98\nredundancy = 1\n");
+    try {
+        (void)merge_reloadable(running, fresh);
+        ADD_FAILURE() << "the reload was not refused";
+    } catch (const ConfigError& error) {
+        EXPECT_EQ(error.keys().front(), "network.redundancy");
+        EXPECT_THAT(error.what(), ::testing::HasSubstr("key 'network.redundancy'"));
+        EXPECT_THAT(error.what(), ::testing::HasSubstr("network.red_payload_type"));
+    }
+    // The restart applies the file as it is.
+    EXPECT_NO_THROW(validate(fresh));
 }
 
 TEST(ConfigReload, ABrokenFileIsRefusedWithItsProblem) {

@@ -21,6 +21,8 @@ struct ReloadSettings {
     double jitter_target_ms = 20.0;
     double packet_ms = 10.0;
     std::string stats_json;  // "": none
+    std::string redundancy = "0";
+    int red_payload_type = 97;
 };
 
 // A receiver discarding what it gets: no device, no peer needed to be up.
@@ -29,6 +31,8 @@ std::string receiver_config(int port, const ReloadSettings& settings) {
     text += "bind = \"" + loopback_address(port) + "\"\n";
     text += "peer = \"127.0.0.1:9\"\n";
     text += "packet_ms = " + std::to_string(settings.packet_ms) + "\n";
+    text += "redundancy = " + settings.redundancy + "\n";
+    text += "red_payload_type = " + std::to_string(settings.red_payload_type) + "\n";
     text += "\n[receiver]\n";
     text += "jitter_target_ms = " + std::to_string(settings.jitter_target_ms) + "\n";
     text += "\n[log]\n";
@@ -46,13 +50,16 @@ ReloadSettings jitter_target(double ms) {
 class ExtremadReload : public ::testing::Test {
   protected:
     void SetUp() override {
-        write_text_file(config_, receiver_config(port_, {}));
+        write_text_file(config_, receiver_config(port_, initial()));
         daemon_ = std::make_unique<DaemonProcess>(
             std::vector<std::string>{"--config", config_.string()},
             DaemonEnvironment{{{"NOTIFY_SOCKET", notify_socket_path()}}});
         const std::optional<std::string> ready = notify_.receive(3s);
         ASSERT_TRUE(ready && ready->starts_with("READY=1")) << describe_stderr(*daemon_);
     }
+
+    // What the daemon starts with.
+    virtual ReloadSettings initial() const { return {}; }
 
     // SIGHUP, then RELOADING=1 and READY=1 in that order.
     void reload() {
@@ -139,6 +146,46 @@ TEST_F(ExtremadReload, NamesTheKeysThatNeedARestart) {
     const std::optional<std::string> restart = await_log("network.packet_ms changed");
     ASSERT_TRUE(restart) << describe_stderr(*daemon_);
     EXPECT_NE(restart->find("needs a restart"), std::string::npos) << *restart;
+    stop_cleanly();
+}
+
+TEST_F(ExtremadReload, AppliesRedundancyLive) {
+    ReloadSettings changed;
+    changed.redundancy = "\"auto\"";
+    write_text_file(config_, receiver_config(port_, changed));
+    reload();
+    EXPECT_NE(daemon_->stderr_text().find("SIGHUP: network.redundancy = \"auto\" (was 0.0)"),
+              std::string::npos)
+        << describe_stderr(*daemon_);
+    stop_cleanly();
+}
+
+// Started with one payload type for both, which is valid while no redundancy is sent.
+class ExtremadReloadSharedPayloadType : public ExtremadReload {
+  protected:
+    ReloadSettings initial() const override {
+        ReloadSettings settings;
+        settings.red_payload_type = 96;
+        return settings;
+    }
+};
+
+TEST_F(ExtremadReloadSharedPayloadType, RefusesRedundancyWithoutARedPayloadTypeOfItsOwn) {
+    // The file is valid on its own (97 for RED), but the payload types need a restart.
+    ReloadSettings changed;
+    changed.redundancy = "2";
+    changed.red_payload_type = 97;
+    changed.jitter_target_ms = 40.0;
+    write_text_file(config_, receiver_config(port_, changed));
+    reload();
+    const std::optional<std::string> refused = await_log("keeping the running settings");
+    ASSERT_TRUE(refused) << describe_stderr(*daemon_);
+    EXPECT_NE(refused->find("key 'network.redundancy'"), std::string::npos) << *refused;
+    EXPECT_NE(refused->find("network.red_payload_type"), std::string::npos) << *refused;
+    // Nothing of the refused file was applied, the live jitter target included.
+    EXPECT_EQ(daemon_->stderr_text().find("SIGHUP: receiver.jitter_target_ms"), std::string::npos)
+        << describe_stderr(*daemon_);
+    EXPECT_TRUE(daemon_->running());
     stop_cleanly();
 }
 

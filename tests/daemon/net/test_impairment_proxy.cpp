@@ -332,6 +332,26 @@ TEST(ImpairmentProxy, StopEndsForwarding) {
     EXPECT_EQ(proxy.queued(), 0u);
 }
 
+TEST(ImpairmentProxy, LossStopsWhenItsEndComes) {
+    ImpairmentConfig config;
+    config.loss_percent = 100.0;
+    config.loss_ends_at_s = 0.2;
+    asio::io_context io;
+    Sink sink(io);
+    ImpairmentProxy proxy(io, udp::endpoint(kLoopback, 0), sink.endpoint(), config);
+    udp::socket client = bind_socket(io, udp::endpoint(kLoopback, 0));
+    IoRunner runner(io);
+    send_numbered(client, proxy.local_endpoint(), 50);  // well within the first 0.2 s
+    settle(sink, proxy, 50, [] { return 0; });
+    EXPECT_EQ(proxy.forward_counters().dropped, 50u);
+    std::this_thread::sleep_for(250ms);
+    send_numbered(client, proxy.local_endpoint(), 50);
+    settle(sink, proxy, 100, [] { return 50; });
+    EXPECT_EQ(proxy.forward_counters().dropped, 50u);
+    EXPECT_EQ(sink.count(), 50u);
+    runner.stop();
+}
+
 TEST(ImpairmentProxy, RejectsBadConfig) {
     asio::io_context io;
     ImpairmentConfig config;
@@ -346,6 +366,11 @@ TEST(ImpairmentProxy, RejectsBadConfig) {
         std::invalid_argument);
     config.loss_percent = 5.0;
     config.burst_packets = 0.5;
+    EXPECT_THROW(
+        ImpairmentProxy(io, udp::endpoint(kLoopback, 0), udp::endpoint(kLoopback, 9), config),
+        std::invalid_argument);
+    config.burst_packets = 0.0;
+    config.loss_ends_at_s = -1.0;
     EXPECT_THROW(
         ImpairmentProxy(io, udp::endpoint(kLoopback, 0), udp::endpoint(kLoopback, 9), config),
         std::invalid_argument);

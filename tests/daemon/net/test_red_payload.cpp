@@ -210,6 +210,34 @@ TEST(RedEncoder, DropsBlocksBeyondTheOffsetField) {
     EXPECT_EQ(encoder.blocks_dropped(), 1u);
 }
 
+TEST(RedEncoder, SendsPlainWhenTheCapHasNoRoomForABlock) {
+    RedEncoderConfig config;
+    config.max_payload_bytes = 200;
+    RedEncoder encoder(config);
+    Packets packets;
+    // A primary that fills the cap (a packetizer sized for plain packets): not even the RED
+    // header fits, so it goes plain, and it joins the history all the same.
+    OutgoingPacket full = packets.make(1, 0, 200, 0x11);
+    encoder.process(full, 2);
+    EXPECT_EQ(full.header.payload_type, 96);
+    EXPECT_EQ(full.size_bytes, kRtpHeaderBytes + 200);
+    // Room for the RED header but not for the 204 bytes of the block: plain again.
+    OutgoingPacket next = packets.make(2, 480, 150, 0x22);
+    encoder.process(next, 2);
+    EXPECT_EQ(next.header.payload_type, 96);
+    EXPECT_EQ(next.size_bytes, kRtpHeaderBytes + 150);
+    EXPECT_EQ(encoder.plain_for_cap(), 2u);
+    EXPECT_EQ(encoder.blocks_dropped(), 1u);  // packet 1, from packet 2
+    // A small packet has room for the 150-byte block again.
+    OutgoingPacket small = packets.make(3, 960, 20, 0x33);
+    encoder.process(small, 1);
+    RtpPacketView rtp;
+    const RedPayloadView view = parse(small, rtp);
+    ASSERT_EQ(view.redundant_count, 1u);
+    EXPECT_EQ(view.redundant()[0].data[0], 0x22);
+    EXPECT_EQ(encoder.plain_for_cap(), 2u);
+}
+
 TEST(RedEncoder, RefusesEqualPayloadTypes) {
     RedEncoderConfig config;
     config.red_payload_type = config.payload_type;
@@ -224,10 +252,13 @@ TEST(RedEncoder, DoesNotAllocate) {
     Packets packets;
     test::AllocationCounter counter;
     for (std::uint16_t i = 0; i < 100; ++i) {
-        OutgoingPacket packet = packets.make(i, 480u * i, 200, 7);
+        // Every tenth fills the cap: the plain path, then a packet that cannot carry it.
+        const std::size_t bytes = i % 10 == 0 ? RedEncoderConfig{}.max_payload_bytes : 200;
+        OutgoingPacket packet = packets.make(i, 480u * i, bytes, 7);
         encoder.process(packet, 3);
     }
     EXPECT_EQ(counter.count(), 0u);
+    EXPECT_GT(encoder.plain_for_cap(), 0u);
 }
 
 // ---- RedundancyPolicy ----

@@ -502,6 +502,61 @@ TEST(Link, JitterTargetTheBufferRefusesIsRefusedByReloadAndPlayoutGoesOn) {
     receiver.stop();
 }
 
+TEST(Link, RedundancyIsTurnedOnAndOffByReload) {
+    TempDir dir;
+    Link receiver(file_receiver(dir / "out.wav"));
+    const LinkConfig tx = tone_sender(address_of(receiver));
+    Link sender(tx);
+    receiver.start();
+    sender.start();
+    std::this_thread::sleep_for(200ms);
+    EXPECT_EQ(sender.stats().send.redundant_blocks, 0u);
+    LinkConfig two = tx;
+    two.network.redundancy = 2;
+    sender.reload(two);  // what SIGHUP does
+    std::this_thread::sleep_for(200ms);
+    const SendStats on = sender.stats().send;
+    EXPECT_EQ(on.redundancy, 2u);
+    EXPECT_GT(on.redundant_blocks, 0u);
+    EXPECT_EQ(on.redundant_plain, 0u);  // a tone's packets are far below the cap
+    EXPECT_EQ(sender.config().network.redundancy, 2);
+    sender.reload(tx);
+    std::this_thread::sleep_for(50ms);  // a stats publish after the change
+    const std::uint64_t blocks = sender.stats().send.redundant_blocks;
+    std::this_thread::sleep_for(200ms);
+    const SendStats off = sender.stats().send;
+    EXPECT_EQ(off.redundancy, 0u);
+    EXPECT_EQ(off.redundant_blocks, blocks);
+    sender.stop();
+    std::this_thread::sleep_for(100ms);
+    receiver.stop();
+    // The receiver took the RED packets as well as the plain ones.
+    const ReceiveStats rx = receiver.stats().receive;
+    EXPECT_GT(rx.packets, 50u);
+    for (const std::uint64_t drops : rx.drops) EXPECT_EQ(drops, 0u);
+}
+
+TEST(Link, RedundancyWithoutARedPayloadTypeIsRefusedByReload) {
+    TempDir dir;
+    Link receiver(file_receiver(dir / "out.wav"));
+    LinkConfig tx = tone_sender(address_of(receiver));
+    tx.network.red_payload_type = tx.network.payload_type;  // valid while redundancy is off
+    Link sender(tx);
+    receiver.start();
+    sender.start();
+    std::this_thread::sleep_for(100ms);
+    LinkConfig red = tx;
+    red.network.redundancy_auto = true;
+    red.compressor.enabled = true;
+    EXPECT_THROW(sender.reload(red), std::invalid_argument);
+    std::this_thread::sleep_for(100ms);
+    EXPECT_FALSE(sender.config().network.redundancy_auto);
+    EXPECT_FALSE(sender.config().compressor.enabled);  // nothing of the refused reload applied
+    EXPECT_EQ(sender.stats().send.redundant_blocks, 0u);
+    sender.stop();
+    receiver.stop();
+}
+
 // A tone and a null sink at each end are one pretend duplex device: one thread besides the
 // network thread, as one duplex callback. The network threads wake with the capture, about once
 // per packet; the figure is printed (a loaded machine adds retries), the bound is the old

@@ -154,7 +154,7 @@ TEST(StatsJson, IsOneValidObjectWithEveryTotal) {
             R"("sending":true,"receiving":true,)"
             R"("tx":{"kbps":13.200,"packets":1500,"wire_bytes":108260,"frames_captured":720000,)"
             R"("records":9000,"send_errors":0,"redundancy":0,"redundant_blocks":0,)"
-            R"("redundant_dropped":0,"capture_overruns":0,"device_xruns":0,)"
+            R"("redundant_dropped":0,"redundant_plain":0,"capture_overruns":0,"device_xruns":0,)"
             R"("encoder_latency_ms":2.500},)"
             R"("rx":{"kbps":13.101,"loss_pct":0.400,"locked":true,"datagrams":1497,)"
             R"("wire_bytes":107188,"packets":1488,"lost":7,"late":1,"duplicate":0,"early":0,)"
