@@ -102,9 +102,9 @@ class JitterBuffer {
     void reset() noexcept { queue_.reset(); }
 
     bool playing() const noexcept { return queue_.started(); }
-    // Comfort noise is playing through a DTX pause: the level ahead says nothing of the network
-    // or the clocks, so the latency tuner holds.
-    bool in_dtx_pause() const noexcept { return noise_.in_pause(); }
+    // A DTX pause is announced or playing (NoiseFiller::pause_pending): the level ahead says
+    // nothing of the network or the clocks, so the latency tuner holds.
+    bool in_dtx_pause() const noexcept { return noise_.pause_pending(); }
     // Audio buffered ahead of the playout position (or buffered in all, before playout starts).
     std::uint64_t level_samples() const noexcept { return queue_.level_samples(); }
     double level_ms() const noexcept;

@@ -52,8 +52,12 @@ class NoiseFiller {
     // A new timeline (resync, new sender): every CN packet is forgotten.
     void reset() noexcept;
 
-    // The last span given out was comfort noise (the latency tuner holds meanwhile).
+    // The last span given out was comfort noise.
     bool in_pause() const noexcept { return in_pause_; }
+    // A pause is playing or announced: a CN packet is held that no packet of records played
+    // after yet. From the CN packet's arrival the buffer drains by design, and it fills again
+    // when the next talk spurt arrives ahead of its playout; the latency tuner holds meanwhile.
+    bool pause_pending() const noexcept { return count_ > 0; }
     std::uint64_t noise_samples() const noexcept { return noise_samples_; }
     std::uint64_t updates() const noexcept { return updates_; }
     const codec::ComfortNoiseGenerator& generator() const noexcept { return generator_; }

@@ -63,7 +63,8 @@ void Packetizer::push(const Record& record) {
     if (record.is_silence()) {
         std::uint64_t left = record.samples;
         while (left > 0) {
-            const std::uint64_t room = packet_samples_ - samples_;  // > 0: full packets are sent
+            // > 0: full packets are sent
+            const std::uint64_t room = packet_samples_ - grid_short_ - samples_;
             const auto piece = static_cast<std::uint32_t>(std::min(left, room));
             append(Record::silence(piece));
             left -= piece;
@@ -82,7 +83,7 @@ void Packetizer::append(const Record& record) {
     next_sample_ += record.samples;
     silence_only_ = silence_only_ && record.is_silence();
     if (!record.is_silence()) position_ = record.end;
-    if (samples_ >= packet_samples_) send();
+    if (samples_ + grid_short_ >= packet_samples_) send();
 }
 
 void Packetizer::begin_packet() {
@@ -130,6 +131,7 @@ void Packetizer::send() {
     payload_bytes_sent_ += records_ * kRecordBytes;
     sent_any_ = true;
     spurt_pending_ = false;
+    grid_short_ = 0;
     previous_silence_only_ = silence_only_;
     records_ = 0;
     samples_ = 0;
@@ -154,6 +156,9 @@ void Packetizer::skip(std::uint64_t samples) {
     next_sample_ += samples;
     skipped_samples_ += samples;
     spurt_pending_ = true;
+    // The talk spurt's first packet ends on the packet_ms grid of the stream, where the capture
+    // that completes it ends: every spurt then reaches the receiver at the same phase.
+    grid_short_ = static_cast<std::uint32_t>(next_sample_ % packet_samples_);
 }
 
 void Packetizer::send_comfort_noise(std::span<const std::uint8_t> payload) {

@@ -84,8 +84,9 @@ class Packetizer {
     // DTX (discontinuous transmission): the stream goes on through a pause without packets.
     //  - skip: the packet in hand is sent, then the stream index advances over these records
     //    (or samples) and the decoder value follows the records, but nothing is sent; the next
-    //    packet of records opens a talk spurt (marker bit, RFC 3551 §4.1) and its anchor holds
-    //    the value the skipped records left, as if they had been sent.
+    //    packet of records opens a talk spurt (marker bit, RFC 3551 §4.1), its anchor holds
+    //    the value the skipped records left, as if they had been sent, and it ends on the
+    //    stream's packet_ms grid (so it may be shorter than packet_ms).
     //  - send_comfort_noise: the packet in hand is sent, then one RFC 3389 packet (payload type
     //    cn_payload_type, at most kMaxCnPayloadBytes) stamped with the current sample index, in
     //    the same SSRC and sequence space. It produces no samples on the stream.
@@ -104,7 +105,7 @@ class Packetizer {
     // Stream sample index at which the packet in hand (or the next one) has packet_ms of audio:
     // the earliest its records can complete it.
     std::uint64_t packet_end_sample() const noexcept {
-        return next_sample_ - samples_ + packet_samples_;
+        return next_sample_ - samples_ + packet_samples_ - grid_short_;
     }
     std::size_t max_records() const noexcept { return max_records_; }
     std::uint64_t packets_sent() const noexcept { return packets_sent_; }
@@ -135,7 +136,8 @@ class Packetizer {
     bool silence_only_ = true;
 
     bool sent_any_ = false;
-    bool spurt_pending_ = false;  // samples were skipped: the next packet of records is marked
+    bool spurt_pending_ = false;    // samples were skipped: the next packet of records is marked
+    std::uint32_t grid_short_ = 0;  // after a skip: the next packet ends on the packet_ms grid
     std::uint64_t skipped_samples_ = 0;
     std::uint64_t comfort_noise_sent_ = 0;
     bool previous_silence_only_ = false;

@@ -338,6 +338,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     sender.audio.input_file = options.input.string();
     sender.audio.file_pacing = pipeline::FilePacing::kRealTime;
     sender.encoder = options.encoder;
+    sender.encoder.dtx = options.dtx;
     sender.network.packet_ms = options.packet_ms;
     sender.network.srtp_key_file = options.srtp_key_file;
     sender.network.redundancy = options.redundancy;
@@ -359,7 +360,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.audio.output_file = raw_path.string();
     receiver.network.peer.clear();
     receiver.network.allow = {"127.0.0.1"};  // the proxy, from whatever port it sends
-    receiver.receiver.latency = "fixed";  // sample-exact against the offline decode
+    receiver.receiver.latency = "fixed";     // sample-exact against the offline decode
     receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
         kHostAllowanceMs * options.pace.speed() + options.impairment.jitter_ms +
         options.impairment.delay_ms);
@@ -369,6 +370,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.receiver.drift_correction =
         options.drift_correction.value_or(options.drift_ppm != 0.0);
     report.drift_ppm = options.drift_ppm;
+    report.dtx = options.dtx;
     report.drift_correction = receiver.receiver.drift_correction;
 
     const audio::Pace pace = options.pace;
@@ -483,6 +485,12 @@ json::Object latency_json(const LatencySeconds& l) {
             {"max", ms(l.max_ms)},     {"seconds", l.seconds},  {"per_second", per_second}};
 }
 
+namespace {
+double samples_ms(std::uint64_t samples, int rate_hz) {
+    return rate_hz > 0 ? static_cast<double>(samples) * 1000.0 / rate_hz : 0.0;
+}
+}  // namespace
+
 std::string loopback_json(const LoopbackReport& r) {
     const pipeline::ReceiveStats& rx = r.receiver.receive;
     json::Object drops = json::Object::object();
@@ -519,6 +527,11 @@ std::string loopback_json(const LoopbackReport& r) {
          {"drops", drops},
          {"concealed_samples", rx.concealed_samples},
          {"repaired_packets", rx.repaired},
+         {"dtx",
+          {{"on", r.dtx},
+           {"cn_packets_sent", r.sender.send.cn_packets},
+           {"sender_ms", json::rounded(samples_ms(r.sender.send.dtx_samples, r.rate_hz), 3)},
+           {"receiver_ms", json::rounded(samples_ms(rx.dtx_samples, r.rate_hz), 3)}}},
          {"concealed_while_streaming", r.concealed_while_streaming},
          {"latency_ms", latency_json(r.latency)},
          {"drift",
@@ -561,6 +574,13 @@ std::string loopback_text(const LoopbackReport& r) {
     if (r.sender.send.redundant_blocks > 0 || rx.repaired > 0) {
         text += fmt::format("repaired:  {} lost packets from {} redundant blocks sent\n",
                             rx.repaired, r.sender.send.redundant_blocks);
+    }
+    if (r.dtx) {
+        text += fmt::format(
+            "dtx:       {} comfort-noise packets; {:.1f} ms not sent, {:.1f} ms of comfort noise "
+            "played\n",
+            r.sender.send.cn_packets, samples_ms(r.sender.send.dtx_samples, r.rate_hz),
+            samples_ms(rx.dtx_samples, r.rate_hz));
     }
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
                         static_cast<double>(r.lead_samples) * 1000.0 / r.rate_hz);
