@@ -193,7 +193,9 @@ void ReceivePath::read(std::span<float> out) noexcept {
     if (drift_correction_ && was_playing) {
         // Through a DTX pause nothing arrives: the level drains by design, so the tuner and the
         // drift fit hold (the resampler keeps its ratio) until packets come again.
-        if (!jitter_.in_dtx_pause()) {
+        if (jitter_.in_dtx_pause()) {
+            drift_.hold();
+        } else {
             tune(out.size());
             drift_.observe(static_cast<double>(jitter_.level_samples()), target_samples_);
         }

@@ -217,5 +217,23 @@ TEST(ReceiveLoopback, DtxPausesPlayComfortNoiseOnTheSendersTimeline) {
     EXPECT_NEAR(10.0 * std::log10(sum / 12000.0), -50.0, 3.0);
 }
 
+// The daemon's receiver (adaptive target, drift correction) through the same DTX pauses: the
+// drift fit holds through each gap instead of reading the drained buffer as a slow sender.
+TEST(ReceiveLoopback, DtxPausesDoNotFoolTheDriftFit) {
+    LinkConfig sender = default_sender();
+    sender.encoder.dtx = true;
+    SimulatedNetwork lan;
+    lan.delay_ms = 0.3;
+    lan.jitter_ms = 2.0;
+    const LoopbackRun run =
+        run_loopback({{0.0, lan}}, 30.0, default_receiver(), 240, sender, room_talk);
+    print("DTX, clean LAN, adaptive", run);
+    EXPECT_GT(run.at_end.dtx_samples, 10u * 48000u);
+    EXPECT_EQ(run.at_end.resyncs, 0u);
+    EXPECT_EQ(run.at_end.late, 0u);
+    EXPECT_NEAR(run.at_end.drift_ppm, 0.0, 20.0);  // one clock: no drift to find
+    EXPECT_LT(mean_of_last(run.latency_ms, 5), 40.0);
+}
+
 }  // namespace
 }  // namespace extrema::pipeline::test
