@@ -411,7 +411,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
                 const auto captured = static_cast<double>(send_link.stats().send.frames_captured);
                 const double reached =
                     static_cast<double>(receive_link.first_played_position()) +
-                    static_cast<double>(rx.played_samples + rx.concealed_samples);
+                    static_cast<double>(rx.played_samples + rx.concealed_samples + rx.dtx_samples);
                 latency.add(audio_seconds(), (captured - reached) * 1000.0 / report.rate_hz);
             }
         }
