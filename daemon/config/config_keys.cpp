@@ -173,6 +173,21 @@ std::vector<KeySpec> build_table() {
                  "talker's level, so that every second of speech stays within 10 % of it and "
                  "noise never exceeds it by more than 10 %. 0: off (threshold_lsb holds, the "
                  "records of earlier releases)."),
+        Row("encoder", "dtx", member<&LinkConfig::encoder, &EncoderSettings::dtx>())
+            .flag("dtx")
+            .doc("Discontinuous transmission: through the pauses between words only an RFC 3389 "
+                 "comfort-noise packet every 250 ms is sent (network.cn_payload_type), so "
+                 "silence costs under 2 kbit/s instead of a packet every packet_ms; the "
+                 "receiver plays noise at the signalled level through them. true: a voice link "
+                 "is mostly pauses."),
+        Row("encoder", "dtx_hangover_ms",
+            member<&LinkConfig::encoder, &EncoderSettings::dtx_hangover_ms>())
+            .flag("dtx-hangover-ms")
+            .unit("ms")
+            .range(0, 2000)
+            .doc("With dtx: audio still sent after the last frame the voice-activity detector "
+                 "calls speech. 200: bridges the gaps inside words and keeps their decaying "
+                 "ends, the usual hangover for voice."),
 
         // [network]
         Row("network", "bind", member<&LinkConfig::network, &NetworkSettings::bind>())
@@ -233,6 +248,13 @@ std::vector<KeySpec> build_table() {
                  "that sends redundancy needs it to differ from payload_type; a receiver takes "
                  "RED packets of this type whatever its own redundancy (none when the two are "
                  "equal). 97: the dynamic number after payload_type's default."),
+        Row("network", "cn_payload_type",
+            member<&LinkConfig::network, &NetworkSettings::cn_payload_type>())
+            .flag("cn-payload-type")
+            .range(0, 127)
+            .doc("RTP payload type of RFC 3389 comfort-noise packets (encoder.dtx); it must "
+                 "differ from payload_type and red_payload_type. 13: CN's static number "
+                 "(RFC 3551)."),
         Row("network", "multicast_ttl",
             member<&LinkConfig::network, &NetworkSettings::multicast_ttl>())
             .flag("multicast-ttl")

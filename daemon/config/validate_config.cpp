@@ -65,6 +65,21 @@ void validate_redundancy(const LinkConfig& config) {
                         network.red_payload_type));
 }
 
+void validate_comfort_noise(const LinkConfig& config) {
+    const auto& network = config.network;
+    // A receiver takes CN packets whatever its own dtx, so the type is checked either way.
+    require(network.cn_payload_type != network.payload_type,
+            {"network.cn_payload_type", "network.payload_type"},
+            fmt::format("comfort-noise packets need a payload type of their own: "
+                        "network.cn_payload_type ({}) equals network.payload_type",
+                        network.cn_payload_type));
+    require(network.cn_payload_type != network.red_payload_type,
+            {"network.cn_payload_type", "network.red_payload_type"},
+            fmt::format("comfort-noise packets need a payload type of their own: "
+                        "network.cn_payload_type ({}) equals network.red_payload_type",
+                        network.cn_payload_type));
+}
+
 void validate_audio(const LinkConfig& config) {
     const auto& audio = config.audio;
     require(audio.input != InputKind::kFile || !audio.input_file.empty(),
@@ -127,6 +142,7 @@ void validate(const LinkConfig& config) {
     validate_each_key(config);
     validate_peers(config);
     validate_redundancy(config);
+    validate_comfort_noise(config);
     validate_audio(config);
     validate_latency(config);
     validate_packet_sizes(config);

@@ -37,10 +37,11 @@ DepacketizerConfig checked(const DepacketizerConfig& config) {
 }  // namespace
 
 Depacketizer::Depacketizer(const DepacketizerConfig& config, PacketQueue& queue,
-                           Concealer& concealer, const codec::CurveBank& bank)
+                           Concealer& concealer, NoiseFiller& noise, const codec::CurveBank& bank)
     : config_(checked(config)),
       queue_(queue),
       concealer_(concealer),
+      noise_(noise),
       decoder_(bank),
       generation_(queue.generation()) {
     set_target_delay_ms(config_.target_delay_ms);
@@ -58,6 +59,7 @@ void Depacketizer::follow_queue() noexcept {
     generation_ = queue_.generation();
     decoder_ = codec::Decoder(decoder_.bank());
     concealer_.reset();
+    noise_.reset();
     preroll_samples_ = 0;
     // Whatever was playing fades out during the new pre-roll instead of stopping dead.
     fade_out_from_ = last_value_;
@@ -104,6 +106,7 @@ std::size_t Depacketizer::play(std::span<float> out) noexcept {
     if (!queue_.empty() && queue_.front().start == queue_.position()) {
         if (concealer_.concealing()) decoder_.set_position(to_int16(last_value_));
         queue_.hold_front();
+        noise_.on_packet(queue_.front().start);
         next_record_ = 0;
         return 0;
     }
@@ -150,6 +153,16 @@ std::size_t Depacketizer::conceal(std::span<float> out) noexcept {
         count = static_cast<std::size_t>(std::min<std::int64_t>(
             static_cast<std::int64_t>(count), queue_.front().start - queue_.position()));
     }
+    // A DTX pause: the sender's noise, up to the next packet or refresh, as if received (so a
+    // loss after it conceals from the noise, and the next packet is merged with it).
+    if (const std::size_t noise = noise_.pause_samples(queue_.position(), count); noise > 0) {
+        noise_.fill(out.first(noise));
+        concealer_.receive(out.first(noise));
+        last_value_ = out[noise - 1];
+        queue_.advance(noise);
+        return noise;
+    }
+    count = noise_.before_next_pause(queue_.position(), count);  // a pause may start within
     concealer_.conceal(out.first(count), queue_.empty());
     last_value_ = out[count - 1];
     queue_.advance(count);

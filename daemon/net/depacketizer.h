@@ -6,7 +6,8 @@
 //    that long); until then, and after a restart, it gives out silence, fading what was playing
 //    to zero over restart_fade_ms.
 //  - A packet whose records run past the next packet's timestamp is cut there (counted); a span
-//    no packet covers goes to the concealer, and the packet after it is merged with it.
+//    no packet covers is comfort noise when it is a DTX pause (the noise filler says so), else
+//    it goes to the concealer; the packet after it is merged with it.
 // Decoded on the int16 grid, as `extrema decode` writes it, then scaled: the timeline is the
 // offline decode sample for sample.
 // Single-threaded (the playout thread). No allocation, lock or system call after construction.
@@ -16,6 +17,7 @@
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/decoder.h"
 #include "net/concealer.h"
+#include "net/noise_filler.h"
 #include "net/packet_queue.h"
 
 namespace extrema::net {
@@ -33,10 +35,10 @@ struct DepacketizerCounters {
 
 class Depacketizer {
   public:
-    // Reads from `queue`, conceals through `concealer`; both must outlive it. Throws
-    // std::invalid_argument for a config out of range.
+    // Reads from `queue`, fills DTX pauses through `noise`, conceals through `concealer`; all
+    // must outlive it. Throws std::invalid_argument for a config out of range.
     Depacketizer(const DepacketizerConfig& config, PacketQueue& queue, Concealer& concealer,
-                 const codec::CurveBank& bank);
+                 NoiseFiller& noise, const codec::CurveBank& bank);
 
     // Fills all of `out` with normalised samples ([-1, 1]).
     void read(std::span<float> out) noexcept;
@@ -57,6 +59,7 @@ class Depacketizer {
     DepacketizerConfig config_;
     PacketQueue& queue_;
     Concealer& concealer_;
+    NoiseFiller& noise_;
     codec::Decoder decoder_;
     std::uint64_t target_samples_ = 0;
     std::uint64_t fade_samples_ = 0;

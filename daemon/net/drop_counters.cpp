@@ -42,6 +42,8 @@ const char* to_string(DropReason reason) noexcept {
             return "sample_cap";
         case DropReason::kBadRedundancy:
             return "bad_redundancy";
+        case DropReason::kBadComfortNoise:
+            return "bad_comfort_noise";
         case DropReason::kCount:
             break;
     }

@@ -26,6 +26,7 @@ enum class DropReason : std::uint8_t {
     kNoSamples,        // the records produce no samples at all
     kSampleCap,        // the records produce more samples than max_packet_ms allows
     kBadRedundancy,    // RFC 2198 framing broken, or a block not of our payload type
+    kBadComfortNoise,  // RFC 3389 payload empty, or its level byte's unused top bit set
     kCount,
 };
 

@@ -32,13 +32,29 @@ DepacketizerConfig depacketizer_config(const JitterBufferConfig& config) {
     return depacketizer;
 }
 
+NoiseFillerConfig noise_config(const JitterBufferConfig& config) {
+    NoiseFillerConfig noise;
+    noise.sample_rate_hz = config.sample_rate_hz;
+    noise.refresh_timeout_ms = config.cn_timeout_ms;
+    return noise;
+}
+
 }  // namespace
 
 JitterBuffer::JitterBuffer(const JitterBufferConfig& config, const codec::CurveBank& bank)
     : config_(checked(config)),
       queue_(queue_config(config_)),
       concealer_(config_.sample_rate_hz),
-      depacketizer_(depacketizer_config(config_), queue_, concealer_, bank) {}
+      noise_(noise_config(config_)),
+      depacketizer_(depacketizer_config(config_), queue_, concealer_, noise_, bank) {}
+
+InsertResult JitterBuffer::insert(const ValidatedPacket& packet, Clock::time_point arrival,
+                                  PacketOrigin origin) noexcept {
+    if (!packet.comfort_noise) return queue_.insert(packet, arrival, origin);
+    ++cn_packets_;
+    noise_.insert(queue_.extend_timestamp(packet.header.timestamp), packet.noise);
+    return InsertResult::kAccepted;
+}
 
 bool JitterBuffer::set_target_delay_ms(double target_ms) noexcept {
     if (!target_fits(target_ms, config_.max_ahead_ms)) return false;
@@ -66,6 +82,8 @@ JitterBufferCounters JitterBuffer::counters() const noexcept {
     c.gaps = concealer.gaps;
     c.underruns = concealer.underruns;
     c.concealed_samples = concealer.concealed_samples;
+    c.cn_packets = cn_packets_;
+    c.dtx_samples = noise_.noise_samples();
     return c;
 }
 

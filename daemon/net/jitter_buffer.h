@@ -1,10 +1,12 @@
 #pragma once
 // Receive-side jitter buffer: packets in, the sender's timeline out, sample for sample. It is
-// the first three receive stages chained in order, each one job:
+// the first receive stages chained in order, each one job:
 //
 //   insert() -> PacketQueue   (order, duplicates, late/early, resync, arrival statistics)
+//               [CN packets -> NoiseFiller instead: they carry no records]
 //   read()   -> Depacketizer  (records -> samples on the timeline, pre-roll, cuts)
-//            -> Concealer     (spans no packet covers; overlap-add after them)
+//            -> NoiseFiller   (DTX pauses: RFC 3389 comfort noise, neither loss nor concealment)
+//            -> Concealer     (other spans no packet covers; overlap-add after them)
 //
 // See each stage's header for its rules. The latency tuner and resampler follow it on the
 // receive path (pipeline::DriftCorrector).
@@ -17,6 +19,7 @@
 #include "extrema/codec/curve_bank.h"
 #include "net/concealer.h"
 #include "net/depacketizer.h"
+#include "net/noise_filler.h"
 #include "net/packet_queue.h"
 #include "net/packet_validator.h"
 
@@ -44,6 +47,8 @@ struct JitterBufferConfig {
     // After a restart (resync, new sender) what was playing fades to zero over this time during
     // the new pre-roll. 5 ms is long enough for no click, short enough to sound like a stop.
     double restart_fade_ms = 5.0;
+    // DTX pauses (noise_filler.h): without a CN refresh for this long, concealment takes over.
+    double cn_timeout_ms = 1000.0;
     // Window of the arrival statistics (arrival_stats.h).
     ArrivalStatsConfig arrivals;
 };
@@ -61,6 +66,8 @@ struct JitterBufferCounters {
     std::uint64_t played_samples = 0;     // samples decoded from packets
     std::uint64_t resyncs = 0;            // timeline jumps followed
     std::uint64_t repaired = 0;           // redundant packets that played in a lost one's place
+    std::uint64_t cn_packets = 0;         // RFC 3389 comfort-noise packets taken
+    std::uint64_t dtx_samples = 0;        // samples of comfort noise played through DTX pauses
 };
 
 class JitterBuffer {
@@ -75,9 +82,7 @@ class JitterBuffer {
     // packet from another SSRC than the last one starts a new timeline; a redundant one is filed
     // only where its packet is missing (packet_queue.h).
     InsertResult insert(const ValidatedPacket& packet, Clock::time_point arrival,
-                        PacketOrigin origin = PacketOrigin::kNetwork) noexcept {
-        return queue_.insert(packet, arrival, origin);
-    }
+                        PacketOrigin origin = PacketOrigin::kNetwork) noexcept;
 
     // Fills all of `out` with normalised samples ([-1, 1]): zeros until playout starts, then the
     // sender's timeline with gaps concealed.
@@ -97,6 +102,9 @@ class JitterBuffer {
     void reset() noexcept { queue_.reset(); }
 
     bool playing() const noexcept { return queue_.started(); }
+    // A DTX pause is announced or playing (NoiseFiller::pause_pending): the level ahead says
+    // nothing of the network or the clocks, so the latency tuner holds.
+    bool in_dtx_pause() const noexcept { return noise_.pause_pending(); }
     // Audio buffered ahead of the playout position (or buffered in all, before playout starts).
     std::uint64_t level_samples() const noexcept { return queue_.level_samples(); }
     double level_ms() const noexcept;
@@ -116,6 +124,8 @@ class JitterBuffer {
     JitterBufferConfig config_;
     PacketQueue queue_;
     Concealer concealer_;
+    NoiseFiller noise_;
+    std::uint64_t cn_packets_ = 0;
     Depacketizer depacketizer_;
 };
 

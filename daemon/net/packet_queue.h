@@ -79,6 +79,11 @@ class PacketQueue {
                         PacketOrigin origin = PacketOrigin::kNetwork) noexcept;
     // Forgets all packets and the timeline (counters and arrival statistics are kept).
     void reset() noexcept;
+    // A timestamp extended onto the timeline (the nearest to the playout position, or to the
+    // first buffered packet before playout), as insert() files it.
+    std::int64_t extend_timestamp(std::uint32_t timestamp) const noexcept {
+        return extend(timestamp);
+    }
     // Incremented by every reset (a resync, a new sender, reset()).
     std::uint64_t generation() const noexcept { return generation_; }
 

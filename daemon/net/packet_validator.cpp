@@ -1,5 +1,7 @@
 #include "net/packet_validator.h"
 
+#include "net/comfort_noise_payload.h"
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -44,6 +46,13 @@ ValidatorConfig checked(const ValidatorConfig& config) {
         throw std::invalid_argument(
             "RED payload type must be 0..127 and differ from the "
             "records' payload type");
+    }
+    if (config.cn_payload_type &&
+        (*config.cn_payload_type > kMaxPayloadType ||
+         *config.cn_payload_type == config.payload_type ||
+         (config.red_payload_type && *config.cn_payload_type == *config.red_payload_type))) {
+        throw std::invalid_argument(
+            "CN payload type must be 0..127 and differ from the records' and RED payload types");
     }
     if (config.max_payload_bytes < kRecordBytes || config.max_payload_bytes > kMaxPayloadBytes) {
         throw std::invalid_argument("max payload must be 5.." + std::to_string(kMaxPayloadBytes) +
@@ -93,10 +102,13 @@ bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
     redundant_.count = 0;
     const bool red =
         config_.red_payload_type && view.header.payload_type == *config_.red_payload_type;
-    if (view.header.payload_type != config_.payload_type && !red) {
+    const bool cn = config_.cn_payload_type && view.header.payload_type == *config_.cn_payload_type;
+    if (view.header.payload_type != config_.payload_type && !red && !cn) {
         return drop(DropReason::kPayloadType);
     }
     if (view.payload.size() > config_.max_payload_bytes) return drop(DropReason::kPayloadTooLong);
+    if (cn) return accept_comfort_noise(view, now, out);
+    out.comfort_noise = false;
 
     std::span<const std::uint8_t> primary = view.payload;
     if (red) {
@@ -121,6 +133,7 @@ bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
             packet.header.payload_type = block.payload_type;
             packet.header.timestamp = view.header.timestamp - block.timestamp_offset;
             packet.ssrc_changed = false;
+            packet.comfort_noise = false;
             ++redundant_.count;
         }
         primary = red_.primary.data;
@@ -139,6 +152,21 @@ bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
     for (ValidatedPacket& packet : std::span(redundant_.storage).first(redundant_.count)) {
         packet.header.ssrc = out.header.ssrc;
     }
+    ++accepted_;
+    return true;
+}
+
+bool PacketValidator::accept_comfort_noise(const RtpPacketView& view, Clock::time_point now,
+                                           ValidatedPacket& out) noexcept {
+    if (parse_comfort_noise(view.payload, out.noise) != ComfortNoiseParseError::kNone) {
+        return drop(DropReason::kBadComfortNoise);
+    }
+    if (!check_ssrc(view.header.ssrc, now, out)) return drop(DropReason::kForeignSsrc);
+    out.header = view.header;
+    out.comfort_noise = true;
+    out.record_count = 0;
+    out.samples = 0;
+    out.has_anchor = false;
     ++accepted_;
     return true;
 }

@@ -13,6 +13,9 @@
 // The SSRC check comes last so that only a packet that passed everything else can take the lock.
 // A RED packet's primary is checked as a plain packet's payload, and so is each redundant block:
 // one bad block drops the whole packet (a sender has no reason to send it).
+// An RFC 3389 comfort-noise packet (cn_payload_type, DTX) carries no records: its payload must
+// parse (net/comfort_noise_payload.h), else it is dropped as bad_comfort_noise; it then takes the
+// SSRC check like any packet.
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -23,6 +26,7 @@
 
 #include <boost/asio/ip/udp.hpp>
 
+#include "extrema/codec/comfort_noise.h"
 #include "extrema/codec/record.h"
 #include "net/drop_counters.h"
 #include "net/red_payload.h"
@@ -41,6 +45,9 @@ struct ValidatorConfig {
     // RFC 2198 redundancy (net/red_payload.h): packets of this payload type are RED packets
     // whose blocks are of payload_type. None: RED packets are dropped as payload_type.
     std::optional<std::uint8_t> red_payload_type;
+    // RFC 3389 comfort noise (DTX pauses): packets of this payload type are CN packets. None:
+    // they are dropped as payload_type.
+    std::optional<std::uint8_t> cn_payload_type;
     // Largest payload accepted; at most kMaxPayloadBytes. The sender's cap is 1200; accepting up
     // to one unfragmented Ethernet frame lets a differently configured sender through.
     std::size_t max_payload_bytes = kMaxPayloadBytes;
@@ -66,6 +73,9 @@ struct ValidatedPacket {
     std::uint64_t samples = 0;  // samples the records produce
     bool has_anchor = false;    // records()[0] is an anchor
     bool ssrc_changed = false;  // first packet of a newly locked sender: reset the timeline
+    // An RFC 3389 packet: no records, `noise` describes what to play from its timestamp on.
+    bool comfort_noise = false;
+    codec::NoiseDescription noise;
 
     std::span<const codec::Record> records() const noexcept {
         return std::span<const codec::Record>(storage).first(record_count);
@@ -121,6 +131,8 @@ class PacketValidator {
         return false;
     }
     bool check_ssrc(std::uint32_t ssrc, Clock::time_point now, ValidatedPacket& out) noexcept;
+    bool accept_comfort_noise(const RtpPacketView& view, Clock::time_point now,
+                              ValidatedPacket& out) noexcept;
     // The records of one block (a plain payload, a RED primary or redundant block) into `out`
     // (records, count, samples, anchor); the reason it is refused otherwise.
     std::optional<DropReason> check_records(std::span<const std::uint8_t> payload,

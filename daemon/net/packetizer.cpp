@@ -23,8 +23,10 @@ PacketizerConfig checked(const PacketizerConfig& config) {
         throw std::invalid_argument("max payload must be " + std::to_string(2 * kRecordBytes) +
                                     ".." + std::to_string(kMaxPayloadBytes) + " bytes");
     }
-    if (config.payload_type > kMaxPayloadType)
+    if (config.payload_type > kMaxPayloadType || config.cn_payload_type > kMaxPayloadType)
         throw std::invalid_argument("payload type must be 0..127");
+    if (config.cn_payload_type == config.payload_type)
+        throw std::invalid_argument("comfort noise needs a payload type of its own");
     return config;
 }
 
@@ -35,7 +37,8 @@ Packetizer::Packetizer(const PacketizerConfig& config, Sink sink)
     const double samples = std::round(config_.packet_ms * config_.sample_rate_hz / 1000.0);
     packet_samples_ = static_cast<std::uint32_t>(std::clamp(samples, 1.0, 4294967295.0));
     max_records_ = config_.max_payload_bytes / kRecordBytes;
-    buffer_.resize(kRtpHeaderBytes + max_records_ * kRecordBytes + kSrtpTrailerRoomBytes);
+    buffer_.resize(kRtpHeaderBytes + std::max(max_records_ * kRecordBytes, kMaxCnPayloadBytes) +
+                   kSrtpTrailerRoomBytes);
     std::random_device random;
     ssrc_ = config_.ssrc ? *config_.ssrc : static_cast<std::uint32_t>(random());
     sequence_ =
@@ -113,7 +116,8 @@ void Packetizer::send() {
     packet.header.timestamp = static_cast<std::uint32_t>(first_sample_);
     packet.header.ssrc = ssrc_;
     // A talk spurt starts at the first packet and after each all-silence packet (RFC 3551 §4.1).
-    packet.header.marker = !sent_any_ || (previous_silence_only_ && !silence_only_);
+    packet.header.marker =
+        !sent_any_ || spurt_pending_ || (previous_silence_only_ && !silence_only_);
     packet.buffer = buffer_;
     packet.size_bytes = kRtpHeaderBytes + records_ * kRecordBytes;
     packet.samples = samples_;
@@ -125,9 +129,53 @@ void Packetizer::send() {
     ++packets_sent_;
     payload_bytes_sent_ += records_ * kRecordBytes;
     sent_any_ = true;
+    spurt_pending_ = false;
     previous_silence_only_ = silence_only_;
     records_ = 0;
     samples_ = 0;
+    sink_(packet);
+}
+
+void Packetizer::skip(std::span<const Record> records) {
+    flush();
+    records_ = 0;  // a lone anchor in hand is dropped: the skipped records set the value
+    std::uint64_t samples = 0;
+    for (const Record& record : records) {
+        if (!record.is_silence()) position_ = record.end;
+        samples += record.samples;
+    }
+    skip(samples);
+}
+
+void Packetizer::skip(std::uint64_t samples) {
+    flush();
+    records_ = 0;
+    if (samples == 0) return;
+    next_sample_ += samples;
+    skipped_samples_ += samples;
+    spurt_pending_ = true;  // the spurt's packets end on the packet_ms grid like all others
+}
+
+void Packetizer::send_comfort_noise(std::span<const std::uint8_t> payload) {
+    flush();
+    records_ = 0;
+    if (payload.empty() || payload.size() > kMaxCnPayloadBytes) return;
+    OutgoingPacket packet;
+    packet.header.payload_type = config_.cn_payload_type;
+    packet.header.sequence = sequence_;
+    packet.header.timestamp = static_cast<std::uint32_t>(next_sample_);
+    packet.header.ssrc = ssrc_;
+    packet.header.marker = false;
+    packet.buffer = buffer_;
+    packet.size_bytes = kRtpHeaderBytes + payload.size();
+    packet.comfort_noise = true;
+    pack_rtp_header(packet.header, std::span<std::uint8_t>(buffer_).first<kRtpHeaderBytes>());
+    std::copy(payload.begin(), payload.end(), buffer_.begin() + kRtpHeaderBytes);
+
+    ++sequence_;
+    ++packets_sent_;
+    ++comfort_noise_sent_;
+    payload_bytes_sent_ += payload.size();
     sink_(packet);
 }
 

@@ -31,6 +31,8 @@ struct PacketizerConfig {
     // Dynamic payload type (RFC 3551): 96, the first dynamic number, unless the peer expects
     // another.
     std::uint8_t payload_type = 96;
+    // RFC 3389 comfort noise (send_comfort_noise): 13, its static type (RFC 3551).
+    std::uint8_t cn_payload_type = 13;
     // Start each packet with an anchor holding the decoder's value before it, so every packet
     // decodes on its own: after a loss the receiver resumes exactly instead of from a wrong
     // value. Costs 5 bytes per packet (4 kbit/s at 100 packets/s).
@@ -48,9 +50,10 @@ struct OutgoingPacket {
     std::span<std::uint8_t> buffer;
     std::size_t size_bytes = 0;
     RtpHeader header;
-    std::uint64_t samples = 0;  // samples the packet's records produce
-    std::size_t records = 0;    // including the leading anchor
-    bool silence_only = false;  // only silence records (the anchor aside)
+    std::uint64_t samples = 0;   // samples the packet's records produce
+    std::size_t records = 0;     // including the leading anchor
+    bool silence_only = false;   // only silence records (the anchor aside)
+    bool comfort_noise = false;  // an RFC 3389 CN packet (send_comfort_noise): no records
 
     std::span<std::uint8_t> bytes() const noexcept { return buffer.first(size_bytes); }
 };
@@ -79,6 +82,22 @@ class Packetizer {
     void push(const codec::Record& record);
     // Sends the records in hand, if they produce any samples (end of stream, or a pause).
     void flush();
+
+    // DTX (discontinuous transmission): the stream goes on through a pause without packets.
+    //  - skip: the packet in hand is sent, then the stream index advances over these records
+    //    (or samples) and the decoder value follows the records, but nothing is sent; the next
+    //    packet of records opens a talk spurt (marker bit, RFC 3551 §4.1), its anchor holds
+    //    the value the skipped records left, as if they had been sent, and it ends on the
+    //    stream's packet_ms grid (so it may be shorter than packet_ms).
+    //  - send_comfort_noise: the packet in hand is sent, then one RFC 3389 packet (payload type
+    //    cn_payload_type, at most kMaxCnPayloadBytes) stamped with the current sample index, in
+    //    the same SSRC and sequence space. It produces no samples on the stream.
+    void skip(std::span<const codec::Record> records);
+    void skip(std::uint64_t samples);
+    void send_comfort_noise(std::span<const std::uint8_t> payload);
+    static constexpr std::size_t kMaxCnPayloadBytes = 64;
+    std::uint64_t skipped_samples() const noexcept { return skipped_samples_; }
+    std::uint64_t comfort_noise_sent() const noexcept { return comfort_noise_sent_; }
 
     std::uint32_t ssrc() const noexcept { return ssrc_; }
     std::uint16_t next_sequence() const noexcept { return sequence_; }
@@ -119,6 +138,9 @@ class Packetizer {
     bool silence_only_ = true;
 
     bool sent_any_ = false;
+    bool spurt_pending_ = false;    // samples were skipped: the next packet of records is marked
+    std::uint64_t skipped_samples_ = 0;
+    std::uint64_t comfort_noise_sent_ = 0;
     bool previous_silence_only_ = false;
     std::uint64_t packets_sent_ = 0;
     std::uint64_t payload_bytes_sent_ = 0;

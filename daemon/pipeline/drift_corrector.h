@@ -98,6 +98,10 @@ class DriftCorrector {
         }
     }
 
+    // Instead of observe() while the level says nothing (a DTX pause): the measurement holds,
+    // the resampler keeps its ratio.
+    void hold() noexcept { tuner_.hold(resampler_.output_total()); }
+
     // Fills all of `out` (mono, normalised) from `pull(std::span<float>)`, which must fill the
     // span it is given (the jitter buffer conceals what is missing) and must not throw. In
     // bypass `out` is exactly what pull gives, sample for sample.

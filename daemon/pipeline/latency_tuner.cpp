@@ -63,9 +63,10 @@ bool LatencyTuner::LevelWindow::add(double error, double uncorrected, std::uint6
         sum_error += held_error * held_for;
         sum_uncorrected += held_uncorrected * held_for;
         weight += held_for;
-    } else {
+    } else if (!paused) {
         started_at = now;
     }
+    paused = false;
     has_held = true;
     held_error = error;
     held_uncorrected = uncorrected;
@@ -79,8 +80,19 @@ bool LatencyTuner::LevelWindow::add(double error, double uncorrected, std::uint6
     return true;
 }
 
+void LatencyTuner::LevelWindow::pause(std::uint64_t now) noexcept {
+    if (!has_held) return;
+    const auto held_for = static_cast<double>(now - held_at);
+    sum_error += held_error * held_for;
+    sum_uncorrected += held_uncorrected * held_for;
+    weight += held_for;
+    has_held = false;
+    paused = true;
+}
+
 void LatencyTuner::LevelWindow::clear() noexcept {
     has_held = false;
+    paused = false;
     sum_error = sum_uncorrected = weight = 0.0;
 }
 

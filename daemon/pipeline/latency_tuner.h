@@ -71,6 +71,10 @@ class LatencyTuner {
     bool growing() const noexcept { return growing_; }
     // Forgets the measurement and the drift estimate (after a resync or a new sender).
     void reset() noexcept;
+    // No observations for a while (a DTX pause, when the level drains by design): the last
+    // observation counts up to `now` (output samples) only, not through the gap, and the window
+    // goes on with the next observation.
+    void hold(std::uint64_t now) noexcept { window_.pause(now); }
 
   private:
     // Time-weighted mean over windows of output time; each observation holds until the next.
@@ -83,7 +87,10 @@ class LatencyTuner {
         // Means of the window that closed, valid when add() returns true.
         double mean_error = 0.0, mean_uncorrected = 0.0, middle = 0.0;
 
+        bool paused = false;  // pause() since the last add(): started_at is kept
+
         bool add(double error, double uncorrected, std::uint64_t now) noexcept;
+        void pause(std::uint64_t now) noexcept;
         void clear() noexcept;
     };
 

@@ -69,6 +69,13 @@ struct EncoderSettings {
     double max_segment_ms = 5.0;
     // Payload rate in kbps the encoder steers its threshold to; 0 = off (threshold_lsb holds).
     double target_kbps = 0.0;
+    // Discontinuous transmission (pipeline/dtx_gate.h): through the pauses between words only an
+    // RFC 3389 comfort-noise packet every 250 ms is sent, so silence costs under 2 kbit/s instead
+    // of a packet every packet_ms. On: a voice link is mostly pauses.
+    bool dtx = true;
+    // Speech frames still sent after the last one the VAD hears, ms. 200: bridges the gaps
+    // inside words and keeps their decaying ends, the usual VAD hangover for voice.
+    double dtx_hangover_ms = 200.0;
 };
 
 struct NetworkSettings {
@@ -106,6 +113,9 @@ struct NetworkSettings {
     bool redundancy_auto = false;
     // RTP dynamic payload type of RED packets (SDP red/48000), 96..127, not payload_type.
     int red_payload_type = 97;
+    // RTP payload type of RFC 3389 comfort-noise packets (encoder.dtx). 13: its static number
+    // (RFC 3551); not payload_type nor red_payload_type.
+    int cn_payload_type = 13;
     // SO_RCVBUF in bytes: room for a burst after a stall. 1 MiB holds at least a second of our
     // packets (100 a second of at most 1.2 kB; capped by net.core.rmem_max).
     int receive_buffer_bytes = 1 << 20;

@@ -25,6 +25,8 @@ struct SendStats {
     std::uint64_t redundant_dropped = 0;  // left out: over the payload cap or the RED fields
     std::uint64_t redundant_plain = 0;    // packets sent plain: the cap had room for no block
     std::uint64_t redundancy = 0;         // redundant blocks per packet now (auto: varies)
+    std::uint64_t cn_packets = 0;         // RFC 3389 comfort-noise packets sent (DTX)
+    std::uint64_t dtx_samples = 0;        // stream samples not sent: DTX pauses
     std::uint64_t capture_overruns = 0;   // samples the capture ring had to drop
     std::uint64_t device_xruns = 0;       // over/underflows the capture device reported
     double encoder_latency_ms = 0.0;      // audio held by the encoder (open segment), now

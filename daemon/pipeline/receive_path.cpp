@@ -19,6 +19,8 @@ net::ValidatorConfig validator_config(const LinkConfig& config,
     if (config.network.red_payload_type != config.network.payload_type) {
         validator.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
     }
+    // Comfort noise is taken whatever this end's own encoder.dtx (the sender chooses DTX).
+    validator.cn_payload_type = static_cast<std::uint8_t>(config.network.cn_payload_type);
     validator.max_packet_ms = config.receiver.max_packet_ms;
     validator.ssrc_timeout_ms = config.receiver.ssrc_timeout_ms;
     validator.peers = std::move(peers);
@@ -189,8 +191,14 @@ void ReceivePath::read(std::span<float> out) noexcept {
         drift_.reset();
     }
     if (drift_correction_ && was_playing) {
-        tune(out.size());
-        drift_.observe(static_cast<double>(jitter_.level_samples()), target_samples_);
+        // Through a DTX pause nothing arrives: the level drains by design, so the tuner and the
+        // drift fit hold (the resampler keeps its ratio) until packets come again.
+        if (jitter_.in_dtx_pause()) {
+            drift_.hold();
+        } else {
+            tune(out.size());
+            drift_.observe(static_cast<double>(jitter_.level_samples()), target_samples_);
+        }
         drift_.process(out, pull);
     } else {
         pull(out);
@@ -280,7 +288,9 @@ double ReceivePath::target_delay_ms() noexcept {
     return counters_.latest().target_delay_ms;
 }
 
-std::int64_t ReceivePath::playout_position() noexcept { return counters_.latest().playout_position; }
+std::int64_t ReceivePath::playout_position() noexcept {
+    return counters_.latest().playout_position;
+}
 
 std::int64_t ReceivePath::first_played_position() noexcept {
     return counters_.latest().first_played_position;

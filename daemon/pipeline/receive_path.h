@@ -3,8 +3,13 @@
 //
 //   network thread:  datagram -> [SSRC lock, SRTP unprotect] -> validator -> hand-over queue
 //                    (a RED packet's redundant blocks follow it as packets of their own)
-//   playout thread:  hand-over queue -> packet queue -> depacketizer -> concealer
+//   playout thread:  hand-over queue -> packet queue -> depacketizer -> noise filler -> concealer
 //                    (net::JitterBuffer)  -> latency tuner -> resampler (DriftCorrector) -> samples
+//
+// RFC 3389 comfort-noise packets (DTX, network.cn_payload_type) go from the hand-over queue to
+// the noise filler instead of the packet queue: through a DTX pause it plays the signalled noise
+// on the sender's timeline (rx.dtx_samples, neither loss nor concealment), and the latency tuner
+// and drift fit hold, since nothing arrives by design.
 //
 // The latency tuner holds the jitter buffer's level at a target: receiver.jitter_target_ms
 // (receiver.latency = "fixed"), or one that follows how late packets come, between

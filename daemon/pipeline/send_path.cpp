@@ -19,6 +19,7 @@ net::PacketizerConfig packetizer_config(const LinkConfig& config) {
     // With redundancy the records share the cap with the RED primary header.
     if (redundancy_possible(config)) packetizer.max_payload_bytes -= net::kRedPrimaryHeaderBytes;
     packetizer.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
+    packetizer.cn_payload_type = static_cast<std::uint8_t>(config.network.cn_payload_type);
     return packetizer;
 }
 
@@ -28,6 +29,14 @@ net::RedEncoderConfig red_config(const LinkConfig& config) {
     red.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
     red.max_payload_bytes = static_cast<std::size_t>(config.network.max_payload_bytes);
     return red;
+}
+
+DtxConfig dtx_config(const LinkConfig& config) {
+    DtxConfig dtx;
+    dtx.sample_rate_hz = config.audio.rate_hz;
+    dtx.frame_ms = config.network.packet_ms;
+    dtx.hangover_ms = config.encoder.dtx_hangover_ms;
+    return dtx;
 }
 
 }  // namespace
@@ -54,6 +63,7 @@ SendPath::SendPath(const LinkConfig& config, Transmit transmit)
     if (redundancy_possible(config)) {
         set_redundancy(config.network.redundancy, config.network.redundancy_auto);
     }
+    if (config.encoder.dtx) dtx_.emplace(dtx_config(config));
     set_compressor(config.compressor);
     awaits_keys_ = config.network.dtls != "off";
     if (!config.network.srtp_key_file.empty() && !awaits_keys_) {
@@ -78,9 +88,18 @@ void SendPath::push(std::span<float> samples) {
     samples_pushed_ += samples.size();
     if (compressor_) compressor_->process(samples);
     records_.clear();
+    if (dtx_) dtx_->analyse(samples);
     encoder_.push(std::span<const float>(samples), records_);
     records_encoded_ += records_.size();
-    packetizer_.push(records_);
+    route(records_);
+}
+
+void SendPath::route(std::span<const codec::Record> records) {
+    if (dtx_) {
+        dtx_->route(records, packetizer_);
+    } else {
+        packetizer_.push(records);
+    }
 }
 
 std::uint64_t SendPath::samples_until_packet() const noexcept {
@@ -92,7 +111,8 @@ void SendPath::flush() {
     records_.clear();
     encoder_.flush(records_);
     records_encoded_ += records_.size();
-    packetizer_.push(records_);
+    route(records_);
+    if (dtx_) dtx_->flush(packetizer_);
     packetizer_.flush();
 }
 
@@ -105,7 +125,8 @@ void SendPath::on_packet(net::OutgoingPacket& packet) {
         ++unkeyed_;
         return;
     }
-    if (red_) red_->process(packet, redundancy_);
+    // CN packets carry no records for RED to repeat (RFC 2198 blocks are of our payload type).
+    if (red_ && !packet.comfort_noise) red_->process(packet, redundancy_);
     const std::size_t payload_bytes = packet.size_bytes - net::kRtpHeaderBytes;
     if (srtp_ && !srtp_->protect(packet.buffer, packet.size_bytes)) {
         ++send_errors_;
@@ -157,6 +178,8 @@ void SendPath::fill_stats(SendStats& stats) const noexcept {
     stats.send_errors = send_errors_;
     stats.unkeyed = unkeyed_;
     stats.redundancy = redundancy_;
+    stats.cn_packets = packetizer_.comfort_noise_sent();
+    stats.dtx_samples = packetizer_.skipped_samples();
     if (red_) {
         stats.redundant_blocks = red_->blocks_sent();
         stats.redundant_dropped = red_->blocks_dropped();

@@ -1,8 +1,11 @@
 #pragma once
 // The sender's half of a link, minus the socket: capture samples in, protected RTP datagrams out.
 //
-//   samples -> [compressor] -> extrema encoder (max_segment_ms cap) -> packetizer
-//           -> [RFC 2198 redundancy] -> [SRTP] -> transmit(datagram)
+//   samples -> [compressor] -> extrema encoder (max_segment_ms cap) -> [DTX gate] -> packetizer
+//           -> [RFC 2198 redundancy, CN packets aside] -> [SRTP] -> transmit(datagram)
+//
+// With encoder.dtx the gate (pipeline/dtx_gate.h) sends nothing but RFC 3389 comfort noise
+// through the pauses; the encoder still gets every sample.
 //
 // Runs on the link's network thread only. Steady state allocates nothing: the record vector and
 // the packet buffer keep their capacity, the compressor and the encoder work in place.
@@ -20,6 +23,7 @@
 #include "net/redundancy_policy.h"
 #include "net/rtcp_session.h"
 #include "net/srtp_session.h"
+#include "pipeline/dtx_gate.h"
 #include "pipeline/link_config.h"
 #include "pipeline/link_stats.h"
 
@@ -75,11 +79,13 @@ class SendPath {
 
   private:
     void on_packet(net::OutgoingPacket& packet);
+    void route(std::span<const codec::Record> records);
 
     double rate_hz_;
     std::optional<dsp::Compressor> compressor_;
     codec::Encoder encoder_;
     net::Packetizer packetizer_;
+    std::optional<DtxGate> dtx_;          // encoder.dtx only
     net::RedEncoderConfig red_config_;
     std::optional<net::RedEncoder> red_;  // once redundancy (or auto) was on
     std::size_t redundancy_ = 0;          // redundant blocks per packet now

@@ -252,6 +252,8 @@ const Field kFields[] = {
     {kTx, "redundant_blocks", count<&SendStats::redundant_blocks>(), 0, {}, {}, {}},
     {kTx, "redundant_dropped", count<&SendStats::redundant_dropped>(), 0, {}, {}, {}},
     {kTx, "redundant_plain", count<&SendStats::redundant_plain>(), 0, {}, {}, {}},
+    {kTx, "cn_packets", count<&SendStats::cn_packets>(), 0, {}, {}, {}},
+    {kTx, "dtx_samples", count<&SendStats::dtx_samples>(), 0, {}, {}, {}},
     {kTx, "capture_overruns", count<&SendStats::capture_overruns>(), 0,
      {30, ", overruns {}"}, {}, {40, ", overruns {} samples"}},
     {kTx, "device_xruns", count<&SendStats::device_xruns>(), 0,
@@ -292,6 +294,8 @@ const Field kFields[] = {
      {}, {}, {120, ", resyncs {}", kNonZero}},
     {kRx, "repaired", count<&ReceiveStats::repaired>(), 0,
      {}, {}, {125, ", repaired {}", kNonZero}},
+    {kRx, "cn_packets", count<&ReceiveStats::cn_packets>(), 0, {}, {}, {}},
+    {kRx, "dtx_samples", count<&ReceiveStats::dtx_samples>(), 0, {}, {}, {}},
     // A file output stops at its first failed write: a state, shown as long as it lasts.
     {kRx, "output_write_errors", value<&ReceiveStats::output_write_errors>(), 0,
      {150, ", output write errors {}", kNonZero}, {50, ", output file write failed", kNonZero},

@@ -18,6 +18,7 @@
 #include "extrema/codec/xtr_format.h"
 #include "extrema/lowrank/svd_codec.h"
 #include "extrema/lowrank/xsvd_format.h"
+#include "net/comfort_noise_payload.h"
 #include "net/packetizer.h"
 #include "net/red_encoder.h"
 #include "net/red_payload.h"
@@ -139,6 +140,20 @@ void red_seeds(const fs::path& dir) {
     write(dir / "primary_only", out);
 }
 
+// RFC 3389 payloads: a level alone, and a level with a 10th-order model.
+void comfort_noise_seeds(const fs::path& dir) {
+    codec::NoiseDescription noise;
+    noise.level_dbov = -60.0;
+    std::vector<std::uint8_t> out(net::comfort_noise_bytes(noise));
+    net::write_comfort_noise(noise, out);
+    write(dir / "level_only", out);
+    noise.order = 10;
+    for (std::size_t i = 0; i < noise.order; ++i) noise.reflection[i] = 0.8 / (1.0 + i);
+    out.resize(net::comfort_noise_bytes(noise));
+    net::write_comfort_noise(noise, out);
+    write(dir / "order_10", out);
+}
+
 void xtr_seeds(const fs::path& dir) {
     codec::EncoderConfig config;
     config.sample_rate_hz = 16000.0;
@@ -227,5 +242,6 @@ int main(int argc, char** argv) {
     xsvd_seeds(root / "fuzz_xsvd_parser");
     rtcp_seeds(root / "fuzz_rtcp_parser");
     red_seeds(root / "fuzz_red_parser");
+    comfort_noise_seeds(root / "fuzz_comfort_noise_payload");
     return 0;
 }

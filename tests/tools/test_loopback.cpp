@@ -272,6 +272,28 @@ TEST(Loopback, CommandPrintsAJsonReport) {
     EXPECT_TRUE(std::filesystem::exists(dir / "out.wav"));
 }
 
+// --dtx: the sender gates its pauses; the report says how many CN packets went and how much of
+// the timeline each side spent in pauses. Off by default (the clean runs above are exact).
+TEST(Loopback, DtxFlagReportsComfortNoise) {
+    test::TempDir dir;
+    const test::CliResult off = test::run_cli("loopback " + kSpeechWav.string() + " " +
+                                              (dir / "off.wav").string() + " --json");
+    ASSERT_EQ(off.exit_code, 0) << off.output;
+    const nlohmann::json plain = nlohmann::json::parse(off.output);
+    EXPECT_EQ(plain.at("dtx").at("on"), false);
+    EXPECT_EQ(plain.at("dtx").at("cn_packets_sent"), 0);
+    const test::CliResult on = test::run_cli("loopback " + kSpeechWav.string() + " " +
+                                             (dir / "on.wav").string() + " --dtx --json");
+    ASSERT_EQ(on.exit_code, 0) << on.output;
+    const nlohmann::json report = nlohmann::json::parse(on.output);
+    EXPECT_EQ(report.at("dtx").at("on"), true);
+    for (const char* key : {"cn_packets_sent", "sender_ms", "receiver_ms"}) {
+        EXPECT_TRUE(report.at("dtx").at(key).is_number()) << key << " in " << on.output;
+    }
+    EXPECT_LE(report.at("packets_sent").get<int>(), plain.at("packets_sent").get<int>());
+    EXPECT_EQ(report.at("lost"), 0);
+}
+
 // The prompts repeated to `seconds` (a minute streams in 6 s at 10 x).
 std::filesystem::path repeated_prompts(const test::TempDir& dir, double seconds) {
     const audio::SoundData prompts = audio::read_sound_file(all_prompts(dir));

@@ -1,6 +1,6 @@
 // extrema loopback IN.wav OUT.wav [--loss PCT [--burst N] [--loss-ends-at-s S]] [--jitter-ms MS]
 //   [--reorder PCT] [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--seed N] [--speed N]
-//   [--drift-ppm P] [--json]: a real sender and receiver on 127.0.0.1 through a userspace
+//   [--drift-ppm P] [--dtx] [--json]: a real sender and receiver on 127.0.0.1 through a userspace
 //   impairment proxy; writes what the receiver played, aligned to the sender's timeline, and
 //   reports the wire figures, the latency and the quality against the offline decode.
 #include <fmt/core.h>
@@ -65,6 +65,9 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("--redundancy", *redundancy,
                     "RFC 2198 redundancy: earlier packets resent in each packet, 0..3 or auto")
         ->check(CLI::IsMember({"0", "1", "2", "3", "auto"}));
+    cmd->add_flag("--dtx", options->dtx,
+                  "DTX: only RFC 3389 comfort noise through the pauses (the output is then no "
+                  "longer the offline decode there)");
     cmd->add_option("--srtp-key", options->srtp_key_file, "Protect the link with SRTP")
         ->check(CLI::ExistingFile);
     cmd->add_option("--speed", *speed,

@@ -338,6 +338,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     sender.audio.input_file = options.input.string();
     sender.audio.file_pacing = pipeline::FilePacing::kRealTime;
     sender.encoder = options.encoder;
+    sender.encoder.dtx = options.dtx;
     sender.network.packet_ms = options.packet_ms;
     sender.network.srtp_key_file = options.srtp_key_file;
     sender.network.redundancy = options.redundancy;
@@ -369,6 +370,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.receiver.drift_correction =
         options.drift_correction.value_or(options.drift_ppm != 0.0);
     report.drift_ppm = options.drift_ppm;
+    report.dtx = options.dtx;
     report.drift_correction = receiver.receiver.drift_correction;
 
     const audio::Pace pace = options.pace;
@@ -418,7 +420,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
                 const auto captured = static_cast<double>(send_link.stats().send.frames_captured);
                 const double reached =
                     static_cast<double>(receive_link.first_played_position()) +
-                    static_cast<double>(rx.played_samples + rx.concealed_samples);
+                    static_cast<double>(rx.played_samples + rx.concealed_samples + rx.dtx_samples);
                 latency.add(audio_seconds(), (captured - reached) * 1000.0 / report.rate_hz);
             }
         }
@@ -492,6 +494,12 @@ json::Object latency_json(const LatencySeconds& l) {
             {"max", ms(l.max_ms)},     {"seconds", l.seconds},  {"per_second", per_second}};
 }
 
+namespace {
+double samples_ms(std::uint64_t samples, int rate_hz) {
+    return rate_hz > 0 ? static_cast<double>(samples) * 1000.0 / rate_hz : 0.0;
+}
+}  // namespace
+
 std::string loopback_json(const LoopbackReport& r) {
     const pipeline::ReceiveStats& rx = r.receiver.receive;
     json::Object drops = json::Object::object();
@@ -536,6 +544,11 @@ std::string loopback_json(const LoopbackReport& r) {
          {"repaired_packets", rx.repaired},
          {"redundant_blocks", r.sender.send.redundant_blocks},
          {"redundancy_changes", redundancy},
+         {"dtx",
+          {{"on", r.dtx},
+           {"cn_packets_sent", r.sender.send.cn_packets},
+           {"sender_ms", json::rounded(samples_ms(r.sender.send.dtx_samples, r.rate_hz), 3)},
+           {"receiver_ms", json::rounded(samples_ms(rx.dtx_samples, r.rate_hz), 3)}}},
          {"concealed_while_streaming", r.concealed_while_streaming},
          {"latency_ms", latency_json(r.latency)},
          {"drift",
@@ -578,6 +591,13 @@ std::string loopback_text(const LoopbackReport& r) {
     if (r.sender.send.redundant_blocks > 0 || rx.repaired > 0) {
         text += fmt::format("repaired:  {} lost packets from {} redundant blocks sent\n",
                             rx.repaired, r.sender.send.redundant_blocks);
+    }
+    if (r.dtx) {
+        text += fmt::format(
+            "dtx:       {} comfort-noise packets; {:.1f} ms not sent, {:.1f} ms of comfort noise "
+            "played\n",
+            r.sender.send.cn_packets, samples_ms(r.sender.send.dtx_samples, r.rate_hz),
+            samples_ms(rx.dtx_samples, r.rate_hz));
     }
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
                         static_cast<double>(r.lead_samples) * 1000.0 / r.rate_hz);

@@ -32,8 +32,11 @@ struct LoopbackOptions {
     // Jitter buffer target, ms of audio; unset = kHostAllowanceMs at the pace plus the injected
     // jitter and delay, so neither the host nor the jitter alone turns packets late.
     std::optional<double> jitter_target_ms;
-    pipeline::EncoderSettings encoder;  // the daemon's defaults (max_segment_ms 5)
-    std::string srtp_key_file;          // "" = plain RTP
+    pipeline::EncoderSettings encoder;  // the daemon's defaults (max_segment_ms 5), but:
+    // DTX (--dtx): off by default here, so that the output can equal the offline decode sample
+    // for sample; on, the pauses play comfort noise and the report says how much.
+    bool dtx = false;
+    std::string srtp_key_file;  // "" = plain RTP
     // The sender's network.redundancy (RFC 2198): 0..3 earlier packets per packet, or auto.
     int redundancy = 0;
     bool redundancy_auto = false;
@@ -92,9 +95,9 @@ struct ResyncEvent {
 
 // End-to-end latency while the sender streams: at every poll (10 ms of the steady clock), the
 // samples the sender's source has captured minus the timeline position the receiver's playout
-// has reached (its first position plus every sample played or concealed since), as ms at the
-// stream's rate; averaged over each whole second of audio from the receiver's first sample to the
-// sender's last. Capture to playout: encoder, packetisation, network, jitter buffer.
+// has reached (its first position plus every sample played, concealed or filled with comfort
+// noise since), as ms at the stream's rate; averaged over each whole second of audio from the
+// receiver's first sample to the sender's last. Capture to playout: encoder, packetisation, network, jitter buffer.
 struct LatencySeconds {
     std::size_t seconds = 0;  // whole seconds averaged; the figures below are 0 without one
     double first_ms = 0.0;
@@ -140,6 +143,7 @@ struct LoopbackReport {
     // Samples the receiver concealed while the sender still streamed: lost or late packets and
     // underruns, without the underrun after the stream's end.
     std::uint64_t concealed_while_streaming = 0;
+    bool dtx = false;               // the sender ran with DTX (--dtx)
     double drift_ppm = 0.0;         // the sender's clock error the run was given
     bool drift_correction = false;  // the receiver's, as the run had it
     // eval's alignment delay of output vs offline over the first and over the last window.

@@ -36,6 +36,8 @@ threshold_lsb = 80
 lowpass_hz = 4000
 max_segment_ms = 8
 target_kbps = 32
+dtx = false
+dtx_hangover_ms = 400
 
 [network]
 bind = "127.0.0.1:6000"
@@ -51,6 +53,7 @@ srtp_key_file = "/etc/extrema/key"
 dtls = "client"
 redundancy = "auto"
 red_payload_type = 110
+cn_payload_type = 19
 receive_buffer_bytes = 65536
 
 [receiver]

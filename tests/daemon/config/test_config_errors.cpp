@@ -240,7 +240,8 @@ TEST(ConfigErrors, ErrorsInAFileNameTheFile) {
               file.string() +
                   ":3:1: key 'network.bogus': unknown key; [network] holds bind, "
                   "peer, allow, accept_any_peer, payload_type, packet_ms, "
-                  "max_payload_bytes, redundancy, red_payload_type, multicast_ttl, "
+                  "max_payload_bytes, redundancy, red_payload_type, cn_payload_type, "
+                  "multicast_ttl, "
                   "multicast_interface, "
                   "srtp_key_file, dtls, receive_buffer_bytes");
 }
@@ -263,6 +264,33 @@ TEST(ConfigCrossField, RedPayloadTypeIsNotTheRecordsOne) {
     // Without redundancy to send, equal types only mean no RED is taken.
     EXPECT_NO_THROW(parse(network_with("payload_type = 97\n")));
     EXPECT_NO_THROW(parse(network_with("payload_type = 97\nred_payload_type = 96\n")));
+}
+
+TEST(ConfigCrossField, ComfortNoisePayloadTypeIsItsOwn) {
+    EXPECT_THAT(parse_error(network_with("cn_payload_type = 96\n")),
+                HasSubstr("key 'network.cn_payload_type': comfort-noise packets need a payload "
+                          "type of their own: network.cn_payload_type (96) equals "
+                          "network.payload_type"));
+    EXPECT_THAT(parse_error(network_with("cn_payload_type = 97\n")),
+                HasSubstr("key 'network.cn_payload_type': comfort-noise packets need a payload "
+                          "type of their own: network.cn_payload_type (97) equals "
+                          "network.red_payload_type"));
+    EXPECT_NO_THROW(parse(network_with("cn_payload_type = 0\n")));
+}
+
+TEST(ConfigErrors, DtxKeysOutOfRangeNameTheKey) {
+    EXPECT_THAT(parse_error(network_with("cn_payload_type = 128\n")),
+                HasSubstr("key 'network.cn_payload_type': 128 is out of range"));
+    EXPECT_THAT(parse_error(network_with("cn_payload_type = -1\n")),
+                HasSubstr("key 'network.cn_payload_type': -1 is out of range"));
+    const std::string peer(kPeerSection);
+    EXPECT_THAT(parse_error("[encoder]\ndtx_hangover_ms = 2500\n" + peer),
+                HasSubstr("key 'encoder.dtx_hangover_ms': 2500 is out of range"));
+    EXPECT_THAT(parse_error("[encoder]\ndtx_hangover_ms = -5\n" + peer),
+                HasSubstr("key 'encoder.dtx_hangover_ms': -5 is out of range"));
+    EXPECT_THAT(parse_error("[encoder]\ndtx = \"yes\"\n" + peer), HasSubstr("key 'encoder.dtx'"));
+    EXPECT_FALSE(parse("[encoder]\ndtx = false\n" + peer).encoder.dtx);
+    EXPECT_TRUE(parse(peer).encoder.dtx);
 }
 
 TEST(ConfigCrossField, ReceiverNeedsSendersToAccept) {

@@ -43,6 +43,8 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.encoder.lowpass_hz, 4000.0);
     EXPECT_EQ(c.encoder.max_segment_ms, 8.0);
     EXPECT_EQ(c.encoder.target_kbps, 32.0);
+    EXPECT_FALSE(c.encoder.dtx);
+    EXPECT_EQ(c.encoder.dtx_hangover_ms, 400.0);
 
     EXPECT_EQ(c.network.bind, "127.0.0.1:6000");
     EXPECT_EQ(c.network.peer, "[::1]:6002");
@@ -56,6 +58,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.network.srtp_key_file, "/etc/extrema/key");
     EXPECT_EQ(c.network.dtls, "client");
     EXPECT_TRUE(c.network.redundancy_auto);
+    EXPECT_EQ(c.network.cn_payload_type, 19);
     EXPECT_EQ(c.network.red_payload_type, 110);
     EXPECT_EQ(c.network.receive_buffer_bytes, 65536);
 
@@ -107,6 +110,9 @@ TEST(ConfigValues, DefaultsComeFromLinkConfig) {
     EXPECT_EQ(default_literal(*find_key("compressor.ratio")), "4.0");
     EXPECT_EQ(default_literal(*find_key("compressor.level")), "\"peak\"");
     EXPECT_EQ(default_literal(*find_key("mode")), "\"send\"");
+    EXPECT_EQ(default_literal(*find_key("encoder.dtx")), "true");
+    EXPECT_EQ(default_literal(*find_key("encoder.dtx_hangover_ms")), "200.0");
+    EXPECT_EQ(default_literal(*find_key("network.cn_payload_type")), "13");
 }
 
 TEST(ConfigValues, IntegersWhereFloatsAreExpectedAndWholeFloatsForIntegers) {
@@ -151,7 +157,7 @@ TEST(ConfigValues, TableIsConsistent) {
         const bool numeric = key.type == ValueType::kInteger || key.type == ValueType::kFloat;
         EXPECT_EQ(numeric, key.range.has_value()) << key.path() << ": numbers need a range";
     }
-    EXPECT_EQ(config_keys().size(), 50u);
+    EXPECT_EQ(config_keys().size(), 53u);
 }
 
 // The table's compressor ranges are dsp::validate()'s: its edges pass, just beyond fails.

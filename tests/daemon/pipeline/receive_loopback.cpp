@@ -29,15 +29,6 @@ struct InFlight {
     }
 };
 
-// Talk-like input: 300 ms bursts of a 180 Hz voiced tone with two harmonics, 200 ms pauses.
-float talk(std::uint64_t n) {
-    const double t = static_cast<double>(n) / kRateHz;
-    if (std::fmod(t, 0.5) >= 0.3) return 0.0f;
-    const double w = 2.0 * std::numbers::pi * 180.0 * t;
-    return static_cast<float>(0.3 * std::sin(w) + 0.1 * std::sin(2.0 * w) +
-                              0.05 * std::sin(3.0 * w));
-}
-
 const SimulatedNetwork& network_at(const std::vector<NetworkPhase>& phases, double t_s) {
     const NetworkPhase* current = &phases.front();
     for (const NetworkPhase& phase : phases) {
@@ -48,6 +39,22 @@ const SimulatedNetwork& network_at(const std::vector<NetworkPhase>& phases, doub
 
 }  // namespace
 
+float talk(std::uint64_t n) {
+    const double t = static_cast<double>(n) / kRateHz;
+    if (std::fmod(t, 0.5) >= 0.3) return 0.0f;
+    const double w = 2.0 * std::numbers::pi * 180.0 * t;
+    return static_cast<float>(0.3 * std::sin(w) + 0.1 * std::sin(2.0 * w) +
+                              0.05 * std::sin(3.0 * w));
+}
+
+LinkConfig default_sender() {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.network.peer = "127.0.0.1:5004";
+    config.encoder.dtx = false;
+    return config;
+}
+
 LinkConfig default_receiver() {
     LinkConfig config;
     config.mode = LinkMode::kReceive;
@@ -55,7 +62,8 @@ LinkConfig default_receiver() {
 }
 
 LoopbackRun run_loopback(const std::vector<NetworkPhase>& phases, double seconds,
-                         const LinkConfig& receiver, std::size_t period_samples) {
+                         const LinkConfig& receiver, std::size_t period_samples,
+                         const LinkConfig& sender_config, LoopbackInput input) {
     if (phases.empty() || phases.front().from_s != 0.0) {
         throw std::invalid_argument("the first phase must start at 0 s");
     }
@@ -66,9 +74,6 @@ LoopbackRun run_loopback(const std::vector<NetworkPhase>& phases, double seconds
     std::uint64_t order = 0;
     double now_s = 0.0;  // receiver time of the capture being sent
 
-    LinkConfig sender_config;
-    sender_config.mode = LinkMode::kSend;
-    sender_config.network.peer = "127.0.0.1:5004";
     SendPath sender(sender_config, [&](std::span<const std::uint8_t> datagram) {
         ++run.sent;
         const SimulatedNetwork& net = network_at(phases, now_s);
@@ -92,7 +97,7 @@ LoopbackRun run_loopback(const std::vector<NetworkPhase>& phases, double seconds
         // n / (rate (1 + ppm)) of ours.
         const double sender_rate = kRateHz * (1.0 + network_at(phases, t_s).drift_ppm * 1e-6);
         while (static_cast<double>(captured + kCaptureBlock) / sender_rate <= t_s) {
-            for (std::size_t i = 0; i < kCaptureBlock; ++i) capture[i] = talk(captured + i);
+            for (std::size_t i = 0; i < kCaptureBlock; ++i) capture[i] = input(captured + i);
             run.input.insert(run.input.end(), capture.begin(), capture.end());
             captured += kCaptureBlock;
             now_s = static_cast<double>(captured) / sender_rate;
@@ -128,6 +133,7 @@ LoopbackRun run_loopback(const std::vector<NetworkPhase>& phases, double seconds
         }
     }
     path.fill_stats(run.at_end);
+    sender.fill_stats(run.sender);
     return run;
 }
 

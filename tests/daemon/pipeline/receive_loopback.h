@@ -44,7 +44,17 @@ struct LoopbackRun {
     std::vector<double> target_ms;  // the receiver's target delay each second
     std::vector<float> output;      // everything the receiver played
     std::vector<float> input;       // everything the sender captured
+    SendStats sender;               // the sender's counters at the end
 };
+
+// What the sender captures: sample n of the stream.
+using LoopbackInput = float (*)(std::uint64_t n);
+// Talk-like input: 300 ms bursts of a 180 Hz voiced tone with two harmonics, 200 ms pauses.
+float talk(std::uint64_t n);
+
+// The sender's configuration: the daemon's defaults for a send link, with DTX off (these runs
+// measure the network and the clocks with a packet every 10 ms; test_dtx* cover DTX).
+LinkConfig default_sender();
 
 // The receiver's configuration: the daemon's defaults for a receive link at 48 kHz.
 LinkConfig default_receiver();
@@ -52,7 +62,8 @@ LinkConfig default_receiver();
 // Runs `seconds` of audio through the phases (the first must start at 0).
 LoopbackRun run_loopback(const std::vector<NetworkPhase>& phases, double seconds,
                          const LinkConfig& receiver = default_receiver(),
-                         std::size_t period_samples = 240);
+                         std::size_t period_samples = 240,
+                         const LinkConfig& sender = default_sender(), LoopbackInput input = talk);
 
 // Share of the packets accepted after the first 2 s that came late.
 double late_share_after_2s(const LoopbackRun& run);

@@ -131,3 +131,109 @@ TEST(ReceiveLoopback, FixedTargetStaysPut) {
 
 }  // namespace
 }  // namespace extrema::pipeline::test
+
+namespace extrema::pipeline::test {
+namespace {
+
+// Speech over a room: a -50 dBFS background noise throughout, 400 ms voiced bursts every 1.5 s
+// from 2 s on, so the pauses (1.1 s) are far longer than the 200 ms hangover.
+constexpr double kDtxBurstPeriodS = 1.5;
+constexpr double kDtxBurstS = 0.4;
+constexpr double kDtxNoiseRms = 0.00316;  // -50 dBFS
+
+float room_talk(std::uint64_t n) {
+    std::uint64_t h = (n + 1) * 0x9E3779B97F4A7C15ULL;  // a stateless hash: the same noise always
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 29;
+    const double u = static_cast<double>(h >> 11) / 9007199254740992.0 * 2.0 - 1.0;
+    double x = kDtxNoiseRms * std::sqrt(3.0) * u;
+    const double t = static_cast<double>(n) / 48000.0;
+    if (t >= 2.0 && std::fmod(t - 2.0, kDtxBurstPeriodS) < kDtxBurstS) {
+        const double w = 2.0 * 3.14159265358979 * 180.0 * t;
+        x += 0.3 * std::sin(w) + 0.1 * std::sin(2.0 * w) + 0.05 * std::sin(3.0 * w);
+    }
+    return static_cast<float>(x);
+}
+
+std::size_t onset_after(const std::vector<float>& x, std::size_t from) {
+    for (std::size_t i = from; i < x.size(); ++i) {
+        if (std::abs(x[i]) > 0.1f) return i;
+    }
+    return x.size();
+}
+
+// DTX end to end: the sender sends comfort noise through the pauses, the receiver plays it at
+// the sender's level, counts none of it as loss or concealment, keeps every burst on the
+// sender's timeline to the sample, and its latency holds through the gaps.
+TEST(ReceiveLoopback, DtxPausesPlayComfortNoiseOnTheSendersTimeline) {
+    LinkConfig sender = default_sender();
+    sender.encoder.dtx = true;
+    SimulatedNetwork lan;
+    lan.delay_ms = 0.3;
+    lan.jitter_ms = 2.0;
+    // A fixed target on a shared clock: nothing resamples, so the output is the timeline itself.
+    LinkConfig receiver = default_receiver();
+    receiver.receiver.latency = "fixed";
+    receiver.receiver.drift_correction = false;
+    const LoopbackRun run = run_loopback({{0.0, lan}}, 20.0, receiver, 240, sender, room_talk);
+    print("DTX, clean LAN", run);
+
+    EXPECT_GT(run.sender.cn_packets, 20u);
+    EXPECT_GT(run.sender.dtx_samples, 8u * 48000u);  // most of the pauses were not sent
+    EXPECT_LT(run.sent, 2000u);                      // not 100 packets a second
+    EXPECT_EQ(run.at_end.lost, 0u);
+    EXPECT_EQ(run.at_end.late, 0u);
+    EXPECT_EQ(run.at_end.resyncs, 0u);
+    EXPECT_GT(run.at_end.dtx_samples, 8u * 48000u);
+    EXPECT_EQ(run.at_end.cn_packets, run.sender.cn_packets);
+    // Only the tail after the sender stops is concealed.
+    EXPECT_LT(run.at_end.concealed_samples, 48000u / 10);
+
+    // Every burst onset lands at the same lag behind its capture: the timeline is exact.
+    std::vector<std::ptrdiff_t> lags;
+    for (double t = 2.0; t + kDtxBurstPeriodS < 19.5; t += kDtxBurstPeriodS) {
+        const auto at = static_cast<std::size_t>(t * 48000.0);
+        const std::size_t in = onset_after(run.input, at);
+        const std::size_t out = onset_after(run.output, in);
+        ASSERT_LT(out, run.output.size());
+        lags.push_back(static_cast<std::ptrdiff_t>(out) - static_cast<std::ptrdiff_t>(in));
+    }
+    ASSERT_GE(lags.size(), 10u);
+    for (std::size_t k = 1; k < lags.size(); ++k) {
+        EXPECT_NEAR(static_cast<double>(lags[k]), static_cast<double>(lags[0]), 2.0)
+            << "burst " << k;
+    }
+    // The latency does not move through the gaps.
+    for (std::size_t i = 3; i < run.latency_ms.size(); ++i) {
+        EXPECT_NEAR(run.latency_ms[i], run.latency_ms[2], 0.1) << "at " << i + 1 << " s";
+    }
+    // The pauses play the room at its level (well inside a pause: after the hangover).
+    const auto lag = static_cast<std::size_t>(lags[0]);
+    const std::size_t from = static_cast<std::size_t>((2.0 + 3 * kDtxBurstPeriodS + 0.8) * 48000);
+    double sum = 0.0;
+    for (std::size_t i = from + lag; i < from + lag + 12000; ++i)
+        sum += double(run.output[i]) * run.output[i];
+    EXPECT_NEAR(10.0 * std::log10(sum / 12000.0), -50.0, 3.0);
+}
+
+// The daemon's receiver (adaptive target, drift correction) through the same DTX pauses: the
+// drift fit holds through each gap instead of reading the drained buffer as a slow sender.
+TEST(ReceiveLoopback, DtxPausesDoNotFoolTheDriftFit) {
+    LinkConfig sender = default_sender();
+    sender.encoder.dtx = true;
+    SimulatedNetwork lan;
+    lan.delay_ms = 0.3;
+    lan.jitter_ms = 2.0;
+    const LoopbackRun run =
+        run_loopback({{0.0, lan}}, 30.0, default_receiver(), 240, sender, room_talk);
+    print("DTX, clean LAN, adaptive", run);
+    EXPECT_GT(run.at_end.dtx_samples, 10u * 48000u);
+    EXPECT_EQ(run.at_end.resyncs, 0u);
+    EXPECT_EQ(run.at_end.late, 0u);
+    EXPECT_NEAR(run.at_end.drift_ppm, 0.0, 20.0);  // one clock: no drift to find
+    EXPECT_LT(mean_of_last(run.latency_ms, 5), 40.0);
+}
+
+}  // namespace
+}  // namespace extrema::pipeline::test

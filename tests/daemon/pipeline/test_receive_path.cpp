@@ -228,6 +228,7 @@ std::vector<std::vector<std::uint8_t>> sent_datagrams(int redundancy,
                                                       const std::vector<float>& in) {
     LinkConfig config;
     config.mode = LinkMode::kSend;
+    config.encoder.dtx = false;  // a packet every 10 ms, as the loss patterns assume
     config.network.redundancy = redundancy;
     std::vector<std::vector<std::uint8_t>> datagrams;
     SendPath send(config, [&](std::span<const std::uint8_t> datagram) {

@@ -7,10 +7,12 @@
 #include <vector>
 
 #include "audio/rt_guard.h"
+#include "dtx_signals.h"
 #include "extrema/codec/record.h"
 #include "net/red_encoder.h"
 #include "net/rtp_header.h"
 #include "pipeline/receive_path.h"
+#include "pipeline/send_path.h"
 #include "rt_counters.h"
 
 namespace extrema::pipeline {
@@ -148,6 +150,85 @@ TEST(ReceivePathRealtime, RepairingFromRedundancyIsRealtimeSafe) {
     // Packets 4, 8, ..., 36 came back from the next one; 40, the last, was never seen at all.
     EXPECT_EQ(stats.repaired, 9u);
     EXPECT_EQ(stats.lost, 9u);
+}
+
+// DTX on both ends: a real SendPath gating background noise and bursts (VAD, noise estimate, CN
+// packets, skips) and a ReceivePath playing comfort noise through the pauses, every push and
+// read inside a real-time scope.
+TEST(ReceivePathRealtime, DtxBothWaysIsRealtimeSafe) {
+    LinkConfig send_config;
+    send_config.mode = LinkMode::kSend;
+    ASSERT_TRUE(send_config.encoder.dtx);
+    std::size_t cn = 0;
+    std::size_t sent = 0;
+    SendPath send(send_config, [&](std::span<const std::uint8_t> datagram) {
+        ++sent;
+        if ((datagram[1] & 0x7f) == 13) ++cn;
+        return true;
+    });
+    std::vector<float> in = test::background_noise(6 * 48000, 0.001);
+    test::add_burst(in, 2 * 48000, 2 * 48000 + 19200);
+    test::add_burst(in, 4 * 48000, 4 * 48000 + 19200);
+    std::vector<float> block(480);
+    audio::test::RtCounts in_scope{};
+    for (std::size_t at = 0; at + block.size() <= in.size(); at += block.size()) {
+        std::copy_n(in.begin() + static_cast<std::ptrdiff_t>(at), block.size(), block.begin());
+        const audio::test::RtCounts before = audio::test::rt_counts();
+        {
+            const audio::RealtimeScope realtime;
+            send.push(block);
+        }
+        const audio::test::RtCounts delta = audio::test::rt_counts() - before;
+        in_scope.allocations += delta.allocations;
+        in_scope.frees += delta.frees;
+        in_scope.locks += delta.locks;
+        in_scope.syscalls += delta.syscalls;
+    }
+    EXPECT_EQ(in_scope.allocations, 0u);
+    EXPECT_EQ(in_scope.frees, 0u);
+    EXPECT_EQ(in_scope.locks, 0u);
+    EXPECT_EQ(in_scope.syscalls, 0u);
+    EXPECT_GT(cn, 5u);
+    EXPECT_LT(sent, 600u);
+
+    // The receiver: a records packet, a CN packet, a 600 ms pause with refreshes, a packet.
+    LinkConfig config;
+    config.mode = LinkMode::kReceive;
+    ReceivePath path(config, {kPeer}, false);
+    auto now = kT0;
+    std::uint16_t sequence = 1;
+    for (; sequence <= 10; ++sequence, now += 10ms) {
+        auto bytes = packet(sequence);
+        path.on_datagram(bytes, bytes.size(), kPeer, now);
+    }
+    const auto cn_datagram = [&](std::uint32_t timestamp) {
+        std::vector<std::uint8_t> bytes(net::kRtpHeaderBytes + 3);
+        const net::RtpHeader header{false, 13, sequence++, timestamp, 0xC0FFEE};
+        net::pack_rtp_header(header, std::span<std::uint8_t>(bytes).first<net::kRtpHeaderBytes>());
+        bytes[12] = 45;
+        bytes[13] = 150;
+        bytes[14] = 110;
+        return bytes;
+    };
+    for (std::uint32_t k = 0; k < 3; ++k) {
+        auto bytes = cn_datagram(11 * 480 + k * 12000);
+        path.on_datagram(bytes, bytes.size(), kPeer, now);
+    }
+    std::vector<float> period(64);
+    const audio::test::RtCounts before = audio::test::rt_counts();
+    {
+        const audio::RealtimeScope realtime;
+        for (int i = 0; i < 600; ++i) path.read(period);  // 800 ms: into the pause
+    }
+    const audio::test::RtCounts delta = audio::test::rt_counts() - before;
+    EXPECT_EQ(delta.allocations, 0u);
+    EXPECT_EQ(delta.frees, 0u);
+    EXPECT_EQ(delta.locks, 0u);
+    EXPECT_EQ(delta.syscalls, 0u);
+    ReceiveStats stats;
+    path.fill_stats(stats);
+    EXPECT_GT(stats.dtx_samples, 20000u);
+    EXPECT_EQ(stats.cn_packets, 3u);
 }
 
 }  // namespace
