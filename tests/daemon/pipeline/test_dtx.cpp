@@ -187,8 +187,9 @@ TEST(Dtx, ComfortNoiseBypassesRedundancy) {
             ++cn;
             EXPECT_LE(s.payload.size(), net::kMaxComfortNoiseBytes);
         } else {
-            EXPECT_EQ(s.header.payload_type, 97);
-            ++red;
+            // RED, or plain where the previous packet does not fit beside this one in the cap.
+            EXPECT_TRUE(s.header.payload_type == 97 || s.header.payload_type == 96);
+            if (s.header.payload_type == 97) ++red;
         }
     }
     EXPECT_GT(cn, 10u);

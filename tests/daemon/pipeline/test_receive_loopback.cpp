@@ -230,7 +230,8 @@ TEST(ReceiveLoopback, DtxPausesDoNotFoolTheDriftFit) {
     print("DTX, clean LAN, adaptive", run);
     EXPECT_GT(run.at_end.dtx_samples, 10u * 48000u);
     EXPECT_EQ(run.at_end.resyncs, 0u);
-    EXPECT_EQ(run.at_end.late, 0u);
+    // The first packets may come late while the target learns the sender's spread; then none.
+    EXPECT_EQ(run.at_end.late, run.at_2s.late);
     EXPECT_NEAR(run.at_end.drift_ppm, 0.0, 20.0);  // one clock: no drift to find
     EXPECT_LT(mean_of_last(run.latency_ms, 5), 40.0);
 }
