@@ -15,6 +15,13 @@ struct RtCounts {
     std::uint64_t locks = 0;        // mutex lock/trylock/timedlock, rwlock, spin lock, sem_wait
     std::uint64_t syscalls = 0;     // sem_post, sleeps, sched_yield, read, write
 
+    RtCounts& operator+=(const RtCounts& b) {
+        allocations += b.allocations;
+        frees += b.frees;
+        locks += b.locks;
+        syscalls += b.syscalls;
+        return *this;
+    }
     friend RtCounts operator-(const RtCounts& a, const RtCounts& b) {
         return {a.allocations - b.allocations, a.frees - b.frees, a.locks - b.locks,
                 a.syscalls - b.syscalls};

@@ -163,15 +163,27 @@ std::size_t onset_after(const std::vector<float>& x, std::size_t from) {
     return x.size();
 }
 
+// The daemon's sender with DTX on (default_sender() turns it off).
+LinkConfig dtx_sender() {
+    LinkConfig sender = default_sender();
+    sender.encoder.dtx = true;
+    return sender;
+}
+
+// A LAN with a little jitter, for the DTX runs.
+SimulatedNetwork quiet_lan() {
+    SimulatedNetwork lan;
+    lan.delay_ms = 0.3;
+    lan.jitter_ms = 2.0;
+    return lan;
+}
+
 // DTX end to end: the sender sends comfort noise through the pauses, the receiver plays it at
 // the sender's level, counts none of it as loss or concealment, keeps every burst on the
 // sender's timeline to the sample, and its latency holds through the gaps.
 TEST(ReceiveLoopback, DtxPausesPlayComfortNoiseOnTheSendersTimeline) {
-    LinkConfig sender = default_sender();
-    sender.encoder.dtx = true;
-    SimulatedNetwork lan;
-    lan.delay_ms = 0.3;
-    lan.jitter_ms = 2.0;
+    const LinkConfig sender = dtx_sender();
+    const SimulatedNetwork lan = quiet_lan();
     // A fixed target on a shared clock: nothing resamples, so the output is the timeline itself.
     LinkConfig receiver = default_receiver();
     receiver.receiver.latency = "fixed";
@@ -220,11 +232,8 @@ TEST(ReceiveLoopback, DtxPausesPlayComfortNoiseOnTheSendersTimeline) {
 // The daemon's receiver (adaptive target, drift correction) through the same DTX pauses: the
 // drift fit holds through each gap instead of reading the drained buffer as a slow sender.
 TEST(ReceiveLoopback, DtxPausesDoNotFoolTheDriftFit) {
-    LinkConfig sender = default_sender();
-    sender.encoder.dtx = true;
-    SimulatedNetwork lan;
-    lan.delay_ms = 0.3;
-    lan.jitter_ms = 2.0;
+    const LinkConfig sender = dtx_sender();
+    const SimulatedNetwork lan = quiet_lan();
     const LoopbackRun run =
         run_loopback({{0.0, lan}}, 30.0, default_receiver(), 240, sender, room_talk);
     print("DTX, clean LAN, adaptive", run);

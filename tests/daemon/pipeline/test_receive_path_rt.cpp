@@ -36,6 +36,24 @@ std::vector<std::uint8_t> packet(std::uint16_t sequence) {
     return bytes;
 }
 
+// Adds the calls `work` makes inside a real-time scope to `total`.
+template <typename Work>
+void count_realtime(audio::test::RtCounts& total, Work&& work) {
+    const audio::test::RtCounts before = audio::test::rt_counts();
+    {
+        const audio::RealtimeScope realtime;
+        work();
+    }
+    total += audio::test::rt_counts() - before;
+}
+
+void expect_no_realtime_calls(const audio::test::RtCounts& counts) {
+    EXPECT_EQ(counts.allocations, 0u);
+    EXPECT_EQ(counts.frees, 0u);
+    EXPECT_EQ(counts.locks, 0u);
+    EXPECT_EQ(counts.syscalls, 0u);
+}
+
 TEST(ReceivePathRealtime, ConcealingGapsAndUnderrunsIsRealtimeSafe) {
     LinkConfig config;
     config.mode = LinkMode::kReceive;
@@ -47,16 +65,11 @@ TEST(ReceivePathRealtime, ConcealingGapsAndUnderrunsIsRealtimeSafe) {
         path.on_datagram(bytes, bytes.size(), kPeer, now);
     }
     std::vector<float> period(64);
-    const audio::test::RtCounts before = audio::test::rt_counts();
-    {
-        const audio::RealtimeScope realtime;
+    audio::test::RtCounts in_scope{};
+    count_realtime(in_scope, [&] {
         for (int i = 0; i < 400; ++i) path.read(period);  // 533 ms: past the last packet
-    }
-    const audio::test::RtCounts delta = audio::test::rt_counts() - before;
-    EXPECT_EQ(delta.allocations, 0u);
-    EXPECT_EQ(delta.frees, 0u);
-    EXPECT_EQ(delta.locks, 0u);
-    EXPECT_EQ(delta.syscalls, 0u);
+    });
+    expect_no_realtime_calls(in_scope);
     ReceiveStats stats;
     path.fill_stats(stats);
     EXPECT_GT(stats.concealed_samples, 10u * 480u);  // the gaps and the underrun were concealed
@@ -95,21 +108,9 @@ TEST(ReceivePathRealtime, AdaptiveTargetAndResamplingAreRealtimeSafe) {
                              kT0 + std::chrono::milliseconds(it->first));
             it = in_flight.erase(it);
         }
-        const audio::test::RtCounts before = audio::test::rt_counts();
-        {
-            const audio::RealtimeScope realtime;
-            path.read(period);
-        }
-        const audio::test::RtCounts delta = audio::test::rt_counts() - before;
-        in_scope.allocations += delta.allocations;
-        in_scope.frees += delta.frees;
-        in_scope.locks += delta.locks;
-        in_scope.syscalls += delta.syscalls;
+        count_realtime(in_scope, [&] { path.read(period); });
     }
-    EXPECT_EQ(in_scope.allocations, 0u);
-    EXPECT_EQ(in_scope.frees, 0u);
-    EXPECT_EQ(in_scope.locks, 0u);
-    EXPECT_EQ(in_scope.syscalls, 0u);
+    expect_no_realtime_calls(in_scope);
     // The adaptive path really ran: the target rose above its floor for the jitter.
     EXPECT_GT(path.target_delay_ms(), config.receiver.min_latency_ms + 30.0);
 }
@@ -135,16 +136,11 @@ TEST(ReceivePathRealtime, RepairingFromRedundancyIsRealtimeSafe) {
         path.on_datagram(datagram, datagram.size(), kPeer, now);
     }
     std::vector<float> period(64);
-    const audio::test::RtCounts before = audio::test::rt_counts();
-    {
-        const audio::RealtimeScope realtime;
+    audio::test::RtCounts in_scope{};
+    count_realtime(in_scope, [&] {
         for (int i = 0; i < 400; ++i) path.read(period);
-    }
-    const audio::test::RtCounts delta = audio::test::rt_counts() - before;
-    EXPECT_EQ(delta.allocations, 0u);
-    EXPECT_EQ(delta.frees, 0u);
-    EXPECT_EQ(delta.locks, 0u);
-    EXPECT_EQ(delta.syscalls, 0u);
+    });
+    expect_no_realtime_calls(in_scope);
     ReceiveStats stats;
     path.fill_stats(stats);
     // Packets 4, 8, ..., 36 came back from the next one; 40, the last, was never seen at all.
@@ -173,21 +169,9 @@ TEST(ReceivePathRealtime, DtxBothWaysIsRealtimeSafe) {
     audio::test::RtCounts in_scope{};
     for (std::size_t at = 0; at + block.size() <= in.size(); at += block.size()) {
         std::copy_n(in.begin() + static_cast<std::ptrdiff_t>(at), block.size(), block.begin());
-        const audio::test::RtCounts before = audio::test::rt_counts();
-        {
-            const audio::RealtimeScope realtime;
-            send.push(block);
-        }
-        const audio::test::RtCounts delta = audio::test::rt_counts() - before;
-        in_scope.allocations += delta.allocations;
-        in_scope.frees += delta.frees;
-        in_scope.locks += delta.locks;
-        in_scope.syscalls += delta.syscalls;
+        count_realtime(in_scope, [&] { send.push(block); });
     }
-    EXPECT_EQ(in_scope.allocations, 0u);
-    EXPECT_EQ(in_scope.frees, 0u);
-    EXPECT_EQ(in_scope.locks, 0u);
-    EXPECT_EQ(in_scope.syscalls, 0u);
+    expect_no_realtime_calls(in_scope);
     EXPECT_GT(cn, 5u);
     EXPECT_LT(sent, 600u);
 
@@ -215,16 +199,11 @@ TEST(ReceivePathRealtime, DtxBothWaysIsRealtimeSafe) {
         path.on_datagram(bytes, bytes.size(), kPeer, now);
     }
     std::vector<float> period(64);
-    const audio::test::RtCounts before = audio::test::rt_counts();
-    {
-        const audio::RealtimeScope realtime;
+    audio::test::RtCounts reading{};
+    count_realtime(reading, [&] {
         for (int i = 0; i < 600; ++i) path.read(period);  // 800 ms: into the pause
-    }
-    const audio::test::RtCounts delta = audio::test::rt_counts() - before;
-    EXPECT_EQ(delta.allocations, 0u);
-    EXPECT_EQ(delta.frees, 0u);
-    EXPECT_EQ(delta.locks, 0u);
-    EXPECT_EQ(delta.syscalls, 0u);
+    });
+    expect_no_realtime_calls(reading);
     ReceiveStats stats;
     path.fill_stats(stats);
     EXPECT_GT(stats.dtx_samples, 20000u);
