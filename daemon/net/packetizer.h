@@ -71,8 +71,8 @@ class Packetizer {
     //    An encoder with frame_ms = packet_ms closes a record at each grid line, so each packet
     //    then covers exactly packet_ms and leaves as soon as its audio is captured.
     //  - A silence is split at grid lines (silence a + b decodes exactly like silence a then b),
-    //    so silent packets cover exactly packet_ms however long the encoder's silence record is (up to
-    //    2^32 samples) and no receiver cap is ever exceeded by silence.
+    //    so silent packets cover exactly packet_ms however long the encoder's silence record is (up
+    //    to 2^32 samples) and no receiver cap is ever exceeded by silence.
     //  - A curve covering packet_ms or more cannot be split (its shape depends on its length):
     //    the packet in hand is sent first, then the curve alone in its own packet. Live senders
     //    bound curves with the encoder's max_segment_ms, which must stay within the receiver's
@@ -138,7 +138,7 @@ class Packetizer {
     bool silence_only_ = true;
 
     bool sent_any_ = false;
-    bool spurt_pending_ = false;    // samples were skipped: the next packet of records is marked
+    bool spurt_pending_ = false;  // samples were skipped: the next packet of records is marked
     std::uint64_t skipped_samples_ = 0;
     std::uint64_t comfort_noise_sent_ = 0;
     bool previous_silence_only_ = false;

@@ -85,7 +85,7 @@ class SendPath {
     std::optional<dsp::Compressor> compressor_;
     codec::Encoder encoder_;
     net::Packetizer packetizer_;
-    std::optional<DtxGate> dtx_;          // encoder.dtx only
+    std::optional<DtxGate> dtx_;  // encoder.dtx only
     net::RedEncoderConfig red_config_;
     std::optional<net::RedEncoder> red_;  // once redundancy (or auto) was on
     std::size_t redundancy_ = 0;          // redundant blocks per packet now

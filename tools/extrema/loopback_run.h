@@ -97,7 +97,8 @@ struct ResyncEvent {
 // samples the sender's source has captured minus the timeline position the receiver's playout
 // has reached (its first position plus every sample played, concealed or filled with comfort
 // noise since), as ms at the stream's rate; averaged over each whole second of audio from the
-// receiver's first sample to the sender's last. Capture to playout: encoder, packetisation, network, jitter buffer.
+// receiver's first sample to the sender's last. Capture to playout: encoder, packetisation,
+// network, jitter buffer.
 struct LatencySeconds {
     std::size_t seconds = 0;  // whole seconds averaged; the figures below are 0 without one
     double first_ms = 0.0;

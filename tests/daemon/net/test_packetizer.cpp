@@ -64,7 +64,7 @@ TEST(Packetizer, SendsWhenRecordsReachTheNextGridLine) {
         EXPECT_EQ(p.header.timestamp, next);  // contiguous
         const std::uint64_t line = (p.header.timestamp / 480 + 1) * 480;
         const std::uint64_t end = p.header.timestamp + p.samples;
-        EXPECT_GE(end, line);      // reaches its grid line ...
+        EXPECT_GE(end, line);       // reaches its grid line ...
         EXPECT_LT(end, line + 70);  // ... and was sent by the record that got there
         EXPECT_EQ(samples_of(p.records), p.samples);
         next = end;

@@ -148,8 +148,8 @@ std::size_t sender_lead(const LinkConfig& config, const std::vector<float>& spee
     if (r0 < 0) return base;
     const auto window = static_cast<std::size_t>(config.audio.rate_hz / 20.0);
     const std::vector<float> head(
-        speech.begin(), speech.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                             speech.size(), 10 * window)));
+        speech.begin(),
+        speech.begin() + static_cast<std::ptrdiff_t>(std::min(speech.size(), 10 * window)));
     std::size_t best = base;
     std::size_t best_matches = 0;
     for (std::size_t phase = 0; phase < frame; ++phase) {
@@ -390,8 +390,8 @@ std::vector<Result> play_and_compare(std::vector<Direction>& directions, const L
         }
 
         const std::vector<float>& recording = d.probe->recording();
-        const std::vector<float> reference =
-            offline_decode(config, speech, sender_lead(config, speech, recording), recording.size());
+        const std::vector<float> reference = offline_decode(
+            config, speech, sender_lead(config, speech, recording), recording.size());
         const std::int64_t s0 = first_nonzero(reference);
         const std::int64_t r0 = first_nonzero(recording);
         if (s0 >= 0 && r0 >= s0) {

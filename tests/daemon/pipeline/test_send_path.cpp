@@ -60,8 +60,8 @@ TEST(SendPathCadence, DefaultsSendOnePacketPerPacketMsOfCapture) {
     config.mode = LinkMode::kSend;
     const auto packet = static_cast<std::uint64_t>(
         std::lround(config.network.packet_ms * config.audio.rate_hz / 1000.0));
-    const auto in = voice_like(static_cast<std::size_t>(2 * config.audio.rate_hz),
-                               config.audio.rate_hz);
+    const auto in =
+        voice_like(static_cast<std::size_t>(2 * config.audio.rate_hz), config.audio.rate_hz);
     for (const std::size_t block : {64u, 100u, 256u, 441u, 1024u}) {
         const auto sent = send_in_blocks(config, in, block);
         const std::uint64_t captured = in.size() / block * block;
