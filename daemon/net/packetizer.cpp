@@ -82,7 +82,7 @@ void Packetizer::append(const Record& record) {
     next_sample_ += record.samples;
     silence_only_ = silence_only_ && record.is_silence();
     if (!record.is_silence()) position_ = record.end;
-    if (next_sample_ >= (first_sample_ / packet_samples_ + 1) * packet_samples_) send();
+    if (next_sample_ >= grid_line_after(first_sample_)) send();
 }
 
 void Packetizer::begin_packet() {

@@ -106,15 +106,17 @@ class Packetizer {
     std::uint32_t packet_samples() const noexcept { return packet_samples_; }
     // Stream sample index of the next grid line: the earliest the records of the packet in hand
     // (or the next one) can complete it.
-    std::uint64_t packet_end_sample() const noexcept {
-        return (next_sample_ / packet_samples_ + 1) * packet_samples_;
-    }
+    std::uint64_t packet_end_sample() const noexcept { return grid_line_after(next_sample_); }
     std::size_t max_records() const noexcept { return max_records_; }
     std::uint64_t packets_sent() const noexcept { return packets_sent_; }
     std::uint64_t payload_bytes_sent() const noexcept { return payload_bytes_sent_; }
     const PacketizerConfig& config() const noexcept { return config_; }
 
   private:
+    // The first multiple of packet_ms (in samples) after stream index `sample`.
+    std::uint64_t grid_line_after(std::uint64_t sample) const noexcept {
+        return (sample / packet_samples_ + 1) * packet_samples_;
+    }
     void append(const codec::Record& record);
     void begin_packet();
     void write_record(const codec::Record& record);

@@ -121,7 +121,6 @@ void DtxGate::route_one(const codec::Record& record, bool active,
     } else {
         if (!paused_) {
             paused_ = true;
-            ++pauses_;
             send_comfort_noise(packetizer);
             next_refresh_sample_ = routed_sample_ + refresh_samples_;
         }

@@ -63,10 +63,6 @@ class DtxGate {
     // End of stream: every record held is routed as its last frame said.
     void flush(net::Packetizer& packetizer) noexcept;
 
-    bool paused() const noexcept { return paused_; }
-    std::uint64_t pauses() const noexcept { return pauses_; }
-    const codec::VoiceActivityDetector& vad() const noexcept { return vad_; }
-
   private:
     // Ring of per-frame decisions; a record older than the ring is sent (never lose speech).
     static constexpr std::size_t kDecisionRing = 256;
@@ -95,7 +91,6 @@ class DtxGate {
     std::uint64_t routed_sample_ = 0;  // stream index of the next record's first sample
     bool paused_ = false;
     std::uint64_t next_refresh_sample_ = 0;
-    std::uint64_t pauses_ = 0;
     std::array<std::uint8_t, net::kMaxComfortNoiseBytes> payload_{};
 };
 
