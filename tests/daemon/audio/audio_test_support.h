@@ -74,6 +74,14 @@ struct BlockMatch {
 };
 BlockMatch match_blocks(std::span<const float> recording, std::span<const float> reference,
                         std::int64_t offset, std::size_t block, std::int64_t max_slide);
+// The same where what follows a slip may be another of several references: a sender that
+// closes a record every packet_ms of its own capture encodes the speech differently once its
+// capture lost a period (the speech moved on that grid), as the offline encode at another phase
+// does. Each block is looked for in the reference the last one matched (references[first] at
+// the start) and, failing that, in the others.
+BlockMatch match_blocks(std::span<const float> recording,
+                        std::span<const std::span<const float>> references, std::size_t first,
+                        std::int64_t offset, std::size_t block, std::int64_t max_slide);
 
 // How the JACK tests (48 kHz) compare a run that had xruns in every attempt: 5 ms blocks, each
 // found within 100 ms of where the one before it matched, and at least this share of them bit

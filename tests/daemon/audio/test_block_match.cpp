@@ -2,6 +2,7 @@
 // must only shift what follows, and a changed signal must not pass.
 #include <gtest/gtest.h>
 
+#include <span>
 #include <vector>
 
 #include "audio_test_support.h"
@@ -60,6 +61,34 @@ TEST(BlockMatch, SilenceWhereTheSignalShouldBeCountsAgainstIt) {
         match_blocks(recorded(gapped), signal, kLead, kXrunMatchBlock, kXrunMaxSlide);
     EXPECT_GE(m.signal_blocks, 200u);  // 1 s of signal, 5 ms blocks
     EXPECT_LT(m.exact_fraction(), kMinExactShareWithXruns);
+}
+
+// A period lost in the sender's capture: what follows is another reference (the offline encode
+// at another phase of the sender's packet grid), which the multi-reference match follows.
+TEST(BlockMatch, AfterASlipTheMatchFollowsAnotherReference) {
+    const std::vector<float> first = noise(48000, 5);
+    const std::vector<float> second = noise(48000, 6);
+    std::vector<float> switched(first.begin(), first.begin() + 20000);
+    switched.insert(switched.end(), second.begin() + 20000 + kPeriod, second.end());
+    const std::vector<float> recording = recorded(switched);
+    const BlockMatch one = match_blocks(recording, first, kLead, kXrunMatchBlock, kXrunMaxSlide);
+    EXPECT_LT(one.exact_fraction(), 0.5);
+    const std::span<const float> both[] = {first, second};
+    const BlockMatch m = match_blocks(recording, both, 0, kLead, kXrunMatchBlock, kXrunMaxSlide);
+    EXPECT_GE(m.signal_blocks, 190u);
+    EXPECT_GE(m.exact_blocks + 2, m.signal_blocks);
+}
+
+TEST(BlockMatch, AChangedSignalMatchesNoneOfSeveralReferences) {
+    const std::vector<float> first = noise(48000, 7);
+    const std::vector<float> second = noise(48000, 8);
+    std::vector<float> changed = first;
+    for (std::size_t i = 0; i < changed.size(); i += 20) changed[i] *= 0.5f;
+    const std::span<const float> both[] = {first, second};
+    const BlockMatch m =
+        match_blocks(recorded(changed), both, 0, kLead, kXrunMatchBlock, kXrunMaxSlide);
+    EXPECT_EQ(m.exact_blocks, 0u);
+    EXPECT_GT(m.signal_blocks, 0u);
 }
 
 }  // namespace
