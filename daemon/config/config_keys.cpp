@@ -188,6 +188,14 @@ std::vector<KeySpec> build_table() {
             .doc("With dtx: audio still sent after the last frame the voice-activity detector "
                  "calls speech. 200: bridges the gaps inside words and keeps their decaying "
                  "ends, the usual hangover for voice."),
+        Row("encoder", "bank", member<&LinkConfig::encoder, &EncoderSettings::bank>())
+            .flag("bank")
+            .choices({"standard", "swing"})
+            .doc("Curve bank of the records sent (docs/format.md). standard: bank 1, one "
+                 "record per half-cycle of the waveform. swing: bank 3, whose records may span "
+                 "two half-cycles, for more detail at the same rate (docs/quality.md). Each "
+                 "packet's payload type names its bank (network.swing_payload_type), so a "
+                 "receiver plays either."),
 
         // [network]
         Row("network", "bind", member<&LinkConfig::network, &NetworkSettings::bind>())
@@ -255,6 +263,14 @@ std::vector<KeySpec> build_table() {
             .doc("RTP payload type of RFC 3389 comfort-noise packets (encoder.dtx); it must "
                  "differ from payload_type and red_payload_type. 13: CN's static number "
                  "(RFC 3551)."),
+        Row("network", "swing_payload_type",
+            member<&LinkConfig::network, &NetworkSettings::swing_payload_type>())
+            .flag("swing-payload-type")
+            .range(96, 127)
+            .doc("RTP dynamic payload type of records in the swing bank (encoder.bank = swing); "
+                 "payload_type carries the standard bank's. A receiver takes both whatever its "
+                 "own bank, so it must differ from payload_type, red_payload_type and "
+                 "cn_payload_type. 98: the dynamic number after red_payload_type's default."),
         Row("network", "multicast_ttl",
             member<&LinkConfig::network, &NetworkSettings::multicast_ttl>())
             .flag("multicast-ttl")

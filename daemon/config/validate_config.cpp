@@ -80,6 +80,21 @@ void validate_comfort_noise(const LinkConfig& config) {
                         network.cn_payload_type));
 }
 
+void validate_swing_payload_type(const LinkConfig& config) {
+    const auto& network = config.network;
+    // A receiver takes swing-bank records whatever its own bank, so the type is checked always.
+    const std::pair<const char*, int> others[] = {
+        {"network.payload_type", network.payload_type},
+        {"network.red_payload_type", network.red_payload_type},
+        {"network.cn_payload_type", network.cn_payload_type}};
+    for (const auto& [key, value] : others) {
+        require(network.swing_payload_type != value, {"network.swing_payload_type", key},
+                fmt::format("records of the swing bank need a payload type of their own: "
+                            "network.swing_payload_type ({}) equals {}",
+                            network.swing_payload_type, key));
+    }
+}
+
 void validate_audio(const LinkConfig& config) {
     const auto& audio = config.audio;
     require(audio.input != InputKind::kFile || !audio.input_file.empty(),
@@ -143,6 +158,7 @@ void validate(const LinkConfig& config) {
     validate_peers(config);
     validate_redundancy(config);
     validate_comfort_noise(config);
+    validate_swing_payload_type(config);
     validate_audio(config);
     validate_latency(config);
     validate_packet_sizes(config);

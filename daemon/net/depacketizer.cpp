@@ -37,12 +37,14 @@ DepacketizerConfig checked(const DepacketizerConfig& config) {
 }  // namespace
 
 Depacketizer::Depacketizer(const DepacketizerConfig& config, PacketQueue& queue,
-                           Concealer& concealer, NoiseFiller& noise, const codec::CurveBank& bank)
+                           Concealer& concealer, NoiseFiller& noise)
     : config_(checked(config)),
       queue_(queue),
       concealer_(concealer),
       noise_(noise),
-      decoder_(bank),
+      standard_bank_(codec::CurveBank::standard()),
+      swing_bank_(codec::CurveBank::swing()),
+      decoder_(standard_bank_),
       generation_(queue.generation()) {
     set_target_delay_ms(config_.target_delay_ms);
     fade_samples_ =
@@ -106,6 +108,8 @@ std::size_t Depacketizer::play(std::span<float> out) noexcept {
     if (!queue_.empty() && queue_.front().start == queue_.position()) {
         if (concealer_.concealing()) decoder_.set_position(to_int16(last_value_));
         queue_.hold_front();
+        decoder_.set_bank(queue_.front().bank == codec::BankId::kSwing ? swing_bank_
+                                                                       : standard_bank_);
         noise_.on_packet(queue_.front().start);
         next_record_ = 0;
         return 0;

@@ -36,9 +36,10 @@ struct DepacketizerCounters {
 class Depacketizer {
   public:
     // Reads from `queue`, fills DTX pauses through `noise`, conceals through `concealer`; all
-    // must outlive it. Throws std::invalid_argument for a config out of range.
+    // must outlive it. Throws std::invalid_argument for a config out of range. Each packet is
+    // decoded with the bank it names (QueuedPacket::bank): the standard or the swing bank.
     Depacketizer(const DepacketizerConfig& config, PacketQueue& queue, Concealer& concealer,
-                 NoiseFiller& noise, const codec::CurveBank& bank);
+                 NoiseFiller& noise);
 
     // Fills all of `out` with normalised samples ([-1, 1]).
     void read(std::span<float> out) noexcept;
@@ -60,6 +61,9 @@ class Depacketizer {
     PacketQueue& queue_;
     Concealer& concealer_;
     NoiseFiller& noise_;
+    // Built here, not on the playout thread: a bank's first use builds its tables.
+    const codec::CurveBank& standard_bank_;
+    const codec::CurveBank& swing_bank_;
     codec::Decoder decoder_;
     std::uint64_t target_samples_ = 0;
     std::uint64_t fade_samples_ = 0;

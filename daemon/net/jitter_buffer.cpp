@@ -41,12 +41,12 @@ NoiseFillerConfig noise_config(const JitterBufferConfig& config) {
 
 }  // namespace
 
-JitterBuffer::JitterBuffer(const JitterBufferConfig& config, const codec::CurveBank& bank)
+JitterBuffer::JitterBuffer(const JitterBufferConfig& config)
     : config_(checked(config)),
       queue_(queue_config(config_)),
       concealer_(config_.sample_rate_hz),
       noise_(noise_config(config_)),
-      depacketizer_(depacketizer_config(config_), queue_, concealer_, noise_, bank) {}
+      depacketizer_(depacketizer_config(config_), queue_, concealer_, noise_) {}
 
 InsertResult JitterBuffer::insert(const ValidatedPacket& packet, Clock::time_point arrival,
                                   PacketOrigin origin) noexcept {

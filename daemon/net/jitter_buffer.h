@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <span>
 
-#include "extrema/codec/curve_bank.h"
 #include "net/concealer.h"
 #include "net/depacketizer.h"
 #include "net/noise_filler.h"
@@ -73,8 +72,7 @@ struct JitterBufferCounters {
 class JitterBuffer {
   public:
     // Throws std::invalid_argument for a config out of range.
-    explicit JitterBuffer(const JitterBufferConfig& config,
-                          const codec::CurveBank& bank = codec::CurveBank::standard());
+    explicit JitterBuffer(const JitterBufferConfig& config);
     JitterBuffer(const JitterBuffer&) = delete;  // the stages refer to each other
     JitterBuffer& operator=(const JitterBuffer&) = delete;
 

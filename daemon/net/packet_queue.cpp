@@ -242,8 +242,8 @@ InsertResult PacketQueue::store(const ValidatedPacket& packet, std::int64_t star
     const std::size_t slot = free_.back();
     free_.pop_back();
     const auto records = packet.records();
-    slots_[slot] =
-        QueuedPacket{start, packet.samples, records.size(), packet.has_anchor, redundant};
+    slots_[slot] = QueuedPacket{start,     packet.samples, records.size(), packet.has_anchor,
+                                redundant, packet.bank};
     std::copy(records.begin(), records.end(),
               records_.begin() + static_cast<std::ptrdiff_t>(slot * kMaxRecordsPerPacket));
     const auto at = std::find_if(order_.begin(), order_.end(),

@@ -64,7 +64,8 @@ struct QueuedPacket {
     std::uint64_t samples = 0;  // samples the records produce
     std::size_t record_count = 0;
     bool has_anchor = false;
-    bool redundant = false;  // filed from a redundant block
+    bool redundant = false;                         // filed from a redundant block
+    codec::BankId bank = codec::BankId::kStandard;  // the records' bank
 };
 
 class PacketQueue {

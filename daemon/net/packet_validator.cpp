@@ -54,6 +54,14 @@ ValidatorConfig checked(const ValidatorConfig& config) {
         throw std::invalid_argument(
             "CN payload type must be 0..127 and differ from the records' and RED payload types");
     }
+    if (config.swing_payload_type && (*config.swing_payload_type > kMaxPayloadType ||
+                                      *config.swing_payload_type == config.payload_type ||
+                                      *config.swing_payload_type == config.red_payload_type ||
+                                      *config.swing_payload_type == config.cn_payload_type)) {
+        throw std::invalid_argument(
+            "swing bank payload type must be 0..127 and differ from the standard records', RED "
+            "and CN payload types");
+    }
     if (config.max_payload_bytes < kRecordBytes || config.max_payload_bytes > kMaxPayloadBytes) {
         throw std::invalid_argument("max payload must be 5.." + std::to_string(kMaxPayloadBytes) +
                                     " bytes");
@@ -103,26 +111,29 @@ bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
     const bool red =
         config_.red_payload_type && view.header.payload_type == *config_.red_payload_type;
     const bool cn = config_.cn_payload_type && view.header.payload_type == *config_.cn_payload_type;
-    if (view.header.payload_type != config_.payload_type && !red && !cn) {
-        return drop(DropReason::kPayloadType);
-    }
+    const std::optional<codec::BankId> bank = bank_of(view.header.payload_type);
+    if (!bank && !red && !cn) return drop(DropReason::kPayloadType);
     if (view.payload.size() > config_.max_payload_bytes) return drop(DropReason::kPayloadTooLong);
     if (cn) return accept_comfort_noise(view, now, out);
     out.comfort_noise = false;
 
     std::span<const std::uint8_t> primary = view.payload;
+    codec::BankId primary_bank = bank.value_or(codec::BankId::kStandard);
     if (red) {
         if (parse_red_payload(view.payload, red_) != RedParseError::kNone ||
-            red_.primary.payload_type != config_.payload_type) {
+            !bank_of(red_.primary.payload_type)) {
             return drop(DropReason::kBadRedundancy);
         }
+        primary_bank = *bank_of(red_.primary.payload_type);
         for (const RedBlock& block : red_.redundant()) {
             std::optional<DropReason> why;
             ValidatedPacket& packet = redundant_.storage[redundant_.count];
-            if (block.payload_type != config_.payload_type) {
+            const std::optional<codec::BankId> block_bank = bank_of(block.payload_type);
+            if (!block_bank) {
                 why = DropReason::kBadRedundancy;
             } else {
                 why = check_records(block.data, packet);
+                packet.bank = *block_bank;
             }
             if (why) {
                 redundant_.count = 0;
@@ -148,12 +159,19 @@ bool PacketValidator::validate(std::span<const std::uint8_t> datagram,
         return drop(DropReason::kForeignSsrc);
     }
     out.header = view.header;
-    if (red) out.header.payload_type = config_.payload_type;
+    out.bank = primary_bank;
+    if (red) out.header.payload_type = red_.primary.payload_type;
     for (ValidatedPacket& packet : std::span(redundant_.storage).first(redundant_.count)) {
         packet.header.ssrc = out.header.ssrc;
     }
     ++accepted_;
     return true;
+}
+
+std::optional<codec::BankId> PacketValidator::bank_of(std::uint8_t payload_type) const noexcept {
+    if (payload_type == config_.payload_type) return codec::BankId::kStandard;
+    if (payload_type == config_.swing_payload_type) return codec::BankId::kSwing;
+    return std::nullopt;
 }
 
 bool PacketValidator::accept_comfort_noise(const RtpPacketView& view, Clock::time_point now,

@@ -27,6 +27,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include "extrema/codec/comfort_noise.h"
+#include "extrema/codec/curve_bank.h"
 #include "extrema/codec/record.h"
 #include "net/drop_counters.h"
 #include "net/red_payload.h"
@@ -40,10 +41,14 @@ using Clock = std::chrono::steady_clock;
 struct ValidatorConfig {
     // Stream rate; converts max_packet_ms to samples. 48 kHz: the sound-card default.
     double sample_rate_hz = 48000.0;
-    // Payload type we accept: the packetizer's default (dynamic type 96).
+    // Payload type we accept: the packetizer's default (dynamic type 96), records of the
+    // standard bank (bank 1).
     std::uint8_t payload_type = 96;
+    // Payload type of records of the swing bank (bank 3; docs/wire.md): the type names the bank,
+    // so a receiver plays either whatever its own encoder.bank. None: dropped as payload_type.
+    std::optional<std::uint8_t> swing_payload_type;
     // RFC 2198 redundancy (net/red_payload.h): packets of this payload type are RED packets
-    // whose blocks are of payload_type. None: RED packets are dropped as payload_type.
+    // whose blocks are of a records type above. None: RED packets are dropped as payload_type.
     std::optional<std::uint8_t> red_payload_type;
     // RFC 3389 comfort noise (DTX pauses): packets of this payload type are CN packets. None:
     // they are dropped as payload_type.
@@ -70,8 +75,9 @@ struct ValidatedPacket {
     RtpHeader header;
     std::array<codec::Record, kMaxRecordsPerPacket> storage{};
     std::size_t record_count = 0;
-    std::uint64_t samples = 0;  // samples the records produce
-    bool has_anchor = false;    // records()[0] is an anchor
+    std::uint64_t samples = 0;                      // samples the records produce
+    bool has_anchor = false;                        // records()[0] is an anchor
+    codec::BankId bank = codec::BankId::kStandard;  // the records' bank (their payload type)
     bool ssrc_changed = false;  // first packet of a newly locked sender: reset the timeline
     // An RFC 3389 packet: no records, `noise` describes what to play from its timestamp on.
     bool comfort_noise = false;
@@ -130,6 +136,8 @@ class PacketValidator {
         drops_.add(reason);
         return false;
     }
+    // The bank of records of this payload type; none when it is not a records type.
+    std::optional<codec::BankId> bank_of(std::uint8_t payload_type) const noexcept;
     bool check_ssrc(std::uint32_t ssrc, Clock::time_point now, ValidatedPacket& out) noexcept;
     bool accept_comfort_noise(const RtpPacketView& view, Clock::time_point now,
                               ValidatedPacket& out) noexcept;

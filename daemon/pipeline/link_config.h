@@ -76,6 +76,10 @@ struct EncoderSettings {
     // Speech frames still sent after the last one the VAD hears, ms. 200: bridges the gaps
     // inside words and keeps their decaying ends, the usual VAD hangover for voice.
     double dtx_hangover_ms = 200.0;
+    // Curve bank of the records sent (docs/format.md): "standard" (bank 1) or "swing" (bank 3,
+    // whose records may span two half-cycles). Each packet's payload type names its bank
+    // (network.swing_payload_type), so a receiver plays either whatever its own setting.
+    std::string bank = "standard";
 };
 
 struct NetworkSettings {
@@ -116,6 +120,10 @@ struct NetworkSettings {
     // RTP payload type of RFC 3389 comfort-noise packets (encoder.dtx). 13: its static number
     // (RFC 3551); not payload_type nor red_payload_type.
     int cn_payload_type = 13;
+    // RTP dynamic payload type of records in the swing bank (encoder.bank), 96..127; not
+    // payload_type, red_payload_type nor cn_payload_type. 98: the dynamic number after
+    // red_payload_type's.
+    int swing_payload_type = 98;
     // SO_RCVBUF in bytes: room for a burst after a stall. 1 MiB holds at least a second of our
     // packets (100 a second of at most 1.2 kB; capped by net.core.rmem_max).
     int receive_buffer_bytes = 1 << 20;

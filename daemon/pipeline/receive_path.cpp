@@ -14,6 +14,8 @@ net::ValidatorConfig validator_config(const LinkConfig& config,
     net::ValidatorConfig validator;
     validator.sample_rate_hz = config.audio.rate_hz;
     validator.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
+    // Either bank whatever this end's own encoder.bank: the sender chooses.
+    validator.swing_payload_type = static_cast<std::uint8_t>(config.network.swing_payload_type);
     // Whatever this end sends, it takes the peer's RED packets (the sender chooses redundancy),
     // unless the RED type is the records' own (allowed for a link that sends none).
     if (config.network.red_payload_type != config.network.payload_type) {

@@ -18,14 +18,14 @@ net::PacketizerConfig packetizer_config(const LinkConfig& config) {
     packetizer.max_payload_bytes = static_cast<std::size_t>(config.network.max_payload_bytes);
     // With redundancy the records share the cap with the RED primary header.
     if (redundancy_possible(config)) packetizer.max_payload_bytes -= net::kRedPrimaryHeaderBytes;
-    packetizer.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
+    packetizer.payload_type = records_payload_type(config);
     packetizer.cn_payload_type = static_cast<std::uint8_t>(config.network.cn_payload_type);
     return packetizer;
 }
 
 net::RedEncoderConfig red_config(const LinkConfig& config) {
     net::RedEncoderConfig red;
-    red.payload_type = static_cast<std::uint8_t>(config.network.payload_type);
+    red.payload_type = records_payload_type(config);
     red.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
     red.max_payload_bytes = static_cast<std::size_t>(config.network.max_payload_bytes);
     return red;
@@ -53,9 +53,20 @@ codec::EncoderConfig encoder_config(const LinkConfig& config) {
     return encoder;
 }
 
+std::uint8_t records_payload_type(const LinkConfig& config) {
+    return static_cast<std::uint8_t>(config.encoder.bank == "swing"
+                                         ? config.network.swing_payload_type
+                                         : config.network.payload_type);
+}
+
+const codec::CurveBank& curve_bank(const LinkConfig& config) {
+    return config.encoder.bank == "swing" ? codec::CurveBank::swing()
+                                          : codec::CurveBank::standard();
+}
+
 SendPath::SendPath(const LinkConfig& config, Transmit transmit)
     : rate_hz_(config.audio.rate_hz),
-      encoder_(encoder_config(config)),
+      encoder_(encoder_config(config), curve_bank(config)),
       packetizer_(packetizer_config(config),
                   [this](net::OutgoingPacket& packet) { on_packet(packet); }),
       red_config_(red_config(config)),

@@ -106,5 +106,8 @@ class SendPath {
 
 // The codec's settings for a link (also what an offline encode of the same input must use).
 codec::EncoderConfig encoder_config(const LinkConfig& config);
+// The bank it encodes with (encoder.bank), and the payload type that names that bank.
+const codec::CurveBank& curve_bank(const LinkConfig& config);
+std::uint8_t records_payload_type(const LinkConfig& config);
 
 }  // namespace extrema::pipeline

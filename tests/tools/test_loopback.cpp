@@ -59,6 +59,32 @@ TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
     EXPECT_EQ(read_int16(dir / "out.wav"), read_int16(dir / "offline.wav"));
 }
 
+// The swing bank's records go under their own payload type, and the receiver, configured with
+// the defaults (the standard bank), plays them in the swing bank: what the offline swing encode
+// and decode make.
+TEST(Loopback, SwingBankLinkPlaysTheOfflineSwingDecode) {
+    test::TempDir dir;
+    LoopbackOptions options;
+    options.input = kSpeechWav;
+    options.output = dir / "out.wav";
+    options.encoder.bank = "swing";
+    const LoopbackReport report = run_loopback(options);
+    EXPECT_TRUE(report.played);
+    EXPECT_EQ(report.missing_samples, 0u);
+    EXPECT_TRUE(report.identical) << report.differing_samples << " samples differ";
+    EXPECT_EQ(report.receiver.receive.lost, 0u);
+    EXPECT_EQ(report.receiver.receive.packets, report.sender.send.packets);
+    ASSERT_EQ(test::run_cli("encode " + kSpeechWav.string() + " " + (dir / "s.xtr").string() +
+                            " --max-segment-ms 5 --bank swing")
+                  .exit_code,
+              0);
+    ASSERT_EQ(
+        test::run_cli("decode " + (dir / "s.xtr").string() + " " + (dir / "offline.wav").string())
+            .exit_code,
+        0);
+    EXPECT_EQ(read_int16(dir / "out.wav"), read_int16(dir / "offline.wav"));
+}
+
 // The eight ALSA speech prompts one after another (about 11 s at 48 kHz).
 std::filesystem::path all_prompts(const test::TempDir& dir) {
     const auto path = dir / "prompts.wav";

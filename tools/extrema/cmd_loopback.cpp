@@ -62,6 +62,11 @@ void add_loopback_command(CLI::App& app) {
         ->check(CLI::Range(0.0, codec::RateController::kMaxTargetKbps));
     cmd->add_option("--max-segment-ms", options->encoder.max_segment_ms,
                     "Longest record, ms (the codec's latency cap)");
+    cmd->add_option("--bank", options->encoder.bank,
+                    "Curve bank of the records sent: standard or swing (records may span two "
+                    "half-cycles; the payload type tells the receiver)")
+        ->check(CLI::IsMember({"standard", "swing"}))
+        ->capture_default_str();
     cmd->add_option("--redundancy", *redundancy,
                     "RFC 2198 redundancy: earlier packets resent in each packet, 0..3 or auto")
         ->check(CLI::IsMember({"0", "1", "2", "3", "auto"}));

@@ -183,7 +183,9 @@ class LatencyAverages {
 class OfflineDecode {
   public:
     OfflineDecode(const std::filesystem::path& input, const pipeline::LinkConfig& sender)
-        : reader_(input), encoder_(pipeline::encoder_config(sender)) {
+        : reader_(input),
+          encoder_(pipeline::encoder_config(sender), pipeline::curve_bank(sender)),
+          decoder_(pipeline::curve_bank(sender)) {
         block_.resize(kBlockFrames * static_cast<std::size_t>(reader_.info().channels));
     }
     const audio::SoundInfo& info() const { return reader_.info(); }

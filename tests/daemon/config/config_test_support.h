@@ -38,6 +38,7 @@ max_segment_ms = 8
 target_kbps = 32
 dtx = false
 dtx_hangover_ms = 400
+bank = "swing"
 
 [network]
 bind = "127.0.0.1:6000"
@@ -54,6 +55,7 @@ dtls = "client"
 redundancy = "auto"
 red_payload_type = 110
 cn_payload_type = 19
+swing_payload_type = 120
 receive_buffer_bytes = 65536
 
 [receiver]

@@ -241,7 +241,7 @@ TEST(ConfigErrors, ErrorsInAFileNameTheFile) {
                   ":3:1: key 'network.bogus': unknown key; [network] holds bind, "
                   "peer, allow, accept_any_peer, payload_type, packet_ms, "
                   "max_payload_bytes, redundancy, red_payload_type, cn_payload_type, "
-                  "multicast_ttl, "
+                  "swing_payload_type, multicast_ttl, "
                   "multicast_interface, "
                   "srtp_key_file, dtls, receive_buffer_bytes");
 }
@@ -276,6 +276,35 @@ TEST(ConfigCrossField, ComfortNoisePayloadTypeIsItsOwn) {
                           "type of their own: network.cn_payload_type (97) equals "
                           "network.red_payload_type"));
     EXPECT_NO_THROW(parse(network_with("cn_payload_type = 0\n")));
+}
+
+TEST(ConfigCrossField, SwingPayloadTypeIsItsOwn) {
+    struct Clash {
+        const char* set;
+        const char* message;
+    };
+    for (const Clash& clash :
+         {Clash{"swing_payload_type = 96\n", "(96) equals network.payload_type"},
+          Clash{"swing_payload_type = 97\n", "(97) equals network.red_payload_type"},
+          Clash{"cn_payload_type = 98\n", "(98) equals network.cn_payload_type"}}) {
+        EXPECT_THAT(parse_error(network_with(clash.set)),
+                    HasSubstr(std::string("records of the swing bank need a payload type of their "
+                                          "own: network.swing_payload_type ") +
+                              clash.message))
+            << clash.set;
+    }
+    EXPECT_NO_THROW(parse(network_with("swing_payload_type = 127\n")));
+}
+
+TEST(ConfigErrors, BankKeysOutOfRangeNameTheKey) {
+    EXPECT_THAT(parse_error(network_with("swing_payload_type = 95\n")),
+                HasSubstr("key 'network.swing_payload_type': 95 is out of range"));
+    EXPECT_THAT(parse_error(network_with("swing_payload_type = 128\n")),
+                HasSubstr("key 'network.swing_payload_type': 128 is out of range"));
+    const std::string peer(kPeerSection);
+    EXPECT_THAT(parse_error("[encoder]\nbank = \"power\"\n" + peer),
+                HasSubstr("key 'encoder.bank'"));
+    EXPECT_THAT(parse_error("[encoder]\nbank = 3\n" + peer), HasSubstr("key 'encoder.bank'"));
 }
 
 TEST(ConfigErrors, DtxKeysOutOfRangeNameTheKey) {

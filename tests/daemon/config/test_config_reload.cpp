@@ -87,7 +87,7 @@ TEST(ConfigReload, RedundancyClashingWithTheRunningRedPayloadTypeIsRefused) {
     // too, but the type needs a restart, so the merged link would send RED as payload_type.
     const LinkConfig running = parse(std::string(kPeerSection) + "red_payload_type = 96\n");
     const LinkConfig fresh =
-        parse(std::string(kPeerSection) + "red_payload_type = 98\nredundancy = 1\n");
+        parse(std::string(kPeerSection) + "red_payload_type = 99\nredundancy = 1\n");
     try {
         (void)merge_reloadable(running, fresh);
         ADD_FAILURE() << "the reload was not refused";

@@ -45,6 +45,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.encoder.target_kbps, 32.0);
     EXPECT_FALSE(c.encoder.dtx);
     EXPECT_EQ(c.encoder.dtx_hangover_ms, 400.0);
+    EXPECT_EQ(c.encoder.bank, "swing");
 
     EXPECT_EQ(c.network.bind, "127.0.0.1:6000");
     EXPECT_EQ(c.network.peer, "[::1]:6002");
@@ -59,6 +60,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.network.dtls, "client");
     EXPECT_TRUE(c.network.redundancy_auto);
     EXPECT_EQ(c.network.cn_payload_type, 19);
+    EXPECT_EQ(c.network.swing_payload_type, 120);
     EXPECT_EQ(c.network.red_payload_type, 110);
     EXPECT_EQ(c.network.receive_buffer_bytes, 65536);
 
@@ -113,6 +115,8 @@ TEST(ConfigValues, DefaultsComeFromLinkConfig) {
     EXPECT_EQ(default_literal(*find_key("encoder.dtx")), "true");
     EXPECT_EQ(default_literal(*find_key("encoder.dtx_hangover_ms")), "200.0");
     EXPECT_EQ(default_literal(*find_key("network.cn_payload_type")), "13");
+    EXPECT_EQ(default_literal(*find_key("network.swing_payload_type")), "98");
+    EXPECT_EQ(default_literal(*find_key("encoder.bank")), "\"standard\"");
 }
 
 TEST(ConfigValues, IntegersWhereFloatsAreExpectedAndWholeFloatsForIntegers) {
@@ -157,7 +161,7 @@ TEST(ConfigValues, TableIsConsistent) {
         const bool numeric = key.type == ValueType::kInteger || key.type == ValueType::kFloat;
         EXPECT_EQ(numeric, key.range.has_value()) << key.path() << ": numbers need a range";
     }
-    EXPECT_EQ(config_keys().size(), 53u);
+    EXPECT_EQ(config_keys().size(), 55u);
 }
 
 // The table's compressor ranges are dsp::validate()'s: its edges pass, just beyond fails.

@@ -68,9 +68,27 @@ TEST(ExtremadSdp, ReceiverDescribesItsOwnAddressWithTheDefaults) {
     ASSERT_EQ(outcome.exit_code, 0) << outcome.stderr_text;
     const std::string& sdp = outcome.stdout_text;
     EXPECT_NE(sdp.find("c=IN IP6 ::1\r\n"), std::string::npos) << sdp;
-    EXPECT_NE(sdp.find("m=audio 6004 RTP/AVP 96\r\n"), std::string::npos) << sdp;
-    EXPECT_NE(sdp.find("a=rtpmap:96 extrema/48000\r\n"), std::string::npos) << sdp;
+    // A receiver takes both banks' records and RED packets (docs/wire.md).
+    EXPECT_NE(sdp.find("m=audio 6004 RTP/AVP 96 98 97\r\n"), std::string::npos) << sdp;
+    EXPECT_NE(sdp.find("a=rtpmap:96 extrema/48000\r\na=fmtp:96 bank=1\r\n"), std::string::npos)
+        << sdp;
+    EXPECT_NE(sdp.find("a=rtpmap:98 extrema/48000\r\na=fmtp:98 bank=3\r\n"), std::string::npos)
+        << sdp;
+    EXPECT_NE(sdp.find("a=rtpmap:97 red/48000\r\na=fmtp:97 96/96\r\n"), std::string::npos) << sdp;
     EXPECT_NE(sdp.find("a=recvonly\r\n"), std::string::npos) << sdp;
+}
+
+TEST(ExtremadSdp, SwingSenderWithRedundancyNamesItsBankAndRed) {
+    const Outcome outcome =
+        run_to_exit({"send", "--input", "tone", "--peer", "192.0.2.7:5006", "--bind", "127.0.0.1:0",
+                     "--bank", "swing", "--redundancy", "1", "--sdp"});
+    ASSERT_EQ(outcome.exit_code, 0) << outcome.stderr_text;
+    const std::string& sdp = outcome.stdout_text;
+    EXPECT_NE(sdp.find("m=audio 5006 RTP/AVP 98 97\r\n"), std::string::npos) << sdp;
+    EXPECT_NE(sdp.find("a=rtpmap:98 extrema/48000\r\na=fmtp:98 bank=3\r\n"), std::string::npos)
+        << sdp;
+    EXPECT_NE(sdp.find("a=rtpmap:97 red/48000\r\na=fmtp:97 98/98\r\n"), std::string::npos) << sdp;
+    EXPECT_EQ(sdp.find("a=rtpmap:96 "), std::string::npos) << sdp;  // it sends no bank-1 records
 }
 
 TEST(ExtremadSdp, BadConfigIsRefusedWithoutAnSdp) {

@@ -43,21 +43,32 @@ struct Stream {
     std::vector<float> reference;  // offline int16 decode, normalised
 };
 
-Stream make_stream(std::size_t samples, std::uint32_t timestamp_base = 0, bool anchors = true) {
+// The payload type of swing-bank records in these streams (the validator's swing_payload_type).
+constexpr std::uint8_t kSwingPayloadType = 98;
+
+// `framed`: a record closes at every packet end, as the link's encoder does, so that two
+// streams' packets cover the same spans (a bank switch between packets).
+Stream make_stream(std::size_t samples, std::uint32_t timestamp_base = 0, bool anchors = true,
+                   const codec::CurveBank& bank = codec::CurveBank::standard(),
+                   bool framed = false) {
     Stream stream;
+    const bool swing = bank.id() == codec::BankId::kSwing;
     codec::EncoderConfig encoder;
     encoder.sample_rate_hz = kRate;
     encoder.max_segment_ms = 5.0;
-    stream.records = codec::encode_all(test::voice_like(samples, kRate), encoder);
+    if (framed) encoder.frame_ms = 1000.0 * kPacket / kRate;
+    stream.records = codec::encode_all(test::voice_like(samples, kRate), encoder, bank);
 
     ValidatorConfig vc;
     vc.sample_rate_hz = kRate;
     vc.accept_any_peer = true;
+    vc.swing_payload_type = kSwingPayloadType;
     PacketValidator validator(vc);
     PacketizerConfig pc;
     pc.sample_rate_hz = kRate;
     pc.ssrc = 42;
     pc.lead_with_anchor = anchors;
+    if (swing) pc.payload_type = kSwingPayloadType;
     Packetizer packetizer(pc, [&](OutgoingPacket& packet) {
         // Shift the timestamps (wraparound tests): rewrite them in the datagram.
         const std::uint32_t ts = packet.header.timestamp + timestamp_base;
@@ -71,7 +82,7 @@ Stream make_stream(std::size_t samples, std::uint32_t timestamp_base = 0, bool a
     packetizer.flush();
 
     // The offline decode as `extrema decode` writes it (int16), normalised.
-    for (const std::int16_t v : codec::decode_all(stream.records)) {
+    for (const std::int16_t v : codec::decode_all(stream.records, bank)) {
         stream.reference.push_back(static_cast<float>(v) / codec::kFullScale);
     }
     return stream;
@@ -103,6 +114,33 @@ TEST(JitterBuffer, InOrderPlaysOfflineDecodeExactly) {
     EXPECT_EQ(buffer.counters().concealed_samples, 0u);
     EXPECT_EQ(buffer.counters().played_samples, stream.reference.size());
     EXPECT_EQ(buffer.level_samples(), 0u);
+}
+
+// The payload type names each packet's bank: a sender that switches banks between two packets
+// plays as the offline decode of each bank on its side of the switch.
+TEST(JitterBuffer, EachPacketPlaysInTheBankItsPayloadTypeNames) {
+    const Stream standard = make_stream(48000, 0, true, codec::CurveBank::standard(), true);
+    const Stream swing = make_stream(48000, 0, true, codec::CurveBank::swing(), true);
+    ASSERT_EQ(swing.packets.front().bank, codec::BankId::kSwing);
+    const std::int64_t switch_at = 24000;  // a packet boundary of both streams
+    std::vector<ValidatedPacket> packets;
+    for (const auto& p : standard.packets) {
+        if (p.header.timestamp < switch_at) packets.push_back(p);
+    }
+    for (const auto& p : swing.packets) {
+        if (p.header.timestamp >= switch_at) packets.push_back(p);
+    }
+    ASSERT_EQ(packets.size(), 100u);  // 1 s of 10 ms packets: the spans met at the switch
+    std::vector<float> reference(standard.reference.begin(),
+                                 standard.reference.begin() + switch_at);
+    reference.insert(reference.end(), swing.reference.begin() + switch_at, swing.reference.end());
+    ASSERT_NE(reference, standard.reference);
+
+    JitterBuffer buffer(test_config());
+    for (const auto& p : packets) ASSERT_EQ(buffer.insert(p, kT0), InsertResult::kAccepted);
+    EXPECT_EQ(read_all(buffer, reference.size()), reference);
+    EXPECT_EQ(buffer.counters().concealed_samples, 0u);
+    EXPECT_EQ(buffer.counters().truncated, 0u);
 }
 
 TEST(JitterBuffer, WaitsForTargetDelayBeforePlaying) {

@@ -296,7 +296,8 @@ std::vector<std::uint8_t> packed(const std::vector<Record>& records) {
 // A RED datagram (payload type 97) with these redundant blocks (offset, records) and primary.
 std::vector<std::uint8_t> red_datagram(
     RtpHeader rtp, const std::vector<std::pair<std::uint32_t, std::vector<Record>>>& copies,
-    const std::vector<Record>& primary, std::uint8_t block_type = 96) {
+    const std::vector<Record>& primary, std::uint8_t block_type = 96,
+    std::uint8_t primary_type = 96) {
     std::vector<std::vector<std::uint8_t>> data;
     std::vector<RedBlock> blocks;
     data.reserve(copies.size());
@@ -309,7 +310,7 @@ std::vector<std::uint8_t> red_datagram(
     std::vector<std::uint8_t> datagram(kRtpHeaderBytes +
                                        red_payload_bytes(blocks, primary_data.size()));
     pack_rtp_header(rtp, std::span(datagram).first<kRtpHeaderBytes>());
-    write_red_payload(blocks, RedBlock{96, 0, primary_data},
+    write_red_payload(blocks, RedBlock{primary_type, 0, primary_data},
                       std::span(datagram).subspan(kRtpHeaderBytes));
     return datagram;
 }
@@ -420,6 +421,60 @@ TEST(ValidatorRed, RedPayloadTypeNeedsConfiguring) {
     ValidatorConfig same = red_config();
     same.red_payload_type = same.payload_type;
     EXPECT_THROW(PacketValidator{same}, std::invalid_argument);
+}
+
+// ---- The swing bank's payload type: the type names the records' bank ----
+
+ValidatorConfig swing_config() {
+    ValidatorConfig config = red_config();
+    config.swing_payload_type = 98;
+    return config;
+}
+
+TEST(ValidatorBank, EachRecordsPayloadTypeNamesItsBank) {
+    PacketValidator validator(swing_config());
+    ValidatedPacket out;
+    ASSERT_TRUE(validator.validate(test::make_datagram(header(), kGoodRecords), kPeer, kT0, out));
+    EXPECT_EQ(out.bank, codec::BankId::kStandard);
+    RtpHeader swing = header();
+    swing.payload_type = 98;
+    ASSERT_TRUE(validator.validate(test::make_datagram(swing, kGoodRecords), kPeer, kT0, out));
+    EXPECT_EQ(out.bank, codec::BankId::kSwing);
+    EXPECT_EQ(out.header.payload_type, 98);
+    EXPECT_EQ(out.records().size(), kGoodRecords.size());
+    // Without the type configured, swing records are another payload type.
+    PacketValidator standard_only(red_config());
+    EXPECT_FALSE(standard_only.validate(test::make_datagram(swing, kGoodRecords), kPeer, kT0, out));
+    EXPECT_EQ(standard_only.drops()[DropReason::kPayloadType], 1u);
+}
+
+TEST(ValidatorBank, RedBlocksAndPrimaryKeepTheirOwnBanks) {
+    PacketValidator validator(swing_config());
+    ValidatedPacket out;
+    // A sender that switched banks: the block before the switch is standard, the primary swing.
+    ASSERT_TRUE(validator.validate(
+        red_datagram(header(0xAAAA0001, 10000), {{480, kOld}}, kGoodRecords, 96, 98), kPeer, kT0,
+        out));
+    EXPECT_EQ(out.bank, codec::BankId::kSwing);
+    EXPECT_EQ(out.header.payload_type, 98);
+    ASSERT_EQ(validator.redundant().packets().size(), 1u);
+    EXPECT_EQ(validator.redundant().packets()[0].bank, codec::BankId::kStandard);
+    ASSERT_TRUE(validator.validate(
+        red_datagram(header(0xAAAA0001, 10480), {{480, kGoodRecords}}, kOld, 98, 98), kPeer, kT0,
+        out));
+    EXPECT_EQ(validator.redundant().packets()[0].bank, codec::BankId::kSwing);
+}
+
+TEST(ValidatorBank, SwingPayloadTypeMustBeItsOwn) {
+    for (const std::uint8_t clash : {96, 97, 13}) {
+        ValidatorConfig config = swing_config();
+        config.cn_payload_type = 13;
+        config.swing_payload_type = clash;
+        EXPECT_THROW(PacketValidator{config}, std::invalid_argument) << int{clash};
+    }
+    ValidatorConfig config = swing_config();
+    config.swing_payload_type = 128;
+    EXPECT_THROW(PacketValidator{config}, std::invalid_argument);
 }
 
 }  // namespace

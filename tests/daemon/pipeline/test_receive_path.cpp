@@ -125,7 +125,7 @@ TEST(ReceivePath, SrtpFloodOfNewSsrcsKeepsNoStreamsAndTheSenderPlaysOn) {
     for (std::uint32_t i = 0; i < 1000; ++i) {
         if (i % 256 == 0)
             flooder = std::make_unique<net::SrtpSession>(f.key(), net::SrtpDirection::kSend);
-        auto bytes = protected_packet(*flooder, 0x1000000 + i, 1, 98);
+        auto bytes = protected_packet(*flooder, 0x1000000 + i, 1, 99);
         path.on_datagram(bytes, bytes.size(), kPeer, now);
     }
     EXPECT_EQ(drops(path, net::DropReason::kPayloadType), 1000u);

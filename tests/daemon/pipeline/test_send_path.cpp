@@ -1,5 +1,6 @@
 // SendPath cadence: with the link's defaults every packet leaves in the capture block that
-// completes its packet_ms of audio, one packet per packet_ms, whatever the block size.
+// completes its packet_ms of audio, one packet per packet_ms, whatever the block size. And the
+// bank: the records go in the bank encoder.bank names, under the payload type that names it.
 #include "pipeline/send_path.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,8 @@
 #include <random>
 #include <vector>
 
+#include "extrema/codec/decoder.h"
+#include "extrema/codec/record.h"
 #include "net/rtp_header.h"
 
 namespace extrema::pipeline {
@@ -87,6 +90,48 @@ TEST(SendPathCadence, SamplesUntilPacketCountsToTheNextGridLine) {
     std::vector<float> block(100, 0.1f);
     send.push(block);
     EXPECT_EQ(send.samples_until_packet(), packet - 100);
+}
+
+TEST(SendPathBank, SwingRecordsGoUnderTheSwingPayloadTypeAsTheOfflineEncode) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.encoder.bank = "swing";
+    config.encoder.dtx = false;  // every packet carries records
+    const auto in =
+        voice_like(static_cast<std::size_t>(config.audio.rate_hz), config.audio.rate_hz);
+    std::vector<codec::Record> sent;
+    std::uint64_t sent_samples = 0;
+    SendPath send(config, [&](std::span<const std::uint8_t> datagram) {
+        net::RtpPacketView view;
+        EXPECT_EQ(net::parse_rtp_packet(datagram, view), net::RtpParseError::kNone);
+        EXPECT_EQ(view.header.payload_type, config.network.swing_payload_type);
+        EXPECT_EQ(view.payload.size() % codec::kRecordBytes, 0u);
+        for (std::size_t at = 0; at + codec::kRecordBytes <= view.payload.size();
+             at += codec::kRecordBytes) {
+            const codec::Record r =
+                codec::unpack_record(view.payload.subspan(at).first<codec::kRecordBytes>());
+            sent_samples += r.samples;
+            sent.push_back(r);
+        }
+        return true;
+    });
+    std::vector<float> block(256);
+    for (std::size_t at = 0; at + block.size() <= in.size(); at += block.size()) {
+        std::copy_n(in.begin() + static_cast<std::ptrdiff_t>(at), block.size(), block.begin());
+        send.push(block);
+    }
+    ASSERT_GT(sent_samples, in.size() / 2);
+
+    codec::Encoder offline(encoder_config(config), curve_bank(config));
+    std::vector<codec::Record> records;
+    offline.push(std::span<const float>(in), records);
+    offline.flush(records);
+    const auto expected = codec::decode_all(records, codec::CurveBank::swing());
+    const auto got = codec::decode_all(sent, codec::CurveBank::swing());
+    ASSERT_GE(expected.size(), got.size());
+    EXPECT_TRUE(std::equal(got.begin(), got.end(), expected.begin()));
+    // The bank matters: the same records in the standard bank are another waveform.
+    EXPECT_NE(codec::decode_all(sent, codec::CurveBank::standard()), got);
 }
 
 }  // namespace

@@ -39,6 +39,9 @@ class Decoder {
     // Forces the held value (loss concealment resynchronises this way).
     void set_position(std::int16_t value) noexcept { pos_ = value; }
     const CurveBank& bank() const noexcept { return *bank_; }
+    // The bank of the records pushed from now on (a link names each packet's bank by its payload
+    // type); the position carries over. Between records only: pending() must be 0.
+    void set_bank(const CurveBank& bank) noexcept { bank_ = &bank; }
 
   private:
     // Writes the next `count` samples of the current record (at most pending()) on the int16
