@@ -65,6 +65,20 @@ void validate_redundancy(const LinkConfig& config) {
                         network.red_payload_type));
 }
 
+void validate_redundancy_kbps(const LinkConfig& config) {
+    const double kbps = config.network.redundancy_kbps;
+    require(kbps == 0.0 || kbps >= pipeline::kMinRedundancyKbps, {"network.redundancy_kbps"},
+            fmt::format("network.redundancy_kbps ({}) must be 0 (copies) or {} to {} kbps",
+                        format_number(kbps), format_number(pipeline::kMinRedundancyKbps),
+                        format_number(pipeline::kMaxRedundancyKbps)));
+    const double target = config.encoder.target_kbps;
+    require(kbps == 0.0 || target == 0.0 || kbps < target,
+            {"network.redundancy_kbps", "encoder.target_kbps"},
+            fmt::format("network.redundancy_kbps ({} kbps) must be below encoder.target_kbps ({} "
+                        "kbps): blocks at the packets' own rate cost as much as copies",
+                        format_number(kbps), format_number(target)));
+}
+
 void validate_comfort_noise(const LinkConfig& config) {
     const auto& network = config.network;
     // A receiver takes CN packets whatever its own dtx, so the type is checked either way.
@@ -142,6 +156,7 @@ void validate(const LinkConfig& config) {
     validate_each_key(config);
     validate_peers(config);
     validate_redundancy(config);
+    validate_redundancy_kbps(config);
     validate_comfort_noise(config);
     validate_audio(config);
     validate_latency(config);

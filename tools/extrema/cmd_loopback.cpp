@@ -1,8 +1,9 @@
 // extrema loopback IN.wav OUT.wav [--loss PCT [--burst N] [--loss-ends-at-s S]] [--jitter-ms MS]
-//   [--reorder PCT] [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--seed N] [--speed N]
-//   [--drift-ppm P] [--dtx] [--json]: a real sender and receiver on 127.0.0.1 through a userspace
-//   impairment proxy; writes what the receiver played, aligned to the sender's timeline, and
-//   reports the wire figures, the latency and the quality against the offline decode.
+//   [--reorder PCT] [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--redundancy-kbps K]
+//   [--seed N] [--speed N] [--drift-ppm P] [--dtx] [--json]: a real sender and receiver on
+//   127.0.0.1 through a userspace impairment proxy; writes what the receiver played, aligned to
+//   the sender's timeline, and reports the wire figures, the latency and the quality against the
+//   offline decode.
 #include <fmt/core.h>
 
 #include <memory>
@@ -65,6 +66,10 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("--redundancy", *redundancy,
                     "RFC 2198 redundancy: earlier packets resent in each packet, 0..3 or auto")
         ->check(CLI::IsMember({"0", "1", "2", "3", "auto"}));
+    cmd->add_option("--redundancy-kbps", options->redundancy_kbps,
+                    "Payload rate of the redundant blocks, kbps: a second encoder's records "
+                    "instead of copies (0 = copies)")
+        ->check(CLI::Range(0.0, pipeline::kMaxRedundancyKbps));
     cmd->add_flag("--dtx", options->dtx,
                   "DTX: only RFC 3389 comfort noise through the pauses (the output is then no "
                   "longer the offline decode there)");

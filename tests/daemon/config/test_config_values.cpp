@@ -58,6 +58,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.network.srtp_key_file, "/etc/extrema/key");
     EXPECT_EQ(c.network.dtls, "client");
     EXPECT_TRUE(c.network.redundancy_auto);
+    EXPECT_EQ(c.network.redundancy_kbps, 16.0);
     EXPECT_EQ(c.network.cn_payload_type, 19);
     EXPECT_EQ(c.network.red_payload_type, 110);
     EXPECT_EQ(c.network.receive_buffer_bytes, 65536);
@@ -157,7 +158,7 @@ TEST(ConfigValues, TableIsConsistent) {
         const bool numeric = key.type == ValueType::kInteger || key.type == ValueType::kFloat;
         EXPECT_EQ(numeric, key.range.has_value()) << key.path() << ": numbers need a range";
     }
-    EXPECT_EQ(config_keys().size(), 53u);
+    EXPECT_EQ(config_keys().size(), 54u);
 }
 
 // The table's compressor ranges are dsp::validate()'s: its edges pass, just beyond fails.
