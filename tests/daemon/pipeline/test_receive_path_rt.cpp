@@ -181,6 +181,8 @@ TEST(SendPathRealtime, LowRateBlocksAreRealtimeSafe) {
     send.fill_stats(stats);
     EXPECT_GT(red, 50u);
     EXPECT_GT(stats.redundant_blocks, 50u);
+    // Talk spurts start on grid lines: every block is the low-rate encoder's.
+    EXPECT_EQ(stats.redundant_copied, 0u);
 }
 
 // DTX on both ends: a real SendPath gating background noise and bursts (VAD, noise estimate, CN
