@@ -66,17 +66,9 @@ void validate_redundancy(const LinkConfig& config) {
 }
 
 void validate_redundancy_kbps(const LinkConfig& config) {
-    const double kbps = config.network.redundancy_kbps;
-    require(kbps == 0.0 || kbps >= pipeline::kMinRedundancyKbps, {"network.redundancy_kbps"},
-            fmt::format("network.redundancy_kbps ({}) must be 0 (copies) or {} to {} kbps",
-                        format_number(kbps), format_number(pipeline::kMinRedundancyKbps),
-                        format_number(pipeline::kMaxRedundancyKbps)));
-    const double target = config.encoder.target_kbps;
-    require(kbps == 0.0 || target == 0.0 || kbps < target,
-            {"network.redundancy_kbps", "encoder.target_kbps"},
-            fmt::format("network.redundancy_kbps ({} kbps) must be below encoder.target_kbps ({} "
-                        "kbps): blocks at the packets' own rate cost as much as copies",
-                        format_number(kbps), format_number(target)));
+    const std::string problem = pipeline::redundancy_kbps_problem(config.network.redundancy_kbps,
+                                                                  config.encoder.target_kbps);
+    require(problem.empty(), {"network.redundancy_kbps", "encoder.target_kbps"}, problem);
 }
 
 void validate_comfort_noise(const LinkConfig& config) {

@@ -185,6 +185,10 @@ struct LinkConfig {
     LogSettings log;
 };
 
+// Why network.redundancy_kbps cannot go with encoder.target_kbps (out of its range, or not below
+// a target that is set), or "" when it can.
+std::string redundancy_kbps_problem(double redundancy_kbps, double target_kbps);
+
 const char* to_string(LinkMode mode) noexcept;
 const char* to_string(InputKind kind) noexcept;
 const char* to_string(OutputKind kind) noexcept;

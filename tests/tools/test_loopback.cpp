@@ -475,7 +475,7 @@ TEST(Loopback, LowRateBlocksRepairForLessOfTheWire) {
     EXPECT_GT(low.differing_samples, copies.differing_samples);
 }
 
-TEST(Loopback, DriftAndBurstOutOfRangeAreClearErrors) {
+TEST(Loopback, DriftBurstAndRedundancyKbpsOutOfRangeAreClearErrors) {
     test::TempDir dir;
     const std::string files = kSpeechWav.string() + " " + (dir / "out.wav").string();
     const test::CliResult drift = test::run_cli("loopback " + files + " --drift-ppm 2000");
@@ -487,6 +487,13 @@ TEST(Loopback, DriftAndBurstOutOfRangeAreClearErrors) {
     const test::CliResult short_burst = test::run_cli("loopback " + files + " --burst 0.5");
     EXPECT_EQ(short_burst.exit_code, 2) << short_burst.output;
     EXPECT_NE(short_burst.output.find("--burst"), std::string::npos) << short_burst.output;
+    // network.redundancy_kbps's rule: 0 or 8..256, and below --kbps when that is set.
+    for (const char* bad : {" --redundancy 1 --redundancy-kbps 4",
+                            " --redundancy 1 --kbps 32 --redundancy-kbps 32"}) {
+        const test::CliResult low = test::run_cli("loopback " + files + bad);
+        EXPECT_EQ(low.exit_code, 2) << bad << ": " << low.output;
+        EXPECT_NE(low.output.find("--redundancy-kbps"), std::string::npos) << low.output;
+    }
     EXPECT_FALSE(std::filesystem::exists(dir / "out.wav"));
 }
 

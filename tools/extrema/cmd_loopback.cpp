@@ -91,6 +91,11 @@ void add_loopback_command(CLI::App& app) {
         options->redundancy_auto = *redundancy == "auto";
         options->redundancy = options->redundancy_auto ? 0 : std::stoi(*redundancy);
         if (*correction != "auto") options->drift_correction = *correction == "on";
+        if (const std::string problem = pipeline::redundancy_kbps_problem(
+                options->redundancy_kbps, options->encoder.target_kbps);
+            !problem.empty()) {
+            throw CLI::ValidationError("--redundancy-kbps", problem);
+        }
         if (options->impairment.burst_packets > 0.0) {
             try {  // the flags' own ranges passed: only the pair can still disagree
                 (void)net::gilbert_from_loss_and_burst(options->impairment.loss_percent,

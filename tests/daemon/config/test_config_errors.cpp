@@ -184,15 +184,15 @@ TEST(ConfigErrors, RedundancyKbpsIsZeroOrALowerRate) {
     EXPECT_THAT(parse_error(fixed("redundancy_kbps = -1\n")),
                 HasSubstr("key 'network.redundancy_kbps': -1 is out of range"));
     EXPECT_THAT(parse_error(fixed("redundancy_kbps = 4\n")),
-                HasSubstr("key 'network.redundancy_kbps': network.redundancy_kbps (4) must be 0 "
-                          "(copies) or 8 to 256 kbps"));
+                HasSubstr("key 'network.redundancy_kbps': 4 kbps is neither 0 (copies) nor 8 to "
+                          "256 kbps"));
     const auto steered = [](std::string_view lines) {
         return "[encoder]\ntarget_kbps = 24\n" + network_with(lines);
     };
     EXPECT_EQ(parse(steered("redundancy_kbps = 16\n")).network.redundancy_kbps, 16.0);
     EXPECT_THAT(parse_error(steered("redundancy_kbps = 24\n")),
-                HasSubstr("key 'network.redundancy_kbps': network.redundancy_kbps (24 kbps) must "
-                          "be below encoder.target_kbps (24 kbps)"));
+                HasSubstr("key 'network.redundancy_kbps': 24 kbps must be below the encoder's "
+                          "target_kbps (24 kbps)"));
 }
 
 TEST(ConfigErrors, BadAddresses) {
