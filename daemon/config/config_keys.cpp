@@ -248,6 +248,18 @@ std::vector<KeySpec> build_table() {
                  "conceals; costs that many times the payload rate again. auto: off until the "
                  "peer's RTCP reports more than 1 % loss, then 1 to 3 by the loss, off again "
                  "after 4 reports at or below 0.5 % (docs/daemon.md). 0: off."),
+        Row("network", "redundancy_kbps",
+            member<&LinkConfig::network, &NetworkSettings::redundancy_kbps>())
+            .flag("redundancy-kbps")
+            .unit("kbps")
+            .range(0, kMaxRedundancyKbps)
+            .doc("Payload rate of the redundant blocks: a second encoder steered to this rate "
+                 "encodes the same capture, and its records of each packet's span are what the "
+                 "later packets carry, so redundancy costs this rate per block instead of the "
+                 "payload rate (docs/wire.md). 8 to 256, and below encoder.target_kbps when that "
+                 "is set: a block at the packet's own rate would cost as much as a copy. Read at "
+                 "the start only (not on SIGHUP), and only by a link that starts with redundancy "
+                 "on or auto. 0: the blocks are copies of the packets' payloads."),
         Row("network", "red_payload_type",
             member<&LinkConfig::network, &NetworkSettings::red_payload_type>())
             .flag("red-payload-type")

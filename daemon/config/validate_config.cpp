@@ -65,6 +65,12 @@ void validate_redundancy(const LinkConfig& config) {
                         network.red_payload_type));
 }
 
+void validate_redundancy_kbps(const LinkConfig& config) {
+    const std::string problem = pipeline::redundancy_kbps_problem(config.network.redundancy_kbps,
+                                                                  config.encoder.target_kbps);
+    require(problem.empty(), {"network.redundancy_kbps", "encoder.target_kbps"}, problem);
+}
+
 void validate_comfort_noise(const LinkConfig& config) {
     const auto& network = config.network;
     // A receiver takes CN packets whatever its own dtx, so the type is checked either way.
@@ -157,6 +163,7 @@ void validate(const LinkConfig& config) {
     validate_each_key(config);
     validate_peers(config);
     validate_redundancy(config);
+    validate_redundancy_kbps(config);
     validate_comfort_noise(config);
     validate_swing_payload_type(config);
     validate_audio(config);

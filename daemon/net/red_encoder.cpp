@@ -30,22 +30,23 @@ RedEncoderConfig checked(const RedEncoderConfig& config) {
 
 RedEncoder::RedEncoder(const RedEncoderConfig& config) : config_(checked(config)) {}
 
-void RedEncoder::remember(const OutgoingPacket& packet) noexcept {
-    const auto payload = packet.bytes().subspan(kRtpHeaderBytes);
+void RedEncoder::remember(std::uint32_t timestamp, std::span<const std::uint8_t> payload) noexcept {
     newest_ = (newest_ + 1) % history_.size();
     Past& past = history_[newest_];
-    past.timestamp = packet.header.timestamp;
+    past.timestamp = timestamp;
     past.bytes = std::min(payload.size(), past.payload.size());
     std::copy_n(payload.begin(), past.bytes, past.payload.begin());
 }
 
-void RedEncoder::process(OutgoingPacket& packet, std::size_t level) noexcept {
+void RedEncoder::process(OutgoingPacket& packet, std::size_t level,
+                         std::span<const std::uint8_t> history) noexcept {
+    const auto primary_data = packet.bytes().subspan(kRtpHeaderBytes);
+    if (history.empty()) history = primary_data;
     level = std::min(level, kMaxRedundantBlocks);
     if (level == 0) {
-        remember(packet);
+        remember(packet.header.timestamp, history);
         return;
     }
-    const auto primary_data = packet.bytes().subspan(kRtpHeaderBytes);
     const RedBlock primary{config_.payload_type, 0, primary_data};
     // Candidates newest first; the payload takes them while they fit, then they go oldest first.
     std::array<RedBlock, kMaxRedundantBlocks> chosen{};
@@ -74,7 +75,7 @@ void RedEncoder::process(OutgoingPacket& packet, std::size_t level) noexcept {
     // cap (a packetizer sized before redundancy came on by SIGHUP) would not fit at all.
     if (count == 0 && (no_room || bytes > config_.max_payload_bytes)) {
         ++plain_for_cap_;
-        remember(packet);
+        remember(packet.header.timestamp, history);
         return;
     }
     std::reverse(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(count));
@@ -86,8 +87,8 @@ void RedEncoder::process(OutgoingPacket& packet, std::size_t level) noexcept {
         write_red_payload(std::span<const RedBlock>(chosen).first(count), primary,
                           std::span<std::uint8_t>(buffer_).subspan(kRtpHeaderBytes));
     blocks_sent_ += count;
-    // The history copies the primary before the packet points at our buffer.
-    remember(packet);
+    // The history copies the primary (or `history`) before the packet points at our buffer.
+    remember(packet.header.timestamp, history);
     packet.header = header;
     packet.buffer = buffer_;
     packet.size_bytes = kRtpHeaderBytes + written;

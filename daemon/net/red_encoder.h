@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "net/packetizer.h"
 #include "net/red_payload.h"
@@ -36,8 +37,11 @@ class RedEncoder {
     // packet with up to `level` (<= kMaxRedundantBlocks) earlier payloads, written into this
     // encoder's buffer: packet.buffer, size_bytes and header then describe the RED packet, with
     // kSrtpTrailerRoomBytes to spare for SRTP in place. Level 0 (or no room, above) leaves it as it
-    // is. Either way its payload joins the history for the packets after it.
-    void process(OutgoingPacket& packet, std::size_t level) noexcept;
+    // is. Either way `history` joins the history for the packets after it: what they carry as
+    // this packet's redundant block (network.redundancy_kbps: a lower-rate encoding of the same
+    // span). Empty: the packet's own payload, a verbatim copy. At most kMaxPayloadBytes.
+    void process(OutgoingPacket& packet, std::size_t level,
+                 std::span<const std::uint8_t> history = {}) noexcept;
 
     // Redundant blocks sent, and those left out for size or offset (see above).
     std::uint64_t blocks_sent() const noexcept { return blocks_sent_; }
@@ -52,7 +56,7 @@ class RedEncoder {
         std::size_t bytes = 0;  // 0: empty
         std::array<std::uint8_t, kMaxPayloadBytes> payload{};
     };
-    void remember(const OutgoingPacket& packet) noexcept;
+    void remember(std::uint32_t timestamp, std::span<const std::uint8_t> payload) noexcept;
 
     RedEncoderConfig config_;
     std::array<Past, kMaxRedundantBlocks> history_{};  // ring, newest at newest_

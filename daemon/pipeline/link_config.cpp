@@ -1,6 +1,23 @@
 #include "pipeline/link_config.h"
 
+#include <fmt/format.h>
+
 namespace extrema::pipeline {
+
+std::string redundancy_kbps_problem(double redundancy_kbps, double target_kbps) {
+    if (redundancy_kbps == 0.0) return "";
+    if (!(redundancy_kbps >= kMinRedundancyKbps && redundancy_kbps <= kMaxRedundancyKbps)) {
+        return fmt::format("{:g} kbps is neither 0 (copies) nor {:g} to {:g} kbps", redundancy_kbps,
+                           kMinRedundancyKbps, kMaxRedundancyKbps);
+    }
+    if (target_kbps > 0.0 && redundancy_kbps >= target_kbps) {
+        return fmt::format(
+            "{:g} kbps must be below the encoder's target_kbps ({:g} kbps): "
+            "blocks at the packets' own rate cost as much as copies",
+            redundancy_kbps, target_kbps);
+    }
+    return "";
+}
 
 const char* to_string(LinkMode mode) noexcept {
     switch (mode) {

@@ -82,6 +82,11 @@ struct EncoderSettings {
     std::string bank = "standard";
 };
 
+// network.redundancy_kbps's range, 0 (copies) aside: at 8 kbit/s a 10 ms block still holds two
+// records besides its anchor; 256 leaves room above any encoder.target_kbps a voice link uses.
+inline constexpr double kMinRedundancyKbps = 8.0;
+inline constexpr double kMaxRedundancyKbps = 256.0;
+
 struct NetworkSettings {
     // Local address to bind, "host:port". 0.0.0.0:5004: every interface, port 5004 (the
     // customary first RTP port, RFC 3551).
@@ -115,6 +120,11 @@ struct NetworkSettings {
     // multiplies the payload rate by 1 + redundancy.
     int redundancy = 0;
     bool redundancy_auto = false;
+    // Payload rate of the redundant blocks, kbps: a second encoder at this target_kbps encodes
+    // the same capture and its records are what the blocks carry. 0: the blocks are copies of
+    // the packets' own payloads. Else kMinRedundancyKbps..kMaxRedundancyKbps, below
+    // encoder.target_kbps when that is set.
+    double redundancy_kbps = 0.0;
     // RTP dynamic payload type of RED packets (SDP red/48000), 96..127, not payload_type.
     int red_payload_type = 97;
     // RTP payload type of RFC 3389 comfort-noise packets (encoder.dtx). 13: its static number
@@ -182,6 +192,10 @@ struct LinkConfig {
     CompressorSettings compressor;
     LogSettings log;
 };
+
+// Why network.redundancy_kbps cannot go with encoder.target_kbps (out of its range, or not below
+// a target that is set), or "" when it can.
+std::string redundancy_kbps_problem(double redundancy_kbps, double target_kbps);
 
 const char* to_string(LinkMode mode) noexcept;
 const char* to_string(InputKind kind) noexcept;

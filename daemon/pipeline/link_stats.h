@@ -24,6 +24,7 @@ struct SendStats {
     std::uint64_t redundant_blocks = 0;   // earlier packets' payloads sent again (RFC 2198)
     std::uint64_t redundant_dropped = 0;  // left out: over the payload cap or the RED fields
     std::uint64_t redundant_plain = 0;    // packets sent plain: the cap had room for no block
+    std::uint64_t redundant_copied = 0;   // redundancy_kbps: copies, no low-rate frame of the span
     std::uint64_t redundancy = 0;         // redundant blocks per packet now (auto: varies)
     std::uint64_t cn_packets = 0;         // RFC 3389 comfort-noise packets sent (DTX)
     std::uint64_t dtx_samples = 0;        // stream samples not sent: DTX pauses

@@ -1,5 +1,6 @@
 #include "pipeline/send_path.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -29,6 +30,13 @@ net::RedEncoderConfig red_config(const LinkConfig& config) {
     red.red_payload_type = static_cast<std::uint8_t>(config.network.red_payload_type);
     red.max_payload_bytes = static_cast<std::size_t>(config.network.max_payload_bytes);
     return red;
+}
+
+// The blocks' encoder: the link's, steered to the lower rate.
+codec::EncoderConfig low_rate_config(const LinkConfig& config) {
+    codec::EncoderConfig encoder = encoder_config(config);
+    encoder.target_kbps = config.network.redundancy_kbps;
+    return encoder;
 }
 
 DtxConfig dtx_config(const LinkConfig& config) {
@@ -73,6 +81,10 @@ SendPath::SendPath(const LinkConfig& config, Transmit transmit)
       transmit_(std::move(transmit)) {
     if (redundancy_possible(config)) {
         set_redundancy(config.network.redundancy, config.network.redundancy_auto);
+        if (config.network.redundancy_kbps > 0.0) {
+            low_rate_.emplace(low_rate_config(config), curve_bank(config),
+                              packetizer_.packet_samples());
+        }
     }
     if (config.encoder.dtx) dtx_.emplace(dtx_config(config));
     set_compressor(config.compressor);
@@ -96,8 +108,27 @@ void SendPath::set_compressor(const CompressorSettings& settings) {
 
 void SendPath::push(std::span<float> samples) {
     if (samples.empty()) return;
-    samples_pushed_ += samples.size();
     if (compressor_) compressor_->process(samples);
+    if (!low_rate_) {
+        encode(samples);
+        return;
+    }
+    // Pieces that end at grid lines: the frame a packet needs from the low-rate encoder is done
+    // before the packet leaves, and the ring holds the few frames pushed ahead of it.
+    const std::uint64_t packet = packetizer_.packet_samples();
+    while (!samples.empty()) {
+        const std::uint64_t to_line = packet - samples_pushed_ % packet;
+        const std::size_t n = static_cast<std::size_t>(
+            std::min<std::uint64_t>({samples.size(), to_line, LowRateBlocks::kMaxPushSamples}));
+        const auto piece = samples.first(n);
+        low_rate_->push(piece);
+        encode(piece);
+        samples = samples.subspan(n);
+    }
+}
+
+void SendPath::encode(std::span<float> samples) {
+    samples_pushed_ += samples.size();
     records_.clear();
     if (dtx_) dtx_->analyse(samples);
     encoder_.push(std::span<const float>(samples), records_);
@@ -119,6 +150,7 @@ std::uint64_t SendPath::samples_until_packet() const noexcept {
 }
 
 void SendPath::flush() {
+    if (low_rate_) low_rate_->flush();
     records_.clear();
     encoder_.flush(records_);
     records_encoded_ += records_.size();
@@ -137,7 +169,14 @@ void SendPath::on_packet(net::OutgoingPacket& packet) {
         return;
     }
     // CN packets carry no records for RED to repeat (RFC 2198 blocks are of our payload type).
-    if (red_ && !packet.comfort_noise) red_->process(packet, redundancy_);
+    if (red_ && !packet.comfort_noise) {
+        std::span<const std::uint8_t> block;
+        if (low_rate_) {
+            block = low_rate_->block(packet.header.timestamp, packet.samples);
+            if (block.empty()) ++red_copies_;
+        }
+        red_->process(packet, redundancy_, block);
+    }
     const std::size_t payload_bytes = packet.size_bytes - net::kRtpHeaderBytes;
     if (srtp_ && !srtp_->protect(packet.buffer, packet.size_bytes)) {
         ++send_errors_;
@@ -195,6 +234,7 @@ void SendPath::fill_stats(SendStats& stats) const noexcept {
         stats.redundant_blocks = red_->blocks_sent();
         stats.redundant_dropped = red_->blocks_dropped();
         stats.redundant_plain = red_->plain_for_cap();
+        stats.redundant_copied = red_copies_;
     }
     stats.encoder_latency_ms = static_cast<double>(encoder_.pending_samples()) * 1000.0 / rate_hz_;
 }

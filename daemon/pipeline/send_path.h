@@ -4,6 +4,12 @@
 //   samples -> [compressor] -> extrema encoder (max_segment_ms cap) -> [DTX gate] -> packetizer
 //           -> [RFC 2198 redundancy, CN packets aside] -> [SRTP] -> transmit(datagram)
 //
+// With network.redundancy_kbps a second encoder (pipeline/low_rate_blocks.h) gets the same
+// compressed samples, and its records of each packet's span, not the packet's own, are what the
+// later packets carry as its redundant block. It is made at the start, when redundancy is on (or
+// auto), and runs from then on, so a SIGHUP back to redundancy finds it in step: a link started
+// without redundancy sends copies.
+//
 // With encoder.dtx the gate (pipeline/dtx_gate.h) sends nothing but RFC 3389 comfort noise
 // through the pauses; the encoder still gets every sample.
 //
@@ -26,6 +32,7 @@
 #include "pipeline/dtx_gate.h"
 #include "pipeline/link_config.h"
 #include "pipeline/link_stats.h"
+#include "pipeline/low_rate_blocks.h"
 
 namespace extrema::pipeline {
 
@@ -78,6 +85,7 @@ class SendPath {
     void fill_stats(SendStats& stats) const noexcept;
 
   private:
+    void encode(std::span<float> samples);
     void on_packet(net::OutgoingPacket& packet);
     void route(std::span<const codec::Record> records);
 
@@ -88,7 +96,10 @@ class SendPath {
     std::optional<DtxGate> dtx_;  // encoder.dtx only
     net::RedEncoderConfig red_config_;
     std::optional<net::RedEncoder> red_;  // once redundancy (or auto) was on
-    std::size_t redundancy_ = 0;          // redundant blocks per packet now
+    // network.redundancy_kbps > 0 with redundancy on (or auto) at the start: the blocks' encoder.
+    std::optional<LowRateBlocks> low_rate_;
+    std::uint64_t red_copies_ = 0;  // RED-era packets whose block had to be a copy
+    std::size_t redundancy_ = 0;    // redundant blocks per packet now
     bool redundancy_auto_ = false;
     net::RedundancyPolicy policy_;
     std::unique_ptr<net::SrtpSession> srtp_;

@@ -252,6 +252,7 @@ const Field kFields[] = {
     {kTx, "redundant_blocks", count<&SendStats::redundant_blocks>(), 0, {}, {}, {}},
     {kTx, "redundant_dropped", count<&SendStats::redundant_dropped>(), 0, {}, {}, {}},
     {kTx, "redundant_plain", count<&SendStats::redundant_plain>(), 0, {}, {}, {}},
+    {kTx, "redundant_copied", count<&SendStats::redundant_copied>(), 0, {}, {}, {}},
     {kTx, "cn_packets", count<&SendStats::cn_packets>(), 0, {}, {}, {}},
     {kTx, "dtx_samples", count<&SendStats::dtx_samples>(), 0, {}, {}, {}},
     {kTx, "capture_overruns", count<&SendStats::capture_overruns>(), 0,

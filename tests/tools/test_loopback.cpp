@@ -471,7 +471,37 @@ TEST(Loopback, AutoRedundancyComesOnWithLossAndGoesOffWhenItStops) {
     EXPECT_GT(r.injected.dropped, 0u);
 }
 
-TEST(Loopback, DriftAndBurstOutOfRangeAreClearErrors) {
+// --redundancy-kbps: the blocks are a 24 kbps encoding of each packet instead of a copy. The
+// same drops (same seed) are repaired for less of the wire, and what plays in the lost packets'
+// place is the low-rate encoding, no longer the offline decode.
+TEST(Loopback, LowRateBlocksRepairForLessOfTheWire) {
+    const auto run = [](double redundancy_kbps) {
+        test::TempDir dir;
+        LoopbackOptions options;
+        options.input = kSpeechWav;
+        options.output = dir / "out.wav";
+        options.pace = audio::Pace(10.0);
+        options.packet_ms = 10.0;
+        options.encoder.target_kbps = 64.0;
+        options.encoder.max_segment_ms = 5.0;
+        options.redundancy = 1;
+        options.redundancy_kbps = redundancy_kbps;
+        options.impairment.loss_percent = 10.0;
+        options.impairment.seed = 3;
+        return run_loopback(options);
+    };
+    const LoopbackReport copies = run(0.0);
+    const LoopbackReport low = run(24.0);
+    EXPECT_EQ(low.injected.dropped, copies.injected.dropped);
+    EXPECT_GT(low.receiver.receive.repaired, 0u);
+    EXPECT_GE(low.receiver.receive.repaired, copies.receiver.receive.repaired);
+    EXPECT_EQ(low.sender.send.redundant_copied, 0u);
+    EXPECT_LT(low.ip_kbps, copies.ip_kbps);
+    EXPECT_EQ(low.timeline_error_samples, 0);
+    EXPECT_GT(low.differing_samples, copies.differing_samples);
+}
+
+TEST(Loopback, DriftBurstAndRedundancyKbpsOutOfRangeAreClearErrors) {
     test::TempDir dir;
     const std::string files = kSpeechWav.string() + " " + (dir / "out.wav").string();
     const test::CliResult drift = test::run_cli("loopback " + files + " --drift-ppm 2000");
@@ -483,6 +513,13 @@ TEST(Loopback, DriftAndBurstOutOfRangeAreClearErrors) {
     const test::CliResult short_burst = test::run_cli("loopback " + files + " --burst 0.5");
     EXPECT_EQ(short_burst.exit_code, 2) << short_burst.output;
     EXPECT_NE(short_burst.output.find("--burst"), std::string::npos) << short_burst.output;
+    // network.redundancy_kbps's rule: 0 or 8..256, and below --kbps when that is set.
+    for (const char* bad : {" --redundancy 1 --redundancy-kbps 4",
+                            " --redundancy 1 --kbps 32 --redundancy-kbps 32"}) {
+        const test::CliResult low = test::run_cli("loopback " + files + bad);
+        EXPECT_EQ(low.exit_code, 2) << bad << ": " << low.output;
+        EXPECT_NE(low.output.find("--redundancy-kbps"), std::string::npos) << low.output;
+    }
     EXPECT_FALSE(std::filesystem::exists(dir / "out.wav"));
 }
 

@@ -8,7 +8,7 @@
 #  options go to every `extrema loopback`, e.g. --jitter-target-ms 300 so that a loaded machine
 #  makes no packet late and only the injected loss is concealed, or --burst L for bursty loss)
 # Prints the mean MOS per loss rate; OUT_TSV holds every run (file, loss, seed, concealed
-# samples, MOS, packets repaired from redundancy).
+# samples, MOS, packets repaired from redundancy, the wire rate with IPv4/UDP headers).
 set -euo pipefail
 extrema=${1:-build/release/tools/extrema/extrema}
 out=${2:-loss_mos.tsv}
@@ -29,7 +29,7 @@ for prompt in Front_Center Front_Left Front_Right Rear_Center Rear_Left Rear_Rig
   files+=("/usr/share/sounds/alsa/$prompt.wav")
 done
 files+=("$work/espeak_en-us.wav" "$work/espeak_en-gb-f3.wav")
-printf 'file\tloss_pct\tseed\tconcealed_samples\tmos\trepaired_packets\n' >"$out"
+printf 'file\tloss_pct\tseed\tconcealed_samples\tmos\trepaired_packets\tip_kbps\n' >"$out"
 for in in "${files[@]}"; do
   name=$(basename "$in" .wav)
   # --speed 5: the proxy makes the same decisions for a seed at any pace.
@@ -40,9 +40,10 @@ for in in "${files[@]}"; do
         --seed "$seed" --json "$@")
       concealed=$(json_field concealed_samples <<<"$report")
       repaired=$(json_field repaired_packets <<<"$report")
+      ip_kbps=$(json_field ip_kbps <<<"$report")
       mos=$("$extrema" eval "$work/clean.wav" "$work/lossy.wav" --json | json_field mos)
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$loss" "$seed" "$concealed" "$mos" "$repaired" \
-        >>"$out"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$loss" "$seed" "$concealed" "$mos" \
+        "$repaired" "$ip_kbps" >>"$out"
     done
   done
 done

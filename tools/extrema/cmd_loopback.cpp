@@ -1,8 +1,9 @@
 // extrema loopback IN.wav OUT.wav [--loss PCT [--burst N] [--loss-ends-at-s S]] [--jitter-ms MS]
-//   [--reorder PCT] [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--seed N] [--speed N]
-//   [--drift-ppm P] [--dtx] [--json]: a real sender and receiver on 127.0.0.1 through a userspace
-//   impairment proxy; writes what the receiver played, aligned to the sender's timeline, and
-//   reports the wire figures, the latency and the quality against the offline decode.
+//   [--reorder PCT] [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--redundancy-kbps K]
+//   [--seed N] [--speed N] [--drift-ppm P] [--dtx] [--json]: a real sender and receiver on
+//   127.0.0.1 through a userspace impairment proxy; writes what the receiver played, aligned to
+//   the sender's timeline, and reports the wire figures, the latency and the quality against the
+//   offline decode.
 #include <fmt/core.h>
 
 #include <memory>
@@ -70,6 +71,10 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("--redundancy", *redundancy,
                     "RFC 2198 redundancy: earlier packets resent in each packet, 0..3 or auto")
         ->check(CLI::IsMember({"0", "1", "2", "3", "auto"}));
+    cmd->add_option("--redundancy-kbps", options->redundancy_kbps,
+                    "Payload rate of the redundant blocks, kbps: a second encoder's records "
+                    "instead of copies (0 = copies)")
+        ->check(CLI::Range(0.0, pipeline::kMaxRedundancyKbps));
     cmd->add_flag("--dtx", options->dtx,
                   "DTX: only RFC 3389 comfort noise through the pauses (the output is then no "
                   "longer the offline decode there)");
@@ -91,6 +96,11 @@ void add_loopback_command(CLI::App& app) {
         options->redundancy_auto = *redundancy == "auto";
         options->redundancy = options->redundancy_auto ? 0 : std::stoi(*redundancy);
         if (*correction != "auto") options->drift_correction = *correction == "on";
+        if (const std::string problem = pipeline::redundancy_kbps_problem(
+                options->redundancy_kbps, options->encoder.target_kbps);
+            !problem.empty()) {
+            throw CLI::ValidationError("--redundancy-kbps", problem);
+        }
         if (options->impairment.burst_packets > 0.0) {
             try {  // the flags' own ranges passed: only the pair can still disagree
                 (void)net::gilbert_from_loss_and_burst(options->impairment.loss_percent,

@@ -345,6 +345,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     sender.network.srtp_key_file = options.srtp_key_file;
     sender.network.redundancy = options.redundancy;
     sender.network.redundancy_auto = options.redundancy_auto;
+    sender.network.redundancy_kbps = options.redundancy_kbps;
     sender.network.bind = "127.0.0.1:0";
 
     {
@@ -545,6 +546,7 @@ std::string loopback_json(const LoopbackReport& r) {
          {"concealed_samples", rx.concealed_samples},
          {"repaired_packets", rx.repaired},
          {"redundant_blocks", r.sender.send.redundant_blocks},
+         {"redundant_copied", r.sender.send.redundant_copied},
          {"redundancy_changes", redundancy},
          {"dtx",
           {{"on", r.dtx},

@@ -53,6 +53,7 @@ multicast_interface = "192.168.1.10"
 srtp_key_file = "/etc/extrema/key"
 dtls = "client"
 redundancy = "auto"
+redundancy_kbps = 16
 red_payload_type = 110
 cn_payload_type = 19
 swing_payload_type = 120

@@ -168,6 +168,33 @@ TEST(ConfigErrors, RedundancyIsACountOrAuto) {
                 HasSubstr("key 'network.redundancy': \"always\" is not accepted"));
 }
 
+// network.redundancy_kbps: 0 (copies), or 8..256 and below the encoder's own target.
+TEST(ConfigErrors, RedundancyKbpsIsZeroOrALowerRate) {
+    // The encoder's target 0 (a fixed threshold) leaves the whole range open.
+    const auto fixed = [](std::string_view lines) {
+        return "[encoder]\ntarget_kbps = 0\n" + network_with(lines);
+    };
+    EXPECT_EQ(parse(fixed("redundancy = 1\nredundancy_kbps = 16\n")).network.redundancy_kbps, 16.0);
+    EXPECT_EQ(parse(fixed("redundancy_kbps = 8\n")).network.redundancy_kbps, 8.0);
+    EXPECT_EQ(parse(fixed("redundancy_kbps = 256\n")).network.redundancy_kbps, 256.0);
+    EXPECT_EQ(parse(fixed("redundancy_kbps = 0\n")).network.redundancy_kbps, 0.0);
+    EXPECT_THAT(parse_error(fixed("redundancy_kbps = 300\n")),
+                HasSubstr("key 'network.redundancy_kbps': 300 is out of range: expected a number "
+                          "from 0 to 256 kbps"));
+    EXPECT_THAT(parse_error(fixed("redundancy_kbps = -1\n")),
+                HasSubstr("key 'network.redundancy_kbps': -1 is out of range"));
+    EXPECT_THAT(parse_error(fixed("redundancy_kbps = 4\n")),
+                HasSubstr("key 'network.redundancy_kbps': 4 kbps is neither 0 (copies) nor 8 to "
+                          "256 kbps"));
+    const auto steered = [](std::string_view lines) {
+        return "[encoder]\ntarget_kbps = 24\n" + network_with(lines);
+    };
+    EXPECT_EQ(parse(steered("redundancy_kbps = 16\n")).network.redundancy_kbps, 16.0);
+    EXPECT_THAT(parse_error(steered("redundancy_kbps = 24\n")),
+                HasSubstr("key 'network.redundancy_kbps': 24 kbps must be below the encoder's "
+                          "target_kbps (24 kbps)"));
+}
+
 TEST(ConfigErrors, BadAddresses) {
     EXPECT_THAT(parse_error("[network]\npeer = \"localhost\"\n"),
                 HasSubstr("test.toml:2:8: key 'network.peer': bad address 'localhost': expected "
@@ -240,8 +267,8 @@ TEST(ConfigErrors, ErrorsInAFileNameTheFile) {
               file.string() +
                   ":3:1: key 'network.bogus': unknown key; [network] holds bind, "
                   "peer, allow, accept_any_peer, payload_type, packet_ms, "
-                  "max_payload_bytes, redundancy, red_payload_type, cn_payload_type, "
-                  "swing_payload_type, multicast_ttl, "
+                  "max_payload_bytes, redundancy, redundancy_kbps, red_payload_type, "
+                  "cn_payload_type, swing_payload_type, multicast_ttl, "
                   "multicast_interface, "
                   "srtp_key_file, dtls, receive_buffer_bytes");
 }

@@ -59,6 +59,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.network.srtp_key_file, "/etc/extrema/key");
     EXPECT_EQ(c.network.dtls, "client");
     EXPECT_TRUE(c.network.redundancy_auto);
+    EXPECT_EQ(c.network.redundancy_kbps, 16.0);
     EXPECT_EQ(c.network.cn_payload_type, 19);
     EXPECT_EQ(c.network.swing_payload_type, 120);
     EXPECT_EQ(c.network.red_payload_type, 110);
@@ -161,7 +162,7 @@ TEST(ConfigValues, TableIsConsistent) {
         const bool numeric = key.type == ValueType::kInteger || key.type == ValueType::kFloat;
         EXPECT_EQ(numeric, key.range.has_value()) << key.path() << ": numbers need a range";
     }
-    EXPECT_EQ(config_keys().size(), 55u);
+    EXPECT_EQ(config_keys().size(), 56u);
 }
 
 // The table's compressor ranges are dsp::validate()'s: its edges pass, just beyond fails.

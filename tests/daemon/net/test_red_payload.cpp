@@ -179,6 +179,35 @@ TEST(RedEncoder, LevelZeroSendsPlainPacketsButRemembers) {
     EXPECT_EQ(view.redundant()[0].data[0], 0x11);
 }
 
+// network.redundancy_kbps: what a packet leaves for the later ones to carry may be another
+// encoding of its span, shorter than its own payload; the primary is sent as it is either way.
+TEST(RedEncoder, CarriesTheHistoryGivenInsteadOfTheCopy) {
+    RedEncoder encoder(RedEncoderConfig{});
+    Packets packets;
+    for (std::uint16_t i = 0; i < 4; ++i) {
+        const std::vector<std::uint8_t> low(10 + i, static_cast<std::uint8_t>(0xA0 + i));
+        OutgoingPacket packet = packets.make(i, 480u * i, 50, static_cast<std::uint8_t>(i));
+        encoder.process(packet, 2, i == 2 ? std::span<const std::uint8_t>() : low);
+        RtpPacketView rtp;
+        const RedPayloadView view = parse(packet, rtp);
+        ASSERT_EQ(view.redundant_count, std::min<std::size_t>(i, 2));
+        for (std::size_t b = 0; b < view.redundant_count; ++b) {
+            const std::size_t from = i - (view.redundant_count - b);
+            const RedBlock& block = view.redundant()[b];
+            EXPECT_EQ(block.timestamp_offset, 480u * (i - from));
+            if (from == 2) {  // no history given: a copy of packet 2's own payload
+                ASSERT_EQ(block.data.size(), 50u);
+                EXPECT_EQ(block.data[0], 2);
+            } else {
+                ASSERT_EQ(block.data.size(), 10 + from);
+                EXPECT_EQ(block.data[0], 0xA0 + from);
+            }
+        }
+        ASSERT_EQ(view.primary.data.size(), 50u);
+        EXPECT_EQ(view.primary.data[0], i);
+    }
+}
+
 TEST(RedEncoder, DropsBlocksOverTheCapOldestFirst) {
     RedEncoderConfig config;
     config.max_payload_bytes = 1 + 100 + 4 + 100 + 4 + 99;  // room for one block and a bit

@@ -11,11 +11,14 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <numbers>
 #include <set>
 #include <utility>
 #include <vector>
 
+#include "extrema/codec/decoder.h"
 #include "extrema/codec/record.h"
+#include "net/red_payload.h"
 #include "net/rtp_header.h"
 #include "net/wire_limits.h"
 #include "pipeline/send_path.h"
@@ -223,13 +226,9 @@ std::vector<float> swelling_tone(std::size_t samples) {
     return out;
 }
 
-// The datagrams a sender with this redundancy sends for the signal.
-std::vector<std::vector<std::uint8_t>> sent_datagrams(int redundancy,
+// The datagrams this sender sends for the signal.
+std::vector<std::vector<std::uint8_t>> sent_datagrams(const LinkConfig& config,
                                                       const std::vector<float>& in) {
-    LinkConfig config;
-    config.mode = LinkMode::kSend;
-    config.encoder.dtx = false;  // a packet every 10 ms, as the loss patterns assume
-    config.network.redundancy = redundancy;
     std::vector<std::vector<std::uint8_t>> datagrams;
     SendPath send(config, [&](std::span<const std::uint8_t> datagram) {
         datagrams.emplace_back(datagram.begin(), datagram.end());
@@ -242,6 +241,16 @@ std::vector<std::vector<std::uint8_t>> sent_datagrams(int redundancy,
     }
     send.flush();
     return datagrams;
+}
+
+// The datagrams a sender with this redundancy sends for the signal.
+std::vector<std::vector<std::uint8_t>> sent_datagrams(int redundancy,
+                                                      const std::vector<float>& in) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.encoder.dtx = false;  // a packet every 10 ms, as the loss patterns assume
+    config.network.redundancy = redundancy;
+    return sent_datagrams(config, in);
 }
 
 // Delivers the datagrams one per 10 ms of playout, skipping those `lost` says, and returns what
@@ -315,6 +324,90 @@ TEST(ReceivePathRedundancy, ThreeLossesInARowNeedLevelThree) {
     EXPECT_EQ(three.repaired, 3u);
     EXPECT_EQ(three.concealed_samples, clean_stats.concealed_samples);
     EXPECT_EQ(three_out, clean);
+}
+
+// The samples a receiver plays for these records (a packet's or a block's).
+std::vector<float> played(std::span<const std::uint8_t> payload) {
+    std::vector<codec::Record> records;
+    for (std::size_t at = 0; at + codec::kRecordBytes <= payload.size();
+         at += codec::kRecordBytes) {
+        records.push_back(codec::unpack_record(payload.subspan(at).first<codec::kRecordBytes>()));
+    }
+    std::vector<float> out;
+    for (const std::int16_t v : codec::decode_all(records)) out.push_back(v / codec::kFullScale);
+    return out;
+}
+
+// network.redundancy_kbps: a lost packet plays from its block, the second encoder's records of
+// its span (not the packet's own), and from the next packet on the output is the lossless run's.
+TEST(ReceivePathRedundancy, RepairsFromLowRateBlocksWithoutShiftingTheTimeline) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.encoder.dtx = false;
+    config.encoder.target_kbps = 64.0;
+    config.encoder.max_segment_ms = 5.0;
+    config.network.packet_ms = 10.0;  // a packet per 10 ms of playout, as received() delivers
+    config.network.redundancy = 1;
+    config.network.redundancy_kbps = 16.0;
+    // The swelling tone with harmonics up to 1.76 kHz: more detail than 16 kbps keeps.
+    std::vector<float> in(48000);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const double t = static_cast<double>(i) / 48000.0;
+        const double envelope = std::max(0.0, std::sin(2.0 * std::numbers::pi * 5.0 * t));
+        double voice = 0.0;
+        for (int h = 1; h <= 8; ++h) voice += std::sin(2.0 * std::numbers::pi * 220.0 * h * t) / h;
+        in[i] = static_cast<float>(0.2 * envelope * voice);
+    }
+    const auto datagrams = sent_datagrams(config, in);
+    ASSERT_GT(datagrams.size(), 90u);
+    const auto [clean, clean_stats] = received(datagrams, [](std::size_t) { return false; });
+    // In the tone's bursts (the first 10 packets of every 20).
+    const std::set<std::size_t> lost_set = {5, 24, 43, 66};
+    const auto [repaired, stats] =
+        received(datagrams, [&](std::size_t i) { return lost_set.count(i) > 0; });
+    EXPECT_EQ(stats.lost, lost_set.size());
+    EXPECT_EQ(stats.repaired, lost_set.size());
+    EXPECT_EQ(stats.concealed_samples, clean_stats.concealed_samples);
+    ASSERT_EQ(repaired.size(), clean.size());
+
+    const auto payload = [](const std::vector<std::uint8_t>& datagram) {
+        net::RtpPacketView view;
+        EXPECT_EQ(net::parse_rtp_packet(datagram, view), net::RtpParseError::kNone);
+        net::RedPayloadView red;
+        EXPECT_EQ(net::parse_red_payload(view.payload, red), net::RedParseError::kNone);
+        return std::pair{view.header.timestamp, red};
+    };
+    // Where the timeline starts in the output: the clean run plays the first lost packet's own
+    // records there.
+    const auto [first_timestamp, first_red] = payload(datagrams[*lost_set.begin()]);
+    const std::vector<float> first = played(first_red.primary.data);
+    std::size_t lead = 0;
+    for (; lead + first_timestamp + first.size() <= clean.size(); ++lead) {
+        if (std::equal(first.begin(), first.end(), clean.begin() + lead + first_timestamp)) break;
+    }
+    ASSERT_LT(lead + first_timestamp + first.size(), clean.size()) << "timeline not found";
+
+    std::vector<bool> in_lost_span(repaired.size(), false);
+    for (const std::size_t k : lost_set) {
+        const auto [timestamp, own] = payload(datagrams[k]);
+        const auto [next_timestamp, carrier] = payload(datagrams[k + 1]);
+        ASSERT_EQ(carrier.redundant_count, 1u);
+        EXPECT_EQ(next_timestamp - carrier.redundant()[0].timestamp_offset, timestamp);
+        const std::vector<float> low = played(carrier.redundant()[0].data);
+        const std::vector<float> high = played(own.primary.data);
+        ASSERT_EQ(low.size(), high.size()) << k;
+        EXPECT_NE(low, high) << k;
+        EXPECT_LT(carrier.redundant()[0].data.size(), own.primary.data.size()) << k;
+        const auto at = static_cast<std::ptrdiff_t>(lead + timestamp);
+        EXPECT_TRUE(std::equal(high.begin(), high.end(), clean.begin() + at)) << k;
+        EXPECT_TRUE(std::equal(low.begin(), low.end(), repaired.begin() + at)) << k;
+        std::fill_n(in_lost_span.begin() + at, low.size(), true);
+    }
+    std::size_t differing = 0;
+    for (std::size_t i = 0; i < repaired.size(); ++i) {
+        if (!in_lost_span[i] && repaired[i] != clean[i]) ++differing;
+    }
+    EXPECT_EQ(differing, 0u);
 }
 
 // network.redundancy = auto: plain packets until the peer reports loss, RED from the next packet

@@ -4,6 +4,7 @@
 // so this binary is not built under the sanitizers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "audio/rt_guard.h"
@@ -146,6 +147,42 @@ TEST(ReceivePathRealtime, RepairingFromRedundancyIsRealtimeSafe) {
     // Packets 4, 8, ..., 36 came back from the next one; 40, the last, was never seen at all.
     EXPECT_EQ(stats.repaired, 9u);
     EXPECT_EQ(stats.lost, 9u);
+}
+
+// network.redundancy_kbps: the second encoder and its frames run on the network thread too; with
+// DTX, two blocks a packet and capture blocks of every size, pushing allocates nothing either.
+TEST(SendPathRealtime, LowRateBlocksAreRealtimeSafe) {
+    LinkConfig config;
+    config.mode = LinkMode::kSend;
+    config.encoder.dtx = true;
+    config.encoder.target_kbps = 64.0;
+    config.network.packet_ms = 10.0;
+    config.network.redundancy = 2;
+    config.network.redundancy_kbps = 16.0;
+    std::size_t red = 0;
+    SendPath send(config, [&](std::span<const std::uint8_t> datagram) {
+        if ((datagram[1] & 0x7f) == config.network.red_payload_type) ++red;
+        return true;
+    });
+    std::vector<float> in = test::background_noise(4 * 48000, 0.001);
+    test::add_burst(in, 1 * 48000, 1 * 48000 + 19200);
+    test::add_burst(in, 3 * 48000, 3 * 48000 + 19200);
+    std::vector<float> block(4096);
+    audio::test::RtCounts in_scope{};
+    std::size_t at = 0;
+    for (std::size_t i = 0; at < in.size(); ++i) {
+        const std::size_t n = std::min<std::size_t>(in.size() - at, 1 + (i * 997) % 4096);
+        std::copy_n(in.begin() + static_cast<std::ptrdiff_t>(at), n, block.begin());
+        count_realtime(in_scope, [&] { send.push(std::span<float>(block).first(n)); });
+        at += n;
+    }
+    expect_no_realtime_calls(in_scope);
+    SendStats stats;
+    send.fill_stats(stats);
+    EXPECT_GT(red, 50u);
+    EXPECT_GT(stats.redundant_blocks, 50u);
+    // Talk spurts start on grid lines: every block is the low-rate encoder's.
+    EXPECT_EQ(stats.redundant_copied, 0u);
 }
 
 // DTX on both ends: a real SendPath gating background noise and bursts (VAD, noise estimate, CN
