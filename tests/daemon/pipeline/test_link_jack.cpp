@@ -76,8 +76,9 @@ struct Tuning {
 // covers both (2 x max_segment_ms), the packet, the sender's and the receiver's tick and a JACK
 // period (7.3 ms here), or speech packets would arrive late.
 constexpr Tuning kLowLatency{"low latency", 2.0, 1.0, 8.0};
-// LinkConfig's defaults.
-constexpr Tuning kDefaults{"defaults", 10.0, 5.0, 20.0};
+// LinkConfig's defaults (a fixed target, as above: jitter_target_ms).
+const Tuning kDefaults{"defaults", NetworkSettings{}.packet_ms, EncoderSettings{}.max_segment_ms,
+                       ReceiverSettings{}.jitter_target_ms};
 
 // Time for the receiver to start playout before the speech.
 constexpr auto kWarmUp = 500ms;
@@ -650,8 +651,8 @@ constexpr double kStallMs = 2.5;
 // loaded 2-core machine) can drop a period, and a stall of ordinary threads (kStallMs) starves
 // the Link's network thread; both are the machine's fault, not the Link's. Such a run is
 // repeated, a bounded number of times and saying so. So is a run with late packets when the
-// jitter target is below the setting's worst-case spread (the defaults: 20 ms against 31.3 ms),
-// a known shortfall of that setting that docs/latency.md reports, not a new fault. Any other
+// jitter target is below the setting's worst-case spread (the defaults: a fixed 20 ms against far
+// more), a known shortfall of that setting that docs/latency.md reports, not a new fault. Any other
 // failure is final.
 struct Outcome {
     std::vector<Result> results;

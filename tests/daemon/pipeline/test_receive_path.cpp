@@ -223,11 +223,15 @@ std::vector<float> swelling_tone(std::size_t samples) {
     return out;
 }
 
+// The loss patterns below and the delivery (a datagram per 10 ms of playout) count 10 ms packets.
+constexpr double kPacketMs = 10.0;
+
 // The datagrams a sender with this redundancy sends for the signal.
 std::vector<std::vector<std::uint8_t>> sent_datagrams(int redundancy,
                                                       const std::vector<float>& in) {
     LinkConfig config;
     config.mode = LinkMode::kSend;
+    config.network.packet_ms = kPacketMs;
     config.encoder.dtx = false;  // a packet every 10 ms, as the loss patterns assume
     config.network.redundancy = redundancy;
     std::vector<std::vector<std::uint8_t>> datagrams;
@@ -251,6 +255,7 @@ std::pair<std::vector<float>, ReceiveStats> received(
     const std::function<bool(std::size_t)>& lost) {
     LinkConfig config;
     config.mode = LinkMode::kReceive;
+    config.network.packet_ms = kPacketMs;
     config.receiver.latency = "fixed";
     config.receiver.jitter_target_ms = 40.0;  // room for a copy that comes 3 packets later
     config.receiver.drift_correction = false;
