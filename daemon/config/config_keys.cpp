@@ -154,17 +154,18 @@ std::vector<KeySpec> build_table() {
             .flag("lowpass-hz")
             .unit("Hz")
             .range(0, kMaxRateHz / 2)
-            .doc("Pre-filter cutoff, below half of rate_hz; 0 = off. A voice-band cutoff "
-                 "(4000) lowers the bitrate at little cost in intelligibility (docs/quality.md); "
-                 "off keeps full quality."),
+            .doc("Pre-filter cutoff, below half of rate_hz; 0 = off. 4000: at target_kbps the "
+                 "voice band keeps more of the budget, better than a coarser threshold at the "
+                 "same rate (docs/quality.md); off keeps the full band."),
         Row("encoder", "max_segment_ms",
             member<&LinkConfig::encoder, &EncoderSettings::max_segment_ms>())
             .flag("max-segment-ms")
             .unit("ms")
             .range(1, 1000)
             .doc("Longest record: a segment is sent only once it closes, so this bounds the "
-                 "delay the codec adds. 5: +1.1 % bitrate on Front_Center.wav (extrema encode). "
-                 "packet_ms + max_segment_ms must not exceed receiver.max_packet_ms."),
+                 "delay the codec adds. 20: one default packet; the link closes a segment at "
+                 "every packet end anyway, so only files see it (extrema encode). packet_ms + "
+                 "max_segment_ms must not exceed receiver.max_packet_ms."),
         Row("encoder", "target_kbps", member<&LinkConfig::encoder, &EncoderSettings::target_kbps>())
             .flag("target-kbps")
             .unit("kbps")
@@ -172,7 +173,9 @@ std::vector<KeySpec> build_table() {
             .doc("Payload rate the encoder aims at: it steers the threshold, relative to the "
                  "talker's level, so that every second of speech stays within 10 % of it and "
                  "noise never exceeds it by more than 10 %. 0: off (threshold_lsb holds, the "
-                 "records of earlier releases)."),
+                 "records of earlier releases). 44, with 20 ms packets and the 4 kHz "
+                 "pre-filter: speech under 64 kbit/s on the wire with IPv4/UDP/RTP headers "
+                 "(docs/quality.md)."),
         Row("encoder", "dtx", member<&LinkConfig::encoder, &EncoderSettings::dtx>())
             .flag("dtx")
             .doc("Discontinuous transmission: through the pauses between words only an RFC 3389 "
@@ -228,8 +231,9 @@ std::vector<KeySpec> build_table() {
             .flag("packet-ms")
             .unit("ms")
             .range(1, 100)
-            .doc("Audio per packet. 10: small packetisation delay at 100 packets/s "
-                 "(docs/latency.md)."),
+            .doc("Audio per packet. 20: the usual VoIP framing; at 50 packets/s the headers "
+                 "leave most of a 64 kbit/s budget to the records, for 10 ms more "
+                 "packetisation delay than 10 ms packets (docs/quality.md, docs/latency.md)."),
         Row("network", "max_payload_bytes",
             member<&LinkConfig::network, &NetworkSettings::max_payload_bytes>())
             .flag("max-payload-bytes")
@@ -314,8 +318,8 @@ std::vector<KeySpec> build_table() {
             .unit("bytes")
             .range(0, 1 << 28)
             .doc("SO_RCVBUF, room for a burst after a stall; 0 = the system default. 1 MiB: "
-                 "at least a second of packets: 100 a second of at most 1.2 kB (capped by "
-                 "net.core.rmem_max)."),
+                 "at least a second of packets down to 2 ms packets: 500 a second of at most "
+                 "1.2 kB (capped by net.core.rmem_max)."),
 
         // [receiver]
         Row("receiver", "jitter_target_ms",
@@ -324,12 +328,11 @@ std::vector<KeySpec> build_table() {
             .unit("ms")
             .range(0, 500)  // the jitter buffer holds packets up to 1 s ahead of playout
             .reloadable()
-            .doc("Jitter buffer target delay with latency = fixed. It must cover the network's "
-                 "jitter plus the "
-                 "sender's spread, 2 x packet_ms + 2 x max_segment_ms + a device period "
-                 "(docs/latency.md): 8 ms played exactly on loopback with 2 ms packets and 1 ms "
-                 "segments. 20: LAN jitter with room to spare; below the defaults' 31 ms spread, "
-                 "so now and then a speech packet comes late."),
+            .doc("Jitter buffer target delay with latency = fixed. It must cover one packet "
+                 "(packet_ms: a packet leaves once its audio is captured), the network's jitter, "
+                 "and the two ends' ticks and device periods (docs/latency.md): 8 ms played "
+                 "exactly on loopback with 2 ms packets and 1 ms segments. 40: a default 20 ms "
+                 "packet and 20 ms of LAN jitter (the adaptive default learns the jitter)."),
         Row("receiver", "latency", member<&LinkConfig::receiver, &ReceiverSettings::latency>())
             .flag("latency")
             .choices({"adaptive", "fixed"})
@@ -344,8 +347,9 @@ std::vector<KeySpec> build_table() {
             .flag("min-latency-ms")
             .unit("ms")
             .range(0, 500)
-            .doc("Floor of the adaptive target (and where playout starts). 10: one 10 ms packet, "
-                 "so a clean LAN link plays at packet_ms plus a few ms of safety."),
+            .doc("Floor of the adaptive target (and where playout starts); never below a packet "
+                 "plus a few ms of safety. 10: no more than that at the usual packet_ms, so a "
+                 "clean LAN link settles at about a packet plus the safety."),
         Row("receiver", "max_latency_ms",
             member<&LinkConfig::receiver, &ReceiverSettings::max_latency_ms>())
             .flag("max-latency-ms")

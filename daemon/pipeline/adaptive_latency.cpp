@@ -22,7 +22,12 @@ AdaptiveLatency::AdaptiveLatency(const AdaptiveLatencyConfig& config) : config_(
         throw std::invalid_argument("adaptive latency settings out of range");
     }
     per_ms_ = config_.sample_rate_hz / 1000.0;
-    min_level_ = std::max(0.0, (config_.min_latency_ms - config_.half_packet_ms) * per_ms_);
+    // Never below a packet plus the safety: a stream that starts playing with one packet
+    // buffered plays each packet just as the next is due, so the first jitter makes it late
+    // (and without drift correction the target only applies at a restart).
+    const double floor_ms =
+        std::max(config_.min_latency_ms, 2.0 * config_.half_packet_ms + config_.safety_ms);
+    min_level_ = std::max(0.0, (floor_ms - config_.half_packet_ms) * per_ms_);
     max_level_ = std::max(min_level_, (config_.max_latency_ms - config_.half_packet_ms) * per_ms_);
     reset();
 }

@@ -11,21 +11,23 @@
 // target follows `wanted` between the min and max latency: up at once (the tuner then grows the
 // level within a second or two), down at shrink_ms_per_s at most, and only as the window of
 // margins forgets the late ones (5 s). On a network without jitter `wanted` is half a packet
-// plus the safety, so min_latency_ms is what such a link settles at.
+// plus the safety, so min_latency_ms is what such a link settles at. The floor is never below a
+// packet plus the safety (where playout starts), whatever min_latency_ms says.
 // No allocation; single-threaded (the playout thread).
 #include <cstdint>
 
 #include "net/arrival_stats.h"
+#include "pipeline/link_config.h"
 
 namespace extrema::pipeline {
 
 struct AdaptiveLatencyConfig {
     double sample_rate_hz = 48000.0;
     // Target delay bounds (receiver.min_latency_ms, receiver.max_latency_ms): the level's bounds
-    // are these minus half a packet, as for a fixed target.
-    double min_latency_ms = 10.0;
-    double max_latency_ms = 250.0;
-    double half_packet_ms = 5.0;
+    // are these minus half a packet, as for a fixed target. The link's defaults unless set.
+    double min_latency_ms = ReceiverSettings{}.min_latency_ms;
+    double max_latency_ms = ReceiverSettings{}.max_latency_ms;
+    double half_packet_ms = NetworkSettings{}.packet_ms / 2.0;
     // Share of packets allowed to come later than the safety margin. 0.5 %: half the 1 % of
     // late packets a jittery link may cost, so the estimate's own noise still stays under it.
     double late_fraction = 0.003;
@@ -37,7 +39,7 @@ struct AdaptiveLatencyConfig {
     double shrink_ms_per_s = 2.0;
     // How often the quantile is taken (a selection over the window): 100 ms.
     double update_ms = 100.0;
-    // Margins needed before the first estimate: 10 packets, 100 ms of 10 ms packets.
+    // Margins needed before the first estimate: 10 packets, a fifth of a second of 20 ms ones.
     std::uint64_t min_margins = 10;
     // The mean level's time constant: 200 ms averages the packet sawtooth to a fraction of a ms.
     double level_mean_ms = 200.0;

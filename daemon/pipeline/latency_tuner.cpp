@@ -194,10 +194,16 @@ bool LatencyTuner::grow(double level_samples, double target_samples,
     if (has_target_ && target_samples > last_target_) {
         // Owed: how far the target now lies above the level, the level taken as the last
         // window's mean plus what has been stretched since (the level itself swings with the
-        // jitter). Rises the level already covers owe nothing, so the target's small ups and
-        // downs do not ratchet the latency up.
-        const double level =
-            has_window_level_ ? window_level_ + (stretched - window_stretched_) : level_samples;
+        // jitter and by a packet with each arrival). Before the first window closes, the mean of
+        // the window so far: the level at one moment may be the top of the packet sawtooth, and
+        // a rise it seems to cover would be owed nothing. Rises the level already covers owe
+        // nothing, so the target's small ups and downs do not ratchet the latency up.
+        double level = level_samples;
+        if (has_window_level_) {
+            level = window_level_ + (stretched - window_stretched_);
+        } else if (window_.weight > 0.0) {
+            level = window_.sum_uncorrected / window_.weight + stretched;
+        }
         const double short_by = target_samples - level;
         if (short_by > deadband_samples_) owed_ = std::max(owed_, short_by);
     }

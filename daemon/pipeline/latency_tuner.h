@@ -18,12 +18,13 @@
 //    so the proportional term only steers the level error back to zero.
 //  - Growth (with fast_growth): a target that rises (the adaptive one, because packets came
 //    late) is not left to the 1-s window and the gentle gain. What the target then lies above
-//    the level (the last window's mean plus the stretch since) is owed: the tuner steers
-//    a stretch of growth_gain_ppm_per_ms per ms still owed, up to max_growth_ppm, counts what the
-//    resampler adds, and hands back to the ordinary control once the rest is under
-//    growth_done_ms. Open loop on purpose: the level itself, with tens of ms of jitter, swings
-//    by more than any threshold that could tell a rise from noise. A target that falls is left
-//    to the ordinary control (gentle, at most max_correction_ppm).
+//    the level (the last window's mean plus the stretch since; before the first window closes,
+//    the mean so far, never one fill's level, which may be the top of the packet sawtooth) is
+//    owed: the tuner steers a stretch of growth_gain_ppm_per_ms per ms still owed, up to
+//    max_growth_ppm, counts what the resampler adds, and hands back to the ordinary control once
+//    the rest is under growth_done_ms. Open loop on purpose: the level itself, with tens of ms
+//    of jitter, swings by more than any threshold that could tell a rise from noise. A target
+//    that falls is left to the ordinary control (gentle, at most max_correction_ppm).
 // No allocation after construction; single-threaded (the playout thread).
 #include <cstddef>
 #include <cstdint>

@@ -60,15 +60,19 @@ struct EncoderSettings {
     // Peak hysteresis on the int16 scale: the seed's 50/32767, which gives STOI 0.998 on speech
     // (docs/quality.md).
     double threshold_lsb = 50.0;
-    // Pre-filter cutoff in Hz; 0 = off. 4000 takes Front_Center.wav from 177 to 100 kbps at
-    // STOI 0.995 (extrema encode --lowpass 4000, then decode and eval).
-    double lowpass_hz = 0.0;
+    // Pre-filter cutoff in Hz; 0 = off. 4000: at target_kbps the narrower band leaves more of the
+    // budget to the records of the voice band, better than a coarser threshold at the same rate
+    // (docs/quality.md, "The link's defaults").
+    double lowpass_hz = 4000.0;
     // Longest record in ms: a segment is only sent once it closes, so this bounds the delay the
-    // codec adds. 5 ms costs 1.1 % of bitrate on Front_Center.wav (extrema encode with
-    // --max-segment-ms 5 vs none: 179.2 vs 177.3 kbps). Must stay below max_packet_ms.
-    double max_segment_ms = 5.0;
+    // codec adds. 20: one default packet; the link closes a segment at every packet end anyway,
+    // so only files (extrema encode) see it. packet_ms + max_segment_ms must stay within
+    // max_packet_ms.
+    double max_segment_ms = 20.0;
     // Payload rate in kbps the encoder steers its threshold to; 0 = off (threshold_lsb holds).
-    double target_kbps = 0.0;
+    // 44, with 20 ms packets and the 4 kHz pre-filter: speech stays under 64 kbit/s on the wire
+    // with its IPv4/UDP/RTP headers (docs/quality.md, "The link's defaults").
+    double target_kbps = 44.0;
     // Discontinuous transmission (pipeline/dtx_gate.h): through the pauses between words only an
     // RFC 3389 comfort-noise packet every 250 ms is sent, so silence costs under 2 kbit/s instead
     // of a packet every packet_ms. On: a voice link is mostly pauses.
@@ -101,8 +105,10 @@ struct NetworkSettings {
     bool accept_any_peer = false;
     // RTP dynamic payload type, 96..127; both ends must agree. 96: the first dynamic number.
     int payload_type = 96;
-    // Audio per packet, ms. 10: small packetisation delay at 100 packets/s (see docs/latency.md).
-    double packet_ms = 10.0;
+    // Audio per packet, ms. 20: the usual VoIP framing; at 50 packets/s the headers leave most of
+    // a 64 kbit/s budget to the records, for 10 ms more packetisation delay than 10 ms packets
+    // (docs/quality.md, docs/latency.md).
+    double packet_ms = 20.0;
     // Payload cap, bytes: 1200 stays below any usual MTU after IPv6/UDP/RTP/SRTP headers.
     int max_payload_bytes = 1200;
     // Multicast sending: hop limit. 1 keeps the stream on the local link unless asked otherwise.
@@ -135,23 +141,22 @@ struct NetworkSettings {
     // red_payload_type's.
     int swing_payload_type = 98;
     // SO_RCVBUF in bytes: room for a burst after a stall. 1 MiB holds at least a second of our
-    // packets (100 a second of at most 1.2 kB; capped by net.core.rmem_max).
+    // packets down to 2 ms packets (500 a second of at most 1.2 kB; capped by net.core.rmem_max).
     int receive_buffer_bytes = 1 << 20;
 };
 
 struct ReceiverSettings {
-    // Jitter buffer target delay, ms. It must cover the network's jitter plus the sender's spread,
-    // 2 x packet_ms + 2 x max_segment_ms + a device period (docs/latency.md): 8 ms played
-    // exactly on loopback with 2 ms packets and 1 ms segments. 20: LAN jitter with room to spare;
-    // below the defaults' 31 ms spread, so now and then a speech packet comes late.
-    double jitter_target_ms = 20.0;
+    // Jitter buffer target delay with latency = "fixed", ms: one packet, the network's jitter,
+    // and the two ends' ticks and device periods (the key's doc, docs/latency.md).
+    double jitter_target_ms = 40.0;
     // How the latency target is chosen. "adaptive": it follows how late packets come, between
     // min_latency_ms and max_latency_ms: up within a second or two of packets coming late, down
     // slowly once the network calms (AdaptiveLatency). "fixed": jitter_target_ms, whatever the
     // network does. Adaptive by default: a user cannot know the jitter of a path in advance.
     std::string latency = "adaptive";
-    // The adaptive target's floor, ms. 10: one 10 ms packet, so a clean LAN link plays at
-    // packet_ms plus a few ms of safety, well inside 40 ms end to end.
+    // The adaptive target's floor, ms; it is never below a packet plus the adaptive target's few
+    // ms of safety (pipeline/adaptive_latency.h), where playout starts. 10: no more than that at
+    // the usual packet_ms, so a clean LAN link settles at about a packet plus the safety.
     double min_latency_ms = 10.0;
     // The adaptive target's ceiling, ms. 250: beyond it a conversation breaks down (ITU-T G.114
     // puts the limit of acceptable mouth-to-ear delay at 400 ms, of which this is the network's

@@ -33,7 +33,8 @@ net::ValidatorConfig validator_config(const LinkConfig& config,
 net::JitterBufferConfig jitter_buffer_config(const LinkConfig& config) {
     net::JitterBufferConfig jitter;
     jitter.sample_rate_hz = config.audio.rate_hz;
-    // Adaptive: playout starts at the smallest latency allowed; the target grows from there.
+    // Adaptive: playout starts at the smallest latency allowed (the ReceivePath raises it to the
+    // adaptive floor); the target grows from there.
     jitter.target_delay_ms = config.receiver.latency == "adaptive"
                                  ? config.receiver.min_latency_ms
                                  : config.receiver.jitter_target_ms;
@@ -81,6 +82,8 @@ ReceivePath::ReceivePath(const LinkConfig& config,
       applied_target_ms_(config.receiver.jitter_target_ms) {
     if (adaptive_) {
         target_samples_ = adaptive_latency_.target_level_samples();
+        // Playout starts at the adaptive floor, which may lie above min_latency_ms.
+        (void)jitter_.set_target_delay_ms(adaptive_latency_.target_delay_ms());
     } else {
         apply_target(applied_target_ms_);
     }

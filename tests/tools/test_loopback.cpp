@@ -47,11 +47,11 @@ TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
     EXPECT_EQ(report.receiver.receive.lost, 0u);
     EXPECT_EQ(report.receiver.receive.packets, report.sender.send.packets);
     EXPECT_EQ(report.timeline_error_samples, 0);
-    // The file written is what `extrema encode` + `extrema decode` make with the same settings.
-    ASSERT_EQ(test::run_cli("encode " + kSpeechWav.string() + " " + (dir / "s.xtr").string() +
-                            " --max-segment-ms 5")
-                  .exit_code,
-              0);
+    // The file written is what `extrema encode` + `extrema decode` make with the same settings:
+    // encode's defaults are the default link's.
+    ASSERT_EQ(
+        test::run_cli("encode " + kSpeechWav.string() + " " + (dir / "s.xtr").string()).exit_code,
+        0);
     ASSERT_EQ(
         test::run_cli("decode " + (dir / "s.xtr").string() + " " + (dir / "offline.wav").string())
             .exit_code,
@@ -75,7 +75,7 @@ TEST(Loopback, SwingBankLinkPlaysTheOfflineSwingDecode) {
     EXPECT_EQ(report.receiver.receive.lost, 0u);
     EXPECT_EQ(report.receiver.receive.packets, report.sender.send.packets);
     ASSERT_EQ(test::run_cli("encode " + kSpeechWav.string() + " " + (dir / "s.xtr").string() +
-                            " --max-segment-ms 5 --bank swing")
+                            " --bank swing")
                   .exit_code,
               0);
     ASSERT_EQ(
@@ -263,7 +263,8 @@ TEST(Loopback, ImpairedLinkCompletesAndCountsWhatWasInjected) {
     // Losses are counted from sequence gaps: a drop at the very end leaves no gap behind it.
     EXPECT_LE(rx.lost, r.injected.dropped);
     EXPECT_GE(rx.lost + 2, r.injected.dropped);
-    // The target (20 ms + the 20 ms of jitter) absorbs the jitter and the reordering.
+    // The target (a packet + 20 ms + the 20 ms of jitter + a packet for the reordering) absorbs
+    // them.
     EXPECT_EQ(rx.late, 0u);
     EXPECT_GT(rx.concealed_samples, 0u);
     EXPECT_EQ(r.timeline_error_samples, 0);
@@ -355,9 +356,9 @@ TEST(Loopback, CommandReportsTheEndToEndLatencyAsOneSecondAverages) {
     EXPECT_LE(latency.at("min").get<double>(), latency.at("last").get<double>());
     EXPECT_GE(latency.at("max").get<double>(), latency.at("first").get<double>());
     EXPECT_GE(latency.at("max").get<double>(), latency.at("last").get<double>());
-    // The jitter target (20 ms x 5 at --speed 5) plus the packet of 20 ms the sender collects
-    // first, less up to one packet that the buffer's level swings below its target as packets
-    // arrive: above 80 ms, and no more than a few packets beyond the target.
+    // The jitter target (a packet + 20 ms x 5 at --speed 5) plus the packet of 20 ms the sender
+    // collects first, less up to one packet that the buffer's level swings below its target as
+    // packets arrive: above 80 ms, and no more than a few packets beyond the target.
     EXPECT_GT(latency.at("min").get<double>(), 80.0) << result.output;
     EXPECT_LT(latency.at("max").get<double>(), 200.0) << result.output;
 }

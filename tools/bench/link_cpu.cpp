@@ -104,7 +104,7 @@ double idle_wakeup_floor_percent(double seconds) {
 
 int main(int argc, char** argv) {
     double seconds = 60.0;
-    double packet_ms = 10.0;
+    double packet_ms = pipeline::NetworkSettings{}.packet_ms;  // the daemon's default
     CLI::App app{
         "extrema_link_cpu: the CPU one duplex link costs (two links on 127.0.0.1, tone in, null "
         "out), measured over SECONDS"};

@@ -53,7 +53,8 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("--packet-ms", options->packet_ms, "Audio per packet, ms")
         ->check(CLI::Range(1.0, 100.0));
     cmd->add_option("--jitter-target-ms", *target,
-                    "Receiver's jitter buffer target, ms (default 20 x speed + jitter + delay)")
+                    "Receiver's jitter buffer target, ms (default a packet + 20 x speed + jitter + "
+                    "delay, + a packet with --reorder)")
         ->check(CLI::Range(0.0, 1000.0));
     cmd->add_option("--threshold", options->encoder.threshold_lsb, "Encoder hysteresis, int16 LSB")
         ->check(CLI::Range(0.0, 32767.0));

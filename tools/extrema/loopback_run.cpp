@@ -364,9 +364,13 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.network.peer.clear();
     receiver.network.allow = {"127.0.0.1"};  // the proxy, from whatever port it sends
     receiver.receiver.latency = "fixed";     // sample-exact against the offline decode
+    // A packet first: playout starts once the target's audio is buffered, and with only a packet
+    // each next one is due just as the last has played, so the allowances come on top of it. A
+    // reordered packet is held back behind the next one: a packet later than its jitter says.
+    const double reorder_ms = options.impairment.reorder_percent > 0.0 ? options.packet_ms : 0.0;
     receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
-        kHostAllowanceMs * options.pace.speed() + options.impairment.jitter_ms +
-        options.impairment.delay_ms);
+        options.packet_ms + kHostAllowanceMs * options.pace.speed() + options.impairment.jitter_ms +
+        options.impairment.delay_ms + reorder_ms);
     // Sender and receiver share this machine's clock unless the run gives the sender its own
     // (drift_ppm): without it there is no drift to correct, and correcting would only blur the
     // sample-exact comparison with the offline decode.

@@ -28,11 +28,12 @@ struct LoopbackOptions {
     std::filesystem::path input;
     std::filesystem::path output;      // PCM16 WAV, like `extrema decode` writes
     net::ImpairmentConfig impairment;  // loss, jitter, reordering, duplication, seed
-    double packet_ms = 10.0;
-    // Jitter buffer target, ms of audio; unset = kHostAllowanceMs at the pace plus the injected
-    // jitter and delay, so neither the host nor the jitter alone turns packets late.
+    double packet_ms = pipeline::NetworkSettings{}.packet_ms;  // the daemon's default
+    // Jitter buffer target, ms of audio; unset = a packet plus kHostAllowanceMs at the pace plus
+    // the injected jitter and delay, and a packet more with reordering, so neither the host nor
+    // the impairments alone turn packets late.
     std::optional<double> jitter_target_ms;
-    pipeline::EncoderSettings encoder;  // the daemon's defaults (max_segment_ms 5), but:
+    pipeline::EncoderSettings encoder;  // the daemon's defaults, but:
     // DTX (--dtx): off by default here, so that the output can equal the offline decode sample
     // for sample; on, the pauses play comfort noise and the report says how much.
     bool dtx = false;

@@ -33,7 +33,7 @@ tone_dbfs = -6.5
 
 [encoder]
 threshold_lsb = 80
-lowpass_hz = 4000
+lowpass_hz = 3500
 max_segment_ms = 8
 target_kbps = 32
 dtx = false
@@ -46,7 +46,7 @@ peer = "[::1]:6002"
 allow = ["10.0.0.1", "10.0.0.2:7000"]
 accept_any_peer = true
 payload_type = 101
-packet_ms = 20
+packet_ms = 30
 max_payload_bytes = 600
 multicast_ttl = 4
 multicast_interface = "192.168.1.10"

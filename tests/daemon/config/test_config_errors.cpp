@@ -373,8 +373,8 @@ TEST(ConfigCrossField, RecordsMustFitTheReceiversPacketCap) {
     const std::string message = parse_error(
         with_peer("[encoder]\nmax_segment_ms = 250\n[receiver]\nmax_packet_ms = 200\n"));
     EXPECT_THAT(message, HasSubstr("test.toml:2:18: key 'encoder.max_segment_ms': a packet may "
-                                   "carry network.packet_ms (10 ms) plus one record of up to "
-                                   "encoder.max_segment_ms (250 ms) = 260 ms, more than "
+                                   "carry network.packet_ms (20 ms) plus one record of up to "
+                                   "encoder.max_segment_ms (250 ms) = 270 ms, more than "
                                    "receiver.max_packet_ms (200 ms)"));
     // Only the receiver's cap set: the message points at it.
     EXPECT_THAT(parse_error(with_peer("[receiver]\nmax_packet_ms = 12\n")),

@@ -229,7 +229,7 @@ TEST(ConfigFlags, HelpListsTheFlagsWithKeyAndDefault) {
     add_config_flags(app, overrides);
     const std::string help = app.help();
     EXPECT_THAT(help, HasSubstr("--packet-ms"));
-    EXPECT_THAT(help, HasSubstr("(network.packet_ms, ms, default 10.0)"));
+    EXPECT_THAT(help, HasSubstr("(network.packet_ms, ms, default 20.0)"));
     EXPECT_THAT(help, HasSubstr("--no-compressor"));
     EXPECT_THAT(help, HasSubstr("Config [network]"));
 }

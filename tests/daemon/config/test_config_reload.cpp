@@ -26,7 +26,7 @@ TEST(ConfigReload, LiveKeysAndRestartKeysAreSplit) {
         "[log]\nlevel = \"debug\"\nstats_interval_s = 1\n"
         "[receiver]\njitter_target_ms = 40\n"
         "[compressor]\nenabled = true\nratio = \"inf\"\n"
-        "[network]\npeer = \"127.0.0.1:5006\"\npacket_ms = 20\n"
+        "[network]\npeer = \"127.0.0.1:5006\"\npacket_ms = 30\n"
         "[audio]\nrate_hz = 44100\n");
     const ReloadPlan plan = diff_for_reload(running_link(), fresh);
     EXPECT_EQ(keys_of(plan.reloadable),
@@ -36,8 +36,8 @@ TEST(ConfigReload, LiveKeysAndRestartKeysAreSplit) {
               (std::vector<std::string>{"audio.rate_hz", "network.packet_ms"}));
     EXPECT_EQ(plan.reloadable[2].before, "4.0");
     EXPECT_EQ(plan.reloadable[2].after, "\"inf\"");
-    EXPECT_EQ(plan.needs_restart[1].before, "10.0");
-    EXPECT_EQ(plan.needs_restart[1].after, "20.0");
+    EXPECT_EQ(plan.needs_restart[1].before, "20.0");
+    EXPECT_EQ(plan.needs_restart[1].after, "30.0");
 }
 
 TEST(ConfigReload, MergeTakesLiveKeysAndKeepsTheRest) {
@@ -111,7 +111,7 @@ TEST(ConfigReload, ABrokenFileIsRefusedWithItsProblem) {
     dir.write("link.toml", "[network\n");
     EXPECT_THAT(config_error([&] { load_config(file); }),
                 ::testing::HasSubstr(file.string() + ":1:"));
-    EXPECT_EQ(running.network.packet_ms, 10.0);
+    EXPECT_EQ(running.network.packet_ms, LinkConfig{}.network.packet_ms);  // still the file's
 }
 
 }  // namespace

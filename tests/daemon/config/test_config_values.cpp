@@ -40,7 +40,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.audio.tone_dbfs, -6.5);
 
     EXPECT_EQ(c.encoder.threshold_lsb, 80.0);
-    EXPECT_EQ(c.encoder.lowpass_hz, 4000.0);
+    EXPECT_EQ(c.encoder.lowpass_hz, 3500.0);
     EXPECT_EQ(c.encoder.max_segment_ms, 8.0);
     EXPECT_EQ(c.encoder.target_kbps, 32.0);
     EXPECT_FALSE(c.encoder.dtx);
@@ -52,7 +52,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.network.allow, (std::vector<std::string>{"10.0.0.1", "10.0.0.2:7000"}));
     EXPECT_TRUE(c.network.accept_any_peer);
     EXPECT_EQ(c.network.payload_type, 101);
-    EXPECT_EQ(c.network.packet_ms, 20.0);
+    EXPECT_EQ(c.network.packet_ms, 30.0);
     EXPECT_EQ(c.network.max_payload_bytes, 600);
     EXPECT_EQ(c.network.multicast_ttl, 4);
     EXPECT_EQ(c.network.multicast_interface, "192.168.1.10");
@@ -105,7 +105,7 @@ TEST(ConfigValues, TheRoundTripTextCoversEveryKeyOfTheTable) {
 }
 
 TEST(ConfigValues, DefaultsComeFromLinkConfig) {
-    EXPECT_EQ(default_literal(*find_key("network.packet_ms")), "10.0");
+    EXPECT_EQ(default_literal(*find_key("network.packet_ms")), "20.0");
     EXPECT_EQ(default_literal(*find_key("network.bind")), "\"0.0.0.0:5004\"");
     EXPECT_EQ(default_literal(*find_key("network.allow")), "[]");
     EXPECT_EQ(default_literal(*find_key("network.receive_buffer_bytes")), "1048576");
@@ -122,9 +122,9 @@ TEST(ConfigValues, DefaultsComeFromLinkConfig) {
 
 TEST(ConfigValues, IntegersWhereFloatsAreExpectedAndWholeFloatsForIntegers) {
     const LinkConfig c = parse(
-        "[network]\npeer = \"127.0.0.1:5006\"\npacket_ms = 20\npayload_type = 97.0\n"
+        "[network]\npeer = \"127.0.0.1:5006\"\npacket_ms = 30\npayload_type = 97.0\n"
         "receive_buffer_bytes = 1e6\n");
-    EXPECT_EQ(c.network.packet_ms, 20.0);
+    EXPECT_EQ(c.network.packet_ms, 30.0);
     EXPECT_EQ(c.network.payload_type, 97);
     EXPECT_EQ(c.network.receive_buffer_bytes, 1000000);
 }

@@ -11,7 +11,7 @@ constexpr double kPerMs = 48.0;  // samples per ms at 48 kHz
 
 AdaptiveLatencyConfig config() {
     AdaptiveLatencyConfig c;
-    c.min_latency_ms = 10.0;
+    c.min_latency_ms = 15.0;  // above a packet plus the safety, so the floor
     c.max_latency_ms = 200.0;
     c.half_packet_ms = 5.0;
     c.safety_ms = 2.0;
@@ -30,7 +30,7 @@ void file(net::ArrivalStats& arrivals, double low_ms, double high_ms, int count)
 TEST(AdaptiveLatency, StartsAtTheFloorAndRisesAtOnceForLateMargins) {
     AdaptiveLatency target(config());
     net::ArrivalStats arrivals(net::ArrivalStatsConfig{});
-    EXPECT_DOUBLE_EQ(target.target_delay_ms(), 10.0);
+    EXPECT_DOUBLE_EQ(target.target_delay_ms(), 15.0);
     // The level sits at 5 ms and packets come up to 30 ms late: 35 ms more level is wanted, plus
     // the safety, plus the tail a window of 500 margins has not seen (2 x 15 ms / 501).
     file(arrivals, -30.0, 0.0, 500);
@@ -53,7 +53,25 @@ TEST(AdaptiveLatency, FallsAtTheShrinkRateAndStopsAtTheFloor) {
     for (int i = 0; i < 200; ++i) target.update(0.0, 0.0, arrivals, 240);
     EXPECT_NEAR(target.target_delay_ms(), high - 2.0, 0.3);
     for (int i = 0; i < 200 * 60; ++i) target.update(0.0, 0.0, arrivals, 240);
-    EXPECT_DOUBLE_EQ(target.target_delay_ms(), 10.0);
+    EXPECT_DOUBLE_EQ(target.target_delay_ms(), 15.0);
+}
+
+// A floor below one packet would start playout with one packet buffered, each next packet due
+// just as the last has played: a packet plus the safety is the least, whatever min_latency_ms.
+TEST(AdaptiveLatency, TheFloorIsAtLeastAPacketPlusTheSafety) {
+    AdaptiveLatencyConfig c = config();
+    c.min_latency_ms = 5.0;
+    EXPECT_DOUBLE_EQ(AdaptiveLatency(c).target_delay_ms(), 10.0 + 2.0);
+    c.half_packet_ms = 10.0;  // 20 ms packets
+    c.min_latency_ms = 10.0;
+    c.safety_ms = 4.0;
+    AdaptiveLatency target(c);
+    EXPECT_DOUBLE_EQ(target.target_delay_ms(), 24.0);
+    // A calm network does not take it lower.
+    net::ArrivalStats arrivals(net::ArrivalStatsConfig{});
+    file(arrivals, 100.0, 110.0, 500);
+    for (int i = 0; i < 200 * 10; ++i) target.update(0.0, 0.0, arrivals, 240);
+    EXPECT_DOUBLE_EQ(target.target_delay_ms(), 24.0);
 }
 
 TEST(AdaptiveLatency, NeverAboveTheCeilingAndLeavesOutTheResamplersStretch) {

@@ -251,6 +251,37 @@ TEST(DriftCorrector, FollowsANewTargetWithoutAGap) {
     std::printf("    +10 ms of target: within 2.5 ms of it %zu s later\n", settled - 20);
 }
 
+// The adaptive target rises before the first 1-s window has closed, at a fill that sees the top
+// of the packet sawtooth (20 ms packets, 5 ms fills): the level that rise must be measured
+// against is the sawtooth's mean, not that moment's, or a rise above the mean is taken as
+// covered and the buffer runs a packet's margin short until the ordinary control catches up.
+TEST(DriftCorrector, ATargetRiseBeforeTheFirstWindowIsOwedFromTheMeanLevel) {
+    DriftCorrectorConfig config;
+    config.fast_growth = true;
+    DriftCorrector corrector(config);
+    IndexedSource source{ramp};
+    constexpr std::size_t kFill = 240;
+    constexpr std::size_t kPacket = 960;
+    constexpr double kTop = kPacket;                             // just after an arrival
+    constexpr double kMean = kPacket - (kPacket - kFill) / 2.0;  // 600: the four fills' mean
+    const double target = kMean + 5.0 * kRate / 1000.0;  // 5 ms above the mean, below the top
+    std::vector<float> chunk(kFill);
+    std::size_t fill = 0;
+    const auto run = [&](double target_samples, std::size_t fills) {
+        for (std::size_t end = fill + fills; fill < end; ++fill) {
+            const double sawtooth = kTop - static_cast<double>((fill % (kPacket / kFill)) * kFill);
+            corrector.observe(sawtooth + corrector.stretched_samples(), target_samples);
+            corrector.process(std::span<float>(chunk), source);
+        }
+    };
+    run(0.0, 40);                             // 0.2 s at the floor: the level is above it
+    ASSERT_EQ(fill % (kPacket / kFill), 0u);  // the rise comes at the top of the sawtooth
+    ASSERT_GT(kTop, target);
+    run(target, 150);  // 0.75 s, the growth done, still inside the first window
+    EXPECT_NEAR(corrector.stretched_samples(), target - kMean,
+                config.growth_done_ms * kRate / 1000.0 + 2.0);
+}
+
 // ---- (c) Transitions ------------------------------------------------------------------------
 
 TEST(DriftCorrector, EngageAndReleaseAreClickFree) {

@@ -226,6 +226,9 @@ std::vector<float> swelling_tone(std::size_t samples) {
     return out;
 }
 
+// The loss patterns below and the delivery (a datagram per 10 ms of playout) count 10 ms packets.
+constexpr double kPacketMs = 10.0;
+
 // The datagrams this sender sends for the signal.
 std::vector<std::vector<std::uint8_t>> sent_datagrams(const LinkConfig& config,
                                                       const std::vector<float>& in) {
@@ -248,6 +251,7 @@ std::vector<std::vector<std::uint8_t>> sent_datagrams(int redundancy,
                                                       const std::vector<float>& in) {
     LinkConfig config;
     config.mode = LinkMode::kSend;
+    config.network.packet_ms = kPacketMs;
     config.encoder.dtx = false;  // a packet every 10 ms, as the loss patterns assume
     config.network.redundancy = redundancy;
     return sent_datagrams(config, in);
@@ -260,6 +264,7 @@ std::pair<std::vector<float>, ReceiveStats> received(
     const std::function<bool(std::size_t)>& lost) {
     LinkConfig config;
     config.mode = LinkMode::kReceive;
+    config.network.packet_ms = kPacketMs;
     config.receiver.latency = "fixed";
     config.receiver.jitter_target_ms = 40.0;  // room for a copy that comes 3 packets later
     config.receiver.drift_correction = false;
@@ -346,7 +351,7 @@ TEST(ReceivePathRedundancy, RepairsFromLowRateBlocksWithoutShiftingTheTimeline) 
     config.encoder.dtx = false;
     config.encoder.target_kbps = 64.0;
     config.encoder.max_segment_ms = 5.0;
-    config.network.packet_ms = 10.0;  // a packet per 10 ms of playout, as received() delivers
+    config.network.packet_ms = kPacketMs;  // a packet per 10 ms of playout, as received() delivers
     config.network.redundancy = 1;
     config.network.redundancy_kbps = 16.0;
     // The swelling tone with harmonics up to 1.76 kHz: more detail than 16 kbps keeps.
