@@ -60,7 +60,7 @@ swing_payload_type = 120
 receive_buffer_bytes = 65536
 
 [receiver]
-jitter_target_ms = 40
+jitter_target_ms = 60
 latency = "fixed"
 min_latency_ms = 15
 max_latency_ms = 300

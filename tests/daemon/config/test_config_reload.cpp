@@ -24,7 +24,7 @@ TEST(ConfigReload, TheSameConfigChangesNothing) {
 TEST(ConfigReload, LiveKeysAndRestartKeysAreSplit) {
     const LinkConfig fresh = parse(
         "[log]\nlevel = \"debug\"\nstats_interval_s = 1\n"
-        "[receiver]\njitter_target_ms = 40\n"
+        "[receiver]\njitter_target_ms = 60\n"
         "[compressor]\nenabled = true\nratio = \"inf\"\n"
         "[network]\npeer = \"127.0.0.1:5006\"\npacket_ms = 30\n"
         "[audio]\nrate_hz = 44100\n");

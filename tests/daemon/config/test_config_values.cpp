@@ -65,7 +65,7 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.network.red_payload_type, 110);
     EXPECT_EQ(c.network.receive_buffer_bytes, 65536);
 
-    EXPECT_EQ(c.receiver.jitter_target_ms, 40.0);
+    EXPECT_EQ(c.receiver.jitter_target_ms, 60.0);
     EXPECT_EQ(c.receiver.latency, "fixed");
     EXPECT_EQ(c.receiver.min_latency_ms, 15.0);
     EXPECT_EQ(c.receiver.max_latency_ms, 300.0);
