@@ -100,6 +100,16 @@ BENCHMARK(BM_ExtremaEncodeAtRate)
     ->Arg(64)
     ->Unit(benchmark::kMillisecond);
 
+// The same behind the pre-filter, at the link's default rate and cutoff (docs/quality.md).
+void BM_ExtremaEncodeAtRateLowpass(benchmark::State& state) {
+    encode_at_rate(state, static_cast<double>(state.range(0)), static_cast<double>(state.range(1)),
+                   codec::CurveBank::standard());
+}
+BENCHMARK(BM_ExtremaEncodeAtRateLowpass)
+    ->ArgNames({"kbps", "lowpass"})
+    ->Args({44, 4000})
+    ->Unit(benchmark::kMillisecond);
+
 // The same with the swing bank (a record may cover two half-cycles), bare and, at 24 and 32 kbps,
 // with the 3.5 kHz pre-filter docs/quality.md pairs it with there.
 void BM_ExtremaEncodeSwingAtRate(benchmark::State& state) {
