@@ -33,6 +33,18 @@ std::vector<std::int16_t> read_int16(const std::filesystem::path& path) {
     return audio::read_sound_file_int16(path, info);
 }
 
+// kSpeechWav through `extrema encode` (its defaults, then `encode_flags`) and `extrema decode`.
+std::vector<std::int16_t> cli_offline_decode(const test::TempDir& dir,
+                                             const std::string& encode_flags) {
+    const auto xtr = dir / "offline.xtr";
+    const auto wav = dir / "offline.wav";
+    EXPECT_EQ(test::run_cli("encode " + kSpeechWav.string() + " " + xtr.string() + encode_flags)
+                  .exit_code,
+              0);
+    EXPECT_EQ(test::run_cli("decode " + xtr.string() + " " + wav.string()).exit_code, 0);
+    return read_int16(wav);
+}
+
 TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
     test::TempDir dir;
     LoopbackOptions options;
@@ -49,14 +61,7 @@ TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
     EXPECT_EQ(report.timeline_error_samples, 0);
     // The file written is what `extrema encode` + `extrema decode` make with the same settings:
     // encode's defaults are the default link's.
-    ASSERT_EQ(
-        test::run_cli("encode " + kSpeechWav.string() + " " + (dir / "s.xtr").string()).exit_code,
-        0);
-    ASSERT_EQ(
-        test::run_cli("decode " + (dir / "s.xtr").string() + " " + (dir / "offline.wav").string())
-            .exit_code,
-        0);
-    EXPECT_EQ(read_int16(dir / "out.wav"), read_int16(dir / "offline.wav"));
+    EXPECT_EQ(read_int16(dir / "out.wav"), cli_offline_decode(dir, ""));
 }
 
 // The swing bank's records go under their own payload type, and the receiver, configured with
@@ -74,15 +79,7 @@ TEST(Loopback, SwingBankLinkPlaysTheOfflineSwingDecode) {
     EXPECT_TRUE(report.identical) << report.differing_samples << " samples differ";
     EXPECT_EQ(report.receiver.receive.lost, 0u);
     EXPECT_EQ(report.receiver.receive.packets, report.sender.send.packets);
-    ASSERT_EQ(test::run_cli("encode " + kSpeechWav.string() + " " + (dir / "s.xtr").string() +
-                            " --bank swing")
-                  .exit_code,
-              0);
-    ASSERT_EQ(
-        test::run_cli("decode " + (dir / "s.xtr").string() + " " + (dir / "offline.wav").string())
-            .exit_code,
-        0);
-    EXPECT_EQ(read_int16(dir / "out.wav"), read_int16(dir / "offline.wav"));
+    EXPECT_EQ(read_int16(dir / "out.wav"), cli_offline_decode(dir, " --bank swing"));
 }
 
 // The eight ALSA speech prompts one after another (about 11 s at 48 kHz).
