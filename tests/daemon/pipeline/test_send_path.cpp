@@ -209,19 +209,25 @@ std::vector<codec::Record> records_of(const std::vector<std::uint8_t>& payload) 
     return records;
 }
 
+// The blocks' encoder offline: the link's settings at the blocks' rate.
+std::vector<codec::Record> offline_low_rate(const LinkConfig& config,
+                                            const std::vector<float>& in) {
+    codec::EncoderConfig low = encoder_config(config);
+    low.target_kbps = config.network.redundancy_kbps;
+    codec::Encoder encoder(low, curve_bank(config));
+    std::vector<codec::Record> records;
+    encoder.push(std::span<const float>(in), records);
+    encoder.flush(records);
+    return records;
+}
+
 TEST(SendPathLowRate, BlocksAreTheSecondEncodersRecordsOfEachPacketsSpan) {
     const LinkConfig config = low_rate_sender();
     const auto in = voice_like(3 * 48000, 48000.0);
     const auto sent = send_all(config, in);
     ASSERT_GT(sent.size(), 250u);
 
-    // The blocks' encoder offline: the link's settings at the blocks' rate.
-    codec::EncoderConfig low = encoder_config(config);
-    low.target_kbps = config.network.redundancy_kbps;
-    codec::Encoder encoder(low);
-    std::vector<codec::Record> offline;
-    encoder.push(std::span<const float>(in), offline);
-    encoder.flush(offline);
+    const std::vector<codec::Record> offline = offline_low_rate(config, in);
 
     // Packet i's block rides in packet i + 1: it spans packet i exactly, leads with an anchor,
     // and together the blocks decode as the offline low-rate stream does.
@@ -269,12 +275,7 @@ TEST(SendPathLowRate, APacketTheCapCutShortIsCarriedAsACopy) {
     SendStats stats;
     const auto sent = send_all(config, in, &stats);
 
-    codec::EncoderConfig low = encoder_config(config);
-    low.target_kbps = config.network.redundancy_kbps;
-    codec::Encoder encoder(low);
-    std::vector<codec::Record> offline;
-    encoder.push(std::span<const float>(in), offline);
-    encoder.flush(offline);
+    const std::vector<codec::Record> offline = offline_low_rate(config, in);
     const auto expected = codec::decode_all(offline);
 
     const std::uint32_t packet = 480;
