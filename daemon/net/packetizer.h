@@ -17,6 +17,12 @@
 
 namespace extrema::net {
 
+// The packet grid: the first multiple of `packet_samples` after stream index `sample` (the
+// packetizer's packets, and the low-rate redundant blocks cut to match them, end there).
+inline std::uint64_t grid_line_after(std::uint64_t sample, std::uint32_t packet_samples) noexcept {
+    return (sample / packet_samples + 1) * packet_samples;
+}
+
 struct PacketizerConfig {
     // Rate of the encoded stream; converts packet_ms to samples. 48 kHz: the sound-card default.
     double sample_rate_hz = 48000.0;
@@ -113,9 +119,8 @@ class Packetizer {
     const PacketizerConfig& config() const noexcept { return config_; }
 
   private:
-    // The first multiple of packet_ms (in samples) after stream index `sample`.
     std::uint64_t grid_line_after(std::uint64_t sample) const noexcept {
-        return (sample / packet_samples_ + 1) * packet_samples_;
+        return net::grid_line_after(sample, packet_samples_);
     }
     void append(const codec::Record& record);
     void begin_packet();

@@ -23,6 +23,7 @@
 
 #include "extrema/codec/encoder.h"
 #include "extrema/codec/record.h"
+#include "net/packetizer.h"
 #include "net/red_payload.h"
 
 namespace extrema::pipeline {
@@ -70,7 +71,7 @@ class LowRateBlocks {
     void append(const codec::Record& record) noexcept;
     void close() noexcept;
     std::uint64_t grid_line_after(std::uint64_t sample) const noexcept {
-        return (sample / packet_samples_ + 1) * packet_samples_;
+        return net::grid_line_after(sample, packet_samples_);
     }
 
     codec::Encoder encoder_;

@@ -42,7 +42,7 @@ struct LoopbackOptions {
     int redundancy = 0;
     bool redundancy_auto = false;
     // Its network.redundancy_kbps: the blocks' payload rate (0 = copies of the packets).
-    double redundancy_kbps = 0.0;
+    double redundancy_kbps = pipeline::NetworkSettings{}.redundancy_kbps;
     // The proxy's loss (impairment.loss_percent, random or bursty) stops this many seconds of
     // audio after the first packet reached it: a network that calms down, for redundancy_auto
     // to follow. Unset: loss throughout.
