@@ -225,6 +225,10 @@ InsertResult PacketQueue::insert_redundant(const ValidatedPacket& packet) noexce
     // Its carrier came first and set the timeline; another sender's copy belongs to none.
     if (has_ssrc_ && packet.header.ssrc != ssrc_) return InsertResult::kDuplicate;
     const std::int64_t start = extend(packet.header.timestamp);
+    // Every copy's margin is filed, whether its packet came or not: an adaptive target then
+    // leaves room for the copies to arrive before their packet's turn, else they could repair
+    // nothing (a copy comes a packet or more after its packet would have).
+    if (started_) arrivals_.on_margin(static_cast<double>(start - play_pos_));
     const InsertResult result = classify(start);
     if (result != InsertResult::kAccepted) return result;
     // Never evicts a packet from the network for a copy.

@@ -17,14 +17,15 @@
 // A redundant packet (RFC 2198: an earlier packet's records carried in a later one) is filed
 // only where no packet with its timestamp is buffered or was played, and it plays like the packet
 // it repeats (counted as repaired when it does). When it is not needed it is dropped silently: the
-// network lost, duplicated or delayed nothing, so no counter, the arrival statistics or the resync
-// run notices it. The original arriving after its copy was filed is no duplicate: the copy then
-// plays as the original (or, playing already, as repaired).
-// Every resynchronisation (and reset()) starts a new generation: the stages downstream restart.
-// It also measures the arrivals: the RFC 3550 interarrival jitter, and the playout margin of each
-// packet (how far ahead of the playout position it arrived; negative when late), whose low
-// percentile is what an adaptive latency target needs (ArrivalStats).
-// Single-threaded (the playout thread). No allocation, lock or system call after construction.
+// network lost, duplicated or delayed nothing, so no counter, the interarrival jitter or the
+// resync run notices it; only its playout margin is filed, needed or not, so that an adaptive
+// target makes room for the copies to come in time. The original arriving after its copy was filed
+// is no duplicate: the copy then plays as the original (or, playing already, as repaired). Every
+// resynchronisation (and reset()) starts a new generation: the stages downstream restart. It also
+// measures the arrivals: the RFC 3550 interarrival jitter, and the playout margin of each packet
+// (how far ahead of the playout position it arrived; negative when late), whose low percentile is
+// what an adaptive latency target needs (ArrivalStats). Single-threaded (the playout thread). No
+// allocation, lock or system call after construction.
 #include <cstddef>
 #include <cstdint>
 #include <span>

@@ -79,6 +79,26 @@ TEST(PacketQueue, FilesThePlayoutMarginOfEveryPacketWhilePlaying) {
     EXPECT_EQ(queue.arrivals().margin_quantile(0.5), 380.0);
 }
 
+// A redundant copy's margin is filed whether its packet came or not (here it did, so the copy
+// is dropped unseen by every counter): the margins' low quantile then reaches down to the copies,
+// and an adaptive target leaves them the time to repair.
+TEST(PacketQueue, FilesTheMarginOfEveryRedundantCopy) {
+    PacketQueue queue(PacketQueueConfig{});
+    queue.insert(packet(0), kT0);
+    queue.insert(packet(kPacket), kT0);
+    queue.start();
+    queue.advance(kPacket);
+    queue.insert(packet(2 * kPacket), kT0 + 10ms);  // 480 ahead of the position (480)
+    // Its copy of packet 1 comes with it, at the position: not needed, and no room to spare.
+    EXPECT_EQ(queue.insert(packet(kPacket), kT0 + 10ms, PacketOrigin::kRedundant),
+              InsertResult::kDuplicate);
+    EXPECT_EQ(queue.arrivals().margins_filed(), 2u);
+    EXPECT_EQ(queue.arrivals().margin_quantile(0.0), 0.0);
+    EXPECT_EQ(queue.arrivals().margin_quantile(1.0), static_cast<double>(kPacket));
+    EXPECT_EQ(queue.counters().duplicate, 0u);  // the network duplicated nothing
+    EXPECT_EQ(queue.counters().late, 0u);
+}
+
 TEST(ArrivalStats, LowQuantileOverTheWindowAndClampedMargins) {
     ArrivalStatsConfig config;
     config.window_packets = 100;
