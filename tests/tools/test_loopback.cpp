@@ -2,7 +2,9 @@
 // real time or faster (--speed). Clean, the receiver plays the offline decode sample for sample
 // at any pace; impaired, the run completes at full length, the receiver counts exactly what the
 // proxy did, and a fast run plays what the same run in real time plays; a stall of the whole
-// host is reported and leaves the output on the timeline.
+// host is reported and leaves the output on the timeline. The receiver runs the daemon's
+// defaults (an adaptive target it is never told the impairments for) unless a test needs a
+// fixed target for sample-exact output.
 #include "loopback_run.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +13,7 @@
 #include <cmath>
 #include <csignal>
 #include <ctime>
+#include <future>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -48,6 +51,7 @@ std::vector<std::int16_t> cli_offline_decode(const test::TempDir& dir,
 TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
     test::TempDir dir;
     LoopbackOptions options;
+    options.latency = "fixed";  // sample for sample: an adaptive level moves through the resampler
     options.input = kSpeechWav;
     options.output = dir / "out.wav";
     const LoopbackReport report = run_loopback(options);
@@ -73,6 +77,7 @@ TEST(Loopback, SwingBankLinkPlaysTheOfflineSwingDecode) {
     options.input = kSpeechWav;
     options.output = dir / "out.wav";
     options.encoder.bank = "swing";
+    options.latency = "fixed";  // sample for sample: an adaptive level moves through the resampler
     const LoopbackReport report = run_loopback(options);
     EXPECT_TRUE(report.played);
     EXPECT_EQ(report.missing_samples, 0u);
@@ -99,6 +104,7 @@ std::filesystem::path all_prompts(const test::TempDir& dir) {
 TEST(Loopback, CleanLinkAtTenTimesRealTimePlaysTheOfflineDecodeSampleForSample) {
     test::TempDir dir;
     LoopbackOptions options;
+    options.latency = "fixed";  // sample for sample: an adaptive level moves through the resampler
     options.input = all_prompts(dir);
     options.output = dir / "out.wav";
     options.pace = audio::Pace(10.0);
@@ -165,6 +171,10 @@ TEST(Loopback, AHostStallIsReportedAndTheOutputStaysOnTheTimeline) {
     options.input = all_prompts(dir);
     options.output = dir / "out.wav";
     options.pace = audio::Pace(10.0);
+    // The timeline checks: an adaptive level, or a correction of the stall's jump in the level,
+    // moves the output through the resampler (one clock: nothing to correct).
+    options.latency = "fixed";
+    options.drift_correction = false;
     const pid_t harness = getpid();
     const pid_t stopper = fork();
     ASSERT_GE(stopper, 0);
@@ -245,6 +255,9 @@ TEST(Loopback, ImpairedLinkCompletesAndCountsWhatWasInjected) {
     options.impairment.reorder_percent = 2.0;
     options.impairment.duplicate_percent = 2.0;
     options.impairment.seed = 7;
+    // A target for the network as its user knows it: the daemon's default (a packet and the
+    // host's 20 ms), the 20 ms of jitter and a packet for the reordering.
+    options.jitter_target_ms = pipeline::ReceiverSettings{}.jitter_target_ms + 20.0 + 20.0;
     const LoopbackReport r = run_loopback(options);
     const pipeline::ReceiveStats& rx = r.receiver.receive;
     EXPECT_TRUE(r.played);
@@ -260,9 +273,7 @@ TEST(Loopback, ImpairedLinkCompletesAndCountsWhatWasInjected) {
     // Losses are counted from sequence gaps: a drop at the very end leaves no gap behind it.
     EXPECT_LE(rx.lost, r.injected.dropped);
     EXPECT_GE(rx.lost + 2, r.injected.dropped);
-    // The target (a packet + 20 ms + the 20 ms of jitter + a packet for the reordering) absorbs
-    // them.
-    EXPECT_EQ(rx.late, 0u);
+    EXPECT_EQ(rx.late, 0u);  // the target absorbs them
     EXPECT_GT(rx.concealed_samples, 0u);
     EXPECT_EQ(r.timeline_error_samples, 0);
     EXPECT_FALSE(r.identical);
@@ -292,7 +303,14 @@ TEST(Loopback, CommandPrintsAJsonReport) {
     EXPECT_EQ(report.at("latency_ms").at("seconds"), 0) << result.output;
     EXPECT_TRUE(report.at("latency_ms").at("first").is_null()) << result.output;
     EXPECT_TRUE(report.at("concealed_while_streaming").is_number()) << result.output;
-    EXPECT_EQ(report.at("drift").at("correction"), false) << result.output;
+    // The receiver runs the daemon's defaults: the adaptive target, drift correction on.
+    EXPECT_EQ(report.at("drift").at("correction"), true) << result.output;
+    EXPECT_EQ(report.at("receiver_latency").at("mode"), "adaptive") << result.output;
+    EXPECT_TRUE(report.at("receiver_latency").at("target_ms").is_null()) << result.output;
+    for (const char* key : {"packets", "late", "late_percent"}) {
+        EXPECT_TRUE(report.at("settled").at(key).is_number()) << key << " in " << result.output;
+    }
+    EXPECT_TRUE(report.at("vs_offline").at("mos").is_number()) << result.output;
     EXPECT_TRUE(std::filesystem::exists(dir / "out.wav"));
 }
 
@@ -337,9 +355,11 @@ TEST(Loopback, CommandReportsTheEndToEndLatencyAsOneSecondAverages) {
     test::TempDir dir;
     const test::CliResult result =
         test::run_cli("loopback " + all_prompts(dir).string() + " " + (dir / "out.wav").string() +
-                      " --speed 5 --packet-ms 20 --json");
+                      " --speed 5 --packet-ms 20 --latency fixed --json");
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const nlohmann::json report = nlohmann::json::parse(result.output);
+    EXPECT_EQ(report.at("receiver_latency").at("mode"), "fixed") << result.output;
+    EXPECT_EQ(report.at("receiver_latency").at("target_ms"), 120.0) << result.output;
     const nlohmann::json& latency = report.at("latency_ms");
     // 11.4 s of speech: the whole seconds after the receiver's first.
     EXPECT_GE(latency.at("seconds").get<int>(), 9) << result.output;
@@ -353,11 +373,56 @@ TEST(Loopback, CommandReportsTheEndToEndLatencyAsOneSecondAverages) {
     EXPECT_LE(latency.at("min").get<double>(), latency.at("last").get<double>());
     EXPECT_GE(latency.at("max").get<double>(), latency.at("first").get<double>());
     EXPECT_GE(latency.at("max").get<double>(), latency.at("last").get<double>());
-    // The jitter target (a packet + 20 ms x 5 at --speed 5) plus the packet of 20 ms the sender
+    // The fixed target (the daemon's 40 ms + 20 ms x 4 more at --speed 5: 120 ms, as reported)
+    // plus the packet of 20 ms the sender
     // collects first, less up to one packet that the buffer's level swings below its target as
     // packets arrive: above 80 ms, and no more than a few packets beyond the target.
     EXPECT_GT(latency.at("min").get<double>(), 80.0) << result.output;
     EXPECT_LT(latency.at("max").get<double>(), 200.0) << result.output;
+}
+
+// The receiver at the daemon's defaults (adaptive target), never told what the proxy injects, in
+// real time: with 60 ms of random jitter it learns the jitter within the first seconds; with
+// redundancy it makes room for the copies, which then repair most losses; on a clean link it
+// settles at a packet and a few ms of safety, end to end 40 ms at most.
+TEST(Loopback, DefaultReceiverLearnsTheNetworkItIsNotTold) {
+    test::TempDir dir;
+    const std::filesystem::path input = all_prompts(dir);
+    const auto run = [&](const char* name, double jitter_ms, double loss_percent, int redundancy) {
+        LoopbackOptions options;
+        options.input = input;
+        options.output = dir / name;
+        options.impairment.jitter_ms = jitter_ms;
+        options.impairment.loss_percent = loss_percent;
+        options.impairment.seed = 3;
+        options.redundancy = redundancy;
+        return run_loopback(options);
+    };
+    auto jittery = std::async(std::launch::async, run, "jitter.wav", 60.0, 0.0, 0);
+    auto lossy = std::async(std::launch::async, run, "loss.wav", 0.0, 10.0, 1);
+    const LoopbackReport clean = run("clean.wav", 0.0, 0.0, 0);
+    const LoopbackReport jitter = jittery.get();
+    const LoopbackReport loss = lossy.get();
+    for (const LoopbackReport* r : {&clean, &jitter, &loss}) {
+        EXPECT_EQ(r->latency_mode, "adaptive");
+        EXPECT_TRUE(r->resyncs.empty()) << loopback_text(*r);
+        EXPECT_EQ(r->missing_samples, 0u) << loopback_text(*r);
+        ASSERT_GE(r->latency.seconds, 9u) << loopback_text(*r);
+        ASSERT_GT(r->settled.packets, 400u) << loopback_text(*r);
+        ASSERT_TRUE(r->vs_offline && r->vs_offline->mos) << loopback_text(*r);
+    }
+    EXPECT_LE(100.0 * static_cast<double>(jitter.settled.late),
+              1.0 * static_cast<double>(jitter.settled.packets))
+        << loopback_text(jitter);
+    EXPECT_GT(jitter.latency.last_ms, clean.latency.last_ms + 30.0) << loopback_text(jitter);
+    const pipeline::ReceiveStats& repair = loss.receiver.receive;
+    EXPECT_GT(repair.lost, 20u) << loopback_text(loss);
+    EXPECT_GE(4 * repair.repaired, 3 * repair.lost) << loopback_text(loss);
+    EXPECT_EQ(clean.settled.late, 0u) << loopback_text(clean);
+    EXPECT_LE(clean.latency.last_ms, 40.0) << loopback_text(clean);
+    // The level moves through the resampler, so the output is a stretched copy of the offline
+    // decode, not the same samples: judged by the perceptual score.
+    EXPECT_GT(*clean.vs_offline->mos, 4.5) << loopback_text(clean);
 }
 
 // Runs that measure latency over time. AddressSanitizer slows everything 2-3 x, and two links
@@ -395,6 +460,7 @@ void expect_drift_followed(double ppm) {
     options.output = dir / "out.wav";
     options.pace = audio::Pace(kTimedRunSpeed);
     options.drift_ppm = ppm;
+    options.latency = "fixed";  // the level held is the fixed target's: an adaptive one moves
     const LoopbackReport r = run_loopback(options);
     EXPECT_TRUE(r.drift_correction);
     EXPECT_TRUE(r.resyncs.empty());
@@ -424,6 +490,7 @@ TEST(Loopback, UncorrectedDriftMovesTheLatencyByTheClockError) {
     options.pace = audio::Pace(10.0);
     options.drift_ppm = 1000.0;
     options.drift_correction = false;
+    options.latency = "fixed";
     const LoopbackReport r = run_loopback(options);
     ASSERT_GE(r.latency.seconds, 50u);
     // 1000 ppm of the ~58 s between the first and the last whole second: 58 ms more.
@@ -486,6 +553,8 @@ TEST(Loopback, LowRateBlocksRepairForLessOfTheWire) {
         options.redundancy_kbps = redundancy_kbps;
         options.impairment.loss_percent = 10.0;
         options.impairment.seed = 3;
+        options.latency =
+            "fixed";  // sample for sample: an adaptive level moves through the resampler
         return run_loopback(options);
     };
     const LoopbackReport copies = run(0.0);

@@ -1,6 +1,7 @@
 // extrema loopback IN.wav OUT.wav [--loss PCT [--burst N] [--loss-ends-at-s S]] [--jitter-ms MS]
 //   [--reorder PCT] [--duplicate PCT] [--packet-ms MS] [--redundancy N|auto] [--redundancy-kbps K]
-//   [--seed N] [--speed N] [--drift-ppm P] [--dtx] [--json]: a real sender and receiver on
+//   [--seed N] [--speed N] [--drift-ppm P] [--dtx] [--latency adaptive|fixed]
+//   [--jitter-target-ms MS] [--json]: a real sender and receiver on
 //   127.0.0.1 through a userspace impairment proxy; writes what the receiver played, aligned to
 //   the sender's timeline, and reports the wire figures, the latency and the quality against the
 //   offline decode.
@@ -52,9 +53,16 @@ void add_loopback_command(CLI::App& app) {
     cmd->add_option("--seed", imp.seed, "Seed of the impairment decisions (same seed, same run)");
     cmd->add_option("--packet-ms", options->packet_ms, "Audio per packet, ms")
         ->check(CLI::Range(1.0, 100.0));
+    CLI::Option* latency =
+        cmd->add_option(
+               "--latency", options->latency,
+               "Receiver's latency target: adaptive (learns the jitter from the packets) or "
+               "fixed (one target: the output can equal the offline decode)")
+            ->check(CLI::IsMember({"adaptive", "fixed"}))
+            ->capture_default_str();
     cmd->add_option("--jitter-target-ms", *target,
-                    "Receiver's jitter buffer target, ms (default a packet + 20 x speed + jitter + "
-                    "delay, + a packet with --reorder)")
+                    "Receiver's fixed target, ms, implies --latency fixed (default the daemon's "
+                    "receiver.jitter_target_ms + 20 ms x (speed - 1) for this host)")
         ->check(CLI::Range(0.0, 1000.0));
     cmd->add_option("--threshold", options->encoder.threshold_lsb, "Encoder hysteresis, int16 LSB")
         ->check(CLI::Range(0.0, 32767.0));
@@ -91,8 +99,14 @@ void add_loopback_command(CLI::App& app) {
                     "The receiver's drift correction (auto: on with --drift-ppm)")
         ->check(CLI::IsMember({"auto", "on", "off"}));
     cmd->add_flag("--json", *json, "Print the report as one JSON object");
-    cmd->callback([options, json, target, speed, loss_end, redundancy, correction] {
-        if (*target >= 0.0) options->jitter_target_ms = *target;
+    cmd->callback([options, json, target, speed, loss_end, redundancy, correction, latency] {
+        if (*target >= 0.0) {
+            if (latency->count() > 0 && options->latency == "adaptive") {
+                throw CLI::ValidationError("--jitter-target-ms",
+                                           "is a fixed target: not with --latency adaptive");
+            }
+            options->jitter_target_ms = *target;
+        }
         if (*loss_end >= 0.0) options->loss_ends_at_s = *loss_end;
         options->redundancy_auto = *redundancy == "auto";
         options->redundancy = options->redundancy_auto ? 0 : std::stoi(*redundancy);

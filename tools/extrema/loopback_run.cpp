@@ -18,8 +18,10 @@
 #include "audio/source_thread.h"
 #include "extrema/codec/decoder.h"
 #include "extrema/codec/encoder.h"
+#include "extrema/quality/error.h"
 #include "extrema/quality/json.h"
 #include "extrema/quality/mixdown.h"
+#include "extrema/quality/visqol.h"
 #include "net/drop_counters.h"
 #include "pipeline/link.h"
 #include "pipeline/send_path.h"
@@ -322,6 +324,11 @@ void compare_with_offline(const std::filesystem::path& raw_path, std::uint64_t l
         report.vs_offline =
             quality::evaluate(offline_windows.first(), output_windows.first(), report.rate_hz);
         report.timeline_error_samples = report.vs_offline->delay_samples;
+        try {  // a window shorter than a ViSQOL patch, or without speech, has no MOS
+            report.vs_offline->mos = quality::speech_mos(offline_windows.first(), report.rate_hz,
+                                                         output_windows.first(), report.rate_hz);
+        } catch (const quality::QualityError&) {
+        }
         const std::vector<float> last = output_windows.last();
         if (!silent(last)) {
             report.timeline_error_end_samples =
@@ -363,19 +370,19 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receiver.audio.output_file = raw_path.string();
     receiver.network.peer.clear();
     receiver.network.allow = {"127.0.0.1"};  // the proxy, from whatever port it sends
-    receiver.receiver.latency = "fixed";     // sample-exact against the offline decode
-    // A packet first: playout starts once the target's audio is buffered, and with only a packet
-    // each next one is due just as the last has played, so the allowances come on top of it. A
-    // reordered packet is held back behind the next one: a packet later than its jitter says.
-    const double reorder_ms = options.impairment.reorder_percent > 0.0 ? options.packet_ms : 0.0;
-    receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
-        options.packet_ms + kHostAllowanceMs * options.pace.speed() + options.impairment.jitter_ms +
-        options.impairment.delay_ms + reorder_ms);
-    // Sender and receiver share this machine's clock unless the run gives the sender its own
-    // (drift_ppm): without it there is no drift to correct, and correcting would only blur the
-    // sample-exact comparison with the offline decode.
+    const bool fixed = options.jitter_target_ms.has_value() || options.latency == "fixed";
+    if (fixed) {
+        receiver.receiver.latency = "fixed";
+        receiver.receiver.jitter_target_ms = options.jitter_target_ms.value_or(
+            receiver.receiver.jitter_target_ms + kHostAllowanceMs * (options.pace.speed() - 1.0));
+    } else if (options.latency != "adaptive") {
+        throw std::runtime_error("loopback: latency must be adaptive or fixed, not " +
+                                 options.latency);
+    }
     receiver.receiver.drift_correction =
-        options.drift_correction.value_or(options.drift_ppm != 0.0);
+        options.drift_correction.value_or(receiver.receiver.drift_correction);
+    report.latency_mode = receiver.receiver.latency;
+    report.jitter_target_ms = fixed ? receiver.receiver.jitter_target_ms : 0.0;
     report.drift_ppm = options.drift_ppm;
     report.dtx = options.dtx;
     report.drift_correction = receiver.receiver.drift_correction;
@@ -393,17 +400,20 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     receive_link.start();
     send_link.start();
     const auto started = steady_clock::now();
+    const double most_buffered_ms =
+        fixed ? receiver.receiver.jitter_target_ms : receiver.receiver.max_latency_ms;
     // The grace is for the machine, so it stays on the steady clock.
-    const auto deadline = started +
-                          pace.wall(std::chrono::duration<double>(
-                              report.duration_s + receiver.receiver.jitter_target_ms / 1000.0)) +
-                          std::chrono::duration_cast<steady_clock::duration>(
-                              std::chrono::duration<double>(kGraceSeconds));
+    const auto deadline =
+        started +
+        pace.wall(std::chrono::duration<double>(report.duration_s + most_buffered_ms / 1000.0)) +
+        std::chrono::duration_cast<steady_clock::duration>(
+            std::chrono::duration<double>(kGraceSeconds));
     const auto audio_seconds = [&] { return pace.media(steady_clock::now() - started).count(); };
     std::uint64_t resyncs_seen = 0;
     std::uint64_t redundancy =
         sender.network.redundancy_auto ? 0 : static_cast<std::uint64_t>(sender.network.redundancy);
     LatencyAverages latency;
+    std::optional<SettledLate> at_settling;  // the receiver's counts when the link had settled
     bool streaming = true;
     Progress progress("loopback", report.input_samples);  // what the receiver has played
     while (steady_clock::now() < deadline) {
@@ -411,6 +421,9 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
         const pipeline::ReceiveStats rx = receive_link.stats().receive;
         progress.update(std::min(rx.output_samples, report.input_samples));
         report.peak_latency_ms = std::max(report.peak_latency_ms, rx.latency_ms);
+        if (!at_settling && audio_seconds() >= kSettledAfterSeconds) {
+            at_settling = SettledLate{rx.packets, rx.late};
+        }
         for (; resyncs_seen < rx.resyncs; ++resyncs_seen) {
             report.resyncs.push_back({audio_seconds(), rx.output_samples});
         }
@@ -447,6 +460,10 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     report.latency = latency.result();
     report.sender = send_link.stats();
     report.receiver = receive_link.stats();
+    if (at_settling) {
+        report.settled = {report.receiver.receive.packets - at_settling->packets,
+                          report.receiver.receive.late - at_settling->late};
+    }
     report.injected = proxy.counters();
     for (; resyncs_seen < report.receiver.receive.resyncs; ++resyncs_seen) {
         report.resyncs.push_back({audio_seconds(), report.receiver.receive.output_samples});
@@ -558,6 +575,20 @@ std::string loopback_json(const LoopbackReport& r) {
            {"sender_ms", json::rounded(samples_ms(r.sender.send.dtx_samples, r.rate_hz), 3)},
            {"receiver_ms", json::rounded(samples_ms(rx.dtx_samples, r.rate_hz), 3)}}},
          {"concealed_while_streaming", r.concealed_while_streaming},
+         {"settled",
+          {{"after_s", kSettledAfterSeconds},
+           {"packets", r.settled.packets},
+           {"late", r.settled.late},
+           {"late_percent",
+            json::rounded(r.settled.packets > 0 ? 100.0 * static_cast<double>(r.settled.late) /
+                                                      static_cast<double>(r.settled.packets)
+                                                : 0.0,
+                          3)}}},
+         {"receiver_latency",
+          {{"mode", r.latency_mode},
+           {"target_ms", r.latency_mode == "fixed"
+                             ? json::Object(json::rounded(r.jitter_target_ms, 3))
+                             : json::Object()}}},
          {"latency_ms", latency_json(r.latency)},
          {"drift",
           {{"sender_ppm", json::rounded(r.drift_ppm, 3)},
@@ -609,6 +640,9 @@ std::string loopback_text(const LoopbackReport& r) {
     }
     text += fmt::format("buffering: {} samples before the first ({:.1f} ms)\n", r.lead_samples,
                         static_cast<double>(r.lead_samples) * 1000.0 / r.rate_hz);
+    text += r.latency_mode == "fixed"
+                ? fmt::format("target:    fixed, {:.1f} ms\n", r.jitter_target_ms)
+                : std::string("target:    adaptive (the daemon's default)\n");
     text += fmt::format("latency:   {:.1f} ms at the highest (receiver)\n", r.peak_latency_ms);
     if (r.latency.seconds > 0) {
         text += fmt::format(
@@ -646,7 +680,9 @@ std::string loopback_text(const LoopbackReport& r) {
                     r.identical ? "identical" : "different", r.differing_samples, r.input_samples);
     if (r.vs_offline) {
         text += fmt::format(
-            "quality:   STOI {:.5f}, segSNR {:.3f} dB, SNR {:.3f} dB vs offline (first {:.0f} s)\n",
+            "quality:   {}STOI {:.5f}, segSNR {:.3f} dB, SNR {:.3f} dB vs offline (first {:.0f} "
+            "s)\n",
+            r.vs_offline->mos ? fmt::format("MOS {:.3f}, ", *r.vs_offline->mos) : std::string(),
             r.vs_offline->stoi, r.vs_offline->segsnr_db, r.vs_offline->snr_db,
             kQualityWindowSeconds);
     } else {

@@ -29,9 +29,14 @@ struct LoopbackOptions {
     std::filesystem::path output;      // PCM16 WAV, like `extrema decode` writes
     net::ImpairmentConfig impairment;  // loss, jitter, reordering, duplication, seed
     double packet_ms = pipeline::NetworkSettings{}.packet_ms;  // the daemon's default
-    // Jitter buffer target, ms of audio; unset = a packet plus kHostAllowanceMs at the pace plus
-    // the injected jitter and delay, and a packet more with reordering, so neither the host nor
-    // the impairments alone turn packets late.
+    // The receiver's latency mode, as the daemon's receiver.latency: "adaptive" (the daemon's
+    // default) learns the jitter from the packets and is never told what the proxy injects;
+    // "fixed" holds one target, so that the output can equal the offline decode sample for sample
+    // (adaptive moves the level through the resampler, and its output is then a stretched copy).
+    std::string latency = pipeline::ReceiverSettings{}.latency;
+    // The fixed target, ms of audio (setting it implies latency "fixed"). Unset: the daemon's
+    // receiver.jitter_target_ms, plus what kHostAllowanceMs of the host's delays weigh in audio
+    // at a faster pace; never the injected impairments, which a real receiver cannot know.
     std::optional<double> jitter_target_ms;
     pipeline::EncoderSettings encoder;  // the daemon's defaults, but:
     // DTX (--dtx): off by default here, so that the output can equal the offline decode sample
@@ -52,8 +57,8 @@ struct LoopbackOptions {
     // two sound cards' crystals do, so its samples arrive that much faster than the receiver's
     // playout takes them (negative: slower).
     double drift_ppm = 0.0;
-    // The receiver's drift correction; unset = on when drift_ppm is not 0. Off by default on a
-    // shared clock: nothing to correct, and correcting would blur the sample-exact comparison.
+    // The receiver's drift correction; unset = the daemon's default (on). On a shared clock it
+    // stays in its exact pass-through: the level never leaves its dead band.
     std::optional<bool> drift_correction;
     // How fast the run goes: every span of audio in it (the file source and sink, the network
     // ticks, the proxy's delay and jitter, the jitter buffer's clock) passes this many times
@@ -61,9 +66,10 @@ struct LoopbackOptions {
     audio::Pace pace;
 };
 
-// What the default jitter target allows for this host's own delays (scheduling of the link's
-// threads and the proxy's, on a loaded machine), in ms of the steady clock: they do not speed
-// up with the pace, so at N x real time they are N times as many ms of audio.
+// What the fixed target allows for this host's own delays (scheduling of the link's threads and
+// the proxy's, on a loaded machine), in ms of the steady clock: they do not speed up with the
+// pace, so at N x real time they are N times as many ms of audio. The daemon's default target
+// already holds them once (at real time).
 inline constexpr double kHostAllowanceMs = 20.0;
 
 // Seconds of audio at the start and at the end of the run that the quality figures and the
@@ -119,6 +125,14 @@ struct RedundancyChange {
     std::uint64_t blocks_sent = 0;  // redundant blocks sent before it
 };
 
+// Late packets once the link has settled: after kSettledAfterSeconds of audio, the time an
+// adaptive target takes to learn a network's jitter (the "after the first 2 s").
+inline constexpr double kSettledAfterSeconds = 2.0;
+struct SettledLate {
+    std::uint64_t packets = 0;  // received after kSettledAfterSeconds
+    std::uint64_t late = 0;     // of them, too late for their playout
+};
+
 struct LoopbackReport {
     int rate_hz = 0;
     std::uint64_t input_samples = 0;
@@ -147,13 +161,18 @@ struct LoopbackReport {
     // Samples the receiver concealed while the sender still streamed: lost or late packets and
     // underruns, without the underrun after the stream's end.
     std::uint64_t concealed_while_streaming = 0;
+    SettledLate settled;
+    std::string latency_mode;       // the receiver's: "adaptive" or "fixed"
+    double jitter_target_ms = 0.0;  // with "fixed"
     bool dtx = false;               // the sender ran with DTX (--dtx)
     double drift_ppm = 0.0;         // the sender's clock error the run was given
     bool drift_correction = false;  // the receiver's, as the run had it
     // eval's alignment delay of output vs offline over the first and over the last window.
     std::int64_t timeline_error_samples = 0;
     std::int64_t timeline_error_end_samples = 0;
-    std::optional<quality::Metrics> vs_offline;  // first window; unset when it is silent
+    // First window; unset when it is silent. Its mos is set: the perceived quality against the
+    // offline decode, which an adaptive run's stretched output is judged by.
+    std::optional<quality::Metrics> vs_offline;
 };
 
 // Runs the link for the input's duration plus the buffering; throws std::runtime_error (and
