@@ -458,15 +458,21 @@ std::string format_stats_line(const LinkStats& now, const LinkStats& previous, d
     return out;
 }
 
-std::string format_stats_json(const LinkStats& now, const LinkStats& previous, double interval_s,
-                              std::chrono::system_clock::time_point time) {
+json::Object stats_record(const LinkStats& now, const LinkStats& previous, double interval_s) {
     const IntervalStats d = stats_rates(now, previous, interval_s);
-    json::Object record = {{"time", format_utc_time(time)}};
+    json::Object record = json::Object::object();
     add_json(record, kTop, now, d);
     for (const auto& [key, part] : {std::pair{"tx", kTx}, {"rx", kRx}, {"rtcp", kRtcp}}) {
         json::Object& object = record[key] = json::Object::object();
         add_json(object, part, now, d);
     }
+    return record;
+}
+
+std::string format_stats_json(const LinkStats& now, const LinkStats& previous, double interval_s,
+                              std::chrono::system_clock::time_point time) {
+    json::Object record = {{"time", format_utc_time(time)}};
+    record.update(stats_record(now, previous, interval_s));
     return json::one_line(record);
 }
 

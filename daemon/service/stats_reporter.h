@@ -12,6 +12,7 @@
 #include <string>
 
 #include "pipeline/link_stats.h"
+#include "service/json_text.h"
 
 namespace extrema::service {
 
@@ -45,8 +46,13 @@ IntervalStats stats_rates(const pipeline::LinkStats& now, const pipeline::LinkSt
 std::string format_stats_line(const pipeline::LinkStats& now, const pipeline::LinkStats& previous,
                               double interval_s, double idle_s = 0.0);
 
-// One JSON object on one line (no newline): the time, every total of `now` with every drop
-// reason by name (a fixed schema, zeros included), and the interval's kbps and loss.
+// The JSON stats record without its time: every total of `now` with every drop reason by name
+// (a fixed schema, zeros included), and the interval's kbps and loss; top-level figures, then
+// "tx", "rx" and "rtcp" objects. What `extrema loopback --json` reports of each link, too.
+json::Object stats_record(const pipeline::LinkStats& now, const pipeline::LinkStats& previous,
+                          double interval_s);
+
+// One JSON object on one line (no newline): the time, then stats_record.
 std::string format_stats_json(const pipeline::LinkStats& now, const pipeline::LinkStats& previous,
                               double interval_s, std::chrono::system_clock::time_point time);
 

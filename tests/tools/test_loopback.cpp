@@ -23,6 +23,7 @@
 
 #include "audio/sound_file.h"
 #include "cli_runner.h"
+#include "net/drop_counters.h"
 #include "net/redundancy_policy.h"
 #include "net/rtcp_interval.h"
 
@@ -287,10 +288,17 @@ TEST(Loopback, CommandPrintsAJsonReport) {
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const nlohmann::json report = nlohmann::json::parse(result.output);
     for (const char* key :
-         {"wire_kbps", "packets_sent", "lost", "concealed_samples", "timeline_error_samples",
+         {"wire_kbps", "concealed_samples", "repaired_packets", "timeline_error_samples",
           "timeline_error_end_samples", "missing_samples"}) {
         EXPECT_TRUE(report.at(key).is_number()) << key << " in " << result.output;
     }
+    // Each link's totals are the daemon's stats record (service/stats_reporter.h), not copies.
+    const nlohmann::json& links = report.at("links");
+    EXPECT_EQ(links.at("sender").at("tx").at("packets"), 72) << result.output;  // 1.43 s of 20 ms
+    const nlohmann::json& rx = links.at("receiver").at("rx");
+    EXPECT_GT(rx.at("lost").get<int>(), 0) << result.output;  // seed 3 drops 3 of the 72
+    EXPECT_EQ(rx.at("concealed_samples"), report.at("concealed_samples")) << result.output;
+    EXPECT_EQ(rx.at("drops").size(), net::kDropReasonCount) << result.output;
     EXPECT_TRUE(report.at("resyncs").is_array()) << result.output;
     EXPECT_TRUE(report.at("vs_offline").at("stoi").is_number()) << result.output;
     EXPECT_TRUE(report.at("host_stalls").at("count").is_number()) << result.output;
@@ -323,17 +331,20 @@ TEST(Loopback, DtxFlagReportsComfortNoise) {
     ASSERT_EQ(off.exit_code, 0) << off.output;
     const nlohmann::json plain = nlohmann::json::parse(off.output);
     EXPECT_EQ(plain.at("dtx").at("on"), false);
-    EXPECT_EQ(plain.at("dtx").at("cn_packets_sent"), 0);
+    EXPECT_EQ(plain.at("links").at("sender").at("tx").at("cn_packets"), 0);
     const test::CliResult on = test::run_cli("loopback " + kSpeechWav.string() + " " +
                                              (dir / "on.wav").string() + " --dtx --json");
     ASSERT_EQ(on.exit_code, 0) << on.output;
     const nlohmann::json report = nlohmann::json::parse(on.output);
     EXPECT_EQ(report.at("dtx").at("on"), true);
-    for (const char* key : {"cn_packets_sent", "sender_ms", "receiver_ms"}) {
+    for (const char* key : {"sender_ms", "receiver_ms"}) {
         EXPECT_TRUE(report.at("dtx").at(key).is_number()) << key << " in " << on.output;
     }
-    EXPECT_LE(report.at("packets_sent").get<int>(), plain.at("packets_sent").get<int>());
-    EXPECT_EQ(report.at("lost"), 0);
+    const nlohmann::json& tx = report.at("links").at("sender").at("tx");
+    EXPECT_GT(tx.at("cn_packets").get<int>(), 0) << on.output;
+    EXPECT_LE(tx.at("packets").get<int>(),
+              plain.at("links").at("sender").at("tx").at("packets").get<int>());
+    EXPECT_EQ(report.at("links").at("receiver").at("rx").at("lost"), 0);
 }
 
 // The prompts repeated to `seconds` (a minute streams in 6 s at 10 x).

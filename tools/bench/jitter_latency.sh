@@ -35,7 +35,8 @@ for jitter in $jitters; do
   for seed in $seeds; do
     report=$("$extrema" loopback "$work/prompts.wav" "$work/out.wav" \
       --jitter-ms "$jitter" --seed "$seed" --json "$@")
-    row=$(field '"\t".join(str(x) for x in [r["packets_received"], r["late"], r["lost"],
+    row=$(field '"\t".join(str(x) for x in [r["links"]["receiver"]["rx"]["packets"],
+      r["links"]["receiver"]["rx"]["late"], r["links"]["receiver"]["rx"]["lost"],
       r["concealed_while_streaming"], r["settled"]["packets"], r["settled"]["late"],
       r["latency_ms"]["first"], r["latency_ms"]["last"],
       r["latency_ms"]["min"], r["latency_ms"]["max"]])' <<<"$report")

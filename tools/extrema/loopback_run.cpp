@@ -27,6 +27,7 @@
 #include "pipeline/send_path.h"
 #include "progress.h"
 #include "service/json_text.h"
+#include "service/stats_reporter.h"
 
 namespace extrema::cli {
 namespace {
@@ -526,10 +527,6 @@ double samples_ms(std::uint64_t samples, int rate_hz) {
 
 std::string loopback_json(const LoopbackReport& r) {
     const pipeline::ReceiveStats& rx = r.receiver.receive;
-    json::Object drops = json::Object::object();
-    for (std::size_t i = 0; i < rx.drops.size(); ++i) {
-        if (rx.drops[i] != 0) drops[net::to_string(static_cast<net::DropReason>(i))] = rx.drops[i];
-    }
     json::Object resyncs = json::Object::array();
     for (const ResyncEvent& e : r.resyncs) {
         resyncs.push_back({{"at_s", json::rounded(e.at_s, 3)}, {"output_sample", e.output_sample}});
@@ -552,26 +549,16 @@ std::string loopback_json(const LoopbackReport& r) {
          {"output_samples", r.output_samples},
          {"wire_kbps", json::rounded(r.wire_kbps, 3)},
          {"ip_kbps", json::rounded(r.ip_kbps, 3)},
-         {"packets_sent", r.sender.send.packets},
-         {"packets_received", rx.packets},
          {"injected",
           {{"dropped", r.injected.dropped},
            {"duplicated", r.injected.duplicated},
            {"reordered", r.injected.reordered},
            {"out_of_order", r.injected.out_of_order}}},
-         {"lost", rx.lost},
-         {"late", rx.late},
-         {"duplicate", rx.duplicate},
-         {"early", rx.early},
-         {"drops", drops},
          {"concealed_samples", rx.concealed_samples},
          {"repaired_packets", rx.repaired},
-         {"redundant_blocks", r.sender.send.redundant_blocks},
-         {"redundant_copied", r.sender.send.redundant_copied},
          {"redundancy_changes", redundancy},
          {"dtx",
           {{"on", r.dtx},
-           {"cn_packets_sent", r.sender.send.cn_packets},
            {"sender_ms", json::rounded(samples_ms(r.sender.send.dtx_samples, r.rate_hz), 3)},
            {"receiver_ms", json::rounded(samples_ms(rx.dtx_samples, r.rate_hz), 3)}}},
          {"concealed_while_streaming", r.concealed_while_streaming},
@@ -591,9 +578,7 @@ std::string loopback_json(const LoopbackReport& r) {
                              : json::Object()}}},
          {"latency_ms", latency_json(r.latency)},
          {"drift",
-          {{"sender_ppm", json::rounded(r.drift_ppm, 3)},
-           {"correction", r.drift_correction},
-           {"receiver_ppm", json::rounded(rx.drift_ppm, 3)}}},
+          {{"sender_ppm", json::rounded(r.drift_ppm, 3)}, {"correction", r.drift_correction}}},
          {"lead_samples", r.lead_samples},
          {"timeline_error_samples", r.timeline_error_samples},
          {"timeline_error_end_samples", r.timeline_error_end_samples},
@@ -603,7 +588,12 @@ std::string loopback_json(const LoopbackReport& r) {
          {"differing_samples", r.differing_samples},
          {"vs_offline", r.vs_offline ? quality::json_object(*r.vs_offline) : json::Object()},
          {"rtcp", rtcp_json(r)},
-         {"host_stalls", {{"count", r.host_stalls.count}, {"longest", stalls}}}});
+         {"host_stalls", {{"count", r.host_stalls.count}, {"longest", stalls}}},
+         // Each link's totals as the daemon's stats record has them (one schema, its keys
+         // described in docs/daemon.md): packets, losses, drops by reason, RTCP, ...
+         {"links",
+          {{"sender", service::stats_record(r.sender, {}, r.duration_s)},
+           {"receiver", service::stats_record(r.receiver, {}, r.duration_s)}}}});
 }
 
 std::string loopback_text(const LoopbackReport& r) {
