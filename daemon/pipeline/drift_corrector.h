@@ -98,6 +98,9 @@ class DriftCorrector {
         }
     }
 
+    // Playout (re)started: hold the level of the next window (LatencyTuner::anchor).
+    void anchor() noexcept { tuner_.anchor(); }
+
     // Instead of observe() while the level says nothing (a DTX pause): the measurement holds,
     // the resampler keeps its ratio.
     void hold() noexcept { tuner_.hold(resampler_.output_total()); }

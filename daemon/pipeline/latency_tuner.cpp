@@ -140,6 +140,8 @@ void LatencyTuner::DriftFit::fit() noexcept {
     if (variance > 0.0) {
         slope = covariance / variance;
         known = true;
+        line_origin = origin + mean_t;
+        line_level = mean_l;
     }
 }
 
@@ -157,11 +159,11 @@ bool LatencyTuner::observe(double level_samples, double target_samples,
     // the source beyond what it played is still "in the buffer" in that view.
     const double uncorrected =
         level_samples + (static_cast<double>(resampler.pulled_total()) - static_cast<double>(now));
-    const double error = level_samples - target_samples;
+    const double error = level_samples - target_samples - anchor_samples_;
     bool changed = false;
     if (window_.add(error, uncorrected, now)) {
+        window_level_ = window_.mean_error + target_samples + anchor_samples_;
         on_window(resampler);
-        window_level_ = window_.mean_error + target_samples;
         window_stretched_ =
             -(static_cast<double>(resampler.pulled_total()) - static_cast<double>(now));
         has_window_level_ = true;
@@ -172,17 +174,49 @@ bool LatencyTuner::observe(double level_samples, double target_samples,
 }
 
 void LatencyTuner::on_window(const Resampler& resampler) noexcept {
+    const std::size_t slot = fit_.next;
     fit_.add(window_.middle, window_.mean_uncorrected);
     if (fit_.known) drift_ppm_ = fit_.slope / kPpm;
     mean_error_ = window_.mean_error;
+    if (anchoring_) {
+        // This window's mean is the set point from now on.
+        anchoring_ = false;
+        anchored_ = true;
+        anchor_slot_ = slot;
+        anchor_windows_ = 0;
+        anchor_error_ = mean_error_ + anchor_samples_;
+        anchor_samples_ = anchor_error_;
+        mean_error_ = 0.0;
+    } else if (anchored_) {
+        ++anchor_windows_;
+    }
+    if (anchored_) {
+        // The level as the fit's line has it, not this window's mean (the arrival grid: see
+        // the header); the anchor window is read off the same line while the fit holds it.
+        if (fit_.known) {
+            if (anchor_windows_ < fit_.times.size()) {
+                const double anchor =
+                    anchor_error_ + fit_.line(fit_.times[anchor_slot_]) - fit_.levels[anchor_slot_];
+                mean_error_ += anchor_samples_ - anchor;
+                anchor_samples_ = anchor;
+            }
+            // Bounded: a mean further off the line than the dead band is the level's own move
+            // (an underrun, a burst) until the fit follows it, not the grid.
+            mean_error_ += std::clamp(fit_.line(window_.middle) - window_.mean_uncorrected,
+                                      -deadband_samples_, deadband_samples_);
+        }
+    }
 
     const double error_ms = mean_error_ * 1000.0 / config_.sample_rate_hz;
     const double limit = config_.max_correction_ppm;
     steer_.target_ppm = std::clamp(drift_ppm_ + config_.gain_ppm_per_ms * error_ms, -limit, limit);
     if (!growing_) steer_.slew_ppm_per_s = config_.max_slew_ppm_per_s;
     const double magnitude = std::abs(mean_error_);
-    steer_.engage = resampler.bypass() && magnitude > deadband_samples_;
-    steer_.release = resampler.resampling() && magnitude < release_samples_;
+    const bool sustained =
+        anchored_ && fit_.known &&
+        std::abs(fit_.slope) * config_.drift_fit_s * config_.sample_rate_hz > deadband_samples_;
+    steer_.engage = resampler.bypass() && (magnitude > deadband_samples_ || sustained);
+    steer_.release = resampler.resampling() && magnitude < release_samples_ && !sustained;
 }
 
 bool LatencyTuner::grow(double level_samples, double target_samples,
@@ -242,6 +276,9 @@ void LatencyTuner::reset() noexcept {
     has_target_ = false;
     has_window_level_ = false;
     owed_ = 0.0;
+    anchoring_ = false;
+    anchored_ = false;
+    anchor_samples_ = 0.0;
 }
 
 }  // namespace extrema::pipeline

@@ -15,7 +15,18 @@
 //    max_correction_ppm; back to bypass once the error is within release_ms. The drift estimate
 //    is the least-squares slope of the level the buffer would have without any correction,
 //    fitted over drift_fit_s: it holds the right rate from the first sample of each correction,
-//    so the proportional term only steers the level error back to zero.
+//    so the proportional term only steers the level error back to zero. A drift that would
+//    carry the level across the dead band within drift_fit_s, once the fit spans all of it, is
+//    corrected all the time once anchored (engaged whatever the error, never released): the
+//    level then holds its set point instead of wandering through the dead band on the side the
+//    drift pushes.
+//  - Anchor (a fixed target, ReceivePath): the set point is the mean level of the first window
+//    after playout (re)starts, not the target's estimate of it, and the error is read off the
+//    drift fit's line rather than the last window's mean (each within the dead band of the
+//    other). Arrivals reach the buffer on the grid of the network thread's wake-ups, so a
+//    window's mean lies below the level by a fraction of that grid, a fraction that jumps by
+//    the whole grid whenever the drift carries the packets across a grid line; steering to the
+//    means would move the latency by those jumps.
 //  - Growth (with fast_growth): a target that rises (the adaptive one, because packets came
 //    late) is not left to the 1-s window and the gentle gain. What the target then lies above
 //    the level (the last window's mean plus the stretch since; before the first window closes,
@@ -72,6 +83,13 @@ class LatencyTuner {
     bool growing() const noexcept { return growing_; }
     // Forgets the measurement and the drift estimate (after a resync or a new sender).
     void reset() noexcept;
+    // Playout (re)started: the mean level of the next window becomes the level held (see
+    // Anchor above), until reset(). The targets passed from then on are shifted by what that
+    // mean lay above (or below) its target, so a target that moves still moves the level by as
+    // much. The target only estimates where the arrivals settle the level (the start, the fill
+    // and packet phases); steering to the estimate would move the latency from where playout
+    // put it.
+    void anchor() noexcept { anchoring_ = true; }
     // No observations for a while (a DTX pause, when the level drains by design): the last
     // observation counts up to `now` (output samples) only, not through the gap, and the window
     // goes on with the next observation.
@@ -102,6 +120,12 @@ class LatencyTuner {
         double jump = 0.0;  // samples
         double slope = 0.0;
         bool known = false;
+        double line_origin = 0.0, line_level = 0.0;  // the fitted line's centre point
+
+        // The fitted line at `time` (valid when known).
+        double line(double time) const noexcept {
+            return line_level + slope * (time - line_origin);
+        }
 
         void add(double time, double level) noexcept;
         void clear() noexcept;
@@ -126,8 +150,14 @@ class LatencyTuner {
     double owed_ = 0.0;         // growth still to stretch, samples
     double last_stretched_ = 0.0;
     bool has_window_level_ = false;
-    double window_level_ = 0.0;      // the last window's mean level, samples
-    double window_stretched_ = 0.0;  // the resampler's stretch when it closed
+    double window_level_ = 0.0;       // the last window's mean level, samples
+    double window_stretched_ = 0.0;   // the resampler's stretch when it closed
+    bool anchoring_ = false;          // anchor(): the next window sets anchor_samples_
+    bool anchored_ = false;           // since then (until reset)
+    double anchor_samples_ = 0.0;     // the level held, less the target passed
+    double anchor_error_ = 0.0;       // the anchor window's mean level, less its target
+    std::size_t anchor_slot_ = 0;     // the anchor window's point in the fit's ring ...
+    std::size_t anchor_windows_ = 0;  // ... until this many windows have replaced it
 };
 
 }  // namespace extrema::pipeline

@@ -208,6 +208,9 @@ void ReceivePath::read(std::span<float> out) noexcept {
     } else {
         pull(out);
     }
+    // A fixed target's set point is where this playout settles the level, not the estimate
+    // target_samples_ (adaptive: the target follows the arrivals, and its rises are owed).
+    if (!was_playing && jitter_.playing() && drift_correction_ && !adaptive_) drift_.anchor();
     if (!was_playing && jitter_.playing() && !started_) {
         // read() starts playout at the beginning of a call: the first timeline sample is out[0].
         started_ = true;
@@ -246,7 +249,8 @@ void ReceivePath::apply_target(double target_ms) noexcept {
     applied_target_ms_ = target_ms;
     (void)jitter_.set_target_delay_ms(target_ms);  // checked by set_target_delay_ms()
     // Playout starts at the target; packets then arrive in a sawtooth whose mean sits about half
-    // a packet below it. Holding that mean keeps the latency where playout put it.
+    // a packet below it. With a fixed target the drift corrector holds the mean it measures
+    // once playout has started instead (read()): this is only the estimate.
     target_samples_ = std::max(0.0, target_ms * rate_hz_ / 1000.0 - half_packet_samples_);
 }
 

@@ -478,15 +478,25 @@ void expect_drift_followed(double ppm) {
     options.latency = "fixed";  // the level held is the fixed target's: an adaptive one moves
     const LoopbackReport r = run_loopback(options);
     EXPECT_TRUE(r.drift_correction);
+    // A stall of the host beyond what the jitter target allows for (kHostAllowanceMs of the
+    // steady clock, kTimedRunSpeed times as much audio) underruns the buffer and steps the level:
+    // the 1-s averages and the drift fit then measure the machine, not the link. Inconclusive.
+    if (!r.host_stalls.longest.empty() &&
+        r.host_stalls.longest.front().late_ms > kHostAllowanceMs) {
+        GTEST_SKIP() << "a host stall of " << r.host_stalls.longest.front().late_ms
+                     << " ms of the steady clock, over the " << kHostAllowanceMs
+                     << " ms the jitter target allows for\n"
+                     << loopback_text(r);
+    }
     EXPECT_TRUE(r.resyncs.empty());
     ASSERT_GE(r.latency.seconds, 50u);
     // Uncorrected, 300 ppm moves the latency by 17 ms over the minute's 58 whole seconds. At
     // 10 x a 1-s average holds only ten polls of a counter that steps by a block (10 ms), and
     // the corrector lets the level wander by its dead band (2 ms) before it acts: the bounds
     // leave room for both, not for the drift (the soak checks 5 ms in real time).
-    EXPECT_NEAR(r.latency.last_ms, r.latency.first_ms, 10.0) << ppm << " ppm";
-    EXPECT_LT(r.latency.max_ms - r.latency.min_ms, 15.0) << ppm << " ppm";
-    EXPECT_NEAR(r.receiver.receive.drift_ppm, ppm, 100.0);
+    EXPECT_NEAR(r.latency.last_ms, r.latency.first_ms, 10.0) << ppm << " ppm\n" << loopback_text(r);
+    EXPECT_LT(r.latency.max_ms - r.latency.min_ms, 15.0) << ppm << " ppm\n" << loopback_text(r);
+    EXPECT_NEAR(r.receiver.receive.drift_ppm, ppm, 100.0) << loopback_text(r);
 }
 
 TEST(Loopback, DriftCorrectionFollowsASenderClock300PpmFast) {

@@ -90,6 +90,8 @@ LoopbackRun run_loopback(const std::vector<NetworkPhase>& phases, double seconds
     std::uint64_t captured = 0;  // sender samples
     std::uint64_t played = 0;    // receiver samples
     double next_second = 1.0;
+    double latency_sum_ms = 0.0;
+    std::uint64_t latency_fills = 0;
     bool have_2s = false;
     while (played < total) {
         const double t_s = static_cast<double>(played) / kRateHz;  // the receiver's clock
@@ -103,11 +105,15 @@ LoopbackRun run_loopback(const std::vector<NetworkPhase>& phases, double seconds
             now_s = static_cast<double>(captured) / sender_rate;
             sender.push(capture);
         }
-        while (!network.empty() && network.top().arrival_s <= t_s) {
+        // The last network tick at or before now.
+        const double tick_s = network_at(phases, t_s).tick_ms / 1000.0;
+        const double read_s = tick_s > 0.0 ? std::floor(t_s / tick_s + 1e-9) * tick_s : t_s;
+        while (!network.empty() && network.top().arrival_s <= read_s) {
             std::vector<std::uint8_t> bytes = network.top().bytes;
-            const auto at = net::Clock::time_point{} + std::chrono::hours(1) +
-                            std::chrono::duration_cast<net::Clock::duration>(
-                                std::chrono::duration<double>(network.top().arrival_s));
+            const auto at =
+                net::Clock::time_point{} + std::chrono::hours(1) +
+                std::chrono::duration_cast<net::Clock::duration>(
+                    std::chrono::duration<double>(tick_s > 0.0 ? read_s : network.top().arrival_s));
             network.pop();
             path.on_datagram(bytes, bytes.size(), kSender, at);
         }
@@ -119,17 +125,25 @@ LoopbackRun run_loopback(const std::vector<NetworkPhase>& phases, double seconds
             path.fill_stats(run.at_2s);
             have_2s = true;
         }
+        // The sender's RTP clock at our time after_s, against the playout position.
+        const double sender_now = after_s * sender_rate;
+        const double rtp_now = static_cast<double>(sender.rtcp_sent().rtp_timestamp) +
+                               (sender_now - static_cast<double>(captured));
+        const auto position = static_cast<std::uint32_t>(path.playout_position());
+        const double behind_ms =
+            static_cast<double>(static_cast<std::int32_t>(
+                static_cast<std::uint32_t>(std::llround(rtp_now)) - position)) *
+            1000.0 / sender_rate;
+        latency_sum_ms += behind_ms;
+        ++latency_fills;
         if (after_s >= next_second) {
             next_second += 1.0;
-            // The sender's RTP clock at our time after_s, against the playout position.
-            const double sender_now = after_s * sender_rate;
-            const double rtp_now = static_cast<double>(sender.rtcp_sent().rtp_timestamp) +
-                                   (sender_now - static_cast<double>(captured));
-            const auto position = static_cast<std::uint32_t>(path.playout_position());
-            const double behind = static_cast<double>(static_cast<std::int32_t>(
-                static_cast<std::uint32_t>(std::llround(rtp_now)) - position));
-            run.latency_ms.push_back(behind * 1000.0 / sender_rate);
+            run.latency_ms.push_back(behind_ms);
+            run.mean_latency_ms.push_back(latency_sum_ms / static_cast<double>(latency_fills));
+            latency_sum_ms = 0.0;
+            latency_fills = 0;
             run.target_ms.push_back(path.target_delay_ms());
+            path.fill_stats(run.stats.emplace_back());
         }
     }
     path.fill_stats(run.at_end);

@@ -25,6 +25,9 @@ struct SimulatedNetwork {
     double delay_ms = 0.5;   // fixed one-way delay
     double jitter_ms = 0.0;  // plus a uniform random delay in [0, jitter_ms]
     double drift_ppm = 0.0;  // the sender's clock against the receiver's (positive: fast)
+    // The receiving link's network thread reads its socket every tick_ms of the receiver's clock
+    // (network_loop.h), so datagrams reach the receive path on that grid; 0: as they arrive.
+    double tick_ms = 0.0;
     std::uint64_t seed = 1;
 };
 
@@ -41,10 +44,13 @@ struct LoopbackRun {
     // End-to-end latency each second (capture of a sample to its playout, ms): the sender's RTP
     // clock just after a capture minus the receiver's playout position, on the sender's clock.
     std::vector<double> latency_ms;
-    std::vector<double> target_ms;  // the receiver's target delay each second
-    std::vector<float> output;      // everything the receiver played
-    std::vector<float> input;       // everything the sender captured
-    SendStats sender;               // the sender's counters at the end
+    // The same, averaged over every fill of each second (the loopback harness's 1-s averages).
+    std::vector<double> mean_latency_ms;
+    std::vector<double> target_ms;    // the receiver's target delay each second
+    std::vector<ReceiveStats> stats;  // the receiver's counters each second
+    std::vector<float> output;        // everything the receiver played
+    std::vector<float> input;         // everything the sender captured
+    SendStats sender;                 // the sender's counters at the end
 };
 
 // What the sender captures: sample n of the stream.

@@ -39,8 +39,11 @@ void print(const char* name, const LoopbackRun& run) {
         run.target_ms.back(), run.at_end.drift_ppm);
     if (std::getenv("EXTREMA_TEST_TRACE")) {
         for (std::size_t i = 0; i < run.latency_ms.size(); ++i) {
-            std::printf("      %zu s: latency %.1f ms, target %.1f ms\n", i + 1, run.latency_ms[i],
-                        run.target_ms[i]);
+            std::printf(
+                "      %zu s: latency %.1f ms (1-s average %.2f ms), target %.1f ms, drift %.1f "
+                "ppm\n",
+                i + 1, run.latency_ms[i], run.mean_latency_ms[i], run.target_ms[i],
+                run.stats[i].drift_ppm);
         }
     }
 }
@@ -243,6 +246,46 @@ TEST(ReceiveLoopback, DtxPausesDoNotFoolTheDriftFit) {
     EXPECT_EQ(run.at_end.late, run.at_2s.late);
     EXPECT_NEAR(run.at_end.drift_ppm, 0.0, 20.0);  // one clock: no drift to find
     EXPECT_LT(mean_of_last(run.latency_ms, 5), 40.0);
+}
+
+}  // namespace
+}  // namespace extrema::pipeline::test
+
+namespace extrema::pipeline::test {
+namespace {
+
+// The drift soak of the loopback harness (test_loopback_soak), in simulated time: a fixed 60 ms
+// target, the file sink's 2-ms fills, the receiving link's network tick, ten minutes with the
+// sender's clock 300 ppm fast or slow. Every 1-s average of the latency stays within 5 ms of the
+// first whole second's, and nothing is concealed.
+void expect_drift_soak_held(double ppm) {
+    LinkConfig receiver = default_receiver();
+    receiver.receiver.latency = "fixed";
+    receiver.receiver.jitter_target_ms = 60.0;
+    SimulatedNetwork network;
+    network.delay_ms = 0.1;
+    network.jitter_ms = 1.0;
+    network.drift_ppm = ppm;
+    network.tick_ms = 5.0;  // 20-ms packets: network_loop.h's tick_for
+    const LoopbackRun run = run_loopback({{0.0, network}}, 600.0, receiver, 96);
+    print(ppm > 0 ? "+300 ppm, fixed 60 ms target" : "-300 ppm, fixed 60 ms target", run);
+    // The first second holds the start of playout.
+    const double first = run.mean_latency_ms[1];
+    const auto [lo, hi] =
+        std::minmax_element(run.mean_latency_ms.begin() + 1, run.mean_latency_ms.end());
+    std::printf("    1-s averages: first %.2f ms, %.2f to %.2f ms\n", first, *lo, *hi);
+    EXPECT_LE(*hi - first, 5.0) << ppm << " ppm";
+    EXPECT_LE(first - *lo, 5.0) << ppm << " ppm";
+    EXPECT_EQ(run.at_end.concealed_samples, 0u) << ppm << " ppm";
+    EXPECT_EQ(run.at_end.resyncs, 0u) << ppm << " ppm";
+    EXPECT_NEAR(run.at_end.drift_ppm, ppm, 20.0);
+}
+
+TEST(ReceiveLoopback, FixedTargetHoldsTenMinutesAt300PpmFast) {
+    expect_drift_soak_held(300.0);
+}
+TEST(ReceiveLoopback, FixedTargetHoldsTenMinutesAt300PpmSlow) {
+    expect_drift_soak_held(-300.0);
 }
 
 }  // namespace
