@@ -29,6 +29,7 @@
 #include "extrema/codec/comfort_noise.h"
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/record.h"
+#include "extrema/codec/sample_rate.h"
 #include "net/drop_counters.h"
 #include "net/red_payload.h"
 #include "net/rtp_header.h"
@@ -39,8 +40,8 @@ namespace extrema::net {
 using Clock = std::chrono::steady_clock;
 
 struct ValidatorConfig {
-    // Stream rate; converts max_packet_ms to samples. 48 kHz: the sound-card default.
-    double sample_rate_hz = 48000.0;
+    // Stream rate; converts max_packet_ms to samples.
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // Payload type we accept: the packetizer's default (dynamic type 96), records of the
     // standard bank (bank 1).
     std::uint8_t payload_type = 96;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "extrema/codec/record.h"
+#include "extrema/codec/sample_rate.h"
 #include "net/rtp_header.h"
 
 namespace extrema::net {
@@ -24,8 +25,8 @@ inline std::uint64_t grid_line_after(std::uint64_t sample, std::uint32_t packet_
 }
 
 struct PacketizerConfig {
-    // Rate of the encoded stream; converts packet_ms to samples. 48 kHz: the sound-card default.
-    double sample_rate_hz = 48000.0;
+    // Rate of the encoded stream; converts packet_ms to samples.
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // Audio per packet. 10 ms keeps packetisation latency small (it adds up to packet_ms to the
     // mouth-to-ear delay) at 100 packets/s, where the 40 bytes of IP/UDP/RTP headers still cost
     // less than a voice codec's payload; it is the usual low-delay RTP voice framing.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "extrema/codec/sample_rate.h"
 #include "extrema/dsp/compressor.h"
 
 namespace extrema::pipeline {
@@ -42,10 +43,9 @@ struct AudioSettings {
     std::string output_device;
     std::string input_file;   // InputKind::kFile
     std::string output_file;  // OutputKind::kFile (.wav or .flac)
-    // Stream rate in Hz. 48000: the native rate of JACK and nearly every card, so the host does
-    // no hidden resampling. Both peers must use the same rate (the receiver checks packet sizes
-    // against it).
-    int rate_hz = 48000;
+    // Stream rate in Hz; both peers must use the same (the receiver checks packet sizes against
+    // it). Every stage's rate comes from here.
+    int rate_hz = codec::kDefaultSampleRateHz;
     // Frames per PortAudio callback; 0 = the host's own period (lowest latency, no re-blocking).
     int frames_per_buffer = 0;
     // Device latency in ms; negative = PortAudio's default low latency for the device.
