@@ -116,7 +116,8 @@ std::vector<KeySpec> build_table() {
             .unit("Hz")
             .range(kMinRateHz, kMaxRateHz)
             .doc("Stream rate; both peers must use the same. 48000: the native rate of JACK and "
-                 "nearly every card, so the host does no hidden resampling."),
+                 "nearly every card, so the host does no hidden resampling; the codec works at "
+                 "any rate, so nothing is gained by going lower."),
         Row("audio.frames_per_buffer",
             member<&LinkConfig::audio, &AudioSettings::frames_per_buffer>())
             .flag("frames-per-buffer")
@@ -154,8 +155,8 @@ std::vector<KeySpec> build_table() {
             .flag("threshold-lsb")
             .unit("LSB")
             .range(0, 32767)
-            .doc("Peak hysteresis on the int16 scale. 50: the seed's 50/32767, which gives STOI "
-                 "0.998 on speech (docs/quality.md)."),
+            .doc("Peak hysteresis on the int16 scale. 50: the seed's 50/32767 (its quality on "
+                 "speech: docs/quality.md)."),
         Row("encoder.lowpass_hz", member<&LinkConfig::encoder, &EncoderSettings::lowpass_hz>())
             .flag("lowpass-hz")
             .unit("Hz")
@@ -332,9 +333,9 @@ std::vector<KeySpec> build_table() {
             .reloadable()
             .doc("Jitter buffer target delay with latency = fixed. It must cover one packet "
                  "(packet_ms: a packet leaves once its audio is captured), the network's jitter, "
-                 "and the two ends' ticks and device periods (docs/latency.md): 8 ms played "
-                 "exactly on loopback with 2 ms packets and 1 ms segments. 40: a default 20 ms "
-                 "packet and 20 ms of LAN jitter (the adaptive default learns the jitter)."),
+                 "and the two ends' ticks and device periods (docs/latency.md has the budget of "
+                 "each setting). 40: a default 20 ms packet and 20 ms of LAN jitter (the "
+                 "adaptive default learns the jitter)."),
         Row("receiver.latency", member<&LinkConfig::receiver, &ReceiverSettings::latency>())
             .flag("latency")
             .choices({"adaptive", "fixed"})
