@@ -6,7 +6,6 @@
 
 #include "config/config_error.h"
 #include "config/setting_text.h"
-#include "config/value_checks.h"
 
 namespace extrema::config {
 namespace {
@@ -29,7 +28,7 @@ std::string hz(double value) {
 void validate_each_key(const LinkConfig& config) {
     for (const KeySpec& key : config_keys()) {
         try {
-            detail::check_value(key, key.get(config));
+            check_value(key, key.get(config));
         } catch (const std::invalid_argument& error) {
             throw ConfigError({key.path()}, error.what());
         }
