@@ -111,7 +111,7 @@ std::vector<KeySpec> build_table() {
         Row(keys::kOutputFile, member<&LinkConfig::audio, &AudioSettings::output_file>())
             .flag("output-file")
             .doc("Audio file written when output = \"file\" (.wav or .flac)."),
-        Row("audio.rate_hz", member<&LinkConfig::audio, &AudioSettings::rate_hz>())
+        Row(keys::kRateHz, member<&LinkConfig::audio, &AudioSettings::rate_hz>())
             .flag("rate-hz")
             .unit("Hz")
             .range(kMinRateHz, kMaxRateHz)
@@ -137,7 +137,7 @@ std::vector<KeySpec> build_table() {
             .doc("How a file input delivers: realtime (like a microphone) or fast (as fast as "
                  "the link takes it: offline runs, tests). realtime: a file stands in for a "
                  "live source."),
-        Row("audio.tone_hz", member<&LinkConfig::audio, &AudioSettings::tone_hz>())
+        Row(keys::kToneHz, member<&LinkConfig::audio, &AudioSettings::tone_hz>())
             .flag("tone-hz")
             .unit("Hz")
             .above(0, kMaxRateHz / 2)
@@ -157,15 +157,14 @@ std::vector<KeySpec> build_table() {
             .range(0, 32767)
             .doc("Peak hysteresis on the int16 scale. 50: the seed's 50/32767 (its quality on "
                  "speech: docs/quality.md)."),
-        Row("encoder.lowpass_hz", member<&LinkConfig::encoder, &EncoderSettings::lowpass_hz>())
+        Row(keys::kLowpassHz, member<&LinkConfig::encoder, &EncoderSettings::lowpass_hz>())
             .flag("lowpass-hz")
             .unit("Hz")
             .range(0, kMaxRateHz / 2)
             .doc("Pre-filter cutoff, below half of rate_hz; 0 = off. 4000: at target_kbps the "
                  "voice band keeps more of the budget, better than a coarser threshold at the "
                  "same rate (docs/quality.md); off keeps the full band."),
-        Row("encoder.max_segment_ms",
-            member<&LinkConfig::encoder, &EncoderSettings::max_segment_ms>())
+        Row(keys::kMaxSegmentMs, member<&LinkConfig::encoder, &EncoderSettings::max_segment_ms>())
             .flag("max-segment-ms")
             .unit("ms")
             .range(1, 1000)
@@ -173,7 +172,7 @@ std::vector<KeySpec> build_table() {
                  "delay the codec adds. 20: one default packet; the link closes a segment at "
                  "every packet end anyway, so only files see it (extrema encode). packet_ms + "
                  "max_segment_ms must not exceed receiver.max_packet_ms."),
-        Row("encoder.target_kbps", member<&LinkConfig::encoder, &EncoderSettings::target_kbps>())
+        Row(keys::kTargetKbps, member<&LinkConfig::encoder, &EncoderSettings::target_kbps>())
             .flag("target-kbps")
             .unit("kbps")
             .range(0, codec::RateController::kMaxTargetKbps)
@@ -228,11 +227,11 @@ std::vector<KeySpec> build_table() {
             .flag("accept-any-peer")
             .doc("Accept packets from anyone. false: a receiver answers to its configured peers "
                  "only; accepting the world must be asked for."),
-        Row("network.payload_type", member<&LinkConfig::network, &NetworkSettings::payload_type>())
+        Row(keys::kPayloadType, member<&LinkConfig::network, &NetworkSettings::payload_type>())
             .flag("payload-type")
             .range(96, 127)
             .doc("RTP dynamic payload type; both ends must agree. 96: the first dynamic number."),
-        Row("network.packet_ms", member<&LinkConfig::network, &NetworkSettings::packet_ms>())
+        Row(keys::kPacketMs, member<&LinkConfig::network, &NetworkSettings::packet_ms>())
             .flag("packet-ms")
             .unit("ms")
             .range(1, 100)
@@ -247,7 +246,7 @@ std::vector<KeySpec> build_table() {
                    static_cast<double>(net::kMaxPayloadBytes))
             .doc("Payload cap, at least an anchor and one record. 1200: stays below any usual "
                  "MTU after IPv6, UDP, RTP and SRTP headers."),
-        Row("network.redundancy", detail::network_redundancy())
+        Row(keys::kRedundancy, detail::network_redundancy())
             .flag("redundancy")
             .reloadable()
             .unit("packets")
@@ -257,7 +256,7 @@ std::vector<KeySpec> build_table() {
                  "conceals; costs that many times the payload rate again. auto: off until the "
                  "peer's RTCP reports more than 1 % loss, then 1 to 3 by the loss, off again "
                  "after 4 reports at or below 0.5 % (docs/daemon.md). 0: off."),
-        Row("network.redundancy_kbps",
+        Row(keys::kRedundancyKbps,
             member<&LinkConfig::network, &NetworkSettings::redundancy_kbps>())
             .flag("redundancy-kbps")
             .unit("kbps")
@@ -269,7 +268,7 @@ std::vector<KeySpec> build_table() {
                  "is set: a block at the packet's own rate would cost as much as a copy. Read at "
                  "the start only (not on SIGHUP), and only by a link that starts with redundancy "
                  "on or auto. 0: the blocks are copies of the packets' payloads."),
-        Row("network.red_payload_type",
+        Row(keys::kRedPayloadType,
             member<&LinkConfig::network, &NetworkSettings::red_payload_type>())
             .flag("red-payload-type")
             .range(96, 127)
@@ -277,14 +276,13 @@ std::vector<KeySpec> build_table() {
                  "that sends redundancy needs it to differ from payload_type; a receiver takes "
                  "RED packets of this type whatever its own redundancy (none when the two are "
                  "equal). 97: the dynamic number after payload_type's default."),
-        Row("network.cn_payload_type",
-            member<&LinkConfig::network, &NetworkSettings::cn_payload_type>())
+        Row(keys::kCnPayloadType, member<&LinkConfig::network, &NetworkSettings::cn_payload_type>())
             .flag("cn-payload-type")
             .range(0, 127)
             .doc("RTP payload type of RFC 3389 comfort-noise packets (encoder.dtx); it must "
                  "differ from payload_type and red_payload_type. 13: CN's static number "
                  "(RFC 3551)."),
-        Row("network.swing_payload_type",
+        Row(keys::kSwingPayloadType,
             member<&LinkConfig::network, &NetworkSettings::swing_payload_type>())
             .flag("swing-payload-type")
             .range(96, 127)
@@ -359,8 +357,7 @@ std::vector<KeySpec> build_table() {
             .doc("Ceiling of the adaptive target. 250: the network's share of the 400 ms "
                  "mouth-to-ear delay ITU-T G.114 calls the limit for conversation; a worse "
                  "network costs late packets instead."),
-        Row("receiver.max_packet_ms",
-            member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
+        Row(keys::kMaxPacketMs, member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
             .flag("max-packet-ms")
             .unit("ms")
             .range(1, 10000)

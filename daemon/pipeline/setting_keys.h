@@ -1,7 +1,8 @@
 #pragma once
-// The config keys the pipeline names in its errors (setting_errors.h). The key table
-// (config/config_keys.cpp) takes these keys' names from here, so a key renamed there is renamed
-// in every error; the pipeline cannot read the table itself (the config library builds on it).
+// The config keys that errors name: the pipeline's (setting_errors.h) and the config checks
+// across keys (config/validate_config.cpp, reload_plan.cpp). The key table (config/config_keys.cpp)
+// takes these keys' names from here, so a key renamed there is renamed in every error; the pipeline
+// cannot read the table itself (the config library builds on it).
 #include <array>
 #include <string_view>
 
@@ -22,8 +23,21 @@ inline constexpr std::string_view kMulticastTtl = "network.multicast_ttl";
 inline constexpr std::string_view kMulticastInterface = "network.multicast_interface";
 inline constexpr std::string_view kSrtpKeyFile = "network.srtp_key_file";
 inline constexpr std::string_view kDtls = "network.dtls";
+inline constexpr std::string_view kToneHz = "audio.tone_hz";
+inline constexpr std::string_view kRateHz = "audio.rate_hz";
+inline constexpr std::string_view kLowpassHz = "encoder.lowpass_hz";
+inline constexpr std::string_view kMaxSegmentMs = "encoder.max_segment_ms";
+inline constexpr std::string_view kTargetKbps = "encoder.target_kbps";
+inline constexpr std::string_view kPayloadType = "network.payload_type";
+inline constexpr std::string_view kPacketMs = "network.packet_ms";
+inline constexpr std::string_view kRedundancy = "network.redundancy";
+inline constexpr std::string_view kRedundancyKbps = "network.redundancy_kbps";
+inline constexpr std::string_view kRedPayloadType = "network.red_payload_type";
+inline constexpr std::string_view kCnPayloadType = "network.cn_payload_type";
+inline constexpr std::string_view kSwingPayloadType = "network.swing_payload_type";
 inline constexpr std::string_view kMinLatencyMs = "receiver.min_latency_ms";
 inline constexpr std::string_view kMaxLatencyMs = "receiver.max_latency_ms";
+inline constexpr std::string_view kMaxPacketMs = "receiver.max_packet_ms";
 
 // Every key above (a test finds each in the table).
 inline constexpr std::array kAll = {kMode,
@@ -41,8 +55,21 @@ inline constexpr std::array kAll = {kMode,
                                     kMulticastInterface,
                                     kSrtpKeyFile,
                                     kDtls,
+                                    kToneHz,
+                                    kRateHz,
+                                    kLowpassHz,
+                                    kMaxSegmentMs,
+                                    kTargetKbps,
+                                    kPayloadType,
+                                    kPacketMs,
+                                    kRedundancy,
+                                    kRedundancyKbps,
+                                    kRedPayloadType,
+                                    kCnPayloadType,
+                                    kSwingPayloadType,
                                     kMinLatencyMs,
-                                    kMaxLatencyMs};
+                                    kMaxLatencyMs,
+                                    kMaxPacketMs};
 
 // "max_latency_ms" of "receiver.max_latency_ms": the key within its section.
 constexpr std::string_view name_in_section(std::string_view key) noexcept {
