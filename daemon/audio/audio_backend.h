@@ -14,6 +14,7 @@
 #include <string>
 
 #include "audio/delivery_clock.h"
+#include "extrema/codec/sample_rate.h"
 
 namespace extrema::audio {
 
@@ -24,10 +25,6 @@ class AudioError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// 48 kHz: the native rate of JACK's default set-up and of nearly every sound card and USB
-// headset, so the host does no hidden resampling on the way in or out; the extrema codec works at
-// any rate, so nothing is gained by going lower.
-inline constexpr int kDefaultStreamRateHz = 48000;
 // Voice links are mono; stereo devices are opened with one channel (or mixed down by a file
 // source).
 inline constexpr int kDefaultChannels = 1;

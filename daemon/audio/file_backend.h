@@ -35,7 +35,7 @@ namespace extrema::audio {
 struct FileSourceConfig {
     std::filesystem::path path;
     // The stream's rate; the file must have it. 0 = take the file's own rate.
-    int rate_hz = kDefaultStreamRateHz;
+    int rate_hz = codec::kDefaultSampleRateHz;
     // -1 = mix all channels down to mono (their mean: no clipping); N >= 0 = channel N only.
     int channel = -1;
     // Real time, as a live input would deliver it; kAsFastAsPossible for tests and offline runs.
@@ -79,7 +79,7 @@ class FileSource final : public AudioSource {
 
 struct FileSinkConfig {
     std::filesystem::path path;  // .wav, or .flac (16-bit)
-    int rate_hz = kDefaultStreamRateHz;
+    int rate_hz = codec::kDefaultSampleRateHz;
     int channels = kDefaultChannels;
     // Float WAV records exactly what was played (tests compare bit for bit); kPcm16 for files
     // every player opens.

@@ -13,7 +13,7 @@
 namespace extrema::audio {
 
 struct NullSinkConfig {
-    int rate_hz = kDefaultStreamRateHz;
+    int rate_hz = codec::kDefaultSampleRateHz;
     int channels = kDefaultChannels;
     // One "period" of the pretend device; 10 ms like the other paced endpoints.
     int block_ms = kDefaultBlockMs;

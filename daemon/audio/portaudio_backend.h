@@ -33,7 +33,7 @@ struct PortAudioConfig {
     // "" = the host's default device; all digits = that index; otherwise a case-insensitive
     // substring of the device name (see select_device()).
     std::string device;
-    int rate_hz = kDefaultStreamRateHz;  // see kDefaultStreamRateHz for why 48 kHz
+    int rate_hz = codec::kDefaultSampleRateHz;
     int channels = kDefaultChannels;
     // 0 = paFramesPerBufferUnspecified: the callback gets the host's own period (JACK's buffer
     // size, ALSA's period), the lowest latency, with no re-blocking inside PortAudio.

@@ -20,7 +20,7 @@ struct ToneConfig {
     // Peak level (a full-scale sine is 0 dBFS, AES17). -20 dBFS is the usual alignment level: real
     // headroom for the compressor and codec, loud enough to see on any meter.
     double level_dbfs = -20.0;
-    int rate_hz = kDefaultStreamRateHz;
+    int rate_hz = codec::kDefaultSampleRateHz;
     Pacing pacing = Pacing::kRealTime;
     int block_ms = kDefaultBlockMs;
 };

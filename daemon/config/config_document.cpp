@@ -10,7 +10,7 @@
 
 #include "config/config_error.h"
 #include "config/spelling.h"
-#include "config/value_checks.h"
+#include "config/toml_values.h"
 
 namespace extrema::config::detail {
 namespace {

@@ -7,7 +7,7 @@
 #include "config/config_error.h"
 #include "config/key_origins.h"
 #include "config/setting_text.h"
-#include "config/value_checks.h"
+#include "config/toml_values.h"
 
 namespace extrema::config {
 namespace {

@@ -10,6 +10,7 @@
 #include "extrema/codec/rate_controller.h"
 #include "net/red_payload.h"
 #include "net/wire_limits.h"
+#include "pipeline/setting_keys.h"
 
 namespace extrema::config {
 namespace {
@@ -19,12 +20,17 @@ using detail::member;
 using namespace pipeline;
 using dsp::CompressorConfig;
 
-// One table row under construction: Row(section, name, accessor).flag(...).unit(...)...
+// One table row under construction: Row(path, accessor).flag(...).unit(...)...
 class Row {
   public:
-    Row(std::string_view section, std::string_view name, const KeyAccess& access) {
-        spec_.section = section;
-        spec_.name = name;
+    // path: "section.name", or "name" for a top-level key.
+    Row(std::string_view path, const KeyAccess& access) {
+        if (const std::size_t dot = path.find('.'); dot != std::string_view::npos) {
+            spec_.section = path.substr(0, dot);
+            spec_.name = path.substr(dot + 1);
+        } else {
+            spec_.name = path;
+        }
         spec_.type = access.type;
         spec_.choices = access.choices;
         spec_.get = access.get;
@@ -75,90 +81,90 @@ constexpr double kMaxRateHz = 192000.0;
 
 std::vector<KeySpec> build_table() {
     return {
-        Row("", "mode", member<&LinkConfig::mode>())
+        Row(keys::kMode, member<&LinkConfig::mode>())
             .flag("mode")
             .doc("What the link does: send (capture, encode, send over UDP), receive (receive, "
                  "decode, play) or duplex (both, on one socket, with one peer). send: the "
                  "simplest link."),
 
         // [audio]
-        Row("audio", "input", member<&LinkConfig::audio, &AudioSettings::input>())
+        Row(keys::kInput, member<&LinkConfig::audio, &AudioSettings::input>())
             .flag("input")
             .doc("Audio source of send and duplex: a PortAudio capture device, an audio file "
                  "(mixed down to mono) or a sine tone (line checks). device: a live link "
                  "captures a microphone."),
-        Row("audio", "output", member<&LinkConfig::audio, &AudioSettings::output>())
+        Row(keys::kOutput, member<&LinkConfig::audio, &AudioSettings::output>())
             .flag("output")
             .doc("Audio sink of receive and duplex: a PortAudio playback device, an audio file "
                  "(written atomically at stop) or null (discarded at real-time pace). device: a "
                  "live link plays to a speaker."),
-        Row("audio", "input_device", member<&LinkConfig::audio, &AudioSettings::input_device>())
+        Row(keys::kInputDevice, member<&LinkConfig::audio, &AudioSettings::input_device>())
             .flag("input-device")
             .doc("Capture device: \"\" = the host's default, all digits = that index, otherwise "
                  "a case-insensitive part of its name (`extrema devices` lists them)."),
-        Row("audio", "output_device", member<&LinkConfig::audio, &AudioSettings::output_device>())
+        Row(keys::kOutputDevice, member<&LinkConfig::audio, &AudioSettings::output_device>())
             .flag("output-device")
             .doc("Playback device, chosen like input_device."),
-        Row("audio", "input_file", member<&LinkConfig::audio, &AudioSettings::input_file>())
+        Row(keys::kInputFile, member<&LinkConfig::audio, &AudioSettings::input_file>())
             .flag("input-file")
             .doc("Audio file read when input = \"file\" (any format libsndfile reads)."),
-        Row("audio", "output_file", member<&LinkConfig::audio, &AudioSettings::output_file>())
+        Row(keys::kOutputFile, member<&LinkConfig::audio, &AudioSettings::output_file>())
             .flag("output-file")
             .doc("Audio file written when output = \"file\" (.wav or .flac)."),
-        Row("audio", "rate_hz", member<&LinkConfig::audio, &AudioSettings::rate_hz>())
+        Row(keys::kRateHz, member<&LinkConfig::audio, &AudioSettings::rate_hz>())
             .flag("rate-hz")
             .unit("Hz")
             .range(kMinRateHz, kMaxRateHz)
             .doc("Stream rate; both peers must use the same. 48000: the native rate of JACK and "
-                 "nearly every card, so the host does no hidden resampling."),
-        Row("audio", "frames_per_buffer",
+                 "nearly every card, so the host does no hidden resampling; the codec works at "
+                 "any rate, so nothing is gained by going lower."),
+        Row("audio.frames_per_buffer",
             member<&LinkConfig::audio, &AudioSettings::frames_per_buffer>())
             .flag("frames-per-buffer")
             .unit("frames")
             .range(0, 8192)
             .doc("Frames per PortAudio callback. 0: the host's own period (lowest latency, no "
                  "re-blocking)."),
-        Row("audio", "device_latency_ms",
+        Row("audio.device_latency_ms",
             member<&LinkConfig::audio, &AudioSettings::device_latency_ms>())
             .flag("device-latency-ms")
             .unit("ms")
             .range(-1, 2000)
             .doc("Device latency to ask PortAudio for. -1: PortAudio's default low latency for "
                  "the device."),
-        Row("audio", "file_pacing", member<&LinkConfig::audio, &AudioSettings::file_pacing>())
+        Row("audio.file_pacing", member<&LinkConfig::audio, &AudioSettings::file_pacing>())
             .flag("file-pacing")
             .doc("How a file input delivers: realtime (like a microphone) or fast (as fast as "
                  "the link takes it: offline runs, tests). realtime: a file stands in for a "
                  "live source."),
-        Row("audio", "tone_hz", member<&LinkConfig::audio, &AudioSettings::tone_hz>())
+        Row(keys::kToneHz, member<&LinkConfig::audio, &AudioSettings::tone_hz>())
             .flag("tone-hz")
             .unit("Hz")
             .above(0, kMaxRateHz / 2)
             .doc("Frequency of the tone input, below half of rate_hz. 1000: the customary "
                  "line-check tone."),
-        Row("audio", "tone_dbfs", member<&LinkConfig::audio, &AudioSettings::tone_dbfs>())
+        Row("audio.tone_dbfs", member<&LinkConfig::audio, &AudioSettings::tone_dbfs>())
             .flag("tone-dbfs")
             .unit("dBFS")
             .range(dsp::kLevelFloorDb, 0)
             .doc("Level of the tone input. -20: the customary alignment level."),
 
         // [encoder]
-        Row("encoder", "threshold_lsb",
+        Row("encoder.threshold_lsb",
             member<&LinkConfig::encoder, &EncoderSettings::threshold_lsb>())
             .flag("threshold-lsb")
             .unit("LSB")
             .range(0, 32767)
-            .doc("Peak hysteresis on the int16 scale. 50: the seed's 50/32767, which gives STOI "
-                 "0.998 on speech (docs/quality.md)."),
-        Row("encoder", "lowpass_hz", member<&LinkConfig::encoder, &EncoderSettings::lowpass_hz>())
+            .doc("Peak hysteresis on the int16 scale. 50: the seed's 50/32767 (its quality on "
+                 "speech: docs/quality.md)."),
+        Row(keys::kLowpassHz, member<&LinkConfig::encoder, &EncoderSettings::lowpass_hz>())
             .flag("lowpass-hz")
             .unit("Hz")
             .range(0, kMaxRateHz / 2)
             .doc("Pre-filter cutoff, below half of rate_hz; 0 = off. 4000: at target_kbps the "
                  "voice band keeps more of the budget, better than a coarser threshold at the "
                  "same rate (docs/quality.md); off keeps the full band."),
-        Row("encoder", "max_segment_ms",
-            member<&LinkConfig::encoder, &EncoderSettings::max_segment_ms>())
+        Row(keys::kMaxSegmentMs, member<&LinkConfig::encoder, &EncoderSettings::max_segment_ms>())
             .flag("max-segment-ms")
             .unit("ms")
             .range(1, 1000)
@@ -166,7 +172,7 @@ std::vector<KeySpec> build_table() {
                  "delay the codec adds. 20: one default packet; the link closes a segment at "
                  "every packet end anyway, so only files see it (extrema encode). packet_ms + "
                  "max_segment_ms must not exceed receiver.max_packet_ms."),
-        Row("encoder", "target_kbps", member<&LinkConfig::encoder, &EncoderSettings::target_kbps>())
+        Row(keys::kTargetKbps, member<&LinkConfig::encoder, &EncoderSettings::target_kbps>())
             .flag("target-kbps")
             .unit("kbps")
             .range(0, codec::RateController::kMaxTargetKbps)
@@ -176,14 +182,14 @@ std::vector<KeySpec> build_table() {
                  "records of earlier releases). 44, with 20 ms packets and the 4 kHz "
                  "pre-filter: speech under 64 kbit/s on the wire with IPv4/UDP/RTP headers "
                  "(docs/quality.md)."),
-        Row("encoder", "dtx", member<&LinkConfig::encoder, &EncoderSettings::dtx>())
+        Row("encoder.dtx", member<&LinkConfig::encoder, &EncoderSettings::dtx>())
             .flag("dtx")
             .doc("Discontinuous transmission: through the pauses between words only an RFC 3389 "
                  "comfort-noise packet every 250 ms is sent (network.cn_payload_type), so "
                  "silence costs under 2 kbit/s instead of a packet every packet_ms; the "
                  "receiver plays noise at the signalled level through them. true: a voice link "
                  "is mostly pauses."),
-        Row("encoder", "dtx_hangover_ms",
+        Row("encoder.dtx_hangover_ms",
             member<&LinkConfig::encoder, &EncoderSettings::dtx_hangover_ms>())
             .flag("dtx-hangover-ms")
             .unit("ms")
@@ -191,7 +197,7 @@ std::vector<KeySpec> build_table() {
             .doc("With dtx: audio still sent after the last frame the voice-activity detector "
                  "calls speech. 200: bridges the gaps inside words and keeps their decaying "
                  "ends, the usual hangover for voice."),
-        Row("encoder", "bank", member<&LinkConfig::encoder, &EncoderSettings::bank>())
+        Row("encoder.bank", member<&LinkConfig::encoder, &EncoderSettings::bank>())
             .flag("bank")
             .choices({"standard", "swing"})
             .doc("Curve bank of the records sent (docs/format.md). standard: bank 1, one "
@@ -201,40 +207,38 @@ std::vector<KeySpec> build_table() {
                  "receiver plays either."),
 
         // [network]
-        Row("network", "bind", member<&LinkConfig::network, &NetworkSettings::bind>())
+        Row(keys::kBind, member<&LinkConfig::network, &NetworkSettings::bind>())
             .flag("bind")
             .format(TextFormat::kEndpoint)
             .doc("Local address to bind. 0.0.0.0:5004: every interface, port 5004, the "
                  "customary first RTP port (RFC 3551)."),
-        Row("network", "peer", member<&LinkConfig::network, &NetworkSettings::peer>())
+        Row(keys::kPeer, member<&LinkConfig::network, &NetworkSettings::peer>())
             .flag("peer")
             .format(TextFormat::kOptionalEndpoint)
             .doc("Where send and duplex send to, and whom receive and duplex accept; a multicast "
                  "group makes a sender send to it and a receiver join it. \"\" (receive only): "
                  "accept the senders in allow."),
-        Row("network", "allow", member<&LinkConfig::network, &NetworkSettings::allow>())
+        Row(keys::kAllow, member<&LinkConfig::network, &NetworkSettings::allow>())
             .flag("allow")
             .format(TextFormat::kPeerPattern)
             .doc("More senders a receiver accepts, \"host\" (any port) or \"host:port\". Empty: "
                  "the peer only."),
-        Row("network", "accept_any_peer",
-            member<&LinkConfig::network, &NetworkSettings::accept_any_peer>())
+        Row(keys::kAcceptAnyPeer, member<&LinkConfig::network, &NetworkSettings::accept_any_peer>())
             .flag("accept-any-peer")
             .doc("Accept packets from anyone. false: a receiver answers to its configured peers "
                  "only; accepting the world must be asked for."),
-        Row("network", "payload_type",
-            member<&LinkConfig::network, &NetworkSettings::payload_type>())
+        Row(keys::kPayloadType, member<&LinkConfig::network, &NetworkSettings::payload_type>())
             .flag("payload-type")
             .range(96, 127)
             .doc("RTP dynamic payload type; both ends must agree. 96: the first dynamic number."),
-        Row("network", "packet_ms", member<&LinkConfig::network, &NetworkSettings::packet_ms>())
+        Row(keys::kPacketMs, member<&LinkConfig::network, &NetworkSettings::packet_ms>())
             .flag("packet-ms")
             .unit("ms")
             .range(1, 100)
             .doc("Audio per packet. 20: the usual VoIP framing; at 50 packets/s the headers "
                  "leave most of a 64 kbit/s budget to the records, for 10 ms more "
                  "packetisation delay than 10 ms packets (docs/quality.md, docs/latency.md)."),
-        Row("network", "max_payload_bytes",
+        Row("network.max_payload_bytes",
             member<&LinkConfig::network, &NetworkSettings::max_payload_bytes>())
             .flag("max-payload-bytes")
             .unit("bytes")
@@ -242,7 +246,7 @@ std::vector<KeySpec> build_table() {
                    static_cast<double>(net::kMaxPayloadBytes))
             .doc("Payload cap, at least an anchor and one record. 1200: stays below any usual "
                  "MTU after IPv6, UDP, RTP and SRTP headers."),
-        Row("network", "redundancy", detail::network_redundancy())
+        Row(keys::kRedundancy, detail::network_redundancy())
             .flag("redundancy")
             .reloadable()
             .unit("packets")
@@ -252,7 +256,7 @@ std::vector<KeySpec> build_table() {
                  "conceals; costs that many times the payload rate again. auto: off until the "
                  "peer's RTCP reports more than 1 % loss, then 1 to 3 by the loss, off again "
                  "after 4 reports at or below 0.5 % (docs/daemon.md). 0: off."),
-        Row("network", "redundancy_kbps",
+        Row(keys::kRedundancyKbps,
             member<&LinkConfig::network, &NetworkSettings::redundancy_kbps>())
             .flag("redundancy-kbps")
             .unit("kbps")
@@ -264,7 +268,7 @@ std::vector<KeySpec> build_table() {
                  "is set: a block at the packet's own rate would cost as much as a copy. Read at "
                  "the start only (not on SIGHUP), and only by a link that starts with redundancy "
                  "on or auto. 0: the blocks are copies of the packets' payloads."),
-        Row("network", "red_payload_type",
+        Row(keys::kRedPayloadType,
             member<&LinkConfig::network, &NetworkSettings::red_payload_type>())
             .flag("red-payload-type")
             .range(96, 127)
@@ -272,14 +276,13 @@ std::vector<KeySpec> build_table() {
                  "that sends redundancy needs it to differ from payload_type; a receiver takes "
                  "RED packets of this type whatever its own redundancy (none when the two are "
                  "equal). 97: the dynamic number after payload_type's default."),
-        Row("network", "cn_payload_type",
-            member<&LinkConfig::network, &NetworkSettings::cn_payload_type>())
+        Row(keys::kCnPayloadType, member<&LinkConfig::network, &NetworkSettings::cn_payload_type>())
             .flag("cn-payload-type")
             .range(0, 127)
             .doc("RTP payload type of RFC 3389 comfort-noise packets (encoder.dtx); it must "
                  "differ from payload_type and red_payload_type. 13: CN's static number "
                  "(RFC 3551)."),
-        Row("network", "swing_payload_type",
+        Row(keys::kSwingPayloadType,
             member<&LinkConfig::network, &NetworkSettings::swing_payload_type>())
             .flag("swing-payload-type")
             .range(96, 127)
@@ -287,24 +290,22 @@ std::vector<KeySpec> build_table() {
                  "payload_type carries the standard bank's. A receiver takes both whatever its "
                  "own bank, so it must differ from payload_type, red_payload_type and "
                  "cn_payload_type. 98: the dynamic number after red_payload_type's default."),
-        Row("network", "multicast_ttl",
-            member<&LinkConfig::network, &NetworkSettings::multicast_ttl>())
+        Row(keys::kMulticastTtl, member<&LinkConfig::network, &NetworkSettings::multicast_ttl>())
             .flag("multicast-ttl")
             .unit("hops")
             .range(0, 255)
             .doc("Hop limit of multicast sending. 1: the stream stays on the local link unless "
                  "asked otherwise."),
-        Row("network", "multicast_interface",
+        Row(keys::kMulticastInterface,
             member<&LinkConfig::network, &NetworkSettings::multicast_interface>())
             .flag("multicast-interface")
             .format(TextFormat::kOptionalAddress)
             .doc("Address of the interface a multicast receiver joins on. \"\": the system's "
                  "choice."),
-        Row("network", "srtp_key_file",
-            member<&LinkConfig::network, &NetworkSettings::srtp_key_file>())
+        Row(keys::kSrtpKeyFile, member<&LinkConfig::network, &NetworkSettings::srtp_key_file>())
             .flag("srtp-key-file")
             .doc("SRTP pre-shared key file (docs/wire.md). \"\": plain RTP."),
-        Row("network", "dtls", member<&LinkConfig::network, &NetworkSettings::dtls>())
+        Row(keys::kDtls, member<&LinkConfig::network, &NetworkSettings::dtls>())
             .flag("dtls")
             .choices({"off", "client", "server"})
             .doc("Fresh SRTP keys every session from a DTLS-SRTP handshake (RFC 5764) "
@@ -312,7 +313,7 @@ std::vector<KeySpec> build_table() {
                  "sender, or one end of a duplex link), server answers (the receiver, the other "
                  "end). off: the key file keys SRTP directly, so a recorded session can be "
                  "replayed to a restarted receiver (docs/wire.md)."),
-        Row("network", "receive_buffer_bytes",
+        Row("network.receive_buffer_bytes",
             member<&LinkConfig::network, &NetworkSettings::receive_buffer_bytes>())
             .flag("receive-buffer-bytes")
             .unit("bytes")
@@ -322,7 +323,7 @@ std::vector<KeySpec> build_table() {
                  "1.2 kB (capped by net.core.rmem_max)."),
 
         // [receiver]
-        Row("receiver", "jitter_target_ms",
+        Row("receiver.jitter_target_ms",
             member<&LinkConfig::receiver, &ReceiverSettings::jitter_target_ms>())
             .flag("jitter-target-ms")
             .unit("ms")
@@ -330,10 +331,10 @@ std::vector<KeySpec> build_table() {
             .reloadable()
             .doc("Jitter buffer target delay with latency = fixed. It must cover one packet "
                  "(packet_ms: a packet leaves once its audio is captured), the network's jitter, "
-                 "and the two ends' ticks and device periods (docs/latency.md): 8 ms played "
-                 "exactly on loopback with 2 ms packets and 1 ms segments. 40: a default 20 ms "
-                 "packet and 20 ms of LAN jitter (the adaptive default learns the jitter)."),
-        Row("receiver", "latency", member<&LinkConfig::receiver, &ReceiverSettings::latency>())
+                 "and the two ends' ticks and device periods (docs/latency.md has the budget of "
+                 "each setting). 40: a default 20 ms packet and 20 ms of LAN jitter (the "
+                 "adaptive default learns the jitter)."),
+        Row("receiver.latency", member<&LinkConfig::receiver, &ReceiverSettings::latency>())
             .flag("latency")
             .choices({"adaptive", "fixed"})
             .doc("How the jitter buffer's target is chosen. adaptive: it follows the measured "
@@ -342,38 +343,35 @@ std::vector<KeySpec> build_table() {
                  "calms, always by resampling (docs/latency.md). fixed: jitter_target_ms. "
                  "Adaptive needs drift_correction (without it the target applies from the next "
                  "start of playout only)."),
-        Row("receiver", "min_latency_ms",
-            member<&LinkConfig::receiver, &ReceiverSettings::min_latency_ms>())
+        Row(keys::kMinLatencyMs, member<&LinkConfig::receiver, &ReceiverSettings::min_latency_ms>())
             .flag("min-latency-ms")
             .unit("ms")
             .range(0, 500)
             .doc("Floor of the adaptive target (and where playout starts); never below a packet "
                  "plus a few ms of safety. 10: no more than that at the usual packet_ms, so a "
                  "clean LAN link settles at about a packet plus the safety."),
-        Row("receiver", "max_latency_ms",
-            member<&LinkConfig::receiver, &ReceiverSettings::max_latency_ms>())
+        Row(keys::kMaxLatencyMs, member<&LinkConfig::receiver, &ReceiverSettings::max_latency_ms>())
             .flag("max-latency-ms")
             .unit("ms")
             .range(1, 900)  // the jitter buffer holds packets up to 1 s ahead of playout
             .doc("Ceiling of the adaptive target. 250: the network's share of the 400 ms "
                  "mouth-to-ear delay ITU-T G.114 calls the limit for conversation; a worse "
                  "network costs late packets instead."),
-        Row("receiver", "max_packet_ms",
-            member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
+        Row(keys::kMaxPacketMs, member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
             .flag("max-packet-ms")
             .unit("ms")
             .range(1, 10000)
             .doc("Most audio one packet may produce. 200: far above honest packets (packet_ms "
                  "plus one record), yet a hostile packet can make the receiver play at most "
                  "0.2 s."),
-        Row("receiver", "ssrc_timeout_ms",
+        Row("receiver.ssrc_timeout_ms",
             member<&LinkConfig::receiver, &ReceiverSettings::ssrc_timeout_ms>())
             .flag("ssrc-timeout-ms")
             .unit("ms")
             .range(10, 60000)
             .doc("Silence from the locked sender after which another may take over. 1000: "
                  "rides out a network hiccup, and a restarted sender is heard within a second."),
-        Row("receiver", "drift_correction",
+        Row("receiver.drift_correction",
             member<&LinkConfig::receiver, &ReceiverSettings::drift_correction>())
             .flag("drift-correction")
             .doc("Follow the sender's clock by slight resampling so latency neither grows nor "
@@ -381,70 +379,63 @@ std::vector<KeySpec> build_table() {
                  "host)."),
 
         // [compressor]: the ranges are dsp::validate()'s (a test holds them equal).
-        Row("compressor", "enabled",
-            member<&LinkConfig::compressor, &CompressorSettings::enabled>())
+        Row("compressor.enabled", member<&LinkConfig::compressor, &CompressorSettings::enabled>())
             .flag("compressor")
             .reloadable()
             .doc("Run the dynamic range compressor (docs/compressor.md). false: changing the "
                  "talker's dynamics is the user's call."),
-        Row("compressor", "threshold_db",
-            member<&LinkConfig::compressor, &CompressorSettings::config,
-                   &CompressorConfig::threshold_db>())
+        Row("compressor.threshold_db", member<&LinkConfig::compressor, &CompressorSettings::config,
+                                              &CompressorConfig::threshold_db>())
             .flag("compressor-threshold-db")
             .unit("dBFS")
             .range(dsp::kLevelFloorDb, 0)
             .reloadable()
             .doc("Level where compression starts. -20: a well-set microphone peaks around "
                  "-12..-6 dBFS on speech, so loud syllables are compressed and quiet ones pass."),
-        Row("compressor", "ratio", detail::compressor_ratio())
+        Row("compressor.ratio", detail::compressor_ratio())
             .flag("compressor-ratio")
             .range(1, kInf)
             .reloadable()
             .doc("dB in per dB out above the threshold; \"inf\" limits. 4: the usual firm but "
                  "natural voice setting."),
-        Row("compressor", "knee_db",
-            member<&LinkConfig::compressor, &CompressorSettings::config,
-                   &CompressorConfig::knee_db>())
+        Row("compressor.knee_db", member<&LinkConfig::compressor, &CompressorSettings::config,
+                                         &CompressorConfig::knee_db>())
             .flag("compressor-knee-db")
             .unit("dB")
             .range(0, 60)
             .reloadable()
             .doc("Soft-knee width; 0 = hard knee. 6: hides the onset of compression on speech."),
-        Row("compressor", "attack_ms",
-            member<&LinkConfig::compressor, &CompressorSettings::config,
-                   &CompressorConfig::attack_ms>())
+        Row("compressor.attack_ms", member<&LinkConfig::compressor, &CompressorSettings::config,
+                                           &CompressorConfig::attack_ms>())
             .flag("compressor-attack-ms")
             .unit("ms")
             .range(0, 10000)
             .reloadable()
             .doc("Attack time constant. 5: holds down syllable onsets (10-20 ms rises) without "
                  "following single pitch periods."),
-        Row("compressor", "release_ms",
-            member<&LinkConfig::compressor, &CompressorSettings::config,
-                   &CompressorConfig::release_ms>())
+        Row("compressor.release_ms", member<&LinkConfig::compressor, &CompressorSettings::config,
+                                            &CompressorConfig::release_ms>())
             .flag("compressor-release-ms")
             .unit("ms")
             .range(0, 10000)
             .reloadable()
             .doc("Release time constant. 100: recovers between words without pumping inside a "
                  "syllable."),
-        Row("compressor", "makeup_db", detail::compressor_makeup())
+        Row("compressor.makeup_db", detail::compressor_makeup())
             .flag("compressor-makeup-db")
             .unit("dB")
             .range(-60, 60)
             .reloadable()
             .doc("Make-up gain, or \"auto\": half the curve's reduction at 0 dBFS. 0: no level "
                  "change unless asked for."),
-        Row("compressor", "level",
-            member<&LinkConfig::compressor, &CompressorSettings::config,
-                   &CompressorConfig::level_mode>())
+        Row("compressor.level", member<&LinkConfig::compressor, &CompressorSettings::config,
+                                       &CompressorConfig::level_mode>())
             .flag("compressor-level")
             .reloadable()
             .doc("Level detector: peak (|x|, as in the paper) or rms (gentler, loudness-like). "
                  "peak: the reference design."),
-        Row("compressor", "rms_window_ms",
-            member<&LinkConfig::compressor, &CompressorSettings::config,
-                   &CompressorConfig::rms_window_ms>())
+        Row("compressor.rms_window_ms", member<&LinkConfig::compressor, &CompressorSettings::config,
+                                               &CompressorConfig::rms_window_ms>())
             .flag("compressor-rms-window-ms")
             .unit("ms")
             .above(0, 10000)
@@ -453,19 +444,19 @@ std::vector<KeySpec> build_table() {
                  "level does not ripple with it."),
 
         // [log]
-        Row("log", "level", member<&LinkConfig::log, &LogSettings::level>())
+        Row("log.level", member<&LinkConfig::log, &LogSettings::level>())
             .flag("log-level")
             .choices({"trace", "debug", "info", "warn", "error", "critical", "off"})
             .reloadable()
             .doc("Log level (spdlog). info: start-up, stats lines and problems."),
-        Row("log", "stats_interval_s", member<&LinkConfig::log, &LogSettings::stats_interval_s>())
+        Row("log.stats_interval_s", member<&LinkConfig::log, &LogSettings::stats_interval_s>())
             .flag("stats-interval-s")
             .unit("s")
             .range(0, 86400)
             .reloadable()
             .doc("Time between stats lines; 0 = none. 5: often enough to watch a link, rare "
                  "enough for a journal that runs for weeks."),
-        Row("log", "stats_json", member<&LinkConfig::log, &LogSettings::stats_json>())
+        Row("log.stats_json", member<&LinkConfig::log, &LogSettings::stats_json>())
             .flag("stats-json")
             .reloadable()
             .doc("Also append each stats record as one JSON line to this file. \"\": none."),

@@ -4,6 +4,7 @@
 
 #include "config/config_error.h"
 #include "config/setting_text.h"
+#include "pipeline/setting_keys.h"
 
 namespace extrema::config {
 
@@ -27,12 +28,13 @@ void check_redundancy(const LinkConfig& merged) {
     const auto& network = merged.network;
     const bool sends_red = network.redundancy_auto || network.redundancy > 0;
     if (!sends_red || network.red_payload_type != network.payload_type) return;
+    using namespace pipeline::keys;
     throw ConfigError(
-        {"network.redundancy", "network.red_payload_type", "network.payload_type"},
-        fmt::format("turning redundancy on needs network.red_payload_type to differ from "
-                    "network.payload_type, and the running link has both at {} (the payload "
-                    "types change only with a restart)",
-                    network.payload_type));
+        {std::string(kRedundancy), std::string(kRedPayloadType), std::string(kPayloadType)},
+        fmt::format("turning redundancy on needs {} to differ from {}, and the "
+                    "running link has both at {} (the payload types change only "
+                    "with a restart)",
+                    kRedPayloadType, kPayloadType, network.payload_type));
 }
 
 }  // namespace

@@ -1,10 +1,15 @@
 #include "config/setting_text.h"
 
 #include <fmt/format.h>
+#include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 #include <system_error>
+
+#include "net/udp_socket.h"
 
 namespace extrema::config {
 namespace {
@@ -62,6 +67,66 @@ std::string string_text(const KeySpec& key) {
             return "a numeric IP address, or \"\" for any";
     }
     return "a string";
+}
+
+[[noreturn]] void reject(const std::string& problem) {
+    throw std::invalid_argument(problem);
+}
+
+void check_number(const KeySpec& key, double value) {
+    if (std::isnan(value)) reject("nan is not a number: expected " + accepted_values(key));
+    if (!key.range) return;
+    const NumberRange& range = *key.range;
+    const bool above_min = range.min_exclusive ? value > range.min : value >= range.min;
+    if (!above_min || !(value <= range.max)) {
+        reject(format_number(value) + " is out of range: expected " + accepted_values(key));
+    }
+}
+
+void check_format(const KeySpec& key, const std::string& text) {
+    const auto fail = [&](const std::string& why) {
+        reject(why + ": expected " + accepted_values(key));
+    };
+    try {
+        switch (key.format) {
+            case TextFormat::kAny:
+                return;
+            case TextFormat::kOptionalEndpoint:
+                if (text.empty()) return;
+                [[fallthrough]];
+            case TextFormat::kEndpoint:
+                net::parse_host_port(text);
+                return;
+            case TextFormat::kPeerPattern: {
+                if (text.empty()) fail("an empty entry");
+                // A host alone (any port): a name, an IPv4 address or a bare IPv6 address.
+                boost::system::error_code error;
+                boost::asio::ip::make_address(text, error);
+                if (!error || text.find(':') == std::string::npos) return;
+                net::parse_host_port(text);
+                return;
+            }
+            case TextFormat::kOptionalAddress: {
+                if (text.empty()) return;
+                boost::system::error_code error;
+                boost::asio::ip::make_address(text, error);
+                if (error) fail(toml_literal(text) + " is not a numeric IP address");
+                return;
+            }
+        }
+    } catch (const net::NetError& error) {
+        fail(error.what());
+    }
+}
+
+void check_string(const KeySpec& key, const std::string& text) {
+    if (!key.choices.empty()) {
+        if (std::find(key.choices.begin(), key.choices.end(), text) == key.choices.end()) {
+            reject(toml_literal(text) + " is not accepted: expected " + accepted_values(key));
+        }
+        return;
+    }
+    check_format(key, text);
 }
 
 }  // namespace
@@ -159,6 +224,18 @@ std::string type_name(const KeySpec& key) {
             return "array of strings";
     }
     return "?";
+}
+
+void check_value(const KeySpec& key, const SettingValue& value) {
+    if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+        check_number(key, static_cast<double>(*integer));
+    } else if (const auto* number = std::get_if<double>(&value)) {
+        check_number(key, *number);
+    } else if (const auto* text = std::get_if<std::string>(&value)) {
+        check_string(key, *text);
+    } else if (const auto* texts = std::get_if<std::vector<std::string>>(&value)) {
+        for (const std::string& each : *texts) check_format(key, each);
+    }
 }
 
 }  // namespace extrema::config

@@ -1,6 +1,8 @@
 #pragma once
-// Settings as text: values as TOML literals (docs, the reload diff, messages) and what a key
-// accepts in words (docs, error messages). Generated from the key table.
+// What a key accepts, checked and in words, from its row of the key table: check_value() is the
+// one check of a value against the row (range, choices, syntax), and accepted_values() says the
+// same rule for docs and for its own messages. Also values as TOML literals (docs, the reload
+// diff, messages).
 #include <string>
 
 #include "config/config_keys.h"
@@ -15,6 +17,10 @@ std::string toml_literal(const SettingValue& value);
 
 // The key's value in a default-constructed LinkConfig, as a TOML literal.
 std::string default_literal(const KeySpec& key);
+
+// Range, choices and syntax of a value of the key's type. Throws std::invalid_argument naming
+// the problem and ending with accepted_values().
+void check_value(const KeySpec& key, const SettingValue& value);
 
 // What the key accepts, in words: "an integer from 96 to 127", "a number >= 1 ms or \"inf\"",
 // "one of \"send\", \"receive\", \"duplex\"", "\"host:port\"", ...

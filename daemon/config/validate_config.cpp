@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 
 #include "config/config_error.h"
 #include "config/setting_text.h"
-#include "config/value_checks.h"
+#include "pipeline/setting_keys.h"
 
 namespace extrema::config {
 namespace {
@@ -14,9 +17,11 @@ namespace {
 using pipeline::InputKind;
 using pipeline::LinkMode;
 using pipeline::OutputKind;
+using namespace pipeline::keys;
 
-void require(bool ok, std::vector<std::string> keys, const std::string& problem) {
-    if (!ok) throw ConfigError(std::move(keys), problem);
+// `keys`: the table's names of the keys involved (pipeline/setting_keys.h).
+void require(bool ok, std::initializer_list<std::string_view> keys, const std::string& problem) {
+    if (!ok) throw ConfigError(std::vector<std::string>(keys.begin(), keys.end()), problem);
 }
 
 std::string ms(double value) {
@@ -29,7 +34,7 @@ std::string hz(double value) {
 void validate_each_key(const LinkConfig& config) {
     for (const KeySpec& key : config_keys()) {
         try {
-            detail::check_value(key, key.get(config));
+            check_value(key, key.get(config));
         } catch (const std::invalid_argument& error) {
             throw ConfigError({key.path()}, error.what());
         }
@@ -39,19 +44,19 @@ void validate_each_key(const LinkConfig& config) {
 void validate_peers(const LinkConfig& config) {
     const auto& network = config.network;
     const std::string mode = pipeline::to_string(config.mode);
-    require(config.mode == LinkMode::kReceive || !network.peer.empty(), {"network.peer", "mode"},
-            fmt::format("mode \"{}\" sends to network.peer: set it to \"host:port\"", mode));
-    require(config.mode != LinkMode::kReceive || !network.peer.empty() || !network.allow.empty() ||
-                network.accept_any_peer,
-            {"network.peer", "network.allow", "network.accept_any_peer", "mode"},
-            "mode \"receive\" accepts configured senders only: set network.peer or "
-            "network.allow, or network.accept_any_peer = true");
-    require(network.dtls == "off" || !network.srtp_key_file.empty(),
-            {"network.dtls", "network.srtp_key_file"},
-            "network.dtls needs network.srtp_key_file: the pre-shared key that authenticates "
-            "the handshake");
-    require(network.dtls != "client" || !network.peer.empty(), {"network.dtls", "network.peer"},
-            "network.dtls = \"client\" starts the handshake with network.peer: set it");
+    require(config.mode == LinkMode::kReceive || !network.peer.empty(), {kPeer, kMode},
+            fmt::format("{} \"{}\" sends to {}: set it to \"host:port\"", kMode, mode, kPeer));
+    require(
+        config.mode != LinkMode::kReceive || !network.peer.empty() || !network.allow.empty() ||
+            network.accept_any_peer,
+        {kPeer, kAllow, kAcceptAnyPeer, kMode},
+        fmt::format("{} \"receive\" accepts configured senders only: set {} or {}, or {} = true",
+                    kMode, kPeer, kAllow, kAcceptAnyPeer));
+    require(network.dtls == "off" || !network.srtp_key_file.empty(), {kDtls, kSrtpKeyFile},
+            fmt::format("{} needs {}: the pre-shared key that authenticates the handshake", kDtls,
+                        kSrtpKeyFile));
+    require(network.dtls != "client" || !network.peer.empty(), {kDtls, kPeer},
+            fmt::format("{} = \"client\" starts the handshake with {}: set it", kDtls, kPeer));
 }
 
 void validate_redundancy(const LinkConfig& config) {
@@ -59,85 +64,74 @@ void validate_redundancy(const LinkConfig& config) {
     // A receiver with equal types only takes no RED packets (pipeline/receive_path.cpp).
     const bool sends_red = network.redundancy_auto || network.redundancy > 0;
     require(!sends_red || network.red_payload_type != network.payload_type,
-            {"network.red_payload_type", "network.payload_type", "network.redundancy"},
-            fmt::format("RED packets need a payload type of their own: network.red_payload_type "
-                        "({}) equals network.payload_type",
-                        network.red_payload_type));
+            {kRedPayloadType, kPayloadType, kRedundancy},
+            fmt::format("RED packets need a payload type of their own: {} ({}) equals {}",
+                        kRedPayloadType, network.red_payload_type, kPayloadType));
 }
 
 void validate_redundancy_kbps(const LinkConfig& config) {
     const std::string problem = pipeline::redundancy_kbps_problem(config.network.redundancy_kbps,
                                                                   config.encoder.target_kbps);
-    require(problem.empty(), {"network.redundancy_kbps", "encoder.target_kbps"}, problem);
+    require(problem.empty(), {kRedundancyKbps, kTargetKbps}, problem);
 }
 
 void validate_comfort_noise(const LinkConfig& config) {
     const auto& network = config.network;
     // A receiver takes CN packets whatever its own dtx, so the type is checked either way.
-    require(network.cn_payload_type != network.payload_type,
-            {"network.cn_payload_type", "network.payload_type"},
-            fmt::format("comfort-noise packets need a payload type of their own: "
-                        "network.cn_payload_type ({}) equals network.payload_type",
-                        network.cn_payload_type));
-    require(network.cn_payload_type != network.red_payload_type,
-            {"network.cn_payload_type", "network.red_payload_type"},
-            fmt::format("comfort-noise packets need a payload type of their own: "
-                        "network.cn_payload_type ({}) equals network.red_payload_type",
-                        network.cn_payload_type));
+    for (const auto& [other, value] : {std::pair{kPayloadType, network.payload_type},
+                                       std::pair{kRedPayloadType, network.red_payload_type}}) {
+        require(network.cn_payload_type != value, {kCnPayloadType, other},
+                fmt::format("comfort-noise packets need a payload type of their own: {} ({}) "
+                            "equals {}",
+                            kCnPayloadType, network.cn_payload_type, other));
+    }
 }
 
 void validate_swing_payload_type(const LinkConfig& config) {
     const auto& network = config.network;
     // A receiver takes swing-bank records whatever its own bank, so the type is checked always.
-    const std::pair<const char*, int> others[] = {
-        {"network.payload_type", network.payload_type},
-        {"network.red_payload_type", network.red_payload_type},
-        {"network.cn_payload_type", network.cn_payload_type}};
-    for (const auto& [key, value] : others) {
-        require(network.swing_payload_type != value, {"network.swing_payload_type", key},
+    for (const auto& [other, value] : {std::pair{kPayloadType, network.payload_type},
+                                       std::pair{kRedPayloadType, network.red_payload_type},
+                                       std::pair{kCnPayloadType, network.cn_payload_type}}) {
+        require(network.swing_payload_type != value, {kSwingPayloadType, other},
                 fmt::format("records of the swing bank need a payload type of their own: "
-                            "network.swing_payload_type ({}) equals {}",
-                            network.swing_payload_type, key));
+                            "{} ({}) equals {}",
+                            kSwingPayloadType, network.swing_payload_type, other));
     }
 }
 
 void validate_audio(const LinkConfig& config) {
     const auto& audio = config.audio;
-    require(audio.input != InputKind::kFile || !audio.input_file.empty(),
-            {"audio.input_file", "audio.input"},
-            "audio.input = \"file\" needs the file to read: set audio.input_file");
-    require(audio.output != OutputKind::kFile || !audio.output_file.empty(),
-            {"audio.output_file", "audio.output"},
-            "audio.output = \"file\" needs the file to write: set audio.output_file");
+    require(audio.input != InputKind::kFile || !audio.input_file.empty(), {kInputFile, kInput},
+            fmt::format("{} = \"file\" needs the file to read: set {}", kInput, kInputFile));
+    require(audio.output != OutputKind::kFile || !audio.output_file.empty(), {kOutputFile, kOutput},
+            fmt::format("{} = \"file\" needs the file to write: set {}", kOutput, kOutputFile));
     const double nyquist_hz = audio.rate_hz / 2.0;
-    require(audio.tone_hz < nyquist_hz, {"audio.tone_hz", "audio.rate_hz"},
-            fmt::format("the tone ({}) must be below half of audio.rate_hz ({})", hz(audio.tone_hz),
+    require(audio.tone_hz < nyquist_hz, {kToneHz, kRateHz},
+            fmt::format("the tone ({}) must be below half of {} ({})", hz(audio.tone_hz), kRateHz,
                         hz(nyquist_hz)));
-    require(config.encoder.lowpass_hz < nyquist_hz, {"encoder.lowpass_hz", "audio.rate_hz"},
-            fmt::format("the low-pass cutoff ({}) must be 0 (off) or below half of "
-                        "audio.rate_hz ({})",
-                        hz(config.encoder.lowpass_hz), hz(nyquist_hz)));
+    require(config.encoder.lowpass_hz < nyquist_hz, {kLowpassHz, kRateHz},
+            fmt::format("the low-pass cutoff ({}) must be 0 (off) or below half of {} ({})",
+                        hz(config.encoder.lowpass_hz), kRateHz, hz(nyquist_hz)));
 }
 
 void validate_latency(const LinkConfig& config) {
     const auto& receiver = config.receiver;
-    require(receiver.min_latency_ms <= receiver.max_latency_ms,
-            {"receiver.min_latency_ms", "receiver.max_latency_ms"},
-            fmt::format("receiver.min_latency_ms ({}) must not exceed receiver.max_latency_ms ({})",
-                        ms(receiver.min_latency_ms), ms(receiver.max_latency_ms)));
+    require(receiver.min_latency_ms <= receiver.max_latency_ms, {kMinLatencyMs, kMaxLatencyMs},
+            fmt::format("{} ({}) must not exceed {} ({})", kMinLatencyMs,
+                        ms(receiver.min_latency_ms), kMaxLatencyMs, ms(receiver.max_latency_ms)));
 }
 
 void validate_packet_sizes(const LinkConfig& config) {
     // A packet covers packet_ms plus at most one more record, which max_segment_ms bounds
     // (net/packetizer.h); a receiver with the same settings must accept it.
     const double honest_ms = config.network.packet_ms + config.encoder.max_segment_ms;
-    require(honest_ms <= config.receiver.max_packet_ms,
-            {"encoder.max_segment_ms", "receiver.max_packet_ms", "network.packet_ms"},
-            fmt::format("a packet may carry network.packet_ms ({}) plus one record of up to "
-                        "encoder.max_segment_ms ({}) = {}, more than receiver.max_packet_ms ({}) "
-                        "lets a receiver accept",
-                        ms(config.network.packet_ms), ms(config.encoder.max_segment_ms),
-                        ms(honest_ms), ms(config.receiver.max_packet_ms)));
+    require(honest_ms <= config.receiver.max_packet_ms, {kMaxSegmentMs, kMaxPacketMs, kPacketMs},
+            fmt::format("a packet may carry {} ({}) plus one record of up to {} ({}) = {}, more "
+                        "than {} ({}) lets a receiver accept",
+                        kPacketMs, ms(config.network.packet_ms), kMaxSegmentMs,
+                        ms(config.encoder.max_segment_ms), ms(honest_ms), kMaxPacketMs,
+                        ms(config.receiver.max_packet_ms)));
 }
 
 void validate_compressor(const LinkConfig& config) {

@@ -15,12 +15,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "extrema/codec/sample_rate.h"
 #include "net/packet_validator.h"
 
 namespace extrema::net {
 
 struct ArrivalStatsConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // Margins kept. 500 packets: 5 s of 10 ms packets, enough for the 1st percentile to rest on
     // 5 packets, short enough that the estimate forgets a calmed network within seconds.
     std::size_t window_packets = 500;

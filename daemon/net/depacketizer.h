@@ -16,6 +16,7 @@
 
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/decoder.h"
+#include "extrema/codec/sample_rate.h"
 #include "net/concealer.h"
 #include "net/noise_filler.h"
 #include "net/packet_queue.h"
@@ -23,7 +24,7 @@
 namespace extrema::net {
 
 struct DepacketizerConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     double target_delay_ms = 20.0;
     double restart_fade_ms = 5.0;
 };

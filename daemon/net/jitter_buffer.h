@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <span>
 
+#include "extrema/codec/sample_rate.h"
 #include "net/concealer.h"
 #include "net/depacketizer.h"
 #include "net/noise_filler.h"
@@ -25,8 +26,8 @@
 namespace extrema::net {
 
 struct JitterBufferConfig {
-    // Stream rate: converts the millisecond settings to samples. 48 kHz: the sound-card default.
-    double sample_rate_hz = 48000.0;
+    // Stream rate: converts the millisecond settings to samples.
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // Audio buffered before playout starts, and so the latency the buffer adds. 20 ms leaves
     // room for a few ms of arrival jitter plus one 10 ms packet arriving late; a path with less
     // jitter may allow a smaller target (with packet_ms below it). These are design margins,

@@ -19,11 +19,12 @@
 #include <span>
 
 #include "extrema/codec/comfort_noise.h"
+#include "extrema/codec/sample_rate.h"
 
 namespace extrema::net {
 
 struct NoiseFillerConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // A pause with no CN refresh for this long falls back to concealment. 1 s: four refreshes of
     // our sender (every 250 ms) lost in a row, or a sender that stopped.
     double refresh_timeout_ms = 1000.0;

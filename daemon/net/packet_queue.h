@@ -32,13 +32,14 @@
 #include <vector>
 
 #include "extrema/codec/record.h"
+#include "extrema/codec/sample_rate.h"
 #include "net/arrival_stats.h"
 #include "net/packet_validator.h"
 
 namespace extrema::net {
 
 struct PacketQueueConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     std::size_t slot_count = 64;
     double max_ahead_ms = 1000.0;
     std::size_t resync_after_drops = 25;

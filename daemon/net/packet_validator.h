@@ -29,6 +29,7 @@
 #include "extrema/codec/comfort_noise.h"
 #include "extrema/codec/curve_bank.h"
 #include "extrema/codec/record.h"
+#include "extrema/codec/sample_rate.h"
 #include "net/drop_counters.h"
 #include "net/red_payload.h"
 #include "net/rtp_header.h"
@@ -39,8 +40,8 @@ namespace extrema::net {
 using Clock = std::chrono::steady_clock;
 
 struct ValidatorConfig {
-    // Stream rate; converts max_packet_ms to samples. 48 kHz: the sound-card default.
-    double sample_rate_hz = 48000.0;
+    // Stream rate; converts max_packet_ms to samples.
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // Payload type we accept: the packetizer's default (dynamic type 96), records of the
     // standard bank (bank 1).
     std::uint8_t payload_type = 96;
@@ -56,13 +57,11 @@ struct ValidatorConfig {
     // Largest payload accepted; at most kMaxPayloadBytes. The sender's cap is 1200; accepting up
     // to one unfragmented Ethernet frame lets a differently configured sender through.
     std::size_t max_payload_bytes = kMaxPayloadBytes;
-    // Most audio one packet may produce. Honest packets cover packet_ms (10 ms) plus at most one
-    // record, or one curve bounded by the encoder's max_segment_ms; 200 ms is far above both,
-    // yet a hostile packet can make the receiver play at most 0.2 s (not 24 h of u32 silence).
+    // Most audio one packet may produce (receiver.max_packet_ms: its doc gives the default's
+    // reason); without a cap a hostile packet could make the receiver play 24 h of u32 silence.
     double max_packet_ms = 200.0;
-    // After this long without a packet from the locked SSRC another sender may take over: long
-    // enough to ride out a network hiccup, short enough that a restarted sender (new random
-    // SSRC) is heard again within a second.
+    // After this long without a packet from the locked SSRC another sender may take over
+    // (receiver.ssrc_timeout_ms).
     double ssrc_timeout_ms = 1000.0;
     // Allowed senders. Port 0 matches any port (NAT rewrites ports). An empty list rejects
     // everything unless accept_any_peer is set: accepting the world must be asked for.

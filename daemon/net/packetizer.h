@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "extrema/codec/record.h"
+#include "extrema/codec/sample_rate.h"
 #include "net/rtp_header.h"
 
 namespace extrema::net {
@@ -24,21 +25,14 @@ inline std::uint64_t grid_line_after(std::uint64_t sample, std::uint32_t packet_
 }
 
 struct PacketizerConfig {
-    // Rate of the encoded stream; converts packet_ms to samples. 48 kHz: the sound-card default.
-    double sample_rate_hz = 48000.0;
-    // Audio per packet. 10 ms keeps packetisation latency small (it adds up to packet_ms to the
-    // mouth-to-ear delay) at 100 packets/s, where the 40 bytes of IP/UDP/RTP headers still cost
-    // less than a voice codec's payload; it is the usual low-delay RTP voice framing.
-    double packet_ms = 10.0;
-    // Payload cap. 1200 bytes stays below any usual MTU (1280 IPv6 minimum up to 1500 Ethernet)
-    // after IPv6 40 + UDP 8 + RTP 12 + SRTP tag 10 bytes, so packets are never fragmented even
-    // over tunnels; at most kMaxPayloadBytes.
-    std::size_t max_payload_bytes = 1200;
-    // Dynamic payload type (RFC 3551): 96, the first dynamic number, unless the peer expects
-    // another.
+    // Rate of the encoded stream; converts packet_ms to samples.
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
+    // The link sets the next four from its keys (network.packet_ms, max_payload_bytes,
+    // payload_type, cn_payload_type), whose docs give the defaults' reasons.
+    double packet_ms = 10.0;               // audio per packet
+    std::size_t max_payload_bytes = 1200;  // payload cap, at most kMaxPayloadBytes
     std::uint8_t payload_type = 96;
-    // RFC 3389 comfort noise (send_comfort_noise): 13, its static type (RFC 3551).
-    std::uint8_t cn_payload_type = 13;
+    std::uint8_t cn_payload_type = 13;  // RFC 3389 comfort noise (send_comfort_noise)
     // Start each packet with an anchor holding the decoder's value before it, so every packet
     // decodes on its own: after a loss the receiver resumes exactly instead of from a wrong
     // value. Costs 5 bytes per packet (4 kbit/s at 100 packets/s).

@@ -18,6 +18,7 @@
 
 #include <boost/asio/ip/udp.hpp>
 
+#include "extrema/codec/sample_rate.h"
 #include "net/rtcp_packet.h"
 #include "net/rtcp_reception.h"
 #include "net/rtp_header.h"
@@ -65,9 +66,9 @@ class RtcpSession {
                                         const boost::asio::ip::udp::endpoint& to)>;
 
     struct Config {
-        double rate_hz = 48000.0;  // the RTP clock
-        std::uint32_t ssrc = 0;    // ours: the RTP sender's when this end sends
-        std::string cname;         // 1..kMaxCnameBytes
+        double rate_hz = codec::kDefaultSampleRateHz;  // the RTP clock
+        std::uint32_t ssrc = 0;                        // ours: the RTP sender's when this end sends
+        std::string cname;                             // 1..kMaxCnameBytes
         // Wall time one second of the RTCP interval takes: 1 but for a link run faster than
         // real time (audio::Pace), whose reports then come as often per second of audio.
         double interval_scale = 1.0;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+
+#include "pipeline/setting_keys.h"
 
 namespace extrema::pipeline {
 
@@ -13,7 +16,8 @@ AdaptiveLatency::AdaptiveLatency(const AdaptiveLatencyConfig& config) : config_(
     }
     if (!(finite(config_.max_latency_ms) && config_.min_latency_ms >= 0.0 &&
           config_.min_latency_ms <= config_.max_latency_ms)) {
-        throw std::invalid_argument("receiver.min_latency_ms must not exceed max_latency_ms");
+        throw std::invalid_argument(std::string(keys::kMinLatencyMs) + " must not exceed " +
+                                    std::string(keys::name_in_section(keys::kMaxLatencyMs)));
     }
     if (!(config_.late_fraction >= 0.0 && config_.late_fraction < 1.0) ||
         !(config_.safety_ms >= 0.0) || !(config_.shrink_ms_per_s >= 0.0) ||

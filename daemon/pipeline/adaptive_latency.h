@@ -16,13 +16,14 @@
 // No allocation; single-threaded (the playout thread).
 #include <cstdint>
 
+#include "extrema/codec/sample_rate.h"
 #include "net/arrival_stats.h"
 #include "pipeline/link_config.h"
 
 namespace extrema::pipeline {
 
 struct AdaptiveLatencyConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // Target delay bounds (receiver.min_latency_ms, receiver.max_latency_ms): the level's bounds
     // are these minus half a packet, as for a fixed target. The link's defaults unless set.
     double min_latency_ms = ReceiverSettings{}.min_latency_ms;

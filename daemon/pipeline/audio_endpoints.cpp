@@ -5,6 +5,7 @@
 #include "audio/paced_duplex.h"
 #include "audio/tone_backend.h"
 #include "pipeline/setting_errors.h"
+#include "pipeline/setting_keys.h"
 
 namespace extrema::pipeline {
 namespace {
@@ -88,25 +89,25 @@ std::unique_ptr<audio::AudioSink> make_sink(const AudioSettings& audio, audio::F
 std::string_view input_key(InputKind kind) noexcept {
     switch (kind) {
         case InputKind::kDevice:
-            return "audio.input_device";
+            return keys::kInputDevice;
         case InputKind::kFile:
-            return "audio.input_file";
+            return keys::kInputFile;
         case InputKind::kTone:
-            return "audio.input";
+            return keys::kInput;
     }
-    return "audio.input";
+    return keys::kInput;
 }
 
 std::string_view output_key(OutputKind kind) noexcept {
     switch (kind) {
         case OutputKind::kDevice:
-            return "audio.output_device";
+            return keys::kOutputDevice;
         case OutputKind::kFile:
-            return "audio.output_file";
+            return keys::kOutputFile;
         case OutputKind::kNull:
-            return "audio.output";
+            return keys::kOutput;
     }
-    return "audio.output";
+    return keys::kOutput;
 }
 
 }  // namespace
@@ -132,17 +133,18 @@ AudioEndpoints::AudioEndpoints(const LinkConfig& config, audio::SampleRing* capt
     const AudioSettings& audio = config.audio;
     if (capture && playback && audio.input == InputKind::kDevice &&
         audio.output == OutputKind::kDevice) {
-        adopt_duplex(for_setting("audio.input_device / audio.output_device", [&] {
-            return std::make_unique<audio::PortAudioDuplex>(
-                *capture, *playback, portaudio_config(audio, audio.input_device),
-                portaudio_config(audio, audio.output_device));
-        }));
+        adopt_duplex(for_setting(
+            std::string(keys::kInputDevice) + " / " + std::string(keys::kOutputDevice), [&] {
+                return std::make_unique<audio::PortAudioDuplex>(
+                    *capture, *playback, portaudio_config(audio, audio.input_device),
+                    portaudio_config(audio, audio.output_device));
+            }));
         return;
     }
     if (capture && playback && audio.input == InputKind::kTone &&
         audio.output == OutputKind::kNull &&
         pacing_of(audio.file_pacing) == audio::Pacing::kRealTime) {
-        adopt_duplex(for_setting("audio.input",
+        adopt_duplex(for_setting(keys::kInput,
                                  [&] { return make_paced_duplex(audio, *capture, *playback); }));
         return;
     }

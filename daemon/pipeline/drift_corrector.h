@@ -16,14 +16,15 @@
 #include <cstdint>
 #include <span>
 
+#include "extrema/codec/sample_rate.h"
 #include "pipeline/latency_tuner.h"
 #include "pipeline/resampler.h"
 
 namespace extrema::pipeline {
 
 struct DriftCorrectorConfig {
-    // Stream rate; converts the ms and s settings to samples. 48 kHz: the link's default.
-    double sample_rate_hz = 48000.0;
+    // Stream rate; converts the ms and s settings to samples.
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // Most samples converted at once; the scratch buffer is sized by it and a larger `out` is
     // done in pieces. 4096: above any sound-card period in use (64..2048), 16 KiB of floats.
     std::size_t max_block_samples = 4096;

@@ -27,6 +27,7 @@
 
 #include "extrema/codec/comfort_noise.h"
 #include "extrema/codec/record.h"
+#include "extrema/codec/sample_rate.h"
 #include "extrema/codec/voice_activity.h"
 #include "net/comfort_noise_payload.h"
 #include "net/packetizer.h"
@@ -34,7 +35,7 @@
 namespace extrema::pipeline {
 
 struct DtxConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     // VAD frame: the link's packet_ms, so a decision covers one packet.
     double frame_ms = 10.0;
     // encoder.dtx_hangover_ms: frames still sent after the last speech frame.

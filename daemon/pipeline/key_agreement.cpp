@@ -2,28 +2,27 @@
 
 #include "pipeline/link_error.h"
 #include "pipeline/setting_errors.h"
+#include "pipeline/setting_keys.h"
 
 namespace extrema::pipeline {
 
 KeyAgreement::KeyAgreement(const NetworkSettings& net, LinkSocket& socket) : to_(socket.peer()) {
     if (net.srtp_key_file.empty()) {
-        throw LinkError(
-            "network.dtls needs network.srtp_key_file: the pre-shared key that "
-            "authenticates the handshake");
+        throw LinkError(std::string(keys::kDtls) + " needs " + std::string(keys::kSrtpKeyFile) +
+                        ": the pre-shared key that authenticates the handshake");
     }
     if (!net.peer.empty() && socket.peer().address().is_multicast()) {
-        throw LinkError("network.dtls needs a unicast peer: " + net.peer +
+        throw LinkError(std::string(keys::kDtls) + " needs a unicast peer: " + net.peer +
                         " is a multicast group (DTLS is between two ends)");
     }
     const bool client = net.dtls == "client";
     if (client && net.peer.empty()) {
-        throw LinkError(
-            "network.dtls = \"client\" needs network.peer: the end it shakes hands "
-            "with");
+        throw LinkError(std::string(keys::kDtls) + " = \"client\" needs " +
+                        std::string(keys::kPeer) + ": the end it shakes hands with");
     }
-    const net::SrtpKey psk = for_setting(
-        "network.srtp_key_file", [&] { return net::read_srtp_key_file(net.srtp_key_file); });
-    dtls_ = for_setting("network.dtls", [&] {
+    const net::SrtpKey psk =
+        for_setting(keys::kSrtpKeyFile, [&] { return net::read_srtp_key_file(net.srtp_key_file); });
+    dtls_ = for_setting(keys::kDtls, [&] {
         return std::make_unique<net::DtlsSrtp>(
             psk, client ? net::DtlsRole::kClient : net::DtlsRole::kServer,
             [this, &socket](std::span<const std::uint8_t> datagram) {

@@ -41,12 +41,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "extrema/codec/sample_rate.h"
 #include "pipeline/resampler.h"
 
 namespace extrema::pipeline {
 
 struct LatencyTunerConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     double max_correction_ppm = 1000.0;
     double deadband_ms = 2.0;
     double release_ms = 0.5;

@@ -10,6 +10,7 @@
 #include "net/dtls_srtp.h"
 #include "net/srtp_session.h"
 #include "pipeline/setting_errors.h"
+#include "pipeline/setting_keys.h"
 
 namespace extrema::pipeline {
 namespace {
@@ -52,7 +53,7 @@ Link::Link(const LinkConfig& config, audio::Pace pace)
         dtls_ = std::make_unique<KeyAgreement>(config_.network, socket_);
     }
     // An SRTP key is the one thing the send and receive paths open that a setting names.
-    const std::string_view key_file = "network.srtp_key_file";
+    const std::string_view key_file = keys::kSrtpKeyFile;
     if (sends(config_)) {
         capture_ring_ = std::make_unique<audio::SampleRing>(
             static_cast<std::size_t>(kRingSeconds * config_.audio.rate_hz));

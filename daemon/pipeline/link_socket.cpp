@@ -6,6 +6,7 @@
 #include "net/wire_limits.h"
 #include "pipeline/link_error.h"
 #include "pipeline/setting_errors.h"
+#include "pipeline/setting_keys.h"
 
 namespace extrema::pipeline {
 namespace {
@@ -37,13 +38,13 @@ void LinkSocket::open(LinkMode mode, const NetworkSettings& net) {
     const bool sends = mode != LinkMode::kReceive;
     const bool receives = mode != LinkMode::kSend;
     if (sends && net.peer.empty()) {
-        throw LinkError(std::string("mode '") + to_string(mode) +
-                        "' needs a peer to send to (network.peer, --peer)");
+        throw LinkError(std::string("mode '") + to_string(mode) + "' needs a peer to send to (" +
+                        std::string(keys::kPeer) + ", --peer)");
     }
     const udp::endpoint local =
-        for_setting("network.bind", [&] { return net::resolve_endpoint(io_, net.bind); });
+        for_setting(keys::kBind, [&] { return net::resolve_endpoint(io_, net.bind); });
     if (!net.peer.empty()) {
-        peer_ = for_setting("network.peer", [&] { return net::resolve_endpoint(io_, net.peer); });
+        peer_ = for_setting(keys::kPeer, [&] { return net::resolve_endpoint(io_, net.peer); });
     }
     const bool multicast = !net.peer.empty() && peer_.address().is_multicast();
     if (multicast && mode == LinkMode::kDuplex) {
@@ -59,36 +60,36 @@ void LinkSocket::open(LinkMode mode, const NetworkSettings& net) {
             boost::system::error_code error;
             interface_address = asio::ip::make_address(net.multicast_interface, error);
             if (error) {
-                throw LinkError("multicast_interface '" + net.multicast_interface +
-                                "' is not an IP address");
+                throw LinkError(std::string(keys::name_in_section(keys::kMulticastInterface)) +
+                                " '" + net.multicast_interface + "' is not an IP address");
             }
         }
-        socket_ = for_setting("network.peer", [&] {
+        socket_ = for_setting(keys::kPeer, [&] {
             return net::open_multicast_receiver(io_, peer_, interface_address,
                                                 net.receive_buffer_bytes);
         });
     } else {
         net::BindOptions options;
         options.receive_buffer_bytes = receives ? net.receive_buffer_bytes : 0;
-        socket_ =
-            for_setting("network.bind", [&] { return net::bind_socket(io_, local, options); });
+        socket_ = for_setting(keys::kBind, [&] { return net::bind_socket(io_, local, options); });
     }
     if (multicast && sends) {
-        for_setting("network.multicast_ttl",
+        for_setting(keys::kMulticastTtl,
                     [&] { net::set_multicast_sending(socket_, net.multicast_ttl, true); });
     }
     if (receives) {
         if (!net.peer.empty() && !multicast) allowed_.push_back(peer_);
         for (const std::string& entry : net.allow) {
             allowed_.push_back(
-                for_setting("network.allow", [&] { return resolve_allowed(io_, entry); }));
+                for_setting(keys::kAllow, [&] { return resolve_allowed(io_, entry); }));
         }
         // Senders to a group are not known in advance: with no allow list, anyone may send.
         accept_any_ = net.accept_any_peer || (multicast && net.allow.empty());
         if (allowed_.empty() && !accept_any_) {
-            throw LinkError(
-                "mode 'receive' needs to know its senders: set network.peer, network.allow or "
-                "network.accept_any_peer");
+            throw LinkError(std::string(keys::kMode) +
+                            " 'receive' needs to know its senders: set " +
+                            std::string(keys::kPeer) + ", " + std::string(keys::kAllow) + " or " +
+                            std::string(keys::kAcceptAnyPeer));
         }
     }
     socket_.non_blocking(true);  // see the header

@@ -24,12 +24,14 @@
 #include <type_traits>
 #include <vector>
 
+#include "extrema/codec/sample_rate.h"
+
 struct SRC_STATE_tag;  // libsamplerate's converter, kept out of this header
 
 namespace extrema::pipeline {
 
 struct ResamplerConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = codec::kDefaultSampleRateHz;
     std::size_t max_block_samples = 4096;
     // Largest correction either way, ppm: the buffer it reads ahead is sized by it.
     double max_correction_ppm = 1000.0;

@@ -11,6 +11,7 @@
 
 #include "config/compressor_words.h"
 #include "config_test_support.h"
+#include "pipeline/setting_keys.h"
 #include "service/logging.h"
 
 namespace extrema::config::test {
@@ -163,6 +164,15 @@ TEST(ConfigValues, TableIsConsistent) {
         EXPECT_EQ(numeric, key.range.has_value()) << key.path() << ": numbers need a range";
     }
     EXPECT_EQ(config_keys().size(), 56u);
+}
+
+// The keys the pipeline's errors name are keys of the table.
+TEST(ConfigValues, ThePipelinesKeyNamesAreTableKeys) {
+    for (const std::string_view key : pipeline::keys::kAll) {
+        EXPECT_NE(find_key(key), nullptr) << key;
+    }
+    EXPECT_EQ(pipeline::keys::name_in_section("receiver.max_latency_ms"), "max_latency_ms");
+    EXPECT_EQ(pipeline::keys::name_in_section("mode"), "mode");
 }
 
 // The table's compressor ranges are dsp::validate()'s: its edges pass, just beyond fails.

@@ -9,10 +9,12 @@
 // samples were split into blocks. It reacts only to the past: it adds no latency. No allocation.
 #include <cstdint>
 
+#include "extrema/codec/sample_rate.h"
+
 namespace extrema::codec {
 
 struct RateControlConfig {
-    double sample_rate_hz = 48000.0;
+    double sample_rate_hz = kDefaultSampleRateHz;
     double target_kbps = 0.0;  // payload rate (5-byte records); 0 = off
 };
 

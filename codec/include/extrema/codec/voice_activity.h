@@ -23,11 +23,13 @@
 #include <cstdint>
 #include <span>
 
+#include "extrema/codec/sample_rate.h"
+
 namespace extrema::codec {
 
 struct VoiceActivityConfig {
-    // Stream rate: converts the ms settings to samples. 48 kHz: the link's default.
-    double sample_rate_hz = 48000.0;
+    // Stream rate: converts the ms settings to samples.
+    double sample_rate_hz = kDefaultSampleRateHz;
     // Analysis frame. 10 ms: the usual VAD frame (G.729 Annex B), short next to a syllable.
     double frame_ms = 10.0;
     // Frames still active after the last speech frame. 200 ms bridges the gaps inside words and

@@ -21,28 +21,19 @@ enum class LevelMode {
     kRms,   // one-pole mean square over rms_window_ms, for a gentler, loudness-like response
 };
 
+// The defaults are the daemon's and `extrema compress`'s; each one's reason is in the doc of its
+// key, compressor.* (docs/config.md).
 struct CompressorConfig {
-    // -20 dBFS: speech from a well-set microphone peaks around -12..-6 dBFS, so the loud syllables
-    // are compressed while the quiet ones pass untouched.
-    double threshold_db = -20.0;
-    // 4:1: the usual firm-but-natural voice setting (3:1..4:1 in broadcast practice); inf limits.
-    double ratio = 4.0;
-    // 6 dB soft knee: hides the onset of compression on speech; 0 gives the paper's hard knee.
-    double knee_db = 6.0;
-    // 5 ms: fast enough to hold down syllable onsets (10-20 ms rises); much faster would let the
-    // gain follow single pitch periods and distort low voices.
+    double threshold_db = -20.0;  // dBFS where compression starts
+    double ratio = 4.0;           // dB in per dB out above the threshold; inf limits
+    double knee_db = 6.0;         // soft-knee width; 0 = the paper's hard knee
     double attack_ms = 5.0;
-    // 100 ms: recovers between words without audible pumping inside a syllable.
     double release_ms = 100.0;
-    // 0 dB: no level change unless asked for.
     double makeup_db = 0.0;
-    // Off: level changes are the user's call. When on, adds half the curve's gain reduction at
-    // 0 dBFS to makeup_db (docs/compressor.md explains the rule).
+    // Adds half the curve's gain reduction at 0 dBFS to makeup_db (docs/compressor.md).
     bool auto_makeup = false;
-    // Peak, as in the paper; RMS is an option.
     LevelMode level_mode = LevelMode::kPeak;
-    // 10 ms: about one pitch period of a low voice, so the RMS level does not ripple with it.
-    double rms_window_ms = 10.0;
+    double rms_window_ms = 10.0;  // LevelMode::kRms's window
 };
 
 // Lowest level the detector reports: silence maps here instead of -inf (no log(0), no NaN).

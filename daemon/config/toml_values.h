@@ -1,7 +1,8 @@
 #pragma once
 // Internal: one key's value from its source to its checked SettingValue. A TOML node and a flag's
 // text take the same road: the text first becomes the TOML node it spells, then both go through
-// convert_node(), so a flag is accepted exactly when the same value in the file would be.
+// convert_node(), so a flag is accepted exactly when the same value in the file would be. The
+// check itself is check_value() (setting_text.h), with the words of what the key accepts.
 #include <toml++/toml.h>
 
 #include <memory>
@@ -15,9 +16,6 @@ namespace extrema::config::detail {
 // The node as the key's type (integers widen to floats; whole floats narrow to integers), then
 // check_value(). Throws std::invalid_argument with the problem, which lists what is accepted.
 SettingValue convert_node(const KeySpec& key, const toml::node& node);
-
-// Range, choices and syntax of a value of the key's type. Throws std::invalid_argument.
-void check_value(const KeySpec& key, const SettingValue& value);
 
 // The TOML node a flag's text spells for this key: "96" an integer, "10.5" or "inf" a float,
 // "true"/"off" a boolean (boolean keys), each text an element (array keys), else a string. The
