@@ -53,6 +53,7 @@ TEST(Loopback, CleanLinkPlaysTheOfflineDecodeSampleForSample) {
     test::TempDir dir;
     LoopbackOptions options;
     options.latency = "fixed";  // sample for sample: an adaptive level moves through the resampler
+    options.drift_correction = false;  // one clock: a host stall must not read as drift
     options.input = kSpeechWav;
     options.output = dir / "out.wav";
     const LoopbackReport report = run_loopback(options);
@@ -79,6 +80,7 @@ TEST(Loopback, SwingBankLinkPlaysTheOfflineSwingDecode) {
     options.output = dir / "out.wav";
     options.encoder.bank = "swing";
     options.latency = "fixed";  // sample for sample: an adaptive level moves through the resampler
+    options.drift_correction = false;  // one clock: a host stall must not read as drift
     const LoopbackReport report = run_loopback(options);
     EXPECT_TRUE(report.played);
     EXPECT_EQ(report.missing_samples, 0u);
@@ -106,6 +108,7 @@ TEST(Loopback, CleanLinkAtTenTimesRealTimePlaysTheOfflineDecodeSampleForSample) 
     test::TempDir dir;
     LoopbackOptions options;
     options.latency = "fixed";  // sample for sample: an adaptive level moves through the resampler
+    options.drift_correction = false;  // one clock: a host stall must not read as drift
     options.input = all_prompts(dir);
     options.output = dir / "out.wav";
     options.pace = audio::Pace(10.0);
