@@ -210,8 +210,9 @@ void ReceivePath::read(std::span<float> out) noexcept {
     }
     // A fixed target's set point is where this playout settles the level, not the estimate
     // target_samples_ (adaptive: the target follows the arrivals, and its rises are owed).
-    if (!was_playing && jitter_.playing() && drift_correction_ && !adaptive_) drift_.anchor();
-    if (!was_playing && jitter_.playing() && !started_) {
+    const bool playout_began = !was_playing && jitter_.playing();
+    if (playout_began && drift_correction_ && !adaptive_) drift_.anchor();
+    if (playout_began && !started_) {
         // read() starts playout at the beginning of a call: the first timeline sample is out[0].
         started_ = true;
         lead_samples_ = produced_;

@@ -61,8 +61,10 @@ void add_loopback_command(CLI::App& app) {
             ->check(CLI::IsMember({"adaptive", "fixed"}))
             ->capture_default_str();
     cmd->add_option("--jitter-target-ms", *target,
-                    "Receiver's fixed target, ms, implies --latency fixed (default the daemon's "
-                    "receiver.jitter_target_ms + 20 ms x (speed - 1) for this host)")
+                    fmt::format("Receiver's fixed target, ms, implies --latency fixed (default "
+                                "the daemon's receiver.jitter_target_ms + {:g} ms x (speed - 1) "
+                                "for this host)",
+                                kHostAllowanceMs))
         ->check(CLI::Range(0.0, 1000.0));
     cmd->add_option("--threshold", options->encoder.threshold_lsb, "Encoder hysteresis, int16 LSB")
         ->check(CLI::Range(0.0, 32767.0));
