@@ -44,14 +44,14 @@ Encoder::Encoder(const EncoderConfig& config, const CurveBank& bank)
       matcher_(bank.id() == BankId::kSwing ? CurveBank::swing_monotone() : bank),
       bank_(&bank),
       swing_bank_(bank.id() == BankId::kSwing),
-      threshold_(config.threshold_lsb),
+      threshold_(static_cast<float>(config.threshold_lsb)),
       rate_(RateControlConfig{config.sample_rate_hz, config.target_kbps}) {
     if (!valid_sample_rate(config.sample_rate_hz)) {
         throw std::invalid_argument("sample rate must lie between " +
                                     std::to_string(kMinSampleRateHz) + " and " +
                                     std::to_string(kMaxSampleRateHz) + " Hz");
     }
-    if (!(config.threshold_lsb >= 0.0f && config.threshold_lsb <= 32767.0f)) {
+    if (!(config.threshold_lsb >= 0.0 && config.threshold_lsb <= 32767.0)) {
         throw std::invalid_argument("threshold must lie between 0 and 32767 LSB");
     }
     if (!(config.max_segment_ms >= 0.0) || !(config.still_hold_ms >= 0.0)) {

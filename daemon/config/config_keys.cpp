@@ -150,21 +150,23 @@ std::vector<KeySpec> build_table() {
             .doc("Level of the tone input. -20: the customary alignment level."),
 
         // [encoder]
-        Row("encoder.threshold_lsb",
-            member<&LinkConfig::encoder, &EncoderSettings::threshold_lsb>())
+        Row("encoder.threshold_lsb", member<&LinkConfig::encoder, &EncoderSettings::codec,
+                                            &codec::EncoderConfig::threshold_lsb>())
             .flag("threshold-lsb")
             .unit("LSB")
             .range(0, 32767)
             .doc("Peak hysteresis on the int16 scale. 50: the seed's 50/32767 (its quality on "
                  "speech: docs/quality.md)."),
-        Row(keys::kLowpassHz, member<&LinkConfig::encoder, &EncoderSettings::lowpass_hz>())
+        Row(keys::kLowpassHz, member<&LinkConfig::encoder, &EncoderSettings::codec,
+                                     &codec::EncoderConfig::lowpass_hz>())
             .flag("lowpass-hz")
             .unit("Hz")
             .range(0, kMaxRateHz / 2)
             .doc("Pre-filter cutoff, below half of rate_hz; 0 = off. 4000: at target_kbps the "
                  "voice band keeps more of the budget, better than a coarser threshold at the "
                  "same rate (docs/quality.md); off keeps the full band."),
-        Row(keys::kMaxSegmentMs, member<&LinkConfig::encoder, &EncoderSettings::max_segment_ms>())
+        Row(keys::kMaxSegmentMs, member<&LinkConfig::encoder, &EncoderSettings::codec,
+                                        &codec::EncoderConfig::max_segment_ms>())
             .flag("max-segment-ms")
             .unit("ms")
             .range(1, 1000)
@@ -172,7 +174,8 @@ std::vector<KeySpec> build_table() {
                  "delay the codec adds. 20: one default packet; the link closes a segment at "
                  "every packet end anyway, so only files see it (extrema encode). packet_ms + "
                  "max_segment_ms must not exceed receiver.max_packet_ms."),
-        Row(keys::kTargetKbps, member<&LinkConfig::encoder, &EncoderSettings::target_kbps>())
+        Row(keys::kTargetKbps, member<&LinkConfig::encoder, &EncoderSettings::codec,
+                                      &codec::EncoderConfig::target_kbps>())
             .flag("target-kbps")
             .unit("kbps")
             .range(0, codec::RateController::kMaxTargetKbps)
@@ -189,8 +192,8 @@ std::vector<KeySpec> build_table() {
                  "silence costs under 2 kbit/s instead of a packet every packet_ms; the "
                  "receiver plays noise at the signalled level through them. true: a voice link "
                  "is mostly pauses."),
-        Row("encoder.dtx_hangover_ms",
-            member<&LinkConfig::encoder, &EncoderSettings::dtx_hangover_ms>())
+        Row("encoder.dtx_hangover_ms", member<&LinkConfig::encoder, &EncoderSettings::dtx_gate,
+                                              &pipeline::DtxConfig::hangover_ms>())
             .flag("dtx-hangover-ms")
             .unit("ms")
             .range(0, 2000)
@@ -343,29 +346,32 @@ std::vector<KeySpec> build_table() {
                  "calms, always by resampling (docs/latency.md). fixed: jitter_target_ms. "
                  "Adaptive needs drift_correction (without it the target applies from the next "
                  "start of playout only)."),
-        Row(keys::kMinLatencyMs, member<&LinkConfig::receiver, &ReceiverSettings::min_latency_ms>())
+        Row(keys::kMinLatencyMs, member<&LinkConfig::receiver, &ReceiverSettings::adaptive,
+                                        &pipeline::AdaptiveLatencyConfig::min_latency_ms>())
             .flag("min-latency-ms")
             .unit("ms")
             .range(0, 500)
             .doc("Floor of the adaptive target (and where playout starts); never below a packet "
                  "plus a few ms of safety. 10: no more than that at the usual packet_ms, so a "
                  "clean LAN link settles at about a packet plus the safety."),
-        Row(keys::kMaxLatencyMs, member<&LinkConfig::receiver, &ReceiverSettings::max_latency_ms>())
+        Row(keys::kMaxLatencyMs, member<&LinkConfig::receiver, &ReceiverSettings::adaptive,
+                                        &pipeline::AdaptiveLatencyConfig::max_latency_ms>())
             .flag("max-latency-ms")
             .unit("ms")
             .range(1, 900)  // the jitter buffer holds packets up to 1 s ahead of playout
             .doc("Ceiling of the adaptive target. 250: the network's share of the 400 ms "
                  "mouth-to-ear delay ITU-T G.114 calls the limit for conversation; a worse "
                  "network costs late packets instead."),
-        Row(keys::kMaxPacketMs, member<&LinkConfig::receiver, &ReceiverSettings::max_packet_ms>())
+        Row(keys::kMaxPacketMs, member<&LinkConfig::receiver, &ReceiverSettings::limits,
+                                       &net::StreamLimits::max_packet_ms>())
             .flag("max-packet-ms")
             .unit("ms")
             .range(1, 10000)
             .doc("Most audio one packet may produce. 200: far above honest packets (packet_ms "
                  "plus one record), yet a hostile packet can make the receiver play at most "
                  "0.2 s."),
-        Row("receiver.ssrc_timeout_ms",
-            member<&LinkConfig::receiver, &ReceiverSettings::ssrc_timeout_ms>())
+        Row("receiver.ssrc_timeout_ms", member<&LinkConfig::receiver, &ReceiverSettings::limits,
+                                               &net::StreamLimits::ssrc_timeout_ms>())
             .flag("ssrc-timeout-ms")
             .unit("ms")
             .range(10, 60000)

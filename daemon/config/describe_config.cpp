@@ -84,22 +84,27 @@ std::string describe(const LinkConfig& config) {
                             : network.dtls == "off"       ? ", SRTP"
                                                           : ", DTLS-SRTP " + network.dtls);
         text += fmt::format("encoder: threshold {} LSB, low-pass {}, records <= {} ms\n",
-                            num(config.encoder.threshold_lsb),
-                            config.encoder.lowpass_hz > 0.0 ? num(config.encoder.lowpass_hz) + " Hz"
-                                                            : std::string("off"),
-                            num(config.encoder.max_segment_ms));
-        if (config.encoder.target_kbps > 0.0) {
+                            num(config.encoder.codec.threshold_lsb),
+                            config.encoder.codec.lowpass_hz > 0.0
+                                ? num(config.encoder.codec.lowpass_hz) + " Hz"
+                                : std::string("off"),
+                            num(config.encoder.codec.max_segment_ms));
+        if (config.encoder.codec.target_kbps > 0.0) {
             text += fmt::format("encoder: rate control to {} kbps of payload\n",
-                                num(config.encoder.target_kbps));
+                                num(config.encoder.codec.target_kbps));
         }
     }
     if (receives) {
         const auto& receiver = config.receiver;
-        text += fmt::format(
-            "receive: from {} -> {}, jitter target {} ms, packets <= {} ms, drift correction "
-            "{}\n",
-            peers(network), output(audio), num(receiver.jitter_target_ms),
-            num(receiver.max_packet_ms), receiver.drift_correction ? "on" : "off");
+        const std::string latency =
+            receiver.latency == "fixed"
+                ? fmt::format("jitter target {} ms", num(receiver.jitter_target_ms))
+                : fmt::format("adaptive latency {} to {} ms", num(receiver.adaptive.min_latency_ms),
+                              num(receiver.adaptive.max_latency_ms));
+        text +=
+            fmt::format("receive: from {} -> {}, {}, packets <= {} ms, drift correction {}\n",
+                        peers(network), output(audio), latency, num(receiver.limits.max_packet_ms),
+                        receiver.drift_correction ? "on" : "off");
     }
     text += "compressor: " + compressor(config.compressor) + "\n";
     text += fmt::format(

@@ -131,13 +131,6 @@ void check_string(const KeySpec& key, const std::string& text) {
 
 }  // namespace
 
-std::string format_number(double value) {
-    char text[32];
-    const auto [end, error] = std::to_chars(text, text + sizeof text, value);
-    if (error != std::errc{}) return fmt::format("{}", value);
-    return std::string(text, end);
-}
-
 std::string toml_literal(const SettingValue& value) {
     struct Writer {
         std::string operator()(bool v) const { return v ? "true" : "false"; }

@@ -6,11 +6,12 @@
 #include <string>
 
 #include "config/config_keys.h"
+#include "pipeline/link_rules.h"
 
 namespace extrema::config {
 
 // The shortest text that reads back as the same double: "10", "0.5", "-20", "1e-06".
-std::string format_number(double value);
+using pipeline::format_number;
 
 // The value as TOML writes it: true, 96, 10.0, "info", ["a", "b"].
 std::string toml_literal(const SettingValue& value);

@@ -66,10 +66,10 @@ ValidatorConfig checked(const ValidatorConfig& config) {
         throw std::invalid_argument("max payload must be 5.." + std::to_string(kMaxPayloadBytes) +
                                     " bytes");
     }
-    if (!(config.max_packet_ms > 0.0 && config.max_packet_ms <= 10000.0)) {
+    if (!(config.limits.max_packet_ms > 0.0 && config.limits.max_packet_ms <= 10000.0)) {
         throw std::invalid_argument("max_packet_ms must be in (0, 10000]");
     }
-    if (!(config.ssrc_timeout_ms >= 0.0))
+    if (!(config.limits.ssrc_timeout_ms >= 0.0))
         throw std::invalid_argument("ssrc_timeout_ms must be >= 0");
     if (config.peers.empty() && !config.accept_any_peer) {
         throw std::invalid_argument(
@@ -82,9 +82,9 @@ ValidatorConfig checked(const ValidatorConfig& config) {
 
 PacketValidator::PacketValidator(const ValidatorConfig& config) : config_(checked(config)) {
     max_packet_samples_ = static_cast<std::uint64_t>(
-        std::ceil(config_.max_packet_ms * config_.sample_rate_hz / 1000.0));
+        std::ceil(config_.limits.max_packet_ms * config_.sample_rate_hz / 1000.0));
     ssrc_timeout_ = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double, std::milli>(config_.ssrc_timeout_ms));
+        std::chrono::duration<double, std::milli>(config_.limits.ssrc_timeout_ms));
 }
 
 bool PacketValidator::peer_allowed(const boost::asio::ip::udp::endpoint& sender) const noexcept {

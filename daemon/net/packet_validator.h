@@ -33,6 +33,8 @@
 #include "net/drop_counters.h"
 #include "net/red_payload.h"
 #include "net/rtp_header.h"
+#include "net/stream_defaults.h"
+#include "net/stream_limits.h"
 #include "net/wire_limits.h"
 
 namespace extrema::net {
@@ -42,9 +44,8 @@ using Clock = std::chrono::steady_clock;
 struct ValidatorConfig {
     // Stream rate; converts max_packet_ms to samples.
     double sample_rate_hz = codec::kDefaultSampleRateHz;
-    // Payload type we accept: the packetizer's default (dynamic type 96), records of the
-    // standard bank (bank 1).
-    std::uint8_t payload_type = 96;
+    // Payload type we accept for records of the standard bank (bank 1).
+    std::uint8_t payload_type = kDefaultPayloadType;
     // Payload type of records of the swing bank (bank 3; docs/wire.md): the type names the bank,
     // so a receiver plays either whatever its own encoder.bank. None: dropped as payload_type.
     std::optional<std::uint8_t> swing_payload_type;
@@ -57,12 +58,7 @@ struct ValidatorConfig {
     // Largest payload accepted; at most kMaxPayloadBytes. The sender's cap is 1200; accepting up
     // to one unfragmented Ethernet frame lets a differently configured sender through.
     std::size_t max_payload_bytes = kMaxPayloadBytes;
-    // Most audio one packet may produce (receiver.max_packet_ms: its doc gives the default's
-    // reason); without a cap a hostile packet could make the receiver play 24 h of u32 silence.
-    double max_packet_ms = 200.0;
-    // After this long without a packet from the locked SSRC another sender may take over
-    // (receiver.ssrc_timeout_ms).
-    double ssrc_timeout_ms = 1000.0;
+    StreamLimits limits;
     // Allowed senders. Port 0 matches any port (NAT rewrites ports). An empty list rejects
     // everything unless accept_any_peer is set: accepting the world must be asked for.
     std::vector<boost::asio::ip::udp::endpoint> peers;

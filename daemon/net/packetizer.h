@@ -15,6 +15,7 @@
 #include "extrema/codec/record.h"
 #include "extrema/codec/sample_rate.h"
 #include "net/rtp_header.h"
+#include "net/stream_defaults.h"
 
 namespace extrema::net {
 
@@ -27,12 +28,12 @@ inline std::uint64_t grid_line_after(std::uint64_t sample, std::uint32_t packet_
 struct PacketizerConfig {
     // Rate of the encoded stream; converts packet_ms to samples.
     double sample_rate_hz = codec::kDefaultSampleRateHz;
-    // The link sets the next four from its keys (network.packet_ms, max_payload_bytes,
-    // payload_type, cn_payload_type), whose docs give the defaults' reasons.
-    double packet_ms = 10.0;               // audio per packet
-    std::size_t max_payload_bytes = 1200;  // payload cap, at most kMaxPayloadBytes
-    std::uint8_t payload_type = 96;
-    std::uint8_t cn_payload_type = 13;  // RFC 3389 comfort noise (send_comfort_noise)
+    // The link sets the next four from its keys (net/stream_defaults.h).
+    double packet_ms = kDefaultPacketMs;  // audio per packet
+    std::size_t max_payload_bytes =
+        kDefaultMaxPayloadBytes;                           // payload cap, at most kMaxPayloadBytes
+    std::uint8_t payload_type = kDefaultPayloadType;       // of the records' bank
+    std::uint8_t cn_payload_type = kDefaultCnPayloadType;  // RFC 3389 comfort noise
     // Start each packet with an anchor holding the decoder's value before it, so every packet
     // decodes on its own: after a loss the receiver resumes exactly instead of from a wrong
     // value. Costs 5 bytes per packet (4 kbit/s at 100 packets/s).

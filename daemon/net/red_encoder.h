@@ -15,16 +15,17 @@
 
 #include "net/packetizer.h"
 #include "net/red_payload.h"
+#include "net/stream_defaults.h"
 #include "net/wire_limits.h"
 
 namespace extrema::net {
 
 struct RedEncoderConfig {
     // Payload type of the blocks (the extrema records') and of the RED packets; both dynamic.
-    std::uint8_t payload_type = 96;
-    std::uint8_t red_payload_type = 97;
+    std::uint8_t payload_type = kDefaultPayloadType;
+    std::uint8_t red_payload_type = kDefaultRedPayloadType;
     // The RED payload's cap: the link's max_payload_bytes, at most kMaxPayloadBytes.
-    std::size_t max_payload_bytes = 1200;
+    std::size_t max_payload_bytes = kDefaultMaxPayloadBytes;
 };
 
 class RedEncoder {

@@ -5,8 +5,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "pipeline/setting_keys.h"
-
 namespace extrema::pipeline {
 
 AdaptiveLatency::AdaptiveLatency(const AdaptiveLatencyConfig& config) : config_(config) {
@@ -16,8 +14,7 @@ AdaptiveLatency::AdaptiveLatency(const AdaptiveLatencyConfig& config) : config_(
     }
     if (!(finite(config_.max_latency_ms) && config_.min_latency_ms >= 0.0 &&
           config_.min_latency_ms <= config_.max_latency_ms)) {
-        throw std::invalid_argument(std::string(keys::kMinLatencyMs) + " must not exceed " +
-                                    std::string(keys::name_in_section(keys::kMaxLatencyMs)));
+        throw std::invalid_argument("min_latency_ms must lie in 0..max_latency_ms");
     }
     if (!(config_.late_fraction >= 0.0 && config_.late_fraction < 1.0) ||
         !(config_.safety_ms >= 0.0) || !(config_.shrink_ms_per_s >= 0.0) ||

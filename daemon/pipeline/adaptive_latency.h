@@ -16,35 +16,10 @@
 // No allocation; single-threaded (the playout thread).
 #include <cstdint>
 
-#include "extrema/codec/sample_rate.h"
 #include "net/arrival_stats.h"
-#include "pipeline/link_config.h"
+#include "pipeline/adaptive_latency_config.h"
 
 namespace extrema::pipeline {
-
-struct AdaptiveLatencyConfig {
-    double sample_rate_hz = codec::kDefaultSampleRateHz;
-    // Target delay bounds (receiver.min_latency_ms, receiver.max_latency_ms): the level's bounds
-    // are these minus half a packet, as for a fixed target. The link's defaults unless set.
-    double min_latency_ms = ReceiverSettings{}.min_latency_ms;
-    double max_latency_ms = ReceiverSettings{}.max_latency_ms;
-    double half_packet_ms = NetworkSettings{}.packet_ms / 2.0;
-    // Share of packets allowed to come later than the safety margin. 0.5 %: half the 1 % of
-    // late packets a jittery link may cost, so the estimate's own noise still stays under it.
-    double late_fraction = 0.003;
-    // Room left above that quantile. 2 ms: the spread of a device period in which packets are
-    // filed (they are taken at each read), plus the level's own noise.
-    double safety_ms = 4.0;
-    // Fastest fall of the target. 2 ms/s: a jittery minute that calmed gives back 60 ms in 30 s,
-    // and the resampler's 1000-ppm clamp (1 ms/s) is what actually paces the level.
-    double shrink_ms_per_s = 2.0;
-    // How often the quantile is taken (a selection over the window): 100 ms.
-    double update_ms = 100.0;
-    // Margins needed before the first estimate: 10 packets, a fifth of a second of 20 ms ones.
-    std::uint64_t min_margins = 10;
-    // The mean level's time constant: 200 ms averages the packet sawtooth to a fraction of a ms.
-    double level_mean_ms = 200.0;
-};
 
 class AdaptiveLatency {
   public:

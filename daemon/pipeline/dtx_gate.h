@@ -31,24 +31,9 @@
 #include "extrema/codec/voice_activity.h"
 #include "net/comfort_noise_payload.h"
 #include "net/packetizer.h"
+#include "pipeline/dtx_config.h"
 
 namespace extrema::pipeline {
-
-struct DtxConfig {
-    double sample_rate_hz = codec::kDefaultSampleRateHz;
-    // VAD frame: the link's packet_ms, so a decision covers one packet.
-    double frame_ms = 10.0;
-    // encoder.dtx_hangover_ms: frames still sent after the last speech frame.
-    double hangover_ms = 200.0;
-    // Comfort-noise refresh through a pause. 250 ms: RFC 3389 leaves it to the sender; at 4
-    // packets/s of 51 bytes (40 of IP/UDP/RTP headers, the level and 10 coefficients) a pause
-    // costs 1.6 kbit/s, under 2 kbit/s even with an SRTP tag, and the noise follows a change
-    // within a quarter of a second.
-    double refresh_ms = 250.0;
-    // Order of the noise's spectral model. 10: the usual narrow-band LPC order (G.711 Appendix
-    // II), enough for the shape of a background hum or hiss.
-    std::size_t noise_order = 10;
-};
 
 class DtxGate {
   public:

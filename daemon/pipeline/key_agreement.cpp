@@ -7,19 +7,11 @@
 namespace extrema::pipeline {
 
 KeyAgreement::KeyAgreement(const NetworkSettings& net, LinkSocket& socket) : to_(socket.peer()) {
-    if (net.srtp_key_file.empty()) {
-        throw LinkError(std::string(keys::kDtls) + " needs " + std::string(keys::kSrtpKeyFile) +
-                        ": the pre-shared key that authenticates the handshake");
-    }
     if (!net.peer.empty() && socket.peer().address().is_multicast()) {
         throw LinkError(std::string(keys::kDtls) + " needs a unicast peer: " + net.peer +
                         " is a multicast group (DTLS is between two ends)");
     }
     const bool client = net.dtls == "client";
-    if (client && net.peer.empty()) {
-        throw LinkError(std::string(keys::kDtls) + " = \"client\" needs " +
-                        std::string(keys::kPeer) + ": the end it shakes hands with");
-    }
     const net::SrtpKey psk =
         for_setting(keys::kSrtpKeyFile, [&] { return net::read_srtp_key_file(net.srtp_key_file); });
     dtls_ = for_setting(keys::kDtls, [&] {

@@ -9,6 +9,7 @@
 
 #include "net/dtls_srtp.h"
 #include "net/srtp_session.h"
+#include "pipeline/link_rules.h"
 #include "pipeline/setting_errors.h"
 #include "pipeline/setting_keys.h"
 
@@ -26,6 +27,12 @@ bool sends(const LinkConfig& config) noexcept {
 }
 bool receives(const LinkConfig& config) noexcept {
     return config.mode != LinkMode::kSend;
+}
+
+// A config from code has not met the loader's checks; the rules between settings it must meet.
+const LinkConfig& within_rules(const LinkConfig& config) {
+    if (const auto broken = first_broken_rule(config)) throw LinkError(broken->problem);
+    return config;
 }
 
 // Devices, tones and the null sink keep the steady clock's own pace.
@@ -48,7 +55,9 @@ std::string rtcp_cname() {
 }  // namespace
 
 Link::Link(const LinkConfig& config, audio::Pace pace)
-    : config_(paceable(config, pace)), pace_(pace), socket_(config_.mode, config_.network) {
+    : config_(paceable(within_rules(config), pace)),
+      pace_(pace),
+      socket_(config_.mode, config_.network) {
     if (config_.network.dtls != "off") {
         dtls_ = std::make_unique<KeyAgreement>(config_.network, socket_);
     }

@@ -1,14 +1,24 @@
 #pragma once
 // Every setting of one extremad link (SPEC §6), in one place: the TOML file, the command-line
-// flags and docs/config.md all describe these fields, and Link builds itself from them. The
-// defaults are defined here, and each one's reason is in its key's doc (config/config_keys.cpp,
-// from which docs/config.md is generated); the config loader must not invent others.
+// flags and docs/config.md all describe these fields, and Link builds itself from them. A
+// setting only one component reads is that component's own config field, embedded here (the
+// codec's encoder, the DTX gate, the stream limits, the adaptive latency, the compressor), with
+// the link's default where it differs from the component's; a value several components share
+// (the rate, packet_ms, the payload types) is a field here, whose default the components take
+// too (codec/sample_rate.h, net/stream_defaults.h). Each default's reason is in its key's doc
+// (config/config_keys.cpp, from which docs/config.md is generated); the config loader must not
+// invent others. The rules between settings are pipeline/link_rules.h's.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "extrema/codec/encoder.h"
 #include "extrema/codec/sample_rate.h"
 #include "extrema/dsp/compressor.h"
+#include "net/stream_defaults.h"
+#include "net/stream_limits.h"
+#include "pipeline/adaptive_latency_config.h"
+#include "pipeline/dtx_config.h"
 
 namespace extrema::pipeline {
 
@@ -57,13 +67,12 @@ struct AudioSettings {
 };
 
 struct EncoderSettings {
-    double threshold_lsb = 50.0;  // peak hysteresis on the int16 scale
-    double lowpass_hz = 4000.0;   // pre-filter cutoff, Hz; 0 = off
-    // Longest record, ms; packet_ms + max_segment_ms must stay within max_packet_ms.
-    double max_segment_ms = 20.0;
-    double target_kbps = 44.0;  // payload rate the threshold is steered to; 0 = off
-    bool dtx = true;            // discontinuous transmission (pipeline/dtx_gate.h)
-    double dtx_hangover_ms = 200.0;
+    // The codec's encoder (threshold_lsb, lowpass_hz, max_segment_ms, target_kbps are keys) at
+    // the link's defaults, which are a live sender's rather than a file's. The link sets
+    // sample_rate_hz and frame_ms from audio.rate_hz and network.packet_ms.
+    codec::EncoderConfig codec{.lowpass_hz = 4000.0, .max_segment_ms = 20.0, .target_kbps = 44.0};
+    bool dtx = true;                // discontinuous transmission (pipeline/dtx_gate.h)
+    DtxConfig dtx_gate;             // hangover_ms is a key; the link sets the rate and frame_ms
     std::string bank = "standard";  // "standard" or "swing" (docs/format.md)
 };
 
@@ -79,9 +88,9 @@ struct NetworkSettings {
     std::string peer;
     std::vector<std::string> allow;  // more senders, "host" (any port) or "host:port"
     bool accept_any_peer = false;
-    int payload_type = 96;    // RTP payload type of the standard bank's records
-    double packet_ms = 20.0;  // audio per packet
-    int max_payload_bytes = 1200;
+    int payload_type = net::kDefaultPayloadType;  // RTP payload type of the standard bank's records
+    double packet_ms = net::kDefaultPacketMs;     // audio per packet
+    int max_payload_bytes = static_cast<int>(net::kDefaultMaxPayloadBytes);
     int multicast_ttl = 1;
     std::string multicast_interface;  // "" = the system's choice
     std::string srtp_key_file;        // "" = plain RTP (docs/wire.md)
@@ -93,21 +102,21 @@ struct NetworkSettings {
     // Payload rate of the redundant blocks, kbps; 0 = copies of the packets' own payloads, else
     // kMinRedundancyKbps..kMaxRedundancyKbps and below encoder.target_kbps when that is set.
     double redundancy_kbps = 0.0;
-    int red_payload_type = 97;           // RTP payload type of RED packets
-    int cn_payload_type = 13;            // RTP payload type of RFC 3389 comfort-noise packets
-    int swing_payload_type = 98;         // RTP payload type of the swing bank's records
-    int receive_buffer_bytes = 1 << 20;  // SO_RCVBUF; 0 = the system default
+    int red_payload_type = net::kDefaultRedPayloadType;      // RTP payload type of RED packets
+    int cn_payload_type = net::kDefaultCnPayloadType;        // of RFC 3389 comfort-noise packets
+    int swing_payload_type = net::kDefaultSwingPayloadType;  // of the swing bank's records
+    int receive_buffer_bytes = 1 << 20;                      // SO_RCVBUF; 0 = the system default
 };
 
 struct ReceiverSettings {
-    double jitter_target_ms = 40.0;  // the jitter buffer's target with latency = "fixed"
-    // "adaptive" (AdaptiveLatency, between min_latency_ms and max_latency_ms) or "fixed".
+    // "adaptive" (the target between adaptive.min_latency_ms and max_latency_ms) or "fixed".
     std::string latency = "adaptive";
-    double min_latency_ms = 10.0;
-    double max_latency_ms = 250.0;
-    double max_packet_ms = 200.0;  // most audio one packet may produce
-    // After this long without packets from the locked sender another may take over.
-    double ssrc_timeout_ms = 1000.0;
+    // The jitter buffer's target with latency = "fixed"; an adaptive one starts at
+    // min_latency_ms, so this is the link's setting rather than the jitter buffer's.
+    double jitter_target_ms = 40.0;
+    AdaptiveLatencyConfig
+        adaptive;              // min_latency_ms, max_latency_ms are keys; the link sets the rest
+    net::StreamLimits limits;  // max_packet_ms, ssrc_timeout_ms
     bool drift_correction = true;  // follow the sender's clock by slight resampling
 };
 
@@ -131,10 +140,6 @@ struct LinkConfig {
     CompressorSettings compressor;
     LogSettings log;
 };
-
-// Why network.redundancy_kbps cannot go with encoder.target_kbps (out of its range, or not below
-// a target that is set), or "" when it can.
-std::string redundancy_kbps_problem(double redundancy_kbps, double target_kbps);
 
 const char* to_string(LinkMode mode) noexcept;
 const char* to_string(InputKind kind) noexcept;

@@ -37,10 +37,6 @@ LinkSocket::LinkSocket(LinkMode mode, const NetworkSettings& network)
 void LinkSocket::open(LinkMode mode, const NetworkSettings& net) {
     const bool sends = mode != LinkMode::kReceive;
     const bool receives = mode != LinkMode::kSend;
-    if (sends && net.peer.empty()) {
-        throw LinkError(std::string("mode '") + to_string(mode) + "' needs a peer to send to (" +
-                        std::string(keys::kPeer) + ", --peer)");
-    }
     const udp::endpoint local =
         for_setting(keys::kBind, [&] { return net::resolve_endpoint(io_, net.bind); });
     if (!net.peer.empty()) {
@@ -85,12 +81,6 @@ void LinkSocket::open(LinkMode mode, const NetworkSettings& net) {
         }
         // Senders to a group are not known in advance: with no allow list, anyone may send.
         accept_any_ = net.accept_any_peer || (multicast && net.allow.empty());
-        if (allowed_.empty() && !accept_any_) {
-            throw LinkError(std::string(keys::kMode) +
-                            " 'receive' needs to know its senders: set " +
-                            std::string(keys::kPeer) + ", " + std::string(keys::kAllow) + " or " +
-                            std::string(keys::kAcceptAnyPeer));
-        }
     }
     socket_.non_blocking(true);  // see the header
     local_ = socket_.local_endpoint();

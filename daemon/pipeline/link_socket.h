@@ -24,9 +24,9 @@ inline constexpr std::size_t kMaxDatagramsPerWake = 512;
 
 class LinkSocket {
   public:
-    // Throws LinkError for settings that do not fit together (a sender without a peer, a
-    // multicast duplex, mixed IP versions, a receiver that knows no sender) and net::NetError
-    // led by the key at fault (port in use, unresolvable host).
+    // The settings meet the rules between them (pipeline/link_rules.h; Link checks). Throws
+    // LinkError for what only resolving the addresses shows (a multicast duplex, mixed IP
+    // versions) and net::NetError led by the key at fault (port in use, unresolvable host).
     LinkSocket(LinkMode mode, const NetworkSettings& network);
 
     // Where a sending link sends; unset without network.peer.

@@ -23,8 +23,7 @@ net::ValidatorConfig validator_config(const LinkConfig& config,
     }
     // Comfort noise is taken whatever this end's own encoder.dtx (the sender chooses DTX).
     validator.cn_payload_type = static_cast<std::uint8_t>(config.network.cn_payload_type);
-    validator.max_packet_ms = config.receiver.max_packet_ms;
-    validator.ssrc_timeout_ms = config.receiver.ssrc_timeout_ms;
+    validator.limits = config.receiver.limits;
     validator.peers = std::move(peers);
     validator.accept_any_peer = accept_any_peer;
     return validator;
@@ -36,7 +35,7 @@ net::JitterBufferConfig jitter_buffer_config(const LinkConfig& config) {
     // Adaptive: playout starts at the smallest latency allowed (the ReceivePath raises it to the
     // adaptive floor); the target grows from there.
     jitter.target_delay_ms = config.receiver.latency == "adaptive"
-                                 ? config.receiver.min_latency_ms
+                                 ? config.receiver.adaptive.min_latency_ms
                                  : config.receiver.jitter_target_ms;
     return jitter;
 }
@@ -49,10 +48,8 @@ DriftCorrectorConfig drift_config(const LinkConfig& config) {
 }
 
 AdaptiveLatencyConfig adaptive_config(const LinkConfig& config) {
-    AdaptiveLatencyConfig adaptive;
+    AdaptiveLatencyConfig adaptive = config.receiver.adaptive;
     adaptive.sample_rate_hz = config.audio.rate_hz;
-    adaptive.min_latency_ms = config.receiver.min_latency_ms;
-    adaptive.max_latency_ms = config.receiver.max_latency_ms;
     adaptive.half_packet_ms = config.network.packet_ms / 2.0;
     return adaptive;
 }

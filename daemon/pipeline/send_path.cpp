@@ -40,22 +40,17 @@ codec::EncoderConfig low_rate_config(const LinkConfig& config) {
 }
 
 DtxConfig dtx_config(const LinkConfig& config) {
-    DtxConfig dtx;
+    DtxConfig dtx = config.encoder.dtx_gate;
     dtx.sample_rate_hz = config.audio.rate_hz;
     dtx.frame_ms = config.network.packet_ms;
-    dtx.hangover_ms = config.encoder.dtx_hangover_ms;
     return dtx;
 }
 
 }  // namespace
 
 codec::EncoderConfig encoder_config(const LinkConfig& config) {
-    codec::EncoderConfig encoder;
+    codec::EncoderConfig encoder = config.encoder.codec;
     encoder.sample_rate_hz = config.audio.rate_hz;
-    encoder.threshold_lsb = static_cast<float>(config.encoder.threshold_lsb);
-    encoder.lowpass_hz = config.encoder.lowpass_hz;
-    encoder.max_segment_ms = config.encoder.max_segment_ms;
-    encoder.target_kbps = config.encoder.target_kbps;
     // Segments close at packet ends, so every packet leaves as soon as its audio is captured.
     encoder.frame_ms = config.network.packet_ms;
     return encoder;

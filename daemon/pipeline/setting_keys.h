@@ -1,8 +1,8 @@
 #pragma once
-// The config keys that errors name: the pipeline's (setting_errors.h) and the config checks
-// across keys (config/validate_config.cpp, reload_plan.cpp). The key table (config/config_keys.cpp)
-// takes these keys' names from here, so a key renamed there is renamed in every error; the pipeline
-// cannot read the table itself (the config library builds on it).
+// The config keys that errors name: the pipeline's (setting_errors.h), the rules between keys
+// (link_rules.cpp) and the reload's (config/reload_plan.cpp). The key table
+// (config/config_keys.cpp) takes these keys' names from here, so a key renamed there is renamed in
+// every error; the pipeline cannot read the table itself (the config library builds on it).
 #include <array>
 #include <string_view>
 

@@ -575,8 +575,8 @@ TEST(Loopback, LowRateBlocksRepairForLessOfTheWire) {
         options.output = dir / "out.wav";
         options.pace = audio::Pace(10.0);
         options.packet_ms = 10.0;
-        options.encoder.target_kbps = 64.0;
-        options.encoder.max_segment_ms = 5.0;
+        options.encoder.codec.target_kbps = 64.0;
+        options.encoder.codec.max_segment_ms = 5.0;
         options.redundancy = 1;
         options.redundancy_kbps = redundancy_kbps;
         options.impairment.loss_percent = 10.0;

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "extrema/codec/rate_controller.h"
 #include "loopback_run.h"
+#include "pipeline/link_rules.h"
 
 namespace extrema::cli {
 
@@ -66,13 +67,15 @@ void add_loopback_command(CLI::App& app) {
                                 "for this host)",
                                 kHostAllowanceMs))
         ->check(CLI::Range(0.0, 1000.0));
-    cmd->add_option("--threshold", options->encoder.threshold_lsb, "Encoder hysteresis, int16 LSB")
+    cmd->add_option("--threshold", options->encoder.codec.threshold_lsb,
+                    "Encoder hysteresis, int16 LSB")
         ->check(CLI::Range(0.0, 32767.0));
-    cmd->add_option("--lowpass", options->encoder.lowpass_hz, "Encoder pre-filter cutoff, Hz");
-    cmd->add_option("--kbps", options->encoder.target_kbps,
+    cmd->add_option("--lowpass", options->encoder.codec.lowpass_hz,
+                    "Encoder pre-filter cutoff, Hz");
+    cmd->add_option("--kbps", options->encoder.codec.target_kbps,
                     "Payload rate the encoder aims at, kbps (0 = off: --threshold holds)")
         ->check(CLI::Range(0.0, codec::RateController::kMaxTargetKbps));
-    cmd->add_option("--max-segment-ms", options->encoder.max_segment_ms,
+    cmd->add_option("--max-segment-ms", options->encoder.codec.max_segment_ms,
                     "Longest record, ms (the codec's latency cap)");
     cmd->add_option("--bank", options->encoder.bank,
                     "Curve bank of the records sent: standard or swing (records may span two "
@@ -114,7 +117,7 @@ void add_loopback_command(CLI::App& app) {
         options->redundancy = options->redundancy_auto ? 0 : std::stoi(*redundancy);
         if (*correction != "auto") options->drift_correction = *correction == "on";
         if (const std::string problem = pipeline::redundancy_kbps_problem(
-                options->redundancy_kbps, options->encoder.target_kbps);
+                options->redundancy_kbps, options->encoder.codec.target_kbps);
             !problem.empty()) {
             throw CLI::ValidationError("--redundancy-kbps", problem);
         }

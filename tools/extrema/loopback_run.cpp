@@ -402,7 +402,7 @@ LoopbackReport run_loopback(const LoopbackOptions& options) {
     send_link.start();
     const auto started = steady_clock::now();
     const double most_buffered_ms =
-        fixed ? receiver.receiver.jitter_target_ms : receiver.receiver.max_latency_ms;
+        fixed ? receiver.receiver.jitter_target_ms : receiver.receiver.adaptive.max_latency_ms;
     // The grace is for the machine, so it stays on the steady clock.
     const auto deadline =
         started +

@@ -40,12 +40,12 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
     EXPECT_EQ(c.audio.tone_hz, 440.0);
     EXPECT_EQ(c.audio.tone_dbfs, -6.5);
 
-    EXPECT_EQ(c.encoder.threshold_lsb, 80.0);
-    EXPECT_EQ(c.encoder.lowpass_hz, 3500.0);
-    EXPECT_EQ(c.encoder.max_segment_ms, 8.0);
-    EXPECT_EQ(c.encoder.target_kbps, 32.0);
+    EXPECT_EQ(c.encoder.codec.threshold_lsb, 80.0);
+    EXPECT_EQ(c.encoder.codec.lowpass_hz, 3500.0);
+    EXPECT_EQ(c.encoder.codec.max_segment_ms, 8.0);
+    EXPECT_EQ(c.encoder.codec.target_kbps, 32.0);
     EXPECT_FALSE(c.encoder.dtx);
-    EXPECT_EQ(c.encoder.dtx_hangover_ms, 400.0);
+    EXPECT_EQ(c.encoder.dtx_gate.hangover_ms, 400.0);
     EXPECT_EQ(c.encoder.bank, "swing");
 
     EXPECT_EQ(c.network.bind, "127.0.0.1:6000");
@@ -68,10 +68,10 @@ TEST(ConfigValues, EveryKeyReachesItsField) {
 
     EXPECT_EQ(c.receiver.jitter_target_ms, 60.0);
     EXPECT_EQ(c.receiver.latency, "fixed");
-    EXPECT_EQ(c.receiver.min_latency_ms, 15.0);
-    EXPECT_EQ(c.receiver.max_latency_ms, 300.0);
-    EXPECT_EQ(c.receiver.max_packet_ms, 300.0);
-    EXPECT_EQ(c.receiver.ssrc_timeout_ms, 2500.0);
+    EXPECT_EQ(c.receiver.adaptive.min_latency_ms, 15.0);
+    EXPECT_EQ(c.receiver.adaptive.max_latency_ms, 300.0);
+    EXPECT_EQ(c.receiver.limits.max_packet_ms, 300.0);
+    EXPECT_EQ(c.receiver.limits.ssrc_timeout_ms, 2500.0);
     EXPECT_FALSE(c.receiver.drift_correction);
 
     EXPECT_TRUE(c.compressor.enabled);

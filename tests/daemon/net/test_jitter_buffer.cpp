@@ -65,6 +65,7 @@ Stream make_stream(std::size_t samples, std::uint32_t timestamp_base = 0, bool a
     vc.swing_payload_type = kSwingPayloadType;
     PacketValidator validator(vc);
     PacketizerConfig pc;
+    pc.packet_ms = 10.0;
     pc.sample_rate_hz = kRate;
     pc.ssrc = 42;
     pc.lead_with_anchor = anchors;

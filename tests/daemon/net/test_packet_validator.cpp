@@ -24,8 +24,8 @@ const Clock::time_point kT0 = Clock::time_point{} + 1h;
 ValidatorConfig test_config() {
     ValidatorConfig config;
     config.sample_rate_hz = 48000.0;
-    config.max_packet_ms = 200.0;  // 9600 samples
-    config.ssrc_timeout_ms = 1000.0;
+    config.limits.max_packet_ms = 200.0;  // 9600 samples
+    config.limits.ssrc_timeout_ms = 1000.0;
     config.peers = {kPeer};
     return config;
 }

@@ -698,6 +698,15 @@ TEST(LinkSetup, DtlsWithoutKeyFileOrClientWithoutPeerIsAClearError) {
     EXPECT_NE(message.find("multicast"), std::string::npos) << message;
 }
 
+// A LinkConfig built in code meets the loader's rules between settings too.
+TEST(LinkSetup, ARuleBrokenInCodeIsRefusedNamingItsKeys) {
+    LinkConfig config = file_receiver("/tmp/unused.wav");
+    config.receiver.adaptive.min_latency_ms = 300.0;  // above max_latency_ms
+    const std::string message = setup_error<LinkError>(config);
+    EXPECT_NE(message.find("receiver.min_latency_ms"), std::string::npos) << message;
+    EXPECT_NE(message.find("receiver.max_latency_ms"), std::string::npos) << message;
+}
+
 TEST(LinkSetup, MulticastDuplexIsRefused) {
     LinkConfig config = tone_sender("239.255.77.2:5004");
     config.mode = LinkMode::kDuplex;

@@ -91,8 +91,8 @@ struct Tuning {
 constexpr Tuning kLowLatency{"low latency", 2.0, 1.0, 8.0};
 // LinkConfig's packetisation defaults (a fixed target, as above: jitter_target_ms; no rate target:
 // device_link).
-const Tuning kDefaults{"defaults", NetworkSettings{}.packet_ms, EncoderSettings{}.max_segment_ms,
-                       ReceiverSettings{}.jitter_target_ms};
+const Tuning kDefaults{"defaults", NetworkSettings{}.packet_ms,
+                       EncoderSettings{}.codec.max_segment_ms, ReceiverSettings{}.jitter_target_ms};
 
 // Silence the sender captures before the speech (at least: its Link starts before the probe is
 // connected), which is also time for the receiver to start playout; and about what the offline
@@ -109,7 +109,7 @@ LinkConfig device_link(LinkMode mode, const Tuning& tuning) {
     config.audio.output = OutputKind::kDevice;
     config.audio.rate_hz = kRateHz;
     config.audio.frames_per_buffer = 0;  // JACK's own period
-    config.encoder.max_segment_ms = tuning.max_segment_ms;
+    config.encoder.codec.max_segment_ms = tuning.max_segment_ms;
     config.network.packet_ms = tuning.packet_ms;
     config.network.bind = "127.0.0.1:0";
     config.receiver.latency = "fixed";  // the measured tables are of fixed targets
@@ -121,7 +121,7 @@ LinkConfig device_link(LinkMode mode, const Tuning& tuning) {
     // period an xrun took from the capture would change every record after it, and a run the
     // machine spoiled could not be matched block by block. The loopback tests hold the link with
     // a target to the offline decode; the codec tests, the target to its rate and block sizes.
-    config.encoder.target_kbps = 0.0;
+    config.encoder.codec.target_kbps = 0.0;
     return config;
 }
 
@@ -168,7 +168,7 @@ std::size_t frame_samples(const LinkConfig& config) {
 std::size_t grid_period(const LinkConfig& config) {
     const std::size_t frame = frame_samples(config);
     const codec::RateController rate(
-        {static_cast<double>(config.audio.rate_hz), config.encoder.target_kbps});
+        {static_cast<double>(config.audio.rate_hz), config.encoder.codec.target_kbps});
     return rate.enabled() ? std::lcm(frame, std::size_t{rate.interval_samples()}) : frame;
 }
 

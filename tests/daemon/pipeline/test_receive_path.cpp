@@ -349,8 +349,8 @@ TEST(ReceivePathRedundancy, RepairsFromLowRateBlocksWithoutShiftingTheTimeline) 
     LinkConfig config;
     config.mode = LinkMode::kSend;
     config.encoder.dtx = false;
-    config.encoder.target_kbps = 64.0;
-    config.encoder.max_segment_ms = 5.0;
+    config.encoder.codec.target_kbps = 64.0;
+    config.encoder.codec.max_segment_ms = 5.0;
     config.network.packet_ms = kPacketMs;  // a packet per 10 ms of playout, as received() delivers
     config.network.redundancy = 1;
     config.network.redundancy_kbps = 16.0;

@@ -113,7 +113,7 @@ TEST(ReceivePathRealtime, AdaptiveTargetAndResamplingAreRealtimeSafe) {
     }
     expect_no_realtime_calls(in_scope);
     // The adaptive path really ran: the target rose above its floor for the jitter.
-    EXPECT_GT(path.target_delay_ms(), config.receiver.min_latency_ms + 30.0);
+    EXPECT_GT(path.target_delay_ms(), config.receiver.adaptive.min_latency_ms + 30.0);
 }
 
 // RED packets (two redundant blocks each) with losses: filing the copies and playing them in the
@@ -155,7 +155,7 @@ TEST(SendPathRealtime, LowRateBlocksAreRealtimeSafe) {
     LinkConfig config;
     config.mode = LinkMode::kSend;
     config.encoder.dtx = true;
-    config.encoder.target_kbps = 64.0;
+    config.encoder.codec.target_kbps = 64.0;
     config.network.packet_ms = 10.0;
     config.network.redundancy = 2;
     config.network.redundancy_kbps = 16.0;

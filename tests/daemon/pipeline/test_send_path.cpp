@@ -154,8 +154,8 @@ LinkConfig low_rate_sender() {
     config.mode = LinkMode::kSend;
     config.compressor.enabled = false;
     config.encoder.dtx = false;
-    config.encoder.target_kbps = 64.0;
-    config.encoder.max_segment_ms = 5.0;
+    config.encoder.codec.target_kbps = 64.0;
+    config.encoder.codec.max_segment_ms = 5.0;
     config.network.packet_ms = 10.0;
     config.network.redundancy = 1;
     config.network.redundancy_kbps = 16.0;
@@ -263,8 +263,8 @@ TEST(SendPathLowRate, APacketTheCapCutShortIsCarriedAsACopy) {
     LinkConfig config = low_rate_sender();
     // No steering, and a cap of 40 records: every third 10 ms frame, a fast tone, needs more
     // and is cut in two packets; the slow tone between fits one packet a frame.
-    config.encoder.target_kbps = 0.0;
-    config.encoder.threshold_lsb = 50.0;
+    config.encoder.codec.target_kbps = 0.0;
+    config.encoder.codec.threshold_lsb = 50.0;
     config.network.max_payload_bytes = 201;
     std::vector<float> in(2 * 48000);
     for (std::size_t i = 0; i < in.size(); ++i) {

@@ -34,7 +34,7 @@ enum class Segmentation {
 
 struct EncoderConfig {
     double sample_rate_hz = 44100.0;  // rate of the samples pushed (the seed's rate)
-    float threshold_lsb = 50.0f;      // hysteresis on the int16 scale: the seed's 50/32767
+    double threshold_lsb = 50.0;      // hysteresis on the int16 scale: the seed's 50/32767
     double lowpass_hz = 0.0;          // pre-filter cutoff; 0 = off (the seed has none)
     double max_segment_ms = 0.0;      // latency cap on one record; 0 = none (files)
     double still_hold_ms = 2.0;       // kPeaks: flat this long after an extremum = silence
