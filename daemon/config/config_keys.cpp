@@ -52,6 +52,10 @@ class Row {
         spec_.range = NumberRange{min, max, true};
         return *this;
     }
+    Row& range(const dsp::FieldRange& range) {
+        spec_.range = NumberRange{range.min, range.max, range.min_exclusive};
+        return *this;
+    }
     Row& choices(std::vector<std::string_view> choices) {
         spec_.choices = std::move(choices);
         return *this;
@@ -75,7 +79,6 @@ class Row {
     KeySpec spec_;
 };
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kMinRateHz = 8000.0;
 constexpr double kMaxRateHz = 192000.0;
 
@@ -384,7 +387,7 @@ std::vector<KeySpec> build_table() {
                  "drains over hours. Turn off only when both ends share one clock (tests on one "
                  "host)."),
 
-        // [compressor]: the ranges are dsp::validate()'s (a test holds them equal).
+        // [compressor]: the ranges are dsp::validate()'s (extrema/dsp/compressor.h).
         Row("compressor.enabled", member<&LinkConfig::compressor, &CompressorSettings::enabled>())
             .flag("compressor")
             .reloadable()
@@ -394,13 +397,13 @@ std::vector<KeySpec> build_table() {
                                               &CompressorConfig::threshold_db>())
             .flag("compressor-threshold-db")
             .unit("dBFS")
-            .range(dsp::kLevelFloorDb, 0)
+            .range(dsp::kThresholdRangeDb)
             .reloadable()
             .doc("Level where compression starts. -20: a well-set microphone peaks around "
                  "-12..-6 dBFS on speech, so loud syllables are compressed and quiet ones pass."),
         Row("compressor.ratio", detail::compressor_ratio())
             .flag("compressor-ratio")
-            .range(1, kInf)
+            .range(dsp::kRatioRange)
             .reloadable()
             .doc("dB in per dB out above the threshold; \"inf\" limits. 4: the usual firm but "
                  "natural voice setting."),
@@ -408,14 +411,14 @@ std::vector<KeySpec> build_table() {
                                          &CompressorConfig::knee_db>())
             .flag("compressor-knee-db")
             .unit("dB")
-            .range(0, 60)
+            .range(dsp::kKneeRangeDb)
             .reloadable()
             .doc("Soft-knee width; 0 = hard knee. 6: hides the onset of compression on speech."),
         Row("compressor.attack_ms", member<&LinkConfig::compressor, &CompressorSettings::config,
                                            &CompressorConfig::attack_ms>())
             .flag("compressor-attack-ms")
             .unit("ms")
-            .range(0, 10000)
+            .range(dsp::kTimeConstantRangeMs)
             .reloadable()
             .doc("Attack time constant. 5: holds down syllable onsets (10-20 ms rises) without "
                  "following single pitch periods."),
@@ -423,14 +426,14 @@ std::vector<KeySpec> build_table() {
                                             &CompressorConfig::release_ms>())
             .flag("compressor-release-ms")
             .unit("ms")
-            .range(0, 10000)
+            .range(dsp::kTimeConstantRangeMs)
             .reloadable()
             .doc("Release time constant. 100: recovers between words without pumping inside a "
                  "syllable."),
         Row("compressor.makeup_db", detail::compressor_makeup())
             .flag("compressor-makeup-db")
             .unit("dB")
-            .range(-60, 60)
+            .range(dsp::kMakeupRangeDb)
             .reloadable()
             .doc("Make-up gain, or \"auto\": half the curve's reduction at 0 dBFS. 0: no level "
                  "change unless asked for."),
@@ -444,7 +447,7 @@ std::vector<KeySpec> build_table() {
                                                &CompressorConfig::rms_window_ms>())
             .flag("compressor-rms-window-ms")
             .unit("ms")
-            .above(0, 10000)
+            .range(dsp::kRmsWindowRangeMs)
             .reloadable()
             .doc("Window of the rms detector. 10: about one pitch period of a low voice, so the "
                  "level does not ripple with it."),

@@ -31,6 +31,15 @@ void require(bool ok, const char* field, double value, const char* range) {
     }
 }
 
+// A finite value within `range`.
+void require_in(double value, const FieldRange& range, const char* field, const char* unit) {
+    const bool above_min = range.min_exclusive ? value > range.min : value >= range.min;
+    const std::string text = (range.min_exclusive ? "above " + number(range.min) + " and at most "
+                                                  : "between " + number(range.min) + " and ") +
+                             number(range.max) + " " + unit;
+    require(std::isfinite(value) && above_min && value <= range.max, field, value, text.c_str());
+}
+
 double clean_magnitude(float sample) noexcept {
     const double magnitude = std::fabs(static_cast<double>(sample));
     if (magnitude <= kMaxMagnitude) return magnitude;
@@ -40,21 +49,15 @@ double clean_magnitude(float sample) noexcept {
 }  // namespace
 
 void validate(const CompressorConfig& c) {
-    require(
-        std::isfinite(c.threshold_db) && c.threshold_db >= kLevelFloorDb && c.threshold_db <= 0.0,
-        "threshold_db", c.threshold_db, "between -120 and 0 dBFS");
+    require_in(c.threshold_db, kThresholdRangeDb, "threshold_db", "dBFS");
     // NaN fails the comparison; +inf is allowed (a limiter).
-    require(c.ratio >= 1.0, "ratio", c.ratio, ">= 1 (or inf for a limiter)");
-    require(std::isfinite(c.knee_db) && c.knee_db >= 0.0 && c.knee_db <= 60.0, "knee_db", c.knee_db,
-            "between 0 and 60 dB");
-    require(std::isfinite(c.attack_ms) && c.attack_ms >= 0.0 && c.attack_ms <= 10000.0, "attack_ms",
-            c.attack_ms, "between 0 and 10000 ms");
-    require(std::isfinite(c.release_ms) && c.release_ms >= 0.0 && c.release_ms <= 10000.0,
-            "release_ms", c.release_ms, "between 0 and 10000 ms");
-    require(std::isfinite(c.makeup_db) && c.makeup_db >= -60.0 && c.makeup_db <= 60.0, "makeup_db",
-            c.makeup_db, "between -60 and 60 dB");
-    require(std::isfinite(c.rms_window_ms) && c.rms_window_ms > 0.0 && c.rms_window_ms <= 10000.0,
-            "rms_window_ms", c.rms_window_ms, "above 0 and at most 10000 ms");
+    require(c.ratio >= kRatioRange.min, "ratio", c.ratio,
+            (">= " + number(kRatioRange.min) + " (or inf for a limiter)").c_str());
+    require_in(c.knee_db, kKneeRangeDb, "knee_db", "dB");
+    require_in(c.attack_ms, kTimeConstantRangeMs, "attack_ms", "ms");
+    require_in(c.release_ms, kTimeConstantRangeMs, "release_ms", "ms");
+    require_in(c.makeup_db, kMakeupRangeDb, "makeup_db", "dB");
+    require_in(c.rms_window_ms, kRmsWindowRangeMs, "rms_window_ms", "ms");
     require(c.level_mode == LevelMode::kPeak || c.level_mode == LevelMode::kRms, "level_mode",
             static_cast<double>(c.level_mode), "peak or rms");
 }

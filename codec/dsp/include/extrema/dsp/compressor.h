@@ -8,6 +8,7 @@
 //   y   = x * 10^((M - y_L) / 20)            one gain for every channel of the frame
 //
 // Pure DSP: process() neither allocates nor locks, so it can run on the audio thread.
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -38,6 +39,20 @@ struct CompressorConfig {
 
 // Lowest level the detector reports: silence maps here instead of -inf (no log(0), no NaN).
 inline constexpr double kLevelFloorDb = -120.0;
+
+// The ranges validate() accepts, which the config's compressor.* keys take too. NaN is never in
+// one; a ratio of +inf (a limiter) is.
+struct FieldRange {
+    double min;
+    double max;
+    bool min_exclusive = false;
+};
+inline constexpr FieldRange kThresholdRangeDb{kLevelFloorDb, 0.0};
+inline constexpr FieldRange kRatioRange{1.0, std::numeric_limits<double>::infinity()};
+inline constexpr FieldRange kKneeRangeDb{0.0, 60.0};
+inline constexpr FieldRange kTimeConstantRangeMs{0.0, 10000.0};  // attack_ms, release_ms
+inline constexpr FieldRange kMakeupRangeDb{-60.0, 60.0};
+inline constexpr FieldRange kRmsWindowRangeMs{0.0, 10000.0, true};
 
 // Throws std::invalid_argument naming the first bad field and its accepted range.
 void validate(const CompressorConfig& config);
