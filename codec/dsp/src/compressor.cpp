@@ -31,13 +31,18 @@ void require(bool ok, const char* field, double value, const char* range) {
     }
 }
 
-// A finite value within `range`.
+// Within `range`, never NaN; an infinite value passes only where the range reaches it (a
+// limiter's ratio).
 void require_in(double value, const FieldRange& range, const char* field, const char* unit) {
     const bool above_min = range.min_exclusive ? value > range.min : value >= range.min;
-    const std::string text = (range.min_exclusive ? "above " + number(range.min) + " and at most "
-                                                  : "between " + number(range.min) + " and ") +
-                             number(range.max) + " " + unit;
-    require(std::isfinite(value) && above_min && value <= range.max, field, value, text.c_str());
+    const std::string low = number(range.min);
+    const std::string text =
+        std::isinf(range.max)
+            ? (range.min_exclusive ? "above " : "at least ") + low + unit + " (or inf)"
+            : (range.min_exclusive ? "above " + low + " and at most "
+                                   : "between " + low + " and ") +
+                  number(range.max) + unit;
+    require(!std::isnan(value) && above_min && value <= range.max, field, value, text.c_str());
 }
 
 double clean_magnitude(float sample) noexcept {
@@ -49,15 +54,13 @@ double clean_magnitude(float sample) noexcept {
 }  // namespace
 
 void validate(const CompressorConfig& c) {
-    require_in(c.threshold_db, kThresholdRangeDb, "threshold_db", "dBFS");
-    // NaN fails the comparison; +inf is allowed (a limiter).
-    require(c.ratio >= kRatioRange.min, "ratio", c.ratio,
-            (">= " + number(kRatioRange.min) + " (or inf for a limiter)").c_str());
-    require_in(c.knee_db, kKneeRangeDb, "knee_db", "dB");
-    require_in(c.attack_ms, kTimeConstantRangeMs, "attack_ms", "ms");
-    require_in(c.release_ms, kTimeConstantRangeMs, "release_ms", "ms");
-    require_in(c.makeup_db, kMakeupRangeDb, "makeup_db", "dB");
-    require_in(c.rms_window_ms, kRmsWindowRangeMs, "rms_window_ms", "ms");
+    require_in(c.threshold_db, kThresholdRangeDb, "threshold_db", " dBFS");
+    require_in(c.ratio, kRatioRange, "ratio", "");
+    require_in(c.knee_db, kKneeRangeDb, "knee_db", " dB");
+    require_in(c.attack_ms, kTimeConstantRangeMs, "attack_ms", " ms");
+    require_in(c.release_ms, kTimeConstantRangeMs, "release_ms", " ms");
+    require_in(c.makeup_db, kMakeupRangeDb, "makeup_db", " dB");
+    require_in(c.rms_window_ms, kRmsWindowRangeMs, "rms_window_ms", " ms");
     require(c.level_mode == LevelMode::kPeak || c.level_mode == LevelMode::kRms, "level_mode",
             static_cast<double>(c.level_mode), "peak or rms");
 }
